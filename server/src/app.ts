@@ -1,0 +1,198 @@
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { ServerConfig } from './config.js';
+import { appendAudit } from './platform/audit.js';
+import { Authenticator, actorId, requirePermission } from './platform/auth.js';
+import { openDatabase, type Database } from './platform/db.js';
+import { Diagnostics } from './platform/diagnostics.js';
+import { MesProblem, fieldErrorsFromAjv, problemBody, problemFromDatabase } from './platform/errors.js';
+import { createMetrics, type Metrics } from './platform/metrics.js';
+import { migrate } from './platform/migrations.js';
+import { TenantRateLimiter } from './platform/rate-limit.js';
+import { traceFrom } from './platform/tracing.js';
+import { registerSchemas } from './platform/schemas.js';
+import { registerModules } from './modules/index.js';
+
+export type MesApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+
+/** Everything a module's routes need, built once per server. */
+export interface AppContext {
+  config: ServerConfig;
+  db: Database;
+  auth: Authenticator;
+  limiter: TenantRateLimiter;
+  diagnostics: Diagnostics;
+  metrics: Metrics;
+  lifecycle: { shuttingDown: boolean };
+}
+
+export interface BuiltApp {
+  app: MesApp;
+  ctx: AppContext;
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates it, and builds the HTTP app. Does not listen. */
+export async function buildApp(config: ServerConfig, opts: { db?: Database; logger?: boolean } = {}): Promise<BuiltApp> {
+  const db = opts.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
+  await migrate(db);
+  const jwtSecret = await loadJwtSecret(db);
+  const ctx: AppContext = {
+    config,
+    db,
+    auth: new Authenticator(db, jwtSecret, { keyCacheTtlMs: config.keyCacheTtlMs, tokenTtlSeconds: config.tokenTtlSeconds }),
+    limiter: new TenantRateLimiter(db, config.planTtlMs),
+    diagnostics: new Diagnostics(db, config.dataDir),
+    metrics: createMetrics(db),
+    lifecycle: { shuttingDown: false },
+  };
+
+  const app: MesApp = Fastify({
+    logger: opts.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: () => randomBytes(8).toString('hex'),
+    return503OnClosing: true,
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'mes reference MES API', version: config.version, description: 'Cloud manufacturing-execution system (S1) reference service.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key (mes_…) or login token' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  registerSchemas(app);
+  installPipeline(app, ctx);
+  registerModules(app, ctx);
+  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
+
+  return {
+    app,
+    ctx,
+    async close() {
+      ctx.lifecycle.shuttingDown = true;
+      await app.close();
+      ctx.diagnostics.stop();
+      if (!opts.db) await db.close();
+    },
+  };
+}
+
+/** The HS256 key for login tokens, shared by every replica through the database. */
+async function loadJwtSecret(db: Database): Promise<Uint8Array> {
+  const value = await db.asOwner(async (sql) => {
+    await sql.query(`INSERT INTO platform_settings (key, value) VALUES ('jwt_secret', $1) ON CONFLICT DO NOTHING`, [randomBytes(32).toString('base64url')]);
+    return (await sql.query<{ value: string }>(`SELECT value FROM platform_settings WHERE key = 'jwt_secret'`)).rows[0].value;
+  });
+  return Buffer.from(value, 'base64url');
+}
+
+function installPipeline(app: MesApp, ctx: AppContext): void {
+  app.decorateRequest('traceId', '');
+  app.decorateRequest('principal', undefined);
+  const releases = new WeakMap<FastifyRequest, () => void>();
+  const started = new WeakMap<FastifyRequest, bigint>();
+
+  app.addHook('onRequest', async (req, reply) => {
+    started.set(req, process.hrtime.bigint());
+    ctx.metrics.inFlight.inc();
+    const trace = traceFrom(req.headers.traceparent);
+    req.traceId = trace.traceId;
+    req.log = req.log.child({ traceId: trace.traceId });
+    reply.header('traceparent', trace.traceparent);
+    reply.header('x-request-id', req.id);
+    const config = req.routeOptions.config;
+    if (config.public || !req.routeOptions.url) return;
+    req.principal = await ctx.auth.authenticate(req.headers.authorization);
+    if (config.permission) requirePermission(req.principal, config.permission);
+    try {
+      releases.set(req, await ctx.limiter.admit(req.principal.tenantId));
+    } catch (err) {
+      if (err instanceof MesProblem) ctx.metrics.rejections.inc({ code: err.code });
+      throw err;
+    }
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    releases.get(req)?.();
+    ctx.metrics.inFlight.dec();
+    const t0 = started.get(req);
+    if (t0 !== undefined) {
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      ctx.metrics.httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, seconds);
+    }
+  });
+
+  app.setNotFoundHandler(async (req, reply) => {
+    return sendProblem(req, reply, new MesProblem(404, 'ROUTE_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}; the API is described at /openapi.json`));
+  });
+
+  app.setErrorHandler(async (error: FastifyError, req, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) req.log.error({ err: error, code: problem.code }, 'request failed');
+    else req.log.info({ code: problem.code, status: problem.status }, 'request refused');
+    await auditFailure(ctx, req, problem);
+    return sendProblem(req, reply, problem);
+  });
+}
+
+function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: MesProblem) {
+  for (const [name, value] of Object.entries(problem.extras.headers ?? {})) reply.header(name, value);
+  return reply
+    .code(problem.status)
+    .type('application/problem+json')
+    .send(JSON.stringify(problemBody(problem, req.url.split('?')[0], req.traceId)));
+}
+
+/** Every failure becomes a problem with a code: bad input is a 4xx, never a 500. */
+export function toProblem(error: FastifyError & { validationContext?: string }): MesProblem {
+  if (error instanceof MesProblem) return error;
+  if (error.validation) {
+    const errors = fieldErrorsFromAjv(error.validation as never, error.validationContext ?? 'body');
+    return new MesProblem(400, 'VALIDATION_FAILED', `${errors.length} field${errors.length === 1 ? '' : 's'} failed validation: ${errors.map((e) => e.field).join(', ')}`, { errors });
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new MesProblem(400, 'MALFORMED_JSON', `the request body is not valid JSON: ${error.message}`);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new MesProblem(413, 'BODY_TOO_LARGE', 'the request body exceeds the server limit (MES_BODY_LIMIT_BYTES)');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new MesProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new MesProblem(400, 'BAD_CONTENT_LENGTH', 'Content-Length does not match the body');
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return new MesProblem(error.statusCode, 'BAD_REQUEST', error.message);
+  }
+  return problemFromDatabase(error as never) ?? new MesProblem(500, 'INTERNAL_ERROR', 'an unexpected error occurred; report the traceId to the operator');
+}
+
+/** Refused and failed state changes are audited too, in their own transaction. */
+async function auditFailure(ctx: AppContext, req: FastifyRequest, problem: MesProblem): Promise<void> {
+  const p = req.principal;
+  if (!p || (req.method === 'GET' && problem.status !== 403) || problem.code.startsWith('DATABASE_')) return;
+  try {
+    await ctx.db.transaction({ tenantId: p.tenantId }, (tx) =>
+      appendAudit(tx, {
+        tenantId: p.tenantId,
+        actorType: p.via,
+        actorId: actorId(p),
+        action: req.routeOptions.schema?.operationId ?? `${req.method} ${req.routeOptions.url ?? req.url}`,
+        resource: req.url.split('?')[0],
+        outcome: problem.status === 403 ? 'denied' : problem.status >= 500 ? 'error' : 'rejected',
+        statusCode: problem.status,
+        requestId: req.id,
+        traceId: req.traceId,
+        details: { code: problem.code },
+      }),
+    );
+  } catch (err) {
+    req.log.error({ err }, 'could not write the audit record of a failed request');
+  }
+}

@@ -1,0 +1,50 @@
+import path from 'node:path';
+
+export interface ServerConfig {
+  /** postgres://… for PostgreSQL, memory:// for a throwaway PGlite; unset: PGlite in dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  host: string;
+  port: number;
+  logLevel: string;
+  bodyLimitBytes: number;
+  dbPoolSize: number;
+  /** How long SIGTERM waits for in-flight requests before the process exits anyway. */
+  shutdownTimeoutMs: number;
+  /** Readiness is false for this long before the listener closes, so balancers stop routing first. */
+  shutdownDelayMs: number;
+  tokenTtlSeconds: number;
+  keyCacheTtlMs: number;
+  planTtlMs: number;
+  version: string;
+}
+
+export const SERVER_VERSION = '0.1.0';
+
+const int = (v: string | undefined, fallback: number, name: string): number => {
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${v}"`);
+  return n;
+};
+
+/** Defaults, overridden by MES_* environment variables, overridden by explicit options. */
+export function loadConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const fromEnv: ServerConfig = {
+    databaseUrl: env.MES_DATABASE_URL || undefined,
+    dataDir: path.resolve(env.MES_DATA_DIR || '.mes'),
+    host: env.MES_HOST || '127.0.0.1',
+    port: int(env.MES_PORT, 8080, 'MES_PORT'),
+    logLevel: env.MES_LOG_LEVEL || 'info',
+    bodyLimitBytes: int(env.MES_BODY_LIMIT_BYTES, 1024 * 1024, 'MES_BODY_LIMIT_BYTES'),
+    dbPoolSize: int(env.MES_DB_POOL_SIZE, 20, 'MES_DB_POOL_SIZE'),
+    shutdownTimeoutMs: int(env.MES_SHUTDOWN_TIMEOUT_MS, 10_000, 'MES_SHUTDOWN_TIMEOUT_MS'),
+    shutdownDelayMs: int(env.MES_SHUTDOWN_DELAY_MS, 0, 'MES_SHUTDOWN_DELAY_MS'),
+    tokenTtlSeconds: int(env.MES_TOKEN_TTL_SECONDS, 900, 'MES_TOKEN_TTL_SECONDS'),
+    keyCacheTtlMs: int(env.MES_KEY_CACHE_TTL_MS, 5000, 'MES_KEY_CACHE_TTL_MS'),
+    planTtlMs: int(env.MES_PLAN_TTL_MS, 2000, 'MES_PLAN_TTL_MS'),
+    version: SERVER_VERSION,
+  };
+  const merged = { ...fromEnv, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  return { ...merged, dataDir: path.resolve(merged.dataDir) };
+}

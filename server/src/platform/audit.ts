@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import type { Sql } from './db.js';
+import { canonicalJson } from './canonical-json.js';
+
+export type AuditOutcome = 'success' | 'denied' | 'rejected' | 'error';
+
+export interface AuditEntry {
+  tenantId: string;
+  actorType: 'api_key' | 'token' | 'system';
+  actorId: string | null;
+  action: string;
+  resource: string;
+  outcome: AuditOutcome;
+  statusCode: number;
+  requestId: string | null;
+  traceId: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditRecord extends Required<AuditEntry> {
+  seq: number;
+  occurredAt: Date;
+  prevHash: string;
+  hash: string;
+}
+
+/** The hash a tenant's chain starts from. */
+export function genesisHash(tenantId: string): string {
+  return createHash('sha256').update(`mes-audit-genesis:${tenantId}`).digest('hex');
+}
+
+/**
+ * What a record's hash covers: every field and the previous hash. Documented in docs/audit.md so
+ * that anyone holding an export can verify a chain without this code.
+ */
+export function recordHash(r: Omit<AuditRecord, 'hash'>): string {
+  const fields = [
+    r.tenantId, String(r.seq), r.occurredAt.toISOString(), r.actorType, r.actorId, r.action, r.resource,
+    r.outcome, r.statusCode, r.requestId, r.traceId, r.details, r.prevHash,
+  ];
+  return createHash('sha256').update(canonicalJson(fields)).digest('hex');
+}
+
+/**
+ * Appends to the tenant's chain inside the caller's transaction. Bumping the chain head takes its
+ * row lock, so appends within one tenant serialise until commit; the caller appends last to keep
+ * that lock short.
+ */
+export async function appendAudit(tx: Sql, entry: AuditEntry): Promise<void> {
+  const head = await tx.query<{ last_seq: string; last_hash: string }>(
+    `INSERT INTO audit_heads (tenant_id, last_seq, last_hash) VALUES ($1, 1, $2)
+       ON CONFLICT (tenant_id) DO UPDATE SET last_seq = audit_heads.last_seq + 1
+     RETURNING last_seq, last_hash`,
+    [entry.tenantId, genesisHash(entry.tenantId)],
+  );
+  const record: Omit<AuditRecord, 'hash'> = {
+    details: {},
+    ...entry,
+    seq: Number(head.rows[0].last_seq),
+    occurredAt: new Date(),
+    prevHash: head.rows[0].last_hash,
+  };
+  const hash = recordHash(record);
+  await tx.query(
+    `WITH appended AS (
+       INSERT INTO audit_log (tenant_id, seq, occurred_at, actor_type, actor_id, action, resource, outcome, status_code,
+                              request_id, trace_id, details, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14))
+     UPDATE audit_heads SET last_hash = $14 WHERE tenant_id = $1`,
+    [
+      record.tenantId, record.seq, record.occurredAt, record.actorType, record.actorId, record.action, record.resource,
+      record.outcome, record.statusCode, record.requestId, record.traceId, JSON.stringify(record.details), record.prevHash, hash,
+    ],
+  );
+}
+
+interface AuditRow {
+  tenant_id: string;
+  seq: string;
+  occurred_at: Date;
+  actor_type: AuditEntry['actorType'];
+  actor_id: string | null;
+  action: string;
+  resource: string;
+  outcome: AuditOutcome;
+  status_code: number;
+  request_id: string | null;
+  trace_id: string | null;
+  details: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+}
+
+export const AUDIT_COLUMNS = `tenant_id, seq, occurred_at, actor_type, actor_id, action, resource, outcome, status_code,
+  request_id, trace_id, details, prev_hash, hash`;
+
+export function toAuditRecord(r: AuditRow): AuditRecord {
+  return {
+    tenantId: r.tenant_id,
+    seq: Number(r.seq),
+    occurredAt: r.occurred_at,
+    actorType: r.actor_type,
+    actorId: r.actor_id,
+    action: r.action,
+    resource: r.resource,
+    outcome: r.outcome,
+    statusCode: r.status_code,
+    requestId: r.request_id,
+    traceId: r.trace_id,
+    details: r.details,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+export interface ChainVerdict {
+  intact: boolean;
+  checked: number;
+  headSeq: number;
+  /** The first record that is not what the chain says it should be. */
+  firstBad?: { seq: number; problem: 'altered' | 'missing' | 'relinked' };
+}
+
+/** Walks the tenant's chain in order and reports the first altered, relinked or missing record. */
+export async function verifyChain(tx: Sql, tenantId: string, batch = 2000): Promise<ChainVerdict> {
+  const head = await tx.query<{ last_seq: string; last_hash: string }>('SELECT last_seq, last_hash FROM audit_heads WHERE tenant_id = $1', [tenantId]);
+  const headSeq = Number(head.rows[0]?.last_seq ?? 0);
+  let expectedSeq = 1;
+  let prevHash = genesisHash(tenantId);
+  let checked = 0;
+  const bad = (seq: number, problem: 'altered' | 'missing' | 'relinked'): ChainVerdict => ({ intact: false, checked, headSeq, firstBad: { seq, problem } });
+  for (;;) {
+    const { rows } = await tx.query<AuditRow>(
+      `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE tenant_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
+      [tenantId, expectedSeq, batch],
+    );
+    for (const row of rows) {
+      const r = toAuditRecord(row);
+      if (r.seq !== expectedSeq) return bad(expectedSeq, 'missing');
+      if (r.prevHash !== prevHash) return bad(r.seq, 'relinked');
+      if (recordHash(r) !== r.hash) return bad(r.seq, 'altered');
+      prevHash = r.hash;
+      expectedSeq++;
+      checked++;
+    }
+    if (rows.length < batch) break;
+  }
+  if (checked < headSeq) return bad(expectedSeq, 'missing');
+  if (headSeq > 0 && head.rows[0].last_hash !== prevHash) return bad(headSeq, 'altered');
+  return { intact: true, checked, headSeq };
+}

@@ -1,0 +1,190 @@
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import type { Database } from './db.js';
+import { looksLikeApiKey, parseApiKey, secretMatches } from './credentials.js';
+import { MesProblem, forbidden, unauthenticated } from './errors.js';
+import { PLATFORM_PERMISSIONS, grants } from './permissions.js';
+
+/** Who is calling: always one user of one tenant, through an API key or a login token. */
+export interface Principal {
+  tenantId: string;
+  tenantSlug: string;
+  planCode: string;
+  userId: string;
+  username: string;
+  via: 'api_key' | 'token';
+  keyId?: string;
+  platformAdmin: boolean;
+  /** What the user's roles grant (plus platform permissions for platform admins). */
+  permissions: string[];
+  /** What the API key narrows that to; absent for login tokens. */
+  keyScopes?: string[];
+}
+
+export function can(p: Principal, permission: string): boolean {
+  return grants(p.permissions, permission) && (!p.keyScopes || grants(p.keyScopes, permission));
+}
+
+/** How the audit log names the caller. */
+export function actorId(p: Principal): string {
+  return p.via === 'api_key' ? `${p.username}/key:${p.keyId}` : p.username;
+}
+
+export function requirePermission(p: Principal, permission: string): void {
+  if (!can(p, permission)) {
+    throw forbidden('PERMISSION_DENIED', `this ${p.via === 'api_key' ? 'API key' : 'user'} lacks the permission ${permission}`, {
+      permission,
+    });
+  }
+}
+
+interface CachedKey {
+  principal: Principal;
+  secretHash: string;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  active: boolean;
+  loadedAt: number;
+}
+
+interface KeyRow {
+  secret_hash: string;
+  key_permissions: string[];
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  user_id: string;
+  username: string;
+  user_status: string;
+  is_platform_admin: boolean;
+  tenant_slug: string;
+  tenant_status: string;
+  plan_code: string;
+  role_permissions: string[];
+}
+
+export const USER_PERMISSIONS_SQL = `coalesce((SELECT array_agg(DISTINCT p) FROM user_roles ur JOIN roles r ON r.id = ur.role_id,
+  unnest(r.permissions) p WHERE ur.user_id = u.id), '{}')`;
+
+const JWT_ISSUER = 'mes';
+
+/**
+ * Verifies bearer credentials. Verified API keys are cached for a few seconds so that a request
+ * costs no extra database round trip; a revocation clears the entry in this process at once and
+ * reaches other replicas when their entry expires (keyCacheTtlMs).
+ */
+export class Authenticator {
+  private readonly keys = new Map<string, CachedKey>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly jwtSecret: Uint8Array,
+    private readonly opts: { keyCacheTtlMs: number; tokenTtlSeconds: number },
+  ) {}
+
+  async authenticate(header: string | undefined): Promise<Principal> {
+    if (!header) throw unauthenticated('AUTH_MISSING', 'send credentials as "Authorization: Bearer <api key or token>"');
+    const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
+    if (!m) throw unauthenticated('AUTH_MALFORMED', 'the Authorization header must read "Bearer <api key or token>"');
+    return looksLikeApiKey(m[1]) ? this.fromApiKey(m[1]) : this.fromToken(m[1]);
+  }
+
+  forgetKey(keyId: string): void {
+    this.keys.delete(keyId);
+  }
+
+  /** Forgets every cached key of a tenant (its plan, status or roles changed). */
+  forgetTenant(tenantId: string): void {
+    for (const [id, k] of this.keys) if (k.principal.tenantId === tenantId) this.keys.delete(id);
+  }
+
+  async issueToken(p: Principal): Promise<{ token: string; expiresAt: string }> {
+    const exp = Math.floor(Date.now() / 1000) + this.opts.tokenTtlSeconds;
+    const token = await new SignJWT({ tid: p.tenantId, ten: p.tenantSlug, plan: p.planCode, usr: p.username, pa: p.platformAdmin, perms: p.permissions })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(JWT_ISSUER)
+      .setSubject(p.userId)
+      .setIssuedAt()
+      .setExpirationTime(exp)
+      .sign(this.jwtSecret);
+    return { token, expiresAt: new Date(exp * 1000).toISOString() };
+  }
+
+  private async fromApiKey(token: string): Promise<Principal> {
+    const parsed = parseApiKey(token);
+    if (!parsed) throw unauthenticated('AUTH_MALFORMED', 'the API key is not in the mes_<tenant>_<key>_<secret> format');
+    let cached = this.keys.get(parsed.keyId);
+    if (!cached || Date.now() - cached.loadedAt > this.opts.keyCacheTtlMs) {
+      cached = await this.loadKey(parsed.tenantId, parsed.keyId);
+      if (cached) this.keys.set(parsed.keyId, cached);
+    }
+    if (!cached || cached.principal.tenantId !== parsed.tenantId || !secretMatches(parsed.secret, cached.secretHash)) {
+      throw unauthenticated('AUTH_INVALID', 'the API key is not valid');
+    }
+    if (cached.revokedAt) throw unauthenticated('AUTH_REVOKED', `the API key was revoked at ${cached.revokedAt.toISOString()}; create a new one`);
+    if (cached.expiresAt && cached.expiresAt.getTime() <= Date.now()) {
+      throw unauthenticated('AUTH_EXPIRED', `the API key expired at ${cached.expiresAt.toISOString()}; create a new one`);
+    }
+    if (!cached.active) throw unauthenticated('AUTH_DISABLED', 'the user or tenant behind this API key is disabled');
+    return cached.principal;
+  }
+
+  private async loadKey(tenantId: string, keyId: string): Promise<CachedKey | undefined> {
+    const rows = await this.db.transaction({ tenantId }, async (tx) =>
+      (
+        await tx.query<KeyRow>(
+          `SELECT k.secret_hash, k.permissions AS key_permissions, k.expires_at, k.revoked_at,
+                  u.id AS user_id, u.username, u.status AS user_status, u.is_platform_admin,
+                  t.slug AS tenant_slug, t.status AS tenant_status, t.plan_code,
+                  ${USER_PERMISSIONS_SQL} AS role_permissions
+             FROM api_keys k JOIN users u ON u.id = k.user_id JOIN tenants t ON t.id = k.tenant_id
+            WHERE k.id = $1`,
+          [keyId],
+        )
+      ).rows,
+    );
+    const r = rows[0];
+    if (!r) return undefined;
+    return {
+      secretHash: r.secret_hash,
+      expiresAt: r.expires_at,
+      revokedAt: r.revoked_at,
+      active: r.user_status === 'active' && r.tenant_status === 'active',
+      loadedAt: Date.now(),
+      principal: {
+        tenantId,
+        tenantSlug: r.tenant_slug,
+        planCode: r.plan_code,
+        userId: r.user_id,
+        username: r.username,
+        via: 'api_key',
+        keyId,
+        platformAdmin: r.is_platform_admin,
+        permissions: withPlatform(r.role_permissions, r.is_platform_admin),
+        keyScopes: r.key_permissions,
+      },
+    };
+  }
+
+  private async fromToken(token: string): Promise<Principal> {
+    try {
+      const { payload } = await jwtVerify(token, this.jwtSecret, { issuer: JWT_ISSUER, algorithms: ['HS256'] });
+      return {
+        tenantId: String(payload.tid),
+        tenantSlug: String(payload.ten),
+        planCode: String(payload.plan),
+        userId: String(payload.sub),
+        username: String(payload.usr),
+        via: 'token',
+        platformAdmin: payload.pa === true,
+        permissions: Array.isArray(payload.perms) ? payload.perms.map(String) : [],
+      };
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) throw unauthenticated('AUTH_EXPIRED', 'the login token has expired; log in again');
+      if (err instanceof MesProblem) throw err;
+      throw unauthenticated('AUTH_INVALID', 'the login token is not valid');
+    }
+  }
+}
+
+export function withPlatform(rolePermissions: string[], platformAdmin: boolean): string[] {
+  return platformAdmin ? [...new Set([...rolePermissions, ...PLATFORM_PERMISSIONS])] : rolePermissions;
+}

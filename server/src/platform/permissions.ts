@@ -1,0 +1,41 @@
+/**
+ * Permissions are `<module>:<action>`. Roles hold them, API keys narrow them. `*` grants every
+ * tenant permission and `<module>:*` every action of a module; platform permissions come only
+ * from being a platform admin, never from a wildcard.
+ */
+
+export const PLATFORM_PERMISSIONS = ['tenants:read', 'tenants:write'] as const;
+
+export const TENANT_PERMISSIONS = [
+  'users:read',
+  'users:write',
+  'roles:read',
+  'apikeys:read',
+  'apikeys:write',
+  'audit:read',
+  'diagnostics:read',
+] as const;
+
+export type Permission = (typeof PLATFORM_PERMISSIONS)[number] | (typeof TENANT_PERMISSIONS)[number];
+
+const platformSet = new Set<string>(PLATFORM_PERMISSIONS);
+const known = new Set<string>([...PLATFORM_PERMISSIONS, ...TENANT_PERMISSIONS]);
+
+/** The roles every tenant starts with. */
+export const BUILTIN_ROLES: { name: string; description: string; permissions: string[] }[] = [
+  { name: 'admin', description: 'Everything within the tenant', permissions: ['*'] },
+  { name: 'viewer', description: 'Read everything within the tenant', permissions: TENANT_PERMISSIONS.filter((p) => p.endsWith(':read')) },
+];
+
+export function isKnownGrant(grant: string): boolean {
+  if (grant === '*') return true;
+  if (grant.endsWith(':*')) return [...known].some((p) => p.startsWith(grant.slice(0, -1)));
+  return known.has(grant);
+}
+
+/** Does this list of grants include `permission`? */
+export function grants(held: readonly string[], permission: string): boolean {
+  if (platformSet.has(permission)) return held.includes(permission);
+  const module = permission.split(':')[0];
+  return held.some((g) => g === permission || g === '*' || g === `${module}:*`);
+}

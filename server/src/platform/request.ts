@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { appendAudit } from './audit.js';
+import { actorId, type Principal } from './auth.js';
+import { canonicalJson } from './canonical-json.js';
+import type { Database, Sql, TxScope } from './db.js';
+import { MesProblem, unprocessable } from './errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    traceId: string;
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    /** No credentials needed (health, metrics, login, the spec). */
+    public?: boolean;
+    /** The permission the caller must hold. */
+    permission?: string;
+    /** Runs with platform-wide visibility (tenants); requires a platform permission. */
+    platform?: boolean;
+  }
+}
+
+export function principalOf(req: FastifyRequest): Principal {
+  if (!req.principal) throw new MesProblem(401, 'AUTH_MISSING', 'this route needs credentials');
+  return req.principal;
+}
+
+function scopeOf(req: FastifyRequest): TxScope {
+  const p = principalOf(req);
+  return { tenantId: p.tenantId, platform: req.routeOptions.config.platform === true };
+}
+
+/** A read: one transaction scoped to the caller's tenant. */
+export function read<T>(db: Database, req: FastifyRequest, fn: (tx: Sql) => Promise<T>): Promise<T> {
+  return db.transaction(scopeOf(req), fn);
+}
+
+export interface MutationOptions<T> {
+  status?: number;
+  /** Names what was changed, for the audit record. */
+  resource: (result: T) => string;
+  details?: (result: T) => Record<string, unknown>;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const IDEMPOTENCY_TTL_HOURS = 24;
+
+/**
+ * A state change: one transaction that runs the service, appends the audit record and (when the
+ * request carries an Idempotency-Key) stores the response, all committing together. A replay of
+ * the same key and body answers with the stored response and changes nothing.
+ */
+export async function mutate<F extends (tx: Sql) => Promise<unknown>, T = Awaited<ReturnType<F>>>(
+  db: Database,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  fn: F,
+  opts: MutationOptions<T>,
+): Promise<T> {
+  const p = principalOf(req);
+  const key = idempotencyKeyOf(req);
+  const status = opts.status ?? 200;
+  const result = await db.transaction(scopeOf(req), async (tx) => {
+    if (key) {
+      const replay = await claimIdempotencyKey(tx, p.tenantId, key, requestHash(req));
+      if (replay) {
+        await appendAudit(tx, auditEntry(req, p, replay.status, req.url, { idempotentReplay: true, idempotencyKey: key }));
+        return replay;
+      }
+    }
+    const body = (await fn(tx)) as T;
+    if (key) {
+      await tx.query('UPDATE idempotency_keys SET status_code = $3, response_body = $4 WHERE tenant_id = $1 AND key = $2', [
+        p.tenantId, key, status, JSON.stringify(body ?? null),
+      ]);
+    }
+    await appendAudit(tx, auditEntry(req, p, status, opts.resource(body), { ...opts.details?.(body), ...(key ? { idempotencyKey: key } : {}) }));
+    return { status, body, replayed: false };
+  });
+  reply.code(result.status);
+  if (result.replayed) reply.header('idempotent-replayed', 'true');
+  return result.body as T;
+}
+
+function auditEntry(req: FastifyRequest, p: Principal, statusCode: number, resource: string, details: Record<string, unknown>) {
+  return {
+    tenantId: p.tenantId,
+    actorType: p.via,
+    actorId: actorId(p),
+    action: req.routeOptions.schema?.operationId ?? `${req.method} ${req.routeOptions.url}`,
+    resource,
+    outcome: 'success' as const,
+    statusCode,
+    requestId: req.id,
+    traceId: req.traceId,
+    details,
+  };
+}
+
+function idempotencyKeyOf(req: FastifyRequest): string | undefined {
+  if (req.method !== 'POST') return undefined;
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+    throw new MesProblem(400, 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1 to 255 visible ASCII characters', {
+      errors: [{ in: 'header', field: 'idempotency-key', code: 'INVALID_FORMAT', message: 'must be 1 to 255 visible ASCII characters' }],
+    });
+  }
+  return key;
+}
+
+function requestHash(req: FastifyRequest): string {
+  return createHash('sha256').update(`${req.method} ${req.url}\n${canonicalJson(req.body ?? null)}`).digest('hex');
+}
+
+/**
+ * Claims the key for this request, or returns the stored response of the request that claimed
+ * it first. A concurrent duplicate blocks on the key's row until the first commits, then replays.
+ */
+async function claimIdempotencyKey(tx: Sql, tenantId: string, key: string, hash: string) {
+  await tx.query(`DELETE FROM idempotency_keys WHERE tenant_id = $1 AND key = $2 AND created_at < now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'`, [tenantId, key]);
+  const claimed = await tx.query('INSERT INTO idempotency_keys (tenant_id, key, request_hash, status_code) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING', [tenantId, key, hash]);
+  if (claimed.rowCount === 1) return undefined;
+  const { rows } = await tx.query<{ request_hash: string; status_code: number; response_body: unknown }>(
+    'SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE tenant_id = $1 AND key = $2',
+    [tenantId, key],
+  );
+  const stored = rows[0];
+  if (stored.request_hash !== hash) {
+    throw unprocessable('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for a different request; use a new key for a new request', [
+      { in: 'header', field: 'idempotency-key', code: 'REUSED', message: 'already used with a different method, path or body' },
+    ]);
+  }
+  return { status: stored.status_code, body: stored.response_body, replayed: true };
+}
