@@ -35,7 +35,14 @@ export interface BuiltApp {
 }
 
 /** Opens the database, migrates it, and builds the HTTP app. Does not listen. */
-export async function buildApp(config: ServerConfig, opts: { db?: Database; logger?: boolean } = {}): Promise<BuiltApp> {
+export interface BuildOptions {
+  /** An already open database (tests, tools); the app then leaves it open on close. */
+  db?: Database;
+  /** Where JSON log lines go; stdout by default. `mes up --json` sends them to stderr. */
+  logStream?: NodeJS.WritableStream;
+}
+
+export async function buildApp(config: ServerConfig, opts: BuildOptions = {}): Promise<BuiltApp> {
   const db = opts.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
   await migrate(db);
   const jwtSecret = await loadJwtSecret(db);
@@ -50,7 +57,7 @@ export async function buildApp(config: ServerConfig, opts: { db?: Database; logg
   };
 
   const app: MesApp = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'], ...(opts.logStream ? { stream: opts.logStream } : {}) },
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => randomBytes(8).toString('hex'),
     return503OnClosing: true,

@@ -1,4 +1,4 @@
-export { buildApp, type BuiltApp, type AppContext } from './app.js';
+export { buildApp, type BuiltApp, type BuildOptions, type AppContext } from './app.js';
 export { bootstrap, DEFAULT_TENANT, type BootstrapResult } from './bootstrap.js';
 export { loadConfig, SERVER_VERSION, type ServerConfig } from './config.js';
 export { startServer, PortInUseError, DataDirLockedError, type RunningServer } from './server.js';

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { buildApp, type BuiltApp } from './app.js';
+import { buildApp, type BuildOptions, type BuiltApp } from './app.js';
 import { bootstrap, type BootstrapResult } from './bootstrap.js';
 import type { ServerConfig } from './config.js';
 
@@ -27,11 +27,11 @@ export class DataDirLockedError extends Error {
 }
 
 /** Starts the MES: database, migrations, first-start bootstrap, HTTP listener. */
-export async function startServer(config: ServerConfig): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, opts: Pick<BuildOptions, 'logStream'> = {}): Promise<RunningServer> {
   const releaseLock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
   let built: BuiltApp | undefined;
   try {
-    built = await buildApp(config);
+    built = await buildApp(config, opts);
     const boot = await bootstrap(built.ctx.db);
     await listen(built, config);
     const address = built.app.server.address();
