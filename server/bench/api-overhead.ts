@@ -1,0 +1,128 @@
+/**
+ * api-overhead: an authenticated GET of a small resource (one user) through the whole stack
+ * (HTTP, auth, tenant transaction with RLS, JSON) against the same SELECT sent straight to
+ * PostgreSQL with pg, both with 16 concurrent clients on the same machine in the same run.
+ * The figure that matters is the ratio; absolute rates on a shared machine are noise.
+ */
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { formatResult, runLoad, type LoadResult } from './load.js';
+import { freshDatabase } from './database.js';
+
+const USER_SQL = `SELECT u.id, u.username, u.display_name, u.email, u.status, u.is_platform_admin, u.version, u.created_at, u.updated_at,
+  coalesce((SELECT array_agg(r.name ORDER BY r.name) FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id), '{}') AS roles
+  FROM users u WHERE u.tenant_id = $1 AND u.id = $2`;
+
+export interface ApiOverheadResult {
+  api: LoadResult;
+  /** The bare SELECT: what a program with no tenancy, auth or HTTP would pay. */
+  direct: LoadResult;
+  /** The statements the API sends per request (BEGIN with the tenant set, SELECT, COMMIT). */
+  directTenantTx: LoadResult;
+  ratio: number;
+  ratioToTenantTx: number;
+}
+
+export async function apiOverhead(opts: { seconds: number; concurrency: number }): Promise<ApiOverheadResult> {
+  const db = await freshDatabase('api_overhead');
+  const port = await freePort();
+  const server = spawn(process.execPath, [fileURLToPath(new URL('../../dist/main.js', import.meta.url))], {
+    env: { ...process.env, MES_DATABASE_URL: db.url, MES_PORT: String(port), MES_LOG_LEVEL: 'warn', MES_DB_POOL_SIZE: String(opts.concurrency) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const adminKey = await readAdminKey(server);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
+    const get = (path: string, key: string) => request(agent, port, 'GET', path, key);
+    const tenant = JSON.parse((await request(agent, port, 'POST', '/v1/tenants', adminKey, { slug: 'bench', name: 'Bench', plan: 'unlimited' })).body);
+    const key: string = tenant.apiKey.key;
+    const path = `/v1/users/${tenant.admin.id}`;
+    const probe = await get(path, key);
+    if (probe.status !== 200) throw new Error(`probe failed: ${probe.status} ${probe.body}`);
+
+    const pool = new pg.Pool({ connectionString: db.url, max: opts.concurrency });
+    const direct = () => pool.query(USER_SQL, [tenant.tenant.id, tenant.admin.id]).then((r) => r.rowCount === 1);
+    const directTenantTx = async () => {
+      const client = await pool.connect();
+      try {
+        await client.query(`BEGIN; SELECT set_config('mes.tenant_id', '${tenant.tenant.id}', true), set_config('mes.platform', 'off', true)`);
+        const r = await client.query(USER_SQL, [tenant.tenant.id, tenant.admin.id]);
+        await client.query('COMMIT');
+        return r.rowCount === 1;
+      } finally {
+        client.release();
+      }
+    };
+    const api = () => get(path, key).then((r) => r.status === 200);
+
+    // Warm both paths (JIT, plan cache, pools), then measure each in turn.
+    await runLoad('warm-up', { concurrency: opts.concurrency, seconds: 1 }, api);
+    await runLoad('warm-up', { concurrency: opts.concurrency, seconds: 1 }, direct);
+    const directResult = await runLoad('direct SQL (pg, 16 clients)', { concurrency: opts.concurrency, seconds: opts.seconds }, direct);
+    const txResult = await runLoad('direct SQL in a tenant transaction', { concurrency: opts.concurrency, seconds: opts.seconds }, directTenantTx);
+    const apiResult = await runLoad('API GET /v1/users/{id}', { concurrency: opts.concurrency, seconds: opts.seconds }, api);
+    await pool.end();
+    agent.destroy();
+    return {
+      api: apiResult,
+      direct: directResult,
+      directTenantTx: txResult,
+      ratio: apiResult.perSecond / directResult.perSecond,
+      ratioToTenantTx: apiResult.perSecond / txResult.perSecond,
+    };
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    await db.drop();
+  }
+}
+
+function request(agent: http.Agent, port: number, method: string, path: string, key: string, body?: unknown): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers: { authorization: `Bearer ${key}`, ...(payload ? { 'content-type': 'application/json' } : {}) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+function readAdminKey(child: ReturnType<typeof spawn>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /API key \(shown once\): (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function printApiOverhead(r: ApiOverheadResult): void {
+  console.log('\napi-overhead: authenticated GET through the full stack vs the same SELECT sent directly');
+  console.log(formatResult(r.direct));
+  console.log(formatResult(r.directTenantTx));
+  console.log(formatResult(r.api));
+  console.log(`ratio API / direct SELECT:            ${r.ratio.toFixed(3)}  (aim: >= 0.5)`);
+  console.log(`ratio API / same statements direct:   ${r.ratioToTenantTx.toFixed(3)}  (HTTP, auth, limits, JSON alone)`);
+}
