@@ -1,5 +1,8 @@
 -- Platform: tenancy, identity, audit, idempotency.
 --
+-- Timestamps are stored to the millisecond (timestamptz(3)), the precision the API speaks, so a
+-- time read back from JSON compares equal to the stored one (keyset cursors depend on it).
+--
 -- The application runs as the role mes_app, which owns nothing. Every tenant-owned table carries
 -- tenant_id and a FORCE'd row-level-security policy keyed on the transaction-local setting
 -- mes.tenant_id, so a query that forgets its tenant scope sees no rows instead of every row.
@@ -52,8 +55,8 @@ CREATE TABLE tenants (
   status     text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended')),
   settings   jsonb NOT NULL DEFAULT '{}'::jsonb,
   version    integer NOT NULL DEFAULT 1,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now()
+  created_at timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at timestamptz(3) NOT NULL DEFAULT now()
 );
 ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenants_visible ON tenants
@@ -67,7 +70,7 @@ CREATE TABLE roles (
   description text NOT NULL DEFAULT '',
   permissions text[] NOT NULL,
   builtin     boolean NOT NULL DEFAULT false,
-  created_at  timestamptz NOT NULL DEFAULT now(),
+  created_at  timestamptz(3) NOT NULL DEFAULT now(),
   UNIQUE (tenant_id, name),
   UNIQUE (tenant_id, id)
 );
@@ -82,8 +85,8 @@ CREATE TABLE users (
   is_platform_admin boolean NOT NULL DEFAULT false,
   status            text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'disabled')),
   version           integer NOT NULL DEFAULT 1,
-  created_at        timestamptz NOT NULL DEFAULT now(),
-  updated_at        timestamptz NOT NULL DEFAULT now(),
+  created_at        timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at        timestamptz(3) NOT NULL DEFAULT now(),
   UNIQUE (tenant_id, username),
   UNIQUE (tenant_id, id)
 );
@@ -104,9 +107,9 @@ CREATE TABLE api_keys (
   name        text NOT NULL,
   secret_hash text NOT NULL,
   permissions text[] NOT NULL,
-  expires_at  timestamptz,
-  revoked_at  timestamptz,
-  created_at  timestamptz NOT NULL DEFAULT now(),
+  expires_at  timestamptz(3),
+  revoked_at  timestamptz(3),
+  created_at  timestamptz(3) NOT NULL DEFAULT now(),
   FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id)
 );
 CREATE INDEX api_keys_by_user ON api_keys (tenant_id, user_id);
@@ -116,7 +119,7 @@ CREATE INDEX api_keys_by_user ON api_keys (tenant_id, user_id);
 CREATE TABLE audit_log (
   tenant_id   uuid NOT NULL REFERENCES tenants (id),
   seq         bigint NOT NULL,
-  occurred_at timestamptz NOT NULL,
+  occurred_at timestamptz(3) NOT NULL,
   actor_type  text NOT NULL,
   actor_id    text,
   action      text NOT NULL,
@@ -149,7 +152,7 @@ CREATE TABLE idempotency_keys (
   request_hash  text NOT NULL,
   status_code   integer NOT NULL,
   response_body jsonb,
-  created_at    timestamptz NOT NULL DEFAULT now(),
+  created_at    timestamptz(3) NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, key)
 );
 
@@ -195,6 +198,6 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON roles, users, user_roles TO mes_app;
 GRANT SELECT, INSERT, UPDATE ON api_keys TO mes_app;
 GRANT SELECT, INSERT ON audit_log TO mes_app;
 GRANT SELECT, INSERT, UPDATE ON audit_heads TO mes_app;
-GRANT SELECT, INSERT, DELETE ON idempotency_keys TO mes_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON idempotency_keys TO mes_app;
 GRANT SELECT, INSERT ON platform_settings TO mes_app;
 GRANT EXECUTE ON FUNCTION mes_current_tenant(), mes_is_platform(), mes_tenant_id_by_slug(text) TO mes_app;

@@ -13,6 +13,7 @@ import { migrate } from './platform/migrations.js';
 import { TenantRateLimiter } from './platform/rate-limit.js';
 import { traceFrom } from './platform/tracing.js';
 import { registerSchemas } from './platform/schemas.js';
+import { validatorCompiler } from './platform/validation.js';
 import { registerModules } from './modules/index.js';
 
 export type MesApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
@@ -25,7 +26,8 @@ export interface AppContext {
   limiter: TenantRateLimiter;
   diagnostics: Diagnostics;
   metrics: Metrics;
-  lifecycle: { shuttingDown: boolean };
+  /** draining: readiness is false, requests are still served. closing: new requests are refused. */
+  lifecycle: { draining: boolean; closing: boolean };
 }
 
 export interface BuiltApp {
@@ -53,16 +55,17 @@ export async function buildApp(config: ServerConfig, opts: BuildOptions = {}): P
     limiter: new TenantRateLimiter(db, config.planTtlMs),
     diagnostics: new Diagnostics(db, config.dataDir),
     metrics: createMetrics(db),
-    lifecycle: { shuttingDown: false },
+    lifecycle: { draining: false, closing: false },
   };
 
   const app: MesApp = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'], ...(opts.logStream ? { stream: opts.logStream } : {}) },
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => randomBytes(8).toString('hex'),
-    return503OnClosing: true,
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+    // Refusals while closing are ours (problem+json with a code), not Fastify's plain 503.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
 
   await app.register(swagger, {
     openapi: {
@@ -82,7 +85,7 @@ export async function buildApp(config: ServerConfig, opts: BuildOptions = {}): P
     app,
     ctx,
     async close() {
-      ctx.lifecycle.shuttingDown = true;
+      Object.assign(ctx.lifecycle, { draining: true, closing: true });
       await app.close();
       ctx.diagnostics.stop();
       if (!opts.db) await db.close();
@@ -111,9 +114,14 @@ function installPipeline(app: MesApp, ctx: AppContext): void {
     const trace = traceFrom(req.headers.traceparent);
     req.traceId = trace.traceId;
     req.log = req.log.child({ traceId: trace.traceId });
+    // The access log line ("request completed") is written through reply.log: give it the trace id too.
+    reply.log = req.log;
     reply.header('traceparent', trace.traceparent);
     reply.header('x-request-id', req.id);
     const config = req.routeOptions.config;
+    if (ctx.lifecycle.closing && !config.public) {
+      throw new MesProblem(503, 'SHUTTING_DOWN', 'this replica is shutting down; retry, and the balancer will route to another', { headers: { 'retry-after': '1' } });
+    }
     if (config.public || !req.routeOptions.url) return;
     req.principal = await ctx.auth.authenticate(req.headers.authorization);
     if (config.permission) requirePermission(req.principal, config.permission);
@@ -123,6 +131,14 @@ function installPipeline(app: MesApp, ctx: AppContext): void {
       if (err instanceof MesProblem) ctx.metrics.rejections.inc({ code: err.code });
       throw err;
     }
+  });
+
+  // While draining, every response closes its connection: server.close() only reaps connections
+  // idle at that moment, so a keep-alive client whose request was in flight would otherwise hold
+  // the listener open past the shutdown bound.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (ctx.lifecycle.draining) reply.header('connection', 'close');
+    return payload;
   });
 
   app.addHook('onResponse', async (req, reply) => {
@@ -141,11 +157,19 @@ function installPipeline(app: MesApp, ctx: AppContext): void {
 
   app.setErrorHandler(async (error: FastifyError, req, reply) => {
     const problem = toProblem(error);
-    if (problem.status >= 500) req.log.error({ err: error, code: problem.code }, 'request failed');
+    if (problem.status >= 500) req.log.error({ err: loggableError(error), code: problem.code }, 'request failed');
     else req.log.info({ code: problem.code, status: problem.status }, 'request refused');
     await auditFailure(ctx, req, problem);
     return sendProblem(req, reply, problem);
   });
+}
+
+/**
+ * What of an error may reach the log: never its other properties, which for database errors can
+ * carry the statement's parameters (a response being stored, a password hash).
+ */
+function loggableError(error: Error & { code?: string }) {
+  return { type: error.name, message: error.message, code: error.code, stack: error.stack };
 }
 
 function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: MesProblem) {

@@ -62,7 +62,7 @@ async function listen(built: BuiltApp, config: ServerConfig): Promise<void> {
 }
 
 async function drain(built: BuiltApp, config: ServerConfig): Promise<void> {
-  built.ctx.lifecycle.shuttingDown = true;
+  built.ctx.lifecycle.draining = true;
   built.app.log.info({ delayMs: config.shutdownDelayMs }, 'shutting down: readiness is false, draining');
   if (config.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
   let timer: NodeJS.Timeout | undefined;
@@ -76,8 +76,11 @@ async function drain(built: BuiltApp, config: ServerConfig): Promise<void> {
   }
 }
 
-/** One process per PGlite data directory: two would corrupt it. */
-function lockDataDir(dataDir: string): () => void {
+/**
+ * One process per PGlite data directory: two would corrupt it. Returns the release function; a
+ * lock left by a process that died is taken over.
+ */
+export function lockDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
   const lock = path.join(dataDir, 'mes.lock');
   for (let attempt = 0; attempt < 2; attempt++) {

@@ -155,11 +155,11 @@ async function openPGlite(dir: string): Promise<Database> {
       // PGlite runs one statement at a time; the role switch is held for the whole callback.
       return db.transaction(async (tx) => {
         await tx.exec('RESET ROLE');
-        try {
-          return await fn({ query: (text, params) => run(tx, text, params) });
-        } finally {
-          await tx.exec(`DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN SET ROLE ${APP_ROLE}; END IF; END $$`);
-        }
+        const result = await fn({ query: (text, params) => run(tx, text, params) });
+        // Only on success: a failure rolls the transaction back, which undoes RESET ROLE by itself,
+        // and a statement here would only replace the real error with "transaction is aborted".
+        await tx.exec(`DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN SET ROLE ${APP_ROLE}; END IF; END $$`);
+        return result;
       });
     },
     stats: () => ({ total: 1, idle: active === 0 ? 1 : 0, waiting, max: 1 }),

@@ -9,6 +9,8 @@ export interface PlanLimits {
 }
 
 interface Bucket {
+  /** The plan the tokens were counted under. */
+  plan: string;
   tokens: number;
   refilledAt: number;
   inFlight: number;
@@ -64,8 +66,12 @@ export class TenantRateLimiter {
   private bucketFor(tenantId: string, limits: PlanLimits): Bucket {
     let b = this.buckets.get(tenantId);
     if (!b) {
-      b = { tokens: limits.burst ?? 0, refilledAt: Date.now(), inFlight: 0 };
+      b = { plan: limits.code, tokens: limits.burst ?? 0, refilledAt: Date.now(), inFlight: 0 };
       this.buckets.set(tenantId, b);
+    } else if (b.plan !== limits.code) {
+      // A new plan starts with its own full burst (an upgraded tenant is not left waiting for the
+      // refill of an empty bucket); requests in flight keep their slots.
+      Object.assign(b, { plan: limits.code, tokens: limits.burst ?? 0, refilledAt: Date.now() });
     }
     return b;
   }

@@ -4,7 +4,7 @@ import { appendAudit } from './audit.js';
 import { actorId, type Principal } from './auth.js';
 import { canonicalJson } from './canonical-json.js';
 import type { Database, Sql, TxScope } from './db.js';
-import { MesProblem, unprocessable } from './errors.js';
+import { MesProblem, conflict, unprocessable } from './errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -41,6 +41,11 @@ export interface MutationOptions<T> {
   /** Names what was changed, for the audit record. */
   resource: (result: T) => string;
   details?: (result: T) => Record<string, unknown>;
+  /**
+   * The response carries a secret shown once (an API key). It is not stored for replay: a replay
+   * answers 409 naming what the first request created, so the secret never rests in the database.
+   */
+  oneTimeSecret?: boolean;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -64,23 +69,35 @@ export async function mutate<F extends (tx: Sql) => Promise<unknown>, T = Awaite
   const result = await db.transaction(scopeOf(req), async (tx) => {
     if (key) {
       const replay = await claimIdempotencyKey(tx, p.tenantId, key, requestHash(req));
+      if (replay && opts.oneTimeSecret) throw secretNotReplayable(replay.body);
       if (replay) {
         await appendAudit(tx, auditEntry(req, p, replay.status, req.url, { idempotentReplay: true, idempotencyKey: key }));
         return replay;
       }
     }
     const body = (await fn(tx)) as T;
+    const resource = opts.resource(body);
     if (key) {
+      const stored = opts.oneTimeSecret ? { createdResource: resource } : body ?? null;
       await tx.query('UPDATE idempotency_keys SET status_code = $3, response_body = $4 WHERE tenant_id = $1 AND key = $2', [
-        p.tenantId, key, status, JSON.stringify(body ?? null),
+        p.tenantId, key, status, JSON.stringify(stored),
       ]);
     }
-    await appendAudit(tx, auditEntry(req, p, status, opts.resource(body), { ...opts.details?.(body), ...(key ? { idempotencyKey: key } : {}) }));
+    await appendAudit(tx, auditEntry(req, p, status, resource, { ...opts.details?.(body), ...(key ? { idempotencyKey: key } : {}) }));
     return { status, body, replayed: false };
   });
   reply.code(result.status);
   if (result.replayed) reply.header('idempotent-replayed', 'true');
   return result.body as T;
+}
+
+function secretNotReplayable(stored: unknown): MesProblem {
+  const created = (stored as { createdResource?: string } | null)?.createdResource ?? 'a resource';
+  return conflict(
+    'SECRET_NOT_REPLAYABLE',
+    `this Idempotency-Key already created ${created}, whose secret was in the first response only; revoke it and create a new one if that response was lost`,
+    { createdResource: created },
+  );
 }
 
 function auditEntry(req: FastifyRequest, p: Principal, statusCode: number, resource: string, details: Record<string, unknown>) {

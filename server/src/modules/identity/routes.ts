@@ -112,7 +112,7 @@ export function identityRoutes(app: MesApp, { db, auth }: AppContext): void {
     },
   }, async (req, reply) =>
     mutate(db, req, reply, (tx) =>
-      service.createApiKey(tx, principalOf(req), req.body), { status: 201, resource: (k) => `api-key/${k.apiKey.id}`, details: (k) => ({ permissions: k.apiKey.permissions }) }));
+      service.createApiKey(tx, principalOf(req), req.body), { status: 201, resource: (k) => `api-key/${k.apiKey.id}`, details: (k) => ({ permissions: k.apiKey.permissions }), oneTimeSecret: true }));
 
   app.get('/v1/api-keys/:id', {
     config: { permission: 'apikeys:read' },

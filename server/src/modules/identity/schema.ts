@@ -29,7 +29,7 @@ export const CreateUserBody = Type.Object(
     displayName: Type.String({ minLength: 1, maxLength: 200 }),
     email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
     password: Type.Optional(Password),
-    roles: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { default: [], maxItems: 50 }),
+    roles: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { default: [], maxItems: 50, description: 'Role names; none by default' })),
   },
   { additionalProperties: false },
 );
@@ -74,7 +74,7 @@ export const ApiKeyPageSchema = Page(Type.Ref(ApiKeySchema), 'ApiKeyPage');
 export const CreateApiKeyBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
-    permissions: Type.Array(Grant, { minItems: 1, maxItems: 100, default: ['*'], description: 'Scopes; the key can never do more than its user' }),
+    permissions: Type.Optional(Type.Array(Grant, { minItems: 1, maxItems: 100, default: ['*'], description: "Scopes; default ['*']. The key can never do more than its user" })),
     expiresAt: Type.Optional(Timestamp('When the key stops working; omit for no expiry')),
     userId: Type.Optional(Uuid('Whose key this is; defaults to the caller')),
   },

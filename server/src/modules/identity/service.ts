@@ -20,7 +20,7 @@ async function roleIdsFor(tx: Sql, tenantId: string, names: string[]): Promise<s
 }
 
 export async function createUser(tx: Sql, tenantId: string, input: CreateUserInput, opts: { platformAdmin?: boolean; id?: string } = {}): Promise<User> {
-  const roleIds = await roleIdsFor(tx, tenantId, input.roles);
+  const roleIds = await roleIdsFor(tx, tenantId, input.roles ?? []);
   if (await usernameTaken(tx, tenantId, input.username)) {
     throw conflict('USERNAME_TAKEN', `a user named ${input.username} already exists`, { errors: [fieldError('username', 'TAKEN', 'is already in use')] });
   }
@@ -75,17 +75,20 @@ function expand(grant: string): string[] {
  */
 export async function createApiKey(tx: Sql, caller: Principal, input: CreateApiKeyInput): Promise<CreatedApiKey> {
   const errors: FieldError[] = [];
-  input.permissions.forEach((grant, i) => {
+  const permissions = input.permissions ?? ['*'];
+  permissions.forEach((grant, i) => {
     if (!isKnownGrant(grant)) errors.push(fieldError(`permissions[${i}]`, 'UNKNOWN_PERMISSION', `${grant} is not a permission of this server`));
     else if (!expand(grant).every((p) => can(caller, p))) errors.push(fieldError(`permissions[${i}]`, 'EXCEEDS_CALLER', `you do not hold all of ${grant}`));
   });
   if (input.expiresAt && Date.parse(input.expiresAt) <= Date.now()) errors.push(fieldError('expiresAt', 'IN_THE_PAST', 'must be in the future'));
+  // Past 9999 (or a leap second JavaScript cannot read) the stored time has no RFC 3339 form to answer with.
+  else if (input.expiresAt && !(Date.parse(input.expiresAt) < Date.UTC(10000, 0, 1))) errors.push(fieldError('expiresAt', 'OUT_OF_RANGE', 'must be a time before the year 10000, without a leap second'));
   const userId = input.userId ?? caller.userId;
   if (userId !== caller.userId && !can(caller, 'users:write')) errors.push(fieldError('userId', 'NOT_ALLOWED', 'creating keys for other users needs users:write'));
   if (errors.length) throw unprocessable('API_KEY_REFUSED', 'the key cannot be issued as asked', errors);
   const owner = await repo.findUser(tx, caller.tenantId, userId);
   if (!owner) throw unprocessable('API_KEY_REFUSED', 'the key cannot be issued as asked', [fieldError('userId', 'UNKNOWN_USER', `no user ${userId} in this tenant`)]);
-  return issueKey(tx, caller.tenantId, userId, input.name, input.permissions, input.expiresAt ?? null);
+  return issueKey(tx, caller.tenantId, userId, input.name, permissions, input.expiresAt ?? null);
 }
 
 async function issueKey(tx: Sql, tenantId: string, userId: string, name: string, permissions: string[], expiresAt: string | null): Promise<CreatedApiKey> {

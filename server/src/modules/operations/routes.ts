@@ -36,7 +36,7 @@ export function operationsRoutes(app: MesApp, { db, config, diagnostics, metrics
       response: { 200: HealthSchema, 503: problems(503)[503] },
     },
   }, async () => {
-    if (lifecycle.shuttingDown) throw new MesProblem(503, 'SHUTTING_DOWN', 'this replica is draining for shutdown');
+    if (lifecycle.draining) throw new MesProblem(503, 'SHUTTING_DOWN', 'this replica is draining for shutdown');
     try {
       await withTimeout(db.query('SELECT 1'), 2000);
     } catch (err) {

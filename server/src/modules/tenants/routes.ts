@@ -34,7 +34,7 @@ export function tenantRoutes(app: MesApp, { db, auth, limiter }: AppContext): vo
     },
   }, async (req, reply) =>
     mutate(db, req, reply, (tx) =>
-      service.createTenant(tx, req.body, { createdBy: principalOf(req).username }), { status: 201, resource: (t) => `tenant/${t.tenant.id}` }));
+      service.createTenant(tx, req.body, { createdBy: principalOf(req).username }), { status: 201, resource: (t) => `tenant/${t.tenant.id}`, oneTimeSecret: true }));
 
   app.get('/v1/tenants/:id', {
     config: { permission: 'tenants:read', platform: true },
