@@ -14,6 +14,12 @@ export const TENANT_PERMISSIONS = [
   'apikeys:write',
   'audit:read',
   'diagnostics:read',
+  'masterdata:read',
+  'masterdata:write',
+  'inventory:read',
+  'inventory:write',
+  'inventory:post',
+  'inventory:export',
 ] as const;
 
 export type Permission = (typeof PLATFORM_PERMISSIONS)[number] | (typeof TENANT_PERMISSIONS)[number];
