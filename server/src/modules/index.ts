@@ -1,6 +1,11 @@
 import type { AppContext, MesApp } from '../app.js';
 import { auditRoutes } from './audit/routes.js';
+import { barcodeRoutes } from './barcodes/routes.js';
 import { identityRoutes } from './identity/routes.js';
+import { inventoryRoutes } from './inventory/routes.js';
+import { codingRuleRoutes } from './masterdata/coding-routes.js';
+import { featureRoutes } from './masterdata/feature-routes.js';
+import { masterdataRoutes } from './masterdata/routes.js';
 import { operationsRoutes } from './operations/routes.js';
 import { tenantRoutes } from './tenants/routes.js';
 
@@ -10,4 +15,9 @@ export function registerModules(app: MesApp, ctx: AppContext): void {
   tenantRoutes(app, ctx);
   identityRoutes(app, ctx);
   auditRoutes(app, ctx);
+  barcodeRoutes(app, ctx);
+  codingRuleRoutes(app, ctx);
+  featureRoutes(app, ctx);
+  masterdataRoutes(app, ctx);
+  inventoryRoutes(app, ctx);
 }

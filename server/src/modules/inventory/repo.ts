@@ -1,0 +1,167 @@
+import type { Sql } from '../../platform/db.js';
+import { qty } from '../../platform/quantity.js';
+import type { ResolvedLine } from './documents.js';
+import type { Movement, MovementType } from './ledger.js';
+import type { StockDocument } from './schema.js';
+
+export interface BinRef {
+  id: string;
+  warehouseId: string;
+  code: string;
+}
+
+export async function binsOf(tx: Sql, tenantId: string): Promise<BinRef[]> {
+  const { rows } = await tx.query<{ id: string; warehouse_id: string; code: string }>('SELECT id, warehouse_id, code FROM bins WHERE tenant_id = $1', [tenantId]);
+  return rows.map((r) => ({ id: r.id, warehouseId: r.warehouse_id, code: r.code }));
+}
+
+export async function insertDocument(tx: Sql, tenantId: string, d: { docNo: string; type: string; reason: string; createdBy: string; reversesId: string | null }): Promise<string> {
+  const { rows } = await tx.query<{ id: string }>(
+    'INSERT INTO stock_documents (tenant_id, doc_no, doc_type, reason, created_by, reverses_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+    [tenantId, d.docNo, d.type, d.reason, d.createdBy, d.reversesId],
+  );
+  return rows[0].id;
+}
+
+/** All lines in one statement: a 10,000-line count sheet is one round trip. */
+export async function insertLines(tx: Sql, tenantId: string, documentId: string, lines: ResolvedLine[]): Promise<void> {
+  const col = <T>(f: (l: ResolvedLine) => T) => lines.map(f);
+  await tx.query(
+    `INSERT INTO stock_document_lines (tenant_id, document_id, line_no, material_id, quantity, unit, base_quantity, warehouse_id, bin_id,
+                                       to_warehouse_id, to_bin_id, batch_no, serial_no, production_date, expiry_date)
+     SELECT $1, $2, * FROM unnest($3::int[], $4::uuid[], $5::numeric[], $6::text[], $7::numeric[], $8::uuid[], $9::uuid[], $10::uuid[], $11::uuid[],
+                                  $12::text[], $13::text[], $14::date[], $15::date[])`,
+    [
+      tenantId, documentId, col((l) => l.lineNo), col((l) => l.material.id), col((l) => l.quantity), col((l) => l.unit), col((l) => l.baseQuantity),
+      col((l) => l.warehouseId), col((l) => l.binId), col((l) => l.toWarehouseId), col((l) => l.toBinId), col((l) => l.batchNo), col((l) => l.serialNo),
+      col((l) => l.productionDate), col((l) => l.expiryDate),
+    ],
+  );
+}
+
+export async function copyLines(tx: Sql, tenantId: string, fromId: string, toId: string): Promise<void> {
+  await tx.query(
+    `INSERT INTO stock_document_lines (tenant_id, document_id, line_no, material_id, quantity, unit, base_quantity, warehouse_id, bin_id,
+                                       to_warehouse_id, to_bin_id, batch_no, serial_no, production_date, expiry_date)
+     SELECT tenant_id, $3, line_no, material_id, quantity, unit, base_quantity, warehouse_id, bin_id, to_warehouse_id, to_bin_id, batch_no,
+            serial_no, production_date, expiry_date
+       FROM stock_document_lines WHERE tenant_id = $1 AND document_id = $2`,
+    [tenantId, fromId, toId],
+  );
+}
+
+/** Draft to posted, once: the row lock makes a concurrent second post see zero rows. */
+export async function markPosted(tx: Sql, tenantId: string, id: string, actor: string): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `UPDATE stock_documents SET status = 'posted', posted_by = $3, posted_at = now(), version = version + 1
+      WHERE tenant_id = $1 AND id = $2 AND status = 'draft'`,
+    [tenantId, id, actor],
+  );
+  return rowCount === 1;
+}
+
+interface DocRow {
+  id: string;
+  doc_no: string;
+  doc_type: StockDocument['type'];
+  status: StockDocument['status'];
+  reason: string;
+  reverses_id: string | null;
+  reversed_by_id: string | null;
+  created_by: string;
+  posted_by: string | null;
+  posted_at: Date | null;
+  created_at: Date;
+}
+
+const DOC_SELECT = `SELECT d.id, d.doc_no, d.doc_type, d.status, d.reason, d.reverses_id, r.id AS reversed_by_id, d.created_by, d.posted_by, d.posted_at, d.created_at
+  FROM stock_documents d LEFT JOIN stock_documents r ON r.tenant_id = d.tenant_id AND r.reverses_id = d.id`;
+
+const toSummary = (r: DocRow): Omit<StockDocument, 'lines'> => ({
+  id: r.id,
+  docNo: r.doc_no,
+  type: r.doc_type,
+  status: r.status,
+  reason: r.reason,
+  reversesId: r.reverses_id,
+  reversedById: r.reversed_by_id,
+  createdBy: r.created_by,
+  postedBy: r.posted_by,
+  postedAt: r.posted_at?.toISOString() ?? null,
+  createdAt: r.created_at.toISOString(),
+});
+
+export async function findDocument(tx: Sql, tenantId: string, id: string): Promise<StockDocument | undefined> {
+  const { rows } = await tx.query<DocRow>(`${DOC_SELECT} WHERE d.tenant_id = $1 AND d.id = $2`, [tenantId, id]);
+  if (!rows[0]) return undefined;
+  const lines = await tx.query<{
+    line_no: number; material_id: string; material_code: string; quantity: string; unit: string; base_quantity: string; base_unit: string;
+    warehouse_id: string; bin_id: string | null; to_warehouse_id: string | null; to_bin_id: string | null; batch_no: string | null; serial_no: string | null;
+    production_date: string | null; expiry_date: string | null;
+  }>(
+    `SELECT l.line_no, l.material_id, m.code AS material_code, l.quantity::text, l.unit, l.base_quantity::text, m.base_unit, l.warehouse_id, l.bin_id,
+            l.to_warehouse_id, l.to_bin_id, l.batch_no, l.serial_no, l.production_date::text, l.expiry_date::text
+       FROM stock_document_lines l JOIN materials m ON m.tenant_id = l.tenant_id AND m.id = l.material_id
+      WHERE l.tenant_id = $1 AND l.document_id = $2 ORDER BY l.line_no`,
+    [tenantId, id],
+  );
+  return {
+    ...toSummary(rows[0]),
+    lines: lines.rows.map((l) => ({
+      lineNo: l.line_no, materialId: l.material_id, materialCode: l.material_code, quantity: l.quantity, unit: l.unit, baseQuantity: l.base_quantity,
+      baseUnit: l.base_unit, warehouseId: l.warehouse_id, binId: l.bin_id, toWarehouseId: l.to_warehouse_id, toBinId: l.to_bin_id, batchNo: l.batch_no,
+      serialNo: l.serial_no, productionDate: l.production_date, expiryDate: l.expiry_date,
+    })),
+  };
+}
+
+export async function listDocuments(tx: Sql, tenantId: string, q: { limit: number; after?: [string, string]; status?: string; type?: string }) {
+  const { rows } = await tx.query<DocRow>(
+    `${DOC_SELECT} WHERE d.tenant_id = $1 AND ($2::timestamptz IS NULL OR (d.created_at, d.id) < ($2::timestamptz, $3::uuid))
+        AND ($4::text IS NULL OR d.status = $4) AND ($5::text IS NULL OR d.doc_type = $5)
+      ORDER BY d.created_at DESC, d.id DESC LIMIT $6`,
+    [tenantId, q.after?.[0] ?? null, q.after?.[1] ?? null, q.status ?? null, q.type ?? null, q.limit + 1],
+  );
+  return rows.map(toSummary);
+}
+
+/**
+ * The batch's id; for an inbound line the batch is created on first receipt with its dates.
+ */
+export async function batchId(tx: Sql, tenantId: string, materialId: string, batchNo: string, inbound?: { productionDate: string | null; expiryDate: string | null }): Promise<string | null> {
+  if (inbound) {
+    await tx.query(
+      `INSERT INTO batches (tenant_id, material_id, batch_no, production_date, expiry_date) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (tenant_id, material_id, batch_no) DO NOTHING`,
+      [tenantId, materialId, batchNo, inbound.productionDate, inbound.expiryDate],
+    );
+  }
+  const { rows } = await tx.query<{ id: string }>('SELECT id FROM batches WHERE tenant_id = $1 AND material_id = $2 AND batch_no = $3', [tenantId, materialId, batchNo]);
+  return rows[0]?.id ?? null;
+}
+
+export async function serialId(tx: Sql, tenantId: string, materialId: string, serialNo: string, batch: string | null, inbound: boolean): Promise<string | null> {
+  if (inbound) {
+    await tx.query(
+      `INSERT INTO serials (tenant_id, material_id, serial_no, batch_id) VALUES ($1, $2, $3, $4) ON CONFLICT (tenant_id, material_id, serial_no) DO NOTHING`,
+      [tenantId, materialId, serialNo, batch],
+    );
+  }
+  const { rows } = await tx.query<{ id: string }>('SELECT id FROM serials WHERE tenant_id = $1 AND material_id = $2 AND serial_no = $3', [tenantId, materialId, serialNo]);
+  return rows[0]?.id ?? null;
+}
+
+export async function movementsOf(tx: Sql, tenantId: string, sourceType: string, sourceId: string): Promise<Omit<Movement, 'field'>[]> {
+  const { rows } = await tx.query<{
+    movement_type: MovementType; material_id: string; warehouse_id: string; bin_id: string | null; batch_id: string | null; serial_id: string | null;
+    quantity: string; entered_quantity: string; entered_unit: string; source_line: number;
+  }>(
+    `SELECT movement_type, material_id, warehouse_id, bin_id, batch_id, serial_id, quantity::text, entered_quantity::text, entered_unit, source_line
+       FROM stock_movements WHERE tenant_id = $1 AND source_type = $2 AND source_id = $3 ORDER BY id`,
+    [tenantId, sourceType, sourceId],
+  );
+  return rows.map((r) => ({
+    type: r.movement_type, materialId: r.material_id, warehouseId: r.warehouse_id, binId: r.bin_id, batchId: r.batch_id, serialId: r.serial_id,
+    quantity: qty(r.quantity), enteredQuantity: r.entered_quantity, enteredUnit: r.entered_unit, sourceLine: r.source_line,
+  }));
+}
