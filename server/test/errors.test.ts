@@ -84,6 +84,12 @@ describe('problem responses', () => {
     expect(res.body.errors.map((e: any) => `${e.field} ${e.code}`).sort()).toEqual(['displayName WRONG_TYPE', 'roles WRONG_TYPE', 'username WRONG_TYPE']);
   });
 
+  it('S1-5.1.5: a value outside a list of allowed literals is one NOT_ALLOWED error naming every allowed value', async () => {
+    const res = await asE('POST', '/v1/units', { code: 'U1', name: 'U', decimals: 0, rounding: 'sideways' });
+    expectProblem(res, 400, 'VALIDATION_FAILED', '/v1/units');
+    expect(res.body.errors).toEqual([{ in: 'body', field: 'rounding', code: 'NOT_ALLOWED', message: 'must be one of: "half_up", "half_even", "up", "down"' }]);
+  });
+
   it('S1-5.1.5: an unknown field is refused as UNKNOWN_FIELD (no mass assignment of platformAdmin)', async () => {
     const res = await asE('POST', '/v1/users', { username: 'sneaky', displayName: 'S', platformAdmin: true, is_platform_admin: true });
     expectProblem(res, 400, 'VALIDATION_FAILED');

@@ -95,19 +95,29 @@ interface AjvError {
 
 const LOCATIONS: Record<string, FieldLocation> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
 
-/** Turns Ajv's validation output into field errors a form can attach to its inputs. */
+/**
+ * Turns Ajv's validation output into field errors a form can attach to its inputs: one error per
+ * field and problem. A union of literals fails once per literal in Ajv; it becomes one
+ * NOT_ALLOWED that lists the allowed values.
+ */
 export function fieldErrorsFromAjv(errors: AjvError[], context: string): FieldError[] {
   const where = LOCATIONS[context] ?? 'body';
-  return errors
-    .filter((e) => !['anyOf', 'oneOf', 'if'].includes(e.keyword))
-    .map((e) => {
-      const base = pointerToPath(e.instancePath);
-      const child = (e.params.missingProperty ?? e.params.additionalProperty) as string | undefined;
-      const field = child ? (base ? `${base}.${child}` : child) : base || '(root)';
-      const code = KEYWORD_CODES[e.keyword] ?? e.keyword.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
-      const message = e.keyword === 'additionalProperties' ? 'is not a known field' : (e.message ?? 'is invalid');
-      return { in: where, field, code, message };
-    });
+  const byKey = new Map<string, FieldError & { allowed?: unknown[] }>();
+  for (const e of errors.filter((x) => !['anyOf', 'oneOf', 'if'].includes(x.keyword))) {
+    const base = pointerToPath(e.instancePath);
+    const child = (e.params.missingProperty ?? e.params.additionalProperty) as string | undefined;
+    const field = child ? (base ? `${base}.${child}` : child) : base || '(root)';
+    const code = KEYWORD_CODES[e.keyword] ?? e.keyword.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+    const message = e.keyword === 'additionalProperties' ? 'is not a known field' : (e.message ?? 'is invalid');
+    const key = `${field}|${code}`;
+    const seen = byKey.get(key);
+    const allowed = e.keyword === 'const' ? [e.params.allowedValue] : e.keyword === 'enum' ? (e.params.allowedValues as unknown[]) : undefined;
+    if (seen && allowed) seen.allowed = [...(seen.allowed ?? []), ...allowed];
+    else if (!seen) byKey.set(key, { in: where, field, code, message, allowed });
+  }
+  return [...byKey.values()].map(({ allowed, ...e }) =>
+    allowed ? { ...e, message: `must be one of: ${allowed.map((a) => JSON.stringify(a)).join(', ')}` } : e,
+  );
 }
 
 const KEYWORD_CODES: Record<string, string> = {
