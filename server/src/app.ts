@@ -207,7 +207,8 @@ export function toProblem(error: FastifyError & { validationContext?: string }):
 /** Refused and failed state changes are audited too, in their own transaction. */
 async function auditFailure(ctx: AppContext, req: FastifyRequest, problem: MesProblem): Promise<void> {
   const p = req.principal;
-  if (!p || (req.method === 'GET' && problem.status !== 403) || problem.code.startsWith('DATABASE_')) return;
+  const reads = req.method === 'GET' || req.routeOptions.config?.readOnly === true;
+  if (!p || (reads && problem.status !== 403) || problem.code.startsWith('DATABASE_')) return;
   try {
     await ctx.db.transaction({ tenantId: p.tenantId }, (tx) =>
       appendAudit(tx, {

@@ -18,6 +18,8 @@ declare module 'fastify' {
     permission?: string;
     /** Runs with platform-wide visibility (tenants); requires a platform permission. */
     platform?: boolean;
+    /** A POST that changes nothing (a scan lookup, a label): refusals are not audited as changes. */
+    readOnly?: boolean;
   }
 }
 
