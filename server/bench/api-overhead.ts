@@ -80,7 +80,7 @@ export async function apiOverhead(opts: { seconds: number; concurrency: number }
   }
 }
 
-function request(agent: http.Agent, port: number, method: string, path: string, key: string, body?: unknown): Promise<{ status: number; body: string }> {
+export function request(agent: http.Agent, port: number, method: string, path: string, key: string, body?: unknown): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers: { authorization: `Bearer ${key}`, ...(payload ? { 'content-type': 'application/json' } : {}) } }, (res) => {
@@ -93,7 +93,7 @@ function request(agent: http.Agent, port: number, method: string, path: string, 
   });
 }
 
-function readAdminKey(child: ReturnType<typeof spawn>): Promise<string> {
+export function readAdminKey(child: ReturnType<typeof spawn>): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
@@ -109,7 +109,7 @@ function readAdminKey(child: ReturnType<typeof spawn>): Promise<string> {
   });
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const port = (s.address() as { port: number }).port;

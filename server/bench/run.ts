@@ -5,12 +5,18 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { apiOverhead, printApiOverhead } from './api-overhead.js';
+import { ledgerBench, printLedgerBench } from './ledger.js';
 
 const seconds = Number(process.env.MES_BENCH_SECONDS ?? 10);
 const results: Record<string, unknown> = {};
 
 results.apiOverhead = await apiOverhead({ seconds, concurrency: 16 }).then((r) => {
   printApiOverhead(r);
+  return r;
+});
+
+results.ledger = await ledgerBench({ seconds, concurrency: 16 }).then((r) => {
+  printLedgerBench(r);
   return r;
 });
 

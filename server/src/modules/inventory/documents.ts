@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Sql } from '../../platform/db.js';
 import { MesProblem, conflict, fieldError, notFound, unprocessable, type FieldError } from '../../platform/errors.js';
 import { formatQty, qty } from '../../platform/quantity.js';
@@ -74,6 +75,11 @@ export async function resolveLines(tx: Sql, tenantId: string, type: DocType, lin
   const bins = await repo.binsOf(tx, tenantId);
   const units = await UnitConverter.load(tx, tenantId);
   const inbound = INBOUND.includes(type);
+  // An expiry-tracked receipt without expiryDate is fine only into a batch that already exists (it has its expiry).
+  const undated = inbound ? lines.flatMap((l, i) => (!l.expiryDate && (l.batchNo ?? scans[i].batchNo) ? [(l.batchNo ?? scans[i].batchNo)!] : [])) : [];
+  const knownBatches = new Set(undated.length
+    ? (await tx.query<{ k: string }>(`SELECT material_id::text || '|' || batch_no AS k FROM batches WHERE tenant_id = $1 AND batch_no = ANY($2::text[])`, [tenantId, undated])).rows.map((r) => r.k)
+    : []);
   const resolved: ResolvedLine[] = [];
 
   for (const [i, line] of lines.entries()) {
@@ -97,10 +103,10 @@ export async function resolveLines(tx: Sql, tenantId: string, type: DocType, lin
     if (warehouse.status === 'blocked') err('warehouseId', 'WAREHOUSE_BLOCKED', `warehouse ${warehouse.code} is blocked`);
     const unit = line.unit ?? material.stockUnit;
     const converted = units.convert(material.id, line.quantity, unit, material.baseUnit, field, errors);
-    if (converted && !converted.quantity.isPositive()) err('quantity', 'NOT_POSITIVE', 'must be greater than 0');
+    if (converted && !converted.quantity.gt(0)) err('quantity', 'NOT_POSITIVE', 'must be greater than 0');
     const batchNo = line.batchNo ?? scan.batchNo ?? null;
     const serialNo = line.serialNo ?? scan.serialNo ?? null;
-    checkTracking(material, inbound, batchNo, serialNo, converted?.quantity, line, err);
+    checkTracking(material, inbound, batchNo, serialNo, converted?.quantity, line, !!batchNo && knownBatches.has(`${material.id}|${batchNo}`), err);
     resolved.push({
       lineNo: i + 1,
       field,
@@ -149,7 +155,7 @@ function pickBin(bins: repo.BinRef[], warehouseId: string, id: string | undefine
   return b?.id ?? null;
 }
 
-function checkTracking(m: Material, inbound: boolean, batchNo: string | null, serialNo: string | null, base: ReturnType<typeof qty> | undefined, line: StockLineInput, err: Err): void {
+function checkTracking(m: Material, inbound: boolean, batchNo: string | null, serialNo: string | null, base: ReturnType<typeof qty> | undefined, line: StockLineInput, knownBatch: boolean, err: Err): void {
   if (m.tracking === 'none') {
     if (batchNo) err('batchNo', 'NOT_TRACKED', `${m.code} is not batch-tracked`);
     if (serialNo) err('serialNo', 'NOT_TRACKED', `${m.code} is not serial-tracked`);
@@ -161,7 +167,7 @@ function checkTracking(m: Material, inbound: boolean, batchNo: string | null, se
     if (!serialNo && !inbound) err('serialNo', 'SERIAL_REQUIRED', `${m.code} is serial-tracked: say which serial`);
     if (base && !base.eq(1)) err('quantity', 'SERIAL_QUANTITY', 'a serial-tracked line moves exactly one piece');
   }
-  if (inbound && m.trackExpiry && !line.expiryDate && !batchNo) err('expiryDate', 'EXPIRY_REQUIRED', `${m.code} tracks expiry: give the batch's expiryDate`);
+  if (inbound && m.trackExpiry && !line.expiryDate && !knownBatch) err('expiryDate', 'EXPIRY_REQUIRED', `${m.code} tracks expiry: give the batch's expiryDate`);
 }
 
 export async function createDocument(tx: Sql, tenantId: string, actor: string, input: CreateStockDocumentInput): Promise<StockDocument> {
@@ -175,11 +181,24 @@ export async function createDocument(tx: Sql, tenantId: string, actor: string, i
       l.serialNo = await nextCode(tx, tenantId, 'serial', { material: l.material.code }, { pattern: '{material}-{seq:6}', reset: 'never', description: 'Serial numbers' });
     }
   }
-  const docNo = await nextCode(tx, tenantId, 'stock_document', {}, { pattern: 'SD{yyyy}{mm}{dd}-{seq:4}', reset: 'daily', description: 'Stock document numbers' });
-  const id = await repo.insertDocument(tx, tenantId, { docNo, type: input.type, reason: input.reason ?? '', createdBy: actor, reversesId: null });
+  const id = randomUUID();
+  await repo.insertDocument(tx, tenantId, { id, docNo: provisionalNumber(id), type: input.type, reason: input.reason ?? '', createdBy: actor, reversesId: null });
   await repo.insertLines(tx, tenantId, id, lines);
-  if (input.post) return postDocument(tx, tenantId, actor, id);
-  return (await repo.findDocument(tx, tenantId, id))!;
+  const doc = input.post ? await postDocument(tx, tenantId, actor, id) : (await repo.findDocument(tx, tenantId, id))!;
+  return { ...doc, docNo: await numberDocument(tx, tenantId, id) };
+}
+
+/** Unique and never visible: the document gets its real number in the same transaction. */
+const provisionalNumber = (id: string) => `~${id}`;
+
+/**
+ * Document numbers come from one sequence row per tenant and day, whose lock is held until
+ * commit: taking it last keeps a tenant's concurrent documents from queueing behind each other.
+ */
+async function numberDocument(tx: Sql, tenantId: string, id: string): Promise<string> {
+  const docNo = await nextCode(tx, tenantId, 'stock_document', {}, { pattern: 'SD{yyyy}{mm}{dd}-{seq:4}', reset: 'daily', description: 'Stock document numbers' });
+  await repo.setDocNo(tx, tenantId, id, docNo);
+  return docNo;
 }
 
 /**
@@ -209,8 +228,9 @@ export async function postDocument(tx: Sql, tenantId: string, actor: string, id:
       at('transfer_in', line.toWarehouseId!, line.toBinId, base);
     }
   }
+  // The document as read after markPosted is what posting leaves; balances are locked from here on.
   await postMovements(tx, tenantId, { type: 'stock_document', id }, actor, moves);
-  return (await repo.findDocument(tx, tenantId, id))!;
+  return doc;
 }
 
 /** Corrects a posted document the only way the ledger allows: a compensating document. */
@@ -220,11 +240,12 @@ export async function reverseDocument(tx: Sql, tenantId: string, actor: string, 
   if (doc.status !== 'posted') throw conflict('NOT_POSTED', `${doc.docNo} is a draft: a draft is changed or discarded, not reversed`);
   if (doc.reversesId) throw conflict('IS_A_REVERSAL', `${doc.docNo} is itself a reversal`);
   if (doc.reversedById) throw conflict('ALREADY_REVERSED', `${doc.docNo} was already reversed`, { reversedById: doc.reversedById });
-  const docNo = await nextCode(tx, tenantId, 'stock_document', {}, { pattern: 'SD{yyyy}{mm}{dd}-{seq:4}', reset: 'daily', description: 'Stock document numbers' });
-  const reversalId = await repo.insertDocument(tx, tenantId, { docNo, type: doc.type, reason: reason ?? `Reversal of ${doc.docNo}`, createdBy: actor, reversesId: doc.id });
+  const reversalId = randomUUID();
+  await repo.insertDocument(tx, tenantId, { id: reversalId, docNo: provisionalNumber(reversalId), type: doc.type, reason: reason ?? `Reversal of ${doc.docNo}`, createdBy: actor, reversesId: doc.id });
   await repo.copyLines(tx, tenantId, doc.id, reversalId);
   await repo.markPosted(tx, tenantId, reversalId, actor);
   const original = await repo.movementsOf(tx, tenantId, 'stock_document', doc.id);
+  const reversal = (await repo.findDocument(tx, tenantId, reversalId))!;
   await postMovements(tx, tenantId, { type: 'stock_document', id: reversalId }, actor, original.map((m) => ({ ...m, quantity: m.quantity.neg(), field: `lines[${m.sourceLine - 1}]` })));
-  return (await repo.findDocument(tx, tenantId, reversalId))!;
+  return { ...reversal, docNo: await numberDocument(tx, tenantId, reversalId) };
 }

@@ -135,7 +135,7 @@ async function refuseNegatives(
 
 /** A serial number is one physical item: it can be in stock once, in one place. */
 async function refuseDuplicateSerials(tx: Sql, tenantId: string, ordered: { key: StockKey; delta: Qty; fields: string[] }[]): Promise<void> {
-  const received = ordered.filter((d) => d.key.serialId && d.delta.isPositive());
+  const received = ordered.filter((d) => d.key.serialId && d.delta.gt(0));
   if (received.length === 0) return;
   const { rows } = await tx.query<{ serial_id: string }>(
     `SELECT serial_id FROM stock_balances WHERE tenant_id = $1 AND serial_id = ANY($2::uuid[]) GROUP BY serial_id HAVING sum(quantity) > 1`,

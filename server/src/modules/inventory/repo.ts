@@ -15,12 +15,15 @@ export async function binsOf(tx: Sql, tenantId: string): Promise<BinRef[]> {
   return rows.map((r) => ({ id: r.id, warehouseId: r.warehouse_id, code: r.code }));
 }
 
-export async function insertDocument(tx: Sql, tenantId: string, d: { docNo: string; type: string; reason: string; createdBy: string; reversesId: string | null }): Promise<string> {
-  const { rows } = await tx.query<{ id: string }>(
-    'INSERT INTO stock_documents (tenant_id, doc_no, doc_type, reason, created_by, reverses_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-    [tenantId, d.docNo, d.type, d.reason, d.createdBy, d.reversesId],
+export async function insertDocument(tx: Sql, tenantId: string, d: { id: string; docNo: string; type: string; reason: string; createdBy: string; reversesId: string | null }): Promise<void> {
+  await tx.query(
+    'INSERT INTO stock_documents (tenant_id, id, doc_no, doc_type, reason, created_by, reverses_id) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+    [tenantId, d.id, d.docNo, d.type, d.reason, d.createdBy, d.reversesId],
   );
-  return rows[0].id;
+}
+
+export async function setDocNo(tx: Sql, tenantId: string, id: string, docNo: string): Promise<void> {
+  await tx.query('UPDATE stock_documents SET doc_no = $3 WHERE tenant_id = $1 AND id = $2', [tenantId, id, docNo]);
 }
 
 /** All lines in one statement: a 10,000-line count sheet is one round trip. */

@@ -28,7 +28,7 @@ export async function suggestFifo(tx: Sql, tenantId: string, materialId: string,
   let open = qty(quantity);
   const picks = [];
   for (const r of rows) {
-    if (!open.isPositive()) break;
+    if (!open.gt(0)) break; // not isPositive(): decimal.js counts 0 as positive
     const take = qty(r.quantity).lessThan(open) ? qty(r.quantity) : open;
     picks.push({
       warehouseId: r.warehouse_id, binId: r.bin_id, batchId: r.batch_id, batchNo: r.batch_no, serialNo: r.serial_no, expiryDate: r.expiry_date,

@@ -11,6 +11,8 @@ interface UnitRow {
 interface Edge {
   to: string;
   factor: Qty;
+  /** Walked against its declared direction: divide by factor (exact), not multiply by 1/factor (rounded). */
+  inverse: boolean;
   materialSpecific: boolean;
 }
 
@@ -49,8 +51,8 @@ export class UnitConverter {
       const specific = c.material_id !== null;
       const graph = specific ? (byMaterial.get(c.material_id!) ?? byMaterial.set(c.material_id!, new Map()).get(c.material_id!)!) : global;
       const factor = qty(c.factor);
-      add(graph, c.from_unit, { to: c.to_unit, factor, materialSpecific: specific });
-      add(graph, c.to_unit, { to: c.from_unit, factor: qty(1).div(factor), materialSpecific: specific });
+      add(graph, c.from_unit, { to: c.to_unit, factor, inverse: false, materialSpecific: specific });
+      add(graph, c.to_unit, { to: c.from_unit, factor, inverse: true, materialSpecific: specific });
     }
     return new UnitConverter(new Map(units.rows.map((u) => [u.code, u])), { global, byMaterial });
   }
@@ -61,19 +63,25 @@ export class UnitConverter {
 
   /** The exact factor from one unit to another for a material, or undefined when none converts. */
   factor(materialId: string | null, from: string, to: string): Qty | undefined {
-    if (from === to) return qty(1);
+    const r = this.ratio(materialId, from, to);
+    return r && r.num.div(r.den);
+  }
+
+  /** The factor as numerator / denominator, so that a reverse hop divides once at the end: 3 PCS -> PACK is 3/3 = 1, not 0.999… */
+  private ratio(materialId: string | null, from: string, to: string): { num: Qty; den: Qty } | undefined {
+    if (from === to) return { num: qty(1), den: qty(1) };
     // Breadth-first over the conversion graph: the fewest hops, material-specific edges first.
     const seen = new Set([from]);
-    let frontier: { unit: string; factor: Qty }[] = [{ unit: from, factor: qty(1) }];
+    let frontier: { unit: string; num: Qty; den: Qty }[] = [{ unit: from, num: qty(1), den: qty(1) }];
     while (frontier.length) {
       const next: typeof frontier = [];
-      for (const { unit, factor } of frontier) {
+      for (const { unit, num, den } of frontier) {
         for (const e of this.neighbours(materialId, unit)) {
           if (seen.has(e.to)) continue;
-          const f = factor.mul(e.factor);
+          const f = e.inverse ? { num, den: den.mul(e.factor) } : { num: num.mul(e.factor), den };
           if (e.to === to) return f;
           seen.add(e.to);
-          next.push({ unit: e.to, factor: f });
+          next.push({ unit: e.to, ...f });
         }
       }
       frontier = next;
@@ -119,12 +127,12 @@ export class UnitConverter {
       );
       return undefined;
     }
-    const factor = this.factor(materialId, from, to);
+    const factor = this.ratio(materialId, from, to);
     if (!factor) {
       errors.push(fieldError(at('unit'), 'UNIT_NOT_CONVERTIBLE', `no conversion from ${from} to ${to}${materialId ? ' for this material' : ''}`));
       return undefined;
     }
-    const exact = entered.mul(factor);
+    const exact = entered.mul(factor.num).div(factor.den);
     return { exact, quantity: roundTo(exact, target.decimals, target.rounding) };
   }
 }
