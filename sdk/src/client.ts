@@ -1,10 +1,18 @@
 import { MesError } from './errors.js';
-import { HttpCore, type Method } from './http.js';
+import { HttpCore, type BinaryBody, type Method } from './http.js';
 import { ROUTES, type RoutedOperation } from './routes.js';
 import type {
-  ApiKey, ApiKeyPage, AuditPage, AuditQuery, AuditRecord, BodyOf, ChainVerdict, CreateApiKeyInput, CreateTenantInput,
-  CreateUserInput, CreatedApiKey, CreatedTenant, Diagnostics, Health, LoginInput, Me, MutationOptions, PageQuery, PathOf, PlanList,
-  QueryOf, RequestOptions, RoleList, SuccessOf, Tenant, TenantPage, Token, UpdateTenantInput, UpdateUserInput, User, UserPage,
+  ApiKey, ApiKeyPage, AuditPage, AuditQuery, AuditRecord, Balance, BalanceExportQuery, BalancePage, BalanceQuery, Bin, BinList, BodyOf, ChainVerdict,
+  CodeContextInput, CodePreview, CodingRule, CodingRuleList, ConversionResult, ConvertQuery, CountEntriesInput, CountEntriesResult, CountSheet,
+  CountSheetListQuery, CountSheetPage, CountSheetQuery, CountSheetSummary, CreateApiKeyInput, CreateBinInput, CreateCountSheetInput, CreatedApiKey,
+  CreatedTenant, CreateFeatureInput, CreateLabelInput, CreateMaterialInput, CreateStockDocumentInput, CreateTenantInput, CreateUnitConversionInput,
+  CreateUnitInput, CreateUserInput, CreateVariantInput, CreateWarehouseInput, Diagnostics, Feature, FeatureList, FifoQuery, FifoSuggestion, Health,
+  LoginInput, Material, MaterialLabelQuery, MaterialPage, MaterialQuery, Me, Movement, MovementPage, MovementQuery, MutationOptions, PageQuery,
+  PathOf, PlanList, PostCountSheetInput, PutCodingRuleInput, QueryOf, RequestOptions, ResolveBarcodeInput, ResolvedBarcode, ReverseStockDocumentInput,
+  RoleList, SafetyStock, SafetyStockPage, SafetyStockReportQuery, SafetyStockRow, SetSafetyStockInput, StockDocument, StockDocumentPage,
+  StockDocumentQuery, StockDocumentSummary, StockSummaryExportQuery, StockSummaryPage, StockSummaryQuery, StockSummaryRow, SuccessOf, Tenant,
+  TenantPage, Token, Unit, UnitConversion, UnitConversionList, UnitConversionQuery, UnitList, UpdateFeatureInput, UpdateMaterialInput,
+  UpdateTenantInput, UpdateUserInput, UpdateWarehouseInput, User, UserPage, Warehouse, WarehouseList,
 } from './types.js';
 import { SDK_VERSION } from './version.js';
 
@@ -30,7 +38,11 @@ interface CallParams<K extends RoutedOperation> {
   body?: BodyOf<K>;
 }
 
-type PagedOperation = 'listTenants' | 'listUsers' | 'listApiKeys' | 'listAuditRecords';
+type PagedOperation =
+  | 'listTenants' | 'listUsers' | 'listApiKeys' | 'listAuditRecords' | 'listMaterials' | 'listStockDocuments' | 'listStockMovements'
+  | 'listStockBalances' | 'listCodingRules' | 'listFeatures' | 'listCountSheets' | 'getStockSummary' | 'getSafetyStockReport' | 'getShortageReport';
+/** Operations whose success is an image or text rather than JSON. */
+type BinaryOperation = 'createLabel' | 'getMaterialLabel' | 'exportStockSummary' | 'exportStockBalances';
 type ItemOf<K extends PagedOperation> = SuccessOf<K> extends { items: (infer I)[] } ? I : never;
 
 /**
@@ -107,6 +119,160 @@ export class MesClient {
     verify: (options?: RequestOptions): Promise<ChainVerdict> => this.call('verifyAuditChain', {}, options),
   };
 
+  /** Units of measure: a unit's decimals and rounding rule govern every quantity in it. */
+  readonly units = {
+    list: (options?: RequestOptions): Promise<UnitList> => this.call('listUnits', {}, options),
+    /** A taken code fails with 409 UNIT_CODE_TAKEN. */
+    create: (body: CreateUnitInput, options?: MutationOptions): Promise<Unit> => this.call('createUnit', { body }, options),
+  };
+
+  /** Exact conversions, `1 fromUnit = factor toUnit`: global, or for one material (`materialId`). */
+  readonly unitConversions = {
+    list: (query?: UnitConversionQuery, options?: RequestOptions): Promise<UnitConversionList> => this.call('listUnitConversions', { query }, options),
+    /** Either direction already declared fails with 409 CONVERSION_EXISTS. */
+    create: (body: CreateUnitConversionInput, options?: MutationOptions): Promise<UnitConversion> => this.call('createUnitConversion', { body }, options),
+  };
+
+  /** Materials, variant templates and their variants. */
+  readonly materials = {
+    /** By code; `q` matches code or name, `category` and `variantOf` filter. */
+    list: (query?: MaterialQuery, options?: RequestOptions): Promise<MaterialPage> => this.call('listMaterials', { query }, options),
+    iterate: (query?: MaterialQuery, options?: RequestOptions): AsyncGenerator<Material> => this.pages('listMaterials', query, options),
+    /** A taken code fails with 409 MATERIAL_CODE_TAKEN; with `variantFeatures` it is a template for variants. */
+    create: (body: CreateMaterialInput, options?: MutationOptions): Promise<Material> => this.call('createMaterial', { body }, options),
+    get: (id: string, options?: RequestOptions): Promise<Material> => this.call('getMaterial', { path: { id } }, options),
+    /** `version` is the one you read: a stale one fails with 409 VERSION_CONFLICT. */
+    update: (id: string, body: UpdateMaterialInput, options?: RequestOptions): Promise<Material> =>
+      this.call('updateMaterial', { path: { id }, body }, options),
+    /** A variant of template `id`; its code comes from the template's coding rule over the feature values. */
+    createVariant: (id: string, body: CreateVariantInput, options?: MutationOptions): Promise<Material> =>
+      this.call('createMaterialVariant', { path: { id }, body }, options),
+    /** Converts `quantity` from unit `from` to `to` (default: the material's base unit), with the target unit's rounding. */
+    convert: (id: string, query: ConvertQuery, options?: RequestOptions): Promise<ConversionResult> =>
+      this.call('convertMaterialQuantity', { path: { id }, query }, options),
+    /** Per warehouse (`warehouseId`) or tenant-wide; replaces the level set before. */
+    setSafetyStock: (id: string, body: SetSafetyStockInput, options?: RequestOptions): Promise<SafetyStock> =>
+      this.call('setSafetyStock', { path: { id }, body }, options),
+  };
+
+  /** Warehouses (normal, quarantine, WIP) and their bins. */
+  readonly warehouses = {
+    list: (options?: RequestOptions): Promise<WarehouseList> => this.call('listWarehouses', {}, options),
+    /** A taken code fails with 409 WAREHOUSE_CODE_TAKEN. */
+    create: (body: CreateWarehouseInput, options?: MutationOptions): Promise<Warehouse> => this.call('createWarehouse', { body }, options),
+    get: (id: string, options?: RequestOptions): Promise<Warehouse> => this.call('getWarehouse', { path: { id } }, options),
+    update: (id: string, body: UpdateWarehouseInput, options?: RequestOptions): Promise<Warehouse> =>
+      this.call('updateWarehouse', { path: { id }, body }, options),
+    listBins: (id: string, options?: RequestOptions): Promise<BinList> => this.call('listBins', { path: { id } }, options),
+    /** A code taken in this warehouse fails with 409 BIN_CODE_TAKEN. */
+    createBin: (id: string, body: CreateBinInput, options?: MutationOptions): Promise<Bin> => this.call('createBin', { path: { id }, body }, options),
+  };
+
+  /** Other in/out, transfers and backflush transfers: drafts, posted to the ledger, reversed by a compensating document. */
+  readonly stockDocuments = {
+    /** A draft, or posted at once with `post: true` (needs inventory:post). Every bad line is reported at once; nothing is saved then. */
+    create: (body: CreateStockDocumentInput, options?: MutationOptions): Promise<StockDocument> => this.call('createStockDocument', { body }, options),
+    /** Newest first, without lines. */
+    list: (query?: StockDocumentQuery, options?: RequestOptions): Promise<StockDocumentPage> => this.call('listStockDocuments', { query }, options),
+    iterate: (query?: StockDocumentQuery, options?: RequestOptions): AsyncGenerator<StockDocumentSummary> => this.pages('listStockDocuments', query, options),
+    get: (id: string, options?: RequestOptions): Promise<StockDocument> => this.call('getStockDocument', { path: { id } }, options),
+    /** Posting a posted document changes nothing and returns it. */
+    post: (id: string, options?: MutationOptions): Promise<StockDocument> => this.call('postStockDocument', { path: { id } }, options),
+    /** Returns the compensating document. */
+    reverse: (id: string, body: ReverseStockDocumentInput = {}, options?: MutationOptions): Promise<StockDocument> =>
+      this.call('reverseStockDocument', { path: { id }, body }, options),
+  };
+
+  /** Stock as the ledger has it: balances, movements, FIFO pick suggestions. */
+  readonly stock = {
+    /** Per material, warehouse, bin, batch and serial, in base units; zero balances only with `includeZero`. */
+    balances: (query?: BalanceQuery, options?: RequestOptions): Promise<BalancePage> => this.call('listStockBalances', { query }, options),
+    iterateBalances: (query?: BalanceQuery, options?: RequestOptions): AsyncGenerator<Balance> => this.pages('listStockBalances', query, options),
+    /** The ledger in posting order; quantities signed, in base units. */
+    movements: (query?: MovementQuery, options?: RequestOptions): Promise<MovementPage> => this.call('listStockMovements', { query }, options),
+    iterateMovements: (query?: MovementQuery, options?: RequestOptions): AsyncGenerator<Movement> => this.pages('listStockMovements', query, options),
+    /** Which batches and bins to pick for a quantity, earliest expiry (else earliest receipt) first. */
+    fifo: (query: FifoQuery, options?: RequestOptions): Promise<FifoSuggestion> => this.call('suggestFifoPicks', { query }, options),
+  };
+
+  /** Coding rules: patterns that number batches, serials, documents and variants. */
+  readonly codingRules = {
+    list: (query?: PageQuery, options?: RequestOptions): Promise<CodingRuleList> => this.call('listCodingRules', { query }, options),
+    iterate: (query?: PageQuery, options?: RequestOptions): AsyncGenerator<CodingRule> => this.pages('listCodingRules', query, options),
+    get: (code: string, options?: RequestOptions): Promise<CodingRule> => this.call('getCodingRule', { path: { code } }, options),
+    /** Creates or replaces the rule; numbers already taken stay taken. */
+    put: (code: string, body: PutCodingRuleInput, options?: RequestOptions): Promise<CodingRule> => this.call('putCodingRule', { path: { code }, body }, options),
+    /** Takes the next code (consumes a number). */
+    next: (code: string, body: CodeContextInput = {}, options?: MutationOptions): Promise<CodePreview> =>
+      this.call('nextCode', { path: { code }, body }, options),
+    /** The code the next take would give, without consuming it. */
+    preview: (code: string, body: CodeContextInput = {}, options?: MutationOptions): Promise<CodePreview> =>
+      this.call('previewCode', { path: { code }, body }, options),
+  };
+
+  /** Variant features (COLOR, SIZE…) and their values. */
+  readonly features = {
+    list: (query?: PageQuery, options?: RequestOptions): Promise<FeatureList> => this.call('listFeatures', { query }, options),
+    iterate: (query?: PageQuery, options?: RequestOptions): AsyncGenerator<Feature> => this.pages('listFeatures', query, options),
+    /** A taken code fails with 409 FEATURE_CODE_TAKEN. */
+    create: (body: CreateFeatureInput, options?: MutationOptions): Promise<Feature> => this.call('createFeature', { body }, options),
+    get: (id: string, options?: RequestOptions): Promise<Feature> => this.call('getFeature', { path: { id } }, options),
+    /** `values` replaces the list; a value variants carry cannot be removed. */
+    update: (id: string, body: UpdateFeatureInput, options?: RequestOptions): Promise<Feature> => this.call('updateFeature', { path: { id }, body }, options),
+  };
+
+  /** GS1-128 barcodes: what a scan names, and labels to print. */
+  readonly barcodes = {
+    /** What a scanned or typed code identifies (material, batch, serial, location, document), with ids. */
+    resolve: (body: ResolveBarcodeInput, options?: RequestOptions): Promise<ResolvedBarcode> => this.call('resolveBarcode', { body }, options),
+    /** A label image: `bytes` is SVG text (UTF-8) or PNG, as `contentType` says. */
+    label: (body: CreateLabelInput, options?: RequestOptions): Promise<BinaryBody> => this.binary('createLabel', { body }, options),
+    /** A label carrying a material's code alone; SVG unless `format: 'png'`. */
+    materialLabel: (id: string, query?: MaterialLabelQuery, options?: RequestOptions): Promise<BinaryBody> =>
+      this.binary('getMaterialLabel', { path: { id }, query }, options),
+  };
+
+  /** Stock counting: sheets snapshot the book, counters add entries, the variances are posted. */
+  readonly countSheets = {
+    /** Opens a sheet for a warehouse (optionally some bins, materials or a category), snapshotting the book. */
+    create: (body: CreateCountSheetInput, options?: MutationOptions): Promise<CountSheet> => this.call('createCountSheet', { body }, options),
+    /** Newest first, without lines. */
+    list: (query?: CountSheetListQuery, options?: RequestOptions): Promise<CountSheetPage> => this.call('listCountSheets', { query }, options),
+    iterate: (query?: CountSheetListQuery, options?: RequestOptions): AsyncGenerator<CountSheetSummary> => this.pages('listCountSheets', query, options),
+    /** The variance review: every line with book, counted and variance (book hidden on a blind sheet without inventory:post). */
+    get: (id: string, query?: CountSheetQuery, options?: RequestOptions): Promise<CountSheet> => this.call('getCountSheet', { path: { id }, query }, options),
+    /**
+     * Records counts; entries add up per line and found stock adds a line. Pass your own
+     * idempotencyKey to make a re-sent upload (after a crash) count once.
+     */
+    addEntries: (id: string, body: CountEntriesInput, options?: MutationOptions): Promise<CountEntriesResult> =>
+      this.call('addCountEntries', { path: { id }, body }, options),
+    /** Posts counted − book per counted line; `uncountedAsZero` writes off lines nobody counted. Posting twice changes nothing. */
+    post: (id: string, body: PostCountSheetInput = {}, options?: MutationOptions): Promise<CountSheet> =>
+      this.call('postCountSheet', { path: { id }, body }, options),
+    /** Cancels an open sheet without touching stock. */
+    cancel: (id: string, options?: MutationOptions): Promise<CountSheet> => this.call('cancelCountSheet', { path: { id } }, options),
+  };
+
+  /** Inventory reports; the CSV exports are audited and need inventory:export. */
+  readonly reports = {
+    /** Opening, receipts, issues and closing per material over [from, to). */
+    stockSummary: (query: StockSummaryQuery, options?: RequestOptions): Promise<StockSummaryPage> => this.call('getStockSummary', { query }, options),
+    iterateStockSummary: (query: StockSummaryQuery, options?: RequestOptions): AsyncGenerator<StockSummaryRow> => this.pages('getStockSummary', query, options),
+    /** The stock summary as CSV text (every row; the byte-order mark dropped). */
+    exportStockSummary: (query: StockSummaryExportQuery, options?: RequestOptions): Promise<string> =>
+      this.binary('exportStockSummary', { query }, options).then(csvText),
+    /** Every material with a safety stock level: on hand, level, shortfall. */
+    safetyStock: (query?: SafetyStockReportQuery, options?: RequestOptions): Promise<SafetyStockPage> => this.call('getSafetyStockReport', { query }, options),
+    iterateSafetyStock: (query?: SafetyStockReportQuery, options?: RequestOptions): AsyncGenerator<SafetyStockRow> => this.pages('getSafetyStockReport', query, options),
+    /** Only those below their level. */
+    shortages: (query?: SafetyStockReportQuery, options?: RequestOptions): Promise<SafetyStockPage> => this.call('getShortageReport', { query }, options),
+    iterateShortages: (query?: SafetyStockReportQuery, options?: RequestOptions): AsyncGenerator<SafetyStockRow> => this.pages('getShortageReport', query, options),
+    /** Real-time stock as CSV text, with the filters of stock.balances(). */
+    exportBalances: (query?: BalanceExportQuery, options?: RequestOptions): Promise<string> =>
+      this.binary('exportStockBalances', { query }, options).then(csvText),
+  };
+
   readonly diagnostics = {
     get: (options?: RequestOptions): Promise<Diagnostics> => this.call('getDiagnostics', {}, options),
   };
@@ -121,14 +287,14 @@ export class MesClient {
 
   /** Resolves an operation's route and fills in its path parameters. Async, so bad arguments reject like any failure. */
   private async call<K extends RoutedOperation>(op: K, params: CallParams<K>, options?: MutationOptions, retries?: number): Promise<SuccessOf<K>> {
-    const [method, template] = ROUTES[op].split(' ') as [Method, string];
-    const values = (params.path ?? {}) as Record<string, string>;
-    const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
-      // An empty id would silently address another route (/v1/tenants/ is the list).
-      if (typeof values[name] !== 'string' || values[name] === '') throw new TypeError(`${op}: ${name} must be a non-empty string`);
-      return encodeURIComponent(values[name]);
-    });
+    const [method, path] = routeOf(op, params.path);
     return this.http.request({ method, path, query: params.query as Record<string, unknown>, body: params.body, options, retries });
+  }
+
+  /** Like call(), for an operation that answers with bytes (an image, a file) instead of JSON. */
+  private async binary<K extends BinaryOperation>(op: K, params: CallParams<K>, options?: RequestOptions): Promise<BinaryBody> {
+    const [method, path] = routeOf(op, params.path);
+    return this.http.request({ method, path, query: params.query as Record<string, unknown>, body: params.body, options, responseType: 'binary' });
   }
 
   /** Every item of every page, fetching the next page only when the caller gets that far. */
@@ -142,6 +308,23 @@ export class MesClient {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
   }
+}
+
+/** UTF-8 text of a CSV body; TextDecoder drops the byte-order mark the server adds for spreadsheets. */
+function csvText(body: BinaryBody): string {
+  return new TextDecoder('utf-8').decode(body.bytes);
+}
+
+/** The method and the path of an operation, its path parameters filled in. */
+function routeOf(op: RoutedOperation, params: unknown): [Method, string] {
+  const [method, template] = ROUTES[op].split(' ') as [Method, string];
+  const values = (params ?? {}) as Record<string, string>;
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    // An empty id would silently address another route (/v1/tenants/ is the list).
+    if (typeof values[name] !== 'string' || values[name] === '') throw new TypeError(`${op}: ${name} must be a non-empty string`);
+    return encodeURIComponent(values[name]);
+  });
+  return [method, path];
 }
 
 function stuckCursor(op: string, cursor: string): MesError {

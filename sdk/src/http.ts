@@ -1,7 +1,7 @@
 import { MesConnectionError, MesError, MesTimeoutError, errorFromResponse } from './errors.js';
 import type { MutationOptions } from './types.js';
 
-export type Method = 'GET' | 'POST' | 'PATCH';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
 
 export interface HttpConfig {
   baseUrl: string;
@@ -21,6 +21,17 @@ export interface HttpRequest {
   options?: MutationOptions;
   /** Overrides the client's retries for this call. */
   retries?: number;
+  /**
+   * How to read a success: 'json' (the default) parses JSON; 'binary' returns the body's bytes and
+   * content type as a BinaryBody (labels: image/png, image/svg+xml; CSV). Errors are problems either way.
+   */
+  responseType?: 'json' | 'binary';
+}
+
+/** A success that is not JSON: the bytes as sent and the content type the server gave them. */
+export interface BinaryBody {
+  contentType: string;
+  bytes: Uint8Array;
 }
 
 /** Backoff when the server gave no Retry-After: 300 ms, 600 ms, 1.2 s … up to 5 s, half of it random. */
@@ -46,7 +57,7 @@ export class HttpCore {
     const signal = req.options?.signal;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once<T>(url, init, signal);
+        return await this.once<T>(url, init, signal, req.responseType ?? 'json');
       } catch (err) {
         const delay = attempt < retries ? retryDelayMs(err, req.method, attempt) : undefined;
         if (delay === undefined) throw err;
@@ -56,7 +67,7 @@ export class HttpCore {
   }
 
   /** One attempt; the timeout covers the whole response, body included. */
-  private async once<T>(url: string, init: RequestInit, signal?: AbortSignal): Promise<T> {
+  private async once<T>(url: string, init: RequestInit, signal: AbortSignal | undefined, responseType: 'json' | 'binary'): Promise<T> {
     signal?.throwIfAborted();
     const attempt = new AbortController();
     const timer = setTimeout(() => attempt.abort(), this.config.timeoutMs);
@@ -64,6 +75,10 @@ export class HttpCore {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const res = await this.config.fetch(url, { ...init, signal: attempt.signal });
+      if (responseType === 'binary' && res.ok) {
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        return { contentType: res.headers.get('content-type') ?? 'application/octet-stream', bytes } satisfies BinaryBody as T;
+      }
       const text = await res.text();
       if (!res.ok) throw errorFromResponse(res, parseJson(text) ?? text);
       return parseSuccess<T>(res, text);
@@ -88,7 +103,8 @@ export class HttpCore {
   }
 
   private headersOf(req: HttpRequest, idempotencyKey: string | undefined): Headers {
-    const headers = new Headers({ accept: 'application/json, application/problem+json', 'user-agent': this.config.userAgent });
+    const accept = req.responseType === 'binary' ? '*/*' : 'application/json, application/problem+json';
+    const headers = new Headers({ accept, 'user-agent': this.config.userAgent });
     if (this.config.authorization) headers.set('authorization', this.config.authorization);
     // Only with a body: the server refuses an empty body declared as JSON.
     if (req.body !== undefined) headers.set('content-type', 'application/json');
@@ -102,7 +118,8 @@ export class HttpCore {
  * How long to wait before retrying, or undefined when the failure must not be retried.
  * 429 and 503 answers mean the server did not apply the request: always retried.
  * A lost connection or timeout may come after the server applied it: retried for GET (safe) and
- * POST (its Idempotency-Key makes the server replay instead of applying again), but not PATCH,
+ * POST (its Idempotency-Key makes the server replay instead of applying again) and PUT (a full
+ * replacement: applying it twice leaves the same state), but not PATCH,
  * unless the connection provably never reached the server.
  */
 export function retryDelayMs(err: unknown, method: Method, attempt: number): number | undefined {

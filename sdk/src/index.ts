@@ -1,11 +1,21 @@
 export { MesClient, type MesClientOptions } from './client.js';
 export { MesConnectionError, MesError, MesTimeoutError } from './errors.js';
+export type { BinaryBody } from './http.js';
 export { ROUTES } from './routes.js';
 export { SDK_VERSION } from './version.js';
 export type {
-  ApiKey, ApiKeyPage, AuditPage, AuditQuery, AuditRecord, BodyOf, ChainVerdict, CreateApiKeyInput, CreateTenantInput, CreateUserInput,
-  CreatedApiKey, CreatedTenant, Diagnostics, FieldError, Health, LoginInput, Me, MutationOptions, OperationId, PageQuery, PathOf, Plan, PlanList,
-  Problem, QueryOf, RequestOptions, Role, RoleList, SuccessOf, Tenant, TenantPage, Token, UpdateTenantInput, UpdateUserInput, User, UserPage,
+  ApiKey, ApiKeyPage, AuditPage, AuditQuery, AuditRecord, Balance, BalanceExportQuery, BalancePage, BalanceQuery, Bin, BinList, BodyOf, ChainVerdict,
+  CodeContextInput, CodePreview, CodingRule, CodingRuleList, ConversionResult, ConvertQuery, CountEntriesInput, CountEntriesResult, CountEntryInput,
+  CountSheet, CountSheetListQuery, CountSheetPage, CountSheetQuery, CountSheetSummary, CreateApiKeyInput, CreateBinInput, CreateCountSheetInput,
+  CreatedApiKey, CreatedTenant, CreateFeatureInput, CreateLabelInput, CreateMaterialInput, CreateStockDocumentInput, CreateTenantInput,
+  CreateUnitConversionInput, CreateUnitInput, CreateUserInput, CreateVariantInput, CreateWarehouseInput, Diagnostics, Feature, FeatureList,
+  FieldError, FifoQuery, FifoSuggestion, Gs1Fields, Health, LoginInput, Material, MaterialLabelQuery, MaterialPage, MaterialQuery, Me, Movement,
+  MovementPage, MovementQuery, MutationOptions, OperationId, PageQuery, PathOf, Plan, PlanList, PostCountSheetInput, Problem, PutCodingRuleInput,
+  QueryOf, RequestOptions, ResolveBarcodeInput, ResolvedBarcode, ReverseStockDocumentInput, Role, RoleList, SafetyStock, SafetyStockPage,
+  SafetyStockReportQuery, SafetyStockRow, SetSafetyStockInput, StockDocument, StockDocumentPage, StockDocumentQuery, StockDocumentSummary,
+  StockLineInput, StockSummaryExportQuery, StockSummaryPage, StockSummaryQuery, StockSummaryRow, SuccessOf, Tenant, TenantPage, Token, Unit,
+  UnitConversion, UnitConversionList, UnitConversionQuery, UnitList, UpdateFeatureInput, UpdateMaterialInput, UpdateTenantInput, UpdateUserInput,
+  UpdateWarehouseInput, User, UserPage, Warehouse, WarehouseList,
 } from './types.js';
 /** The raw generated OpenAPI types, for anything the named aliases do not cover. */
 export type { components, operations, paths } from './generated/openapi.js';

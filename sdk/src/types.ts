@@ -27,6 +27,43 @@ export type Diagnostics = Schemas['Diagnostics'];
 export type Problem = Schemas['Problem'];
 export type FieldError = Schemas['FieldError'];
 
+// Master data and inventory.
+export type Unit = Schemas['Unit'];
+export type UnitList = Schemas['UnitList'];
+export type UnitConversion = Schemas['UnitConversion'];
+export type UnitConversionList = Schemas['UnitConversionList'];
+export type ConversionResult = Schemas['ConversionResult'];
+export type Material = Schemas['Material'];
+export type MaterialPage = Schemas['MaterialPage'];
+export type Warehouse = Schemas['Warehouse'];
+export type WarehouseList = Schemas['WarehouseList'];
+export type Bin = Schemas['Bin'];
+export type BinList = Schemas['BinList'];
+export type SafetyStock = Schemas['SafetyStock'];
+export type StockDocument = Schemas['StockDocument'];
+export type StockDocumentSummary = Schemas['StockDocumentSummary'];
+export type StockDocumentPage = Schemas['StockDocumentPage'];
+export type Movement = Schemas['Movement'];
+export type MovementPage = Schemas['MovementPage'];
+export type Balance = Schemas['Balance'];
+export type BalancePage = Schemas['BalancePage'];
+export type FifoSuggestion = Schemas['FifoSuggestion'];
+export type CodingRule = Schemas['CodingRule'];
+export type CodingRuleList = Schemas['CodingRuleList'];
+export type CodePreview = Schemas['CodePreview'];
+export type Feature = Schemas['Feature'];
+export type FeatureList = Schemas['FeatureList'];
+export type Gs1Fields = Schemas['Gs1Fields'];
+export type ResolvedBarcode = Schemas['ResolvedBarcode'];
+export type CountSheet = Schemas['CountSheet'];
+export type CountSheetSummary = Schemas['CountSheetSummary'];
+export type CountSheetPage = Schemas['CountSheetPage'];
+export type CountEntriesResult = Schemas['CountEntriesResult'];
+export type StockSummaryRow = Schemas['StockSummaryRow'];
+export type StockSummaryPage = Schemas['StockSummaryPage'];
+export type SafetyStockRow = Schemas['SafetyStockRow'];
+export type SafetyStockPage = Schemas['SafetyStockPage'];
+
 /** Every operationId of the API. */
 export type OperationId = keyof operations;
 
@@ -51,6 +88,44 @@ export type UpdateUserInput = BodyOf<'updateUser'>;
 export type CreateApiKeyInput = BodyOf<'createApiKey'>;
 export type PageQuery = QueryOf<'listTenants'>;
 export type AuditQuery = QueryOf<'listAuditRecords'>;
+export type CreateUnitInput = BodyOf<'createUnit'>;
+export type CreateUnitConversionInput = BodyOf<'createUnitConversion'>;
+export type UnitConversionQuery = QueryOf<'listUnitConversions'>;
+export type CreateMaterialInput = BodyOf<'createMaterial'>;
+export type UpdateMaterialInput = BodyOf<'updateMaterial'>;
+export type CreateVariantInput = BodyOf<'createMaterialVariant'>;
+export type MaterialQuery = QueryOf<'listMaterials'>;
+export type ConvertQuery = QueryOf<'convertMaterialQuantity'>;
+export type SetSafetyStockInput = BodyOf<'setSafetyStock'>;
+export type CreateWarehouseInput = BodyOf<'createWarehouse'>;
+export type UpdateWarehouseInput = BodyOf<'updateWarehouse'>;
+export type CreateBinInput = BodyOf<'createBin'>;
+export type CreateStockDocumentInput = BodyOf<'createStockDocument'>;
+/** One line of a stock document: material, location, batch and serial by id, by code or by scanned label. */
+export type StockLineInput = CreateStockDocumentInput['lines'][number];
+export type StockDocumentQuery = QueryOf<'listStockDocuments'>;
+export type ReverseStockDocumentInput = NonNullable<BodyOf<'reverseStockDocument'>>;
+export type MovementQuery = QueryOf<'listStockMovements'>;
+export type BalanceQuery = QueryOf<'listStockBalances'>;
+export type FifoQuery = QueryOf<'suggestFifoPicks'>;
+export type PutCodingRuleInput = BodyOf<'putCodingRule'>;
+export type CodeContextInput = BodyOf<'nextCode'>;
+export type CreateFeatureInput = BodyOf<'createFeature'>;
+export type UpdateFeatureInput = BodyOf<'updateFeature'>;
+export type ResolveBarcodeInput = BodyOf<'resolveBarcode'>;
+export type CreateLabelInput = BodyOf<'createLabel'>;
+export type MaterialLabelQuery = QueryOf<'getMaterialLabel'>;
+export type CreateCountSheetInput = BodyOf<'createCountSheet'>;
+export type CountSheetListQuery = QueryOf<'listCountSheets'>;
+export type CountSheetQuery = QueryOf<'getCountSheet'>;
+export type CountEntriesInput = BodyOf<'addCountEntries'>;
+/** One count: a sheet line by number, or the item and bin as scanned or typed. */
+export type CountEntryInput = CountEntriesInput['entries'][number];
+export type PostCountSheetInput = NonNullable<BodyOf<'postCountSheet'>>;
+export type StockSummaryQuery = QueryOf<'getStockSummary'>;
+export type StockSummaryExportQuery = QueryOf<'exportStockSummary'>;
+export type SafetyStockReportQuery = QueryOf<'getSafetyStockReport'>;
+export type BalanceExportQuery = QueryOf<'exportStockBalances'>;
 
 /** Options every call accepts, as its last argument. */
 export interface RequestOptions {
