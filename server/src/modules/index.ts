@@ -2,6 +2,8 @@ import type { AppContext, MesApp } from '../app.js';
 import { auditRoutes } from './audit/routes.js';
 import { barcodeRoutes } from './barcodes/routes.js';
 import { identityRoutes } from './identity/routes.js';
+import { countingRoutes } from './inventory/counting-routes.js';
+import { reportRoutes } from './inventory/report-routes.js';
 import { inventoryRoutes } from './inventory/routes.js';
 import { codingRuleRoutes } from './masterdata/coding-routes.js';
 import { featureRoutes } from './masterdata/feature-routes.js';
@@ -20,4 +22,6 @@ export function registerModules(app: MesApp, ctx: AppContext): void {
   featureRoutes(app, ctx);
   masterdataRoutes(app, ctx);
   inventoryRoutes(app, ctx);
+  countingRoutes(app, ctx);
+  reportRoutes(app, ctx);
 }
