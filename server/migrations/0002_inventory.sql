@@ -277,6 +277,7 @@ BEGIN
   END LOOP;
 END $$;
 
-GRANT SELECT, INSERT, UPDATE, DELETE ON units, features, materials, unit_conversions, warehouses, bins, safety_stocks TO mes_app;
-GRANT SELECT, INSERT, UPDATE ON coding_rules, coding_sequences, batches, serials, stock_balances, stock_documents TO mes_app;
-GRANT SELECT, INSERT ON stock_movements, stock_document_lines TO mes_app;
+-- What the code does and no more: master data is never deleted (it is referenced by the ledger),
+-- the ledger and document lines are never changed.
+GRANT SELECT, INSERT ON units, unit_conversions, bins, batches, serials, stock_movements, stock_document_lines TO mes_app;
+GRANT SELECT, INSERT, UPDATE ON features, materials, warehouses, safety_stocks, coding_rules, coding_sequences, stock_balances, stock_documents TO mes_app;

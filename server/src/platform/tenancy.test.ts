@@ -84,7 +84,11 @@ describe('row-level security', () => {
         `SELECT tablename, qual, with_check FROM pg_policies WHERE schemaname = 'public' AND tablename <> 'tenants' ORDER BY tablename`,
       )).rows,
     );
-    expect(policies.map((p) => p.tablename)).toEqual(['api_keys', 'audit_heads', 'audit_log', 'idempotency_keys', 'roles', 'user_roles', 'users']);
+    expect(policies.map((p) => p.tablename)).toEqual([
+      'api_keys', 'audit_heads', 'audit_log', 'batches', 'bins', 'coding_rules', 'coding_sequences', 'count_entries', 'count_lines', 'count_sheets',
+      'features', 'idempotency_keys', 'materials', 'roles', 'safety_stocks', 'serials', 'stock_balances', 'stock_document_lines', 'stock_documents',
+      'stock_movements', 'unit_conversions', 'units', 'user_roles', 'users', 'warehouses',
+    ]);
     for (const p of policies) {
       expect(p.qual, p.tablename).toMatch(/tenant_id = mes_current_tenant\(\)/);
       expect(p.with_check, p.tablename).toMatch(/tenant_id = mes_current_tenant\(\)/);
@@ -111,13 +115,31 @@ describe('row-level security', () => {
       api_keys: ['INSERT', 'SELECT', 'UPDATE'],
       audit_heads: ['INSERT', 'SELECT', 'UPDATE'],
       audit_log: ['INSERT', 'SELECT'],
+      batches: ['INSERT', 'SELECT'],
+      bins: ['INSERT', 'SELECT'],
+      coding_rules: ['INSERT', 'SELECT', 'UPDATE'],
+      coding_sequences: ['INSERT', 'SELECT', 'UPDATE'],
+      count_entries: ['INSERT', 'SELECT'],
+      count_lines: ['INSERT', 'SELECT', 'UPDATE'],
+      count_sheets: ['INSERT', 'SELECT', 'UPDATE'],
+      features: ['INSERT', 'SELECT', 'UPDATE'],
       idempotency_keys: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
+      materials: ['INSERT', 'SELECT', 'UPDATE'],
       plans: ['SELECT'],
       platform_settings: ['INSERT', 'SELECT'],
       roles: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
+      safety_stocks: ['INSERT', 'SELECT', 'UPDATE'],
+      serials: ['INSERT', 'SELECT'],
+      stock_balances: ['INSERT', 'SELECT', 'UPDATE'],
+      stock_document_lines: ['INSERT', 'SELECT'],
+      stock_documents: ['INSERT', 'SELECT', 'UPDATE'],
+      stock_movements: ['INSERT', 'SELECT'],
       tenants: ['INSERT', 'SELECT', 'UPDATE'],
+      unit_conversions: ['INSERT', 'SELECT'],
+      units: ['INSERT', 'SELECT'],
       user_roles: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
       users: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
+      warehouses: ['INSERT', 'SELECT', 'UPDATE'],
     });
   });
 
