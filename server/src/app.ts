@@ -133,6 +133,12 @@ function installPipeline(app: MesApp, ctx: AppContext): void {
     }
   });
 
+  // A POST without a body is validated as {}: optional bodies need no special case, and a missing
+  // required body is answered with every missing field rather than "body must be object".
+  app.addHook('preValidation', async (req) => {
+    if (req.body === undefined && req.method === 'POST' && req.routeOptions.schema?.body) req.body = {};
+  });
+
   // While draining, every response closes its connection: server.close() only reaps connections
   // idle at that moment, so a keep-alive client whose request was in flight would otherwise hold
   // the listener open past the shutdown bound.

@@ -90,6 +90,12 @@ describe('problem responses', () => {
     expect(res.body.errors).toEqual([{ in: 'body', field: 'rounding', code: 'NOT_ALLOWED', message: 'must be one of: "half_up", "half_even", "up", "down"' }]);
   });
 
+  it('S1-5.1.5: a POST with no body at all lists every required field, like an empty object would', async () => {
+    const res = await call(t.url, E.key, 'POST', '/v1/users');
+    expectProblem(res, 400, 'VALIDATION_FAILED', '/v1/users');
+    expect(res.body.errors.map((e: any) => `${e.field} ${e.code}`).sort()).toEqual(['displayName REQUIRED', 'username REQUIRED']);
+  });
+
   it('S1-5.1.5: an unknown field is refused as UNKNOWN_FIELD (no mass assignment of platformAdmin)', async () => {
     const res = await asE('POST', '/v1/users', { username: 'sneaky', displayName: 'S', platformAdmin: true, is_platform_admin: true });
     expectProblem(res, 400, 'VALIDATION_FAILED');

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { loadConfig, startServer, type RunningServer, type ServerConfig } from '../src/index.js';
+import { loadConfig, migrate, openDatabase, startServer, type Database, type RunningServer, type ServerConfig } from '../src/index.js';
 
 export const PG_ADMIN_URL = process.env.MES_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const backend = process.env.MES_TEST_DATABASE_URL ? 'postgres' : 'pglite';
@@ -33,6 +33,23 @@ export async function freshPostgresDatabase(adminUrl = process.env.MES_TEST_DATA
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
+    },
+  };
+}
+
+/**
+ * A migrated database on the test backend, for tests that call services directly: PGlite in
+ * memory, or a fresh PostgreSQL database. close() closes it and drops the PostgreSQL one.
+ */
+export async function openTestDatabase(): Promise<{ db: Database; close(): Promise<void> }> {
+  const fresh = backend === 'postgres' ? await freshPostgresDatabase() : undefined;
+  const db = await openDatabase({ url: fresh?.url ?? 'memory://', dataDir: '/tmp/mes-test-unused' });
+  await migrate(db);
+  return {
+    db,
+    async close() {
+      await db.close();
+      await fresh?.drop();
     },
   };
 }

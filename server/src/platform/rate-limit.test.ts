@@ -4,29 +4,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backend, freshPostgresDatabase } from '../../test/harness.js';
-import { openDatabase, type Database } from './db.js';
+import { openTestDatabase } from '../../test/harness.js';
+import type { Database } from './db.js';
 import { MesProblem } from './errors.js';
-import { migrate } from './migrations.js';
 import { TenantRateLimiter } from './rate-limit.js';
 
 let db: Database;
-let dropDb: (() => Promise<void>) | undefined;
+let closeDb: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  let url = 'memory://';
-  if (backend === 'postgres') {
-    const fresh = await freshPostgresDatabase();
-    url = fresh.url;
-    dropDb = fresh.drop;
-  }
-  db = await openDatabase({ url, dataDir: '/tmp/mes-rate-limit-unused' });
-  await migrate(db);
+  ({ db, close: closeDb } = await openTestDatabase());
 });
 
 afterAll(async () => {
-  await db?.close();
-  await dropDb?.();
+  await closeDb?.();
 });
 
 async function tenantOn(plan: string): Promise<string> {

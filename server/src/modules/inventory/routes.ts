@@ -71,9 +71,6 @@ export function inventoryRoutes(app: MesApp, { db }: AppContext): void {
   app.post('/v1/stock-documents/:id/reverse', {
     config: { permission: 'inventory:post' },
     // The body is optional: a POST without one validates as {} instead of failing "must be object".
-    preValidation: async (req: { body: unknown }) => {
-      req.body ??= {};
-    },
     schema: {
       operationId: 'reverseStockDocument', tags, summary: 'Reverse a posted document with a compensating one',
       params: IdParams, body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false })),

@@ -52,11 +52,7 @@ export const CodeContextBody = Type.Object(
 );
 type CodeContextInput = Static<typeof CodeContextBody>;
 
-/** The context body is optional: a request without one takes the defaults. Runs before validation. */
-const emptyBodyIsEmptyObject = async (req: { body: unknown }) => {
-  req.body ??= {};
-};
-
+/** The context body is optional: without one (validated as {}) the defaults apply. */
 const contextOf = (body: CodeContextInput | undefined): CodingContext => ({
   date: body?.date ? new Date(`${body.date}T00:00:00Z`) : undefined,
   material: body?.material,
@@ -108,7 +104,6 @@ export function codingRuleRoutes(app: MesApp, { db }: AppContext): void {
 
   app.post('/v1/coding-rules/:code/next', {
     config: { permission: 'masterdata:write' },
-    preValidation: emptyBodyIsEmptyObject,
     schema: {
       operationId: 'nextCode', tags, summary: 'Take the next code of a rule (consumes a number)',
       params: RuleParams, body: CodeContextBody,
@@ -123,7 +118,6 @@ export function codingRuleRoutes(app: MesApp, { db }: AppContext): void {
 
   app.post('/v1/coding-rules/:code/preview', {
     config: { permission: 'masterdata:read' },
-    preValidation: emptyBodyIsEmptyObject,
     schema: {
       operationId: 'previewCode', tags, summary: 'The code the next take would give, without consuming it',
       params: RuleParams, body: CodeContextBody,

@@ -5,10 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backend, freshPostgresDatabase } from '../../../test/harness.js';
-import { openDatabase, type Database, type Sql } from '../../platform/db.js';
+import { openTestDatabase } from '../../../test/harness.js';
+import type { Database, Sql } from '../../platform/db.js';
 import { MesProblem } from '../../platform/errors.js';
-import { migrate } from '../../platform/migrations.js';
 import { nextCode, parsePattern, periodKey, previewCode, putRule, renderPattern } from './coding.js';
 import { createFeature, resolveFeatureValues, updateFeature } from './features.js';
 
@@ -117,18 +116,11 @@ describe('against a database', () => {
   const A = randomUUID();
   const B = randomUUID();
   let db: Database;
-  let dropDb: (() => Promise<void>) | undefined;
+  let closeDb: (() => Promise<void>) | undefined;
   const inA = <T>(fn: (tx: Sql) => Promise<T>) => db.transaction({ tenantId: A }, fn);
 
   beforeAll(async () => {
-    let url = 'memory://';
-    if (backend === 'postgres') {
-      const fresh = await freshPostgresDatabase();
-      url = fresh.url;
-      dropDb = fresh.drop;
-    }
-    db = await openDatabase({ url, dataDir: '/tmp/mes-coding-unused' });
-    await migrate(db);
+    ({ db, close: closeDb } = await openTestDatabase());
     await db.asOwner(async (sql) => {
       for (const [id, slug] of [[A, 'coding-a'], [B, 'coding-b']]) {
         await sql.query(`INSERT INTO tenants (id, slug, name, plan_code) VALUES ($1, $2, $2, 'unlimited')`, [id, slug]);
@@ -141,8 +133,7 @@ describe('against a database', () => {
   });
 
   afterAll(async () => {
-    await db?.close();
-    await dropDb?.();
+    await closeDb?.();
   });
 
   it('S1-5.4.3-f: nextCode creates a missing rule from the fallback, then numbers by it', async () => {

@@ -6,28 +6,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backend, freshPostgresDatabase } from '../../../test/harness.js';
-import { openDatabase, type Database } from '../../platform/db.js';
+import { openTestDatabase } from '../../../test/harness.js';
+import type { Database } from '../../platform/db.js';
 import type { FieldError } from '../../platform/errors.js';
-import { migrate } from '../../platform/migrations.js';
 import { formatQty } from '../../platform/quantity.js';
 import { UnitConverter } from './units.js';
 
 const T = randomUUID();
 let db: Database;
-let dropDb: (() => Promise<void>) | undefined;
+let closeDb: (() => Promise<void>) | undefined;
 let special: string;
 let plain: string;
 
 beforeAll(async () => {
-  let url = 'memory://';
-  if (backend === 'postgres') {
-    const fresh = await freshPostgresDatabase();
-    url = fresh.url;
-    dropDb = fresh.drop;
-  }
-  db = await openDatabase({ url, dataDir: '/tmp/mes-units-unused' });
-  await migrate(db);
+  ({ db, close: closeDb } = await openTestDatabase());
   await db.asOwner((sql) => sql.query(`INSERT INTO tenants (id, slug, name, plan_code) VALUES ($1, 'units', 'Units', 'unlimited')`, [T]));
   await db.transaction({ tenantId: T }, async (tx) => {
     const unit = (code: string, decimals: number, rounding = 'half_up') =>
@@ -63,8 +55,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db?.close();
-  await dropDb?.();
+  await closeDb?.();
 });
 
 async function convert(materialId: string | null, quantity: string, from: string, to: string) {
