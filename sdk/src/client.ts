@@ -6,7 +6,7 @@ import type {
   CodeContextInput, CodePreview, CodingRule, CodingRuleList, ConversionResult, ConvertQuery, CountEntriesInput, CountEntriesResult, CountSheet,
   CountSheetListQuery, CountSheetPage, CountSheetQuery, CountSheetSummary, CreateApiKeyInput, CreateBinInput, CreateCountSheetInput, CreatedApiKey,
   CreatedTenant, CreateFeatureInput, CreateLabelInput, CreateMaterialInput, CreateStockDocumentInput, CreateTenantInput, CreateUnitConversionInput,
-  CreateUnitInput, CreateUserInput, CreateVariantInput, CreateWarehouseInput, Diagnostics, Feature, FeatureList, FifoQuery, FifoSuggestion, Health,
+  CreateUnitInput, CreateUserInput, CreateVariantInput, CreateWarehouseInput, BatchList, Diagnostics, Feature, FeatureList, FifoQuery, FifoSuggestion, Health,
   LoginInput, Material, MaterialLabelQuery, MaterialPage, MaterialQuery, Me, Movement, MovementPage, MovementQuery, MutationOptions, PageQuery,
   PathOf, PlanList, PostCountSheetInput, PutCodingRuleInput, QueryOf, RequestOptions, ResolveBarcodeInput, ResolvedBarcode, ReverseStockDocumentInput,
   RoleList, SafetyStock, SafetyStockPage, SafetyStockReportQuery, SafetyStockRow, SetSafetyStockInput, StockDocument, StockDocumentPage,
@@ -153,6 +153,8 @@ export class MesClient {
     /** Per warehouse (`warehouseId`) or tenant-wide; replaces the level set before. */
     setSafetyStock: (id: string, body: SetSafetyStockInput, options?: RequestOptions): Promise<SafetyStock> =>
       this.call('setSafetyStock', { path: { id }, body }, options),
+    /** Its batches, oldest first, with production date, expiry, supplier lot and stock on hand. */
+    batches: (id: string, options?: RequestOptions): Promise<BatchList> => this.call('listMaterialBatches', { path: { id } }, options),
   };
 
   /** Warehouses (normal, quarantine, WIP) and their bins. */

@@ -38,6 +38,7 @@ export const ROUTES = {
   createMaterialVariant: 'POST /v1/materials/{id}/variants',
   convertMaterialQuantity: 'GET /v1/materials/{id}/convert',
   setSafetyStock: 'PUT /v1/materials/{id}/safety-stock',
+  listMaterialBatches: 'GET /v1/materials/{id}/batches',
   listWarehouses: 'GET /v1/warehouses',
   createWarehouse: 'POST /v1/warehouses',
   getWarehouse: 'GET /v1/warehouses/{id}',

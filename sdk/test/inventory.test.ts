@@ -325,3 +325,15 @@ describe('reports', () => {
     expect(summary).toContain('GLU-EP01,环氧胶 Epoxy,chemical,KG,');
   });
 });
+
+describe('batches', () => {
+  it("S1-5.4.3-f materials.batches() lists a received batch with its dates, the supplier's lot and stock on hand", async () => {
+    const resin = await mes.materials.create({ code: 'RES-PU02', name: '聚氨酯 PU resin', category: 'chemical', baseUnit: 'KG', tracking: 'batch', trackExpiry: true });
+    await mes.stockDocuments.create({
+      type: 'other_in', post: true,
+      lines: [{ materialId: resin.id, warehouseCode: 'RM', quantity: '2.5', batchNo: 'PU-2611', productionDate: '2026-11-01', expiryDate: '2027-05-01', supplierBatch: 'HX-778' }],
+    });
+    const { items } = await mes.materials.batches(resin.id);
+    expect(items).toEqual([expect.objectContaining({ batchNo: 'PU-2611', productionDate: '2026-11-01', expiryDate: '2027-05-01', supplierBatch: 'HX-778', onHand: '2.5' })]);
+  });
+});

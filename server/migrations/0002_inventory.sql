@@ -256,6 +256,7 @@ CREATE TABLE stock_document_lines (
   serial_no        text,
   production_date  date,
   expiry_date      date,
+  supplier_batch   text,
   PRIMARY KEY (tenant_id, document_id, line_no),
   FOREIGN KEY (tenant_id, document_id) REFERENCES stock_documents (tenant_id, id),
   FOREIGN KEY (tenant_id, material_id) REFERENCES materials (tenant_id, id),

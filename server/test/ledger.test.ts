@@ -360,6 +360,18 @@ describe('stock rules (S1-5.4.3-a)', () => {
     const fifo = (await T.as('GET', `/v1/stock/fifo?materialId=${T.m.expiry}&quantity=3`)).body;
     expect(fifo.picks.map((p: any) => [p.batchNo, p.expiryDate, p.quantity])).toEqual([['EXP-1', '2027-01-02', '3']]);
   });
+
+  it("S1-5.4.3-f: a batch keeps its production date, expiry and the supplier's lot; the batch list shows them with stock on hand", async () => {
+    await T.posted('other_in', [
+      { materialId: T.m.batch, warehouseId: T.w.main, quantity: '7', batchNo: 'LOT-A', productionDate: '2026-03-01', expiryDate: '2028-03-01', supplierBatch: 'SUP-99' },
+      { materialId: T.m.batch, warehouseId: T.w.second, quantity: '5', batchNo: 'LOT-A' },
+    ]);
+    const res = await T.as('GET', `/v1/materials/${T.m.batch}/batches`);
+    expect(res.status).toBe(200);
+    const lot = res.body.items.find((b: any) => b.batchNo === 'LOT-A');
+    expect(lot).toMatchObject({ productionDate: '2026-03-01', expiryDate: '2028-03-01', supplierBatch: 'SUP-99', onHand: '12' });
+    expect((await T.as('GET', `/v1/materials/${crypto.randomUUID()}/batches`)).status).toBe(404);
+  });
 });
 
 describe('FIFO suggestions (S1-5.4.3-i)', () => {

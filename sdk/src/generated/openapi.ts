@@ -735,6 +735,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/materials/{id}/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Batches of a material with dates, supplier lot and stock on hand, oldest first */
+        get: operations["listMaterialBatches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stock/fifo": {
         parameters: {
             query?: never;
@@ -1339,6 +1356,7 @@ export interface components {
                 serialNo: string | null;
                 productionDate: string | null;
                 expiryDate: string | null;
+                supplierBatch: string | null;
             }[];
         };
         StockDocumentSummary: {
@@ -1425,6 +1443,21 @@ export interface components {
         BalancePage: {
             items: components["schemas"]["Balance"][];
             nextCursor: string | null;
+        };
+        Batch: {
+            /** Format: uuid */
+            id: string;
+            batchNo: string;
+            productionDate: string | null;
+            expiryDate: string | null;
+            supplierBatch: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /** @description Across all warehouses, base unit */
+            onHand: string;
+        };
+        BatchList: {
+            items: components["schemas"]["Batch"][];
         };
         CountSheet: {
             /** Format: uuid */
@@ -5379,6 +5412,8 @@ export interface operations {
                         productionDate?: string;
                         /** Format: date */
                         expiryDate?: string;
+                        /** @description The supplier's own lot number, kept on a new batch */
+                        supplierBatch?: string;
                     }[];
                     /** @description Post at once (a PDA scan-to-stock); default false leaves a draft */
                     post?: boolean;
@@ -5798,6 +5833,73 @@ export interface operations {
             };
             /** @description Permission denied */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMaterialBatches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchList"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -434,7 +434,7 @@ export async function postSheet(tx: Sql, tenantId: string, actor: string, id: st
   for (const r of rows) {
     const variance = qty(r.variance);
     // Found stock may name a batch or serial the ledger meets for the first time: a gain creates it.
-    const batchId = r.batch_id ?? (r.batch_no ? await repo.batchId(tx, tenantId, r.material_id, r.batch_no, { productionDate: null, expiryDate: null }) : null);
+    const batchId = r.batch_id ?? (r.batch_no ? await repo.batchId(tx, tenantId, r.material_id, r.batch_no, { productionDate: null, expiryDate: null, supplierBatch: null }) : null);
     const serialId = r.serial_id ?? (r.serial_no ? await repo.serialId(tx, tenantId, r.material_id, r.serial_no, batchId, true) : null);
     moves.push({
       type: variance.isPositive() ? 'count_gain' : 'count_loss',

@@ -28,6 +28,7 @@ export interface ResolvedLine {
   serialNo: string | null;
   productionDate: string | null;
   expiryDate: string | null;
+  supplierBatch: string | null;
 }
 
 const INBOUND: DocType[] = ['other_in'];
@@ -122,6 +123,7 @@ export async function resolveLines(tx: Sql, tenantId: string, type: DocType, lin
       serialNo,
       productionDate: line.productionDate ?? null,
       expiryDate: line.expiryDate ?? null,
+      supplierBatch: line.supplierBatch ?? null,
     });
   }
   if (errors.length) throw unprocessable('STOCK_DOCUMENT_INVALID', `${new Set(errors.map((e) => e.field.split('.')[0])).size} line(s) cannot be used; nothing was saved`, errors);

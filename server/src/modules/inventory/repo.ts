@@ -31,13 +31,13 @@ export async function insertLines(tx: Sql, tenantId: string, documentId: string,
   const col = <T>(f: (l: ResolvedLine) => T) => lines.map(f);
   await tx.query(
     `INSERT INTO stock_document_lines (tenant_id, document_id, line_no, material_id, quantity, unit, base_quantity, warehouse_id, bin_id,
-                                       to_warehouse_id, to_bin_id, batch_no, serial_no, production_date, expiry_date)
+                                       to_warehouse_id, to_bin_id, batch_no, serial_no, production_date, expiry_date, supplier_batch)
      SELECT $1, $2, * FROM unnest($3::int[], $4::uuid[], $5::numeric[], $6::text[], $7::numeric[], $8::uuid[], $9::uuid[], $10::uuid[], $11::uuid[],
-                                  $12::text[], $13::text[], $14::date[], $15::date[])`,
+                                  $12::text[], $13::text[], $14::date[], $15::date[], $16::text[])`,
     [
       tenantId, documentId, col((l) => l.lineNo), col((l) => l.material.id), col((l) => l.quantity), col((l) => l.unit), col((l) => l.baseQuantity),
       col((l) => l.warehouseId), col((l) => l.binId), col((l) => l.toWarehouseId), col((l) => l.toBinId), col((l) => l.batchNo), col((l) => l.serialNo),
-      col((l) => l.productionDate), col((l) => l.expiryDate),
+      col((l) => l.productionDate), col((l) => l.expiryDate), col((l) => l.supplierBatch),
     ],
   );
 }
@@ -45,9 +45,9 @@ export async function insertLines(tx: Sql, tenantId: string, documentId: string,
 export async function copyLines(tx: Sql, tenantId: string, fromId: string, toId: string): Promise<void> {
   await tx.query(
     `INSERT INTO stock_document_lines (tenant_id, document_id, line_no, material_id, quantity, unit, base_quantity, warehouse_id, bin_id,
-                                       to_warehouse_id, to_bin_id, batch_no, serial_no, production_date, expiry_date)
+                                       to_warehouse_id, to_bin_id, batch_no, serial_no, production_date, expiry_date, supplier_batch)
      SELECT tenant_id, $3, line_no, material_id, quantity, unit, base_quantity, warehouse_id, bin_id, to_warehouse_id, to_bin_id, batch_no,
-            serial_no, production_date, expiry_date
+            serial_no, production_date, expiry_date, supplier_batch
        FROM stock_document_lines WHERE tenant_id = $1 AND document_id = $2`,
     [tenantId, fromId, toId],
   );
@@ -100,10 +100,10 @@ export async function findDocument(tx: Sql, tenantId: string, id: string): Promi
   const lines = await tx.query<{
     line_no: number; material_id: string; material_code: string; quantity: string; unit: string; base_quantity: string; base_unit: string;
     warehouse_id: string; bin_id: string | null; to_warehouse_id: string | null; to_bin_id: string | null; batch_no: string | null; serial_no: string | null;
-    production_date: string | null; expiry_date: string | null;
+    production_date: string | null; expiry_date: string | null; supplier_batch: string | null;
   }>(
     `SELECT l.line_no, l.material_id, m.code AS material_code, l.quantity::text, l.unit, l.base_quantity::text, m.base_unit, l.warehouse_id, l.bin_id,
-            l.to_warehouse_id, l.to_bin_id, l.batch_no, l.serial_no, l.production_date::text, l.expiry_date::text
+            l.to_warehouse_id, l.to_bin_id, l.batch_no, l.serial_no, l.production_date::text, l.expiry_date::text, l.supplier_batch
        FROM stock_document_lines l JOIN materials m ON m.tenant_id = l.tenant_id AND m.id = l.material_id
       WHERE l.tenant_id = $1 AND l.document_id = $2 ORDER BY l.line_no`,
     [tenantId, id],
@@ -113,7 +113,7 @@ export async function findDocument(tx: Sql, tenantId: string, id: string): Promi
     lines: lines.rows.map((l) => ({
       lineNo: l.line_no, materialId: l.material_id, materialCode: l.material_code, quantity: l.quantity, unit: l.unit, baseQuantity: l.base_quantity,
       baseUnit: l.base_unit, warehouseId: l.warehouse_id, binId: l.bin_id, toWarehouseId: l.to_warehouse_id, toBinId: l.to_bin_id, batchNo: l.batch_no,
-      serialNo: l.serial_no, productionDate: l.production_date, expiryDate: l.expiry_date,
+      serialNo: l.serial_no, productionDate: l.production_date, expiryDate: l.expiry_date, supplierBatch: l.supplier_batch,
     })),
   };
 }
@@ -131,12 +131,18 @@ export async function listDocuments(tx: Sql, tenantId: string, q: { limit: numbe
 /**
  * The batch's id; for an inbound line the batch is created on first receipt with its dates.
  */
-export async function batchId(tx: Sql, tenantId: string, materialId: string, batchNo: string, inbound?: { productionDate: string | null; expiryDate: string | null }): Promise<string | null> {
+export async function batchId(
+  tx: Sql,
+  tenantId: string,
+  materialId: string,
+  batchNo: string,
+  inbound?: { productionDate: string | null; expiryDate: string | null; supplierBatch: string | null },
+): Promise<string | null> {
   if (inbound) {
     await tx.query(
-      `INSERT INTO batches (tenant_id, material_id, batch_no, production_date, expiry_date) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO batches (tenant_id, material_id, batch_no, production_date, expiry_date, supplier_batch) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (tenant_id, material_id, batch_no) DO NOTHING`,
-      [tenantId, materialId, batchNo, inbound.productionDate, inbound.expiryDate],
+      [tenantId, materialId, batchNo, inbound.productionDate, inbound.expiryDate, inbound.supplierBatch],
     );
   }
   const { rows } = await tx.query<{ id: string }>('SELECT id FROM batches WHERE tenant_id = $1 AND material_id = $2 AND batch_no = $3', [tenantId, materialId, batchNo]);

@@ -8,7 +8,7 @@ import { IdParams, Uuid, problems } from '../../platform/schemas.js';
 import * as documents from './documents.js';
 import * as repo from './repo.js';
 import {
-  BalancePageSchema, BalanceSchema, CreateStockDocumentBody, FifoQuery, FifoSuggestionSchema, MovementPageSchema, MovementQuery, MovementSchema,
+  BalancePageSchema, BalanceSchema, BatchListSchema, BatchSchema, CreateStockDocumentBody, FifoQuery, FifoSuggestionSchema, MovementPageSchema, MovementQuery, MovementSchema,
   StockDocumentPageSchema, StockDocumentSchema, StockDocumentSummarySchema,
 } from './schema.js';
 import * as stock from './stock.js';
@@ -16,7 +16,7 @@ import * as stock from './stock.js';
 /** Warehouse and logistics (S1-5.4.3): stock documents on the ledger, stock, movements, FIFO. */
 export function inventoryRoutes(app: MesApp, { db }: AppContext): void {
   for (const s of [StockDocumentSchema, StockDocumentSummarySchema, StockDocumentPageSchema, MovementSchema, MovementPageSchema, FifoSuggestionSchema,
-    BalanceSchema, BalancePageSchema]) app.addSchema(s);
+    BalanceSchema, BalancePageSchema, BatchSchema, BatchListSchema]) app.addSchema(s);
   const tags = ['inventory'];
   const tenant = (req: Parameters<typeof principalOf>[0]) => principalOf(req).tenantId;
   const actor = (req: Parameters<typeof principalOf>[0]) => actorId(principalOf(req));
@@ -112,6 +112,14 @@ export function inventoryRoutes(app: MesApp, { db }: AppContext): void {
     const rows = await read(db, req, (tx) => stock.listBalances(tx, tenant(req), req.query, limit, after));
     return pageOf(rows, limit, (b) => [b.materialCode, b.warehouseCode, b.binCode ?? '', b.batchNo ?? '', b.serialNo ?? ''], (b) => b);
   });
+
+  app.get('/v1/materials/:id/batches', {
+    config: { permission: 'inventory:read' },
+    schema: { operationId: 'listMaterialBatches', tags, summary: 'Batches of a material with dates, supplier lot and stock on hand, oldest first', params: IdParams, response: { 200: Type.Ref(BatchListSchema), ...problems(404) } },
+  }, async (req) => read(db, req, async (tx) => {
+    if (!(await tx.query('SELECT 1 FROM materials WHERE tenant_id = $1 AND id = $2', [tenant(req), req.params.id])).rows.length) throw notFound('material', req.params.id);
+    return { items: await stock.listBatches(tx, tenant(req), req.params.id) };
+  }));
 
   app.get('/v1/stock/fifo', {
     config: { permission: 'inventory:read' },

@@ -30,6 +30,7 @@ export const StockLineInput = Type.Object(
     serialNo: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
     productionDate: Type.Optional(DateOnly),
     expiryDate: Type.Optional(DateOnly),
+    supplierBatch: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: "The supplier's own lot number, kept on a new batch" })),
   },
   { additionalProperties: false },
 );
@@ -62,6 +63,7 @@ export const StockDocumentLineSchema = Type.Object({
   serialNo: Type.Union([Type.String(), Type.Null()]),
   productionDate: Type.Union([Type.String(), Type.Null()]),
   expiryDate: Type.Union([Type.String(), Type.Null()]),
+  supplierBatch: Type.Union([Type.String(), Type.Null()]),
 });
 
 export const StockDocumentSchema = Type.Object(
@@ -154,6 +156,20 @@ export const FifoSuggestionSchema = Type.Object(
   },
   { $id: 'FifoSuggestion' },
 );
+
+export const BatchSchema = Type.Object(
+  {
+    id: Uuid(),
+    batchNo: Type.String(),
+    productionDate: Type.Union([Type.String(), Type.Null()]),
+    expiryDate: Type.Union([Type.String(), Type.Null()]),
+    supplierBatch: Type.Union([Type.String(), Type.Null()]),
+    receivedAt: Timestamp(),
+    onHand: Type.String({ description: 'Across all warehouses, base unit' }),
+  },
+  { $id: 'Batch' },
+);
+export const BatchListSchema = Type.Object({ items: Type.Array(Type.Ref(BatchSchema)) }, { $id: 'BatchList' });
 
 export const BalanceSchema = Type.Object(
   {

@@ -109,3 +109,19 @@ export async function listMovements(
     sourceType: r.source_type, sourceId: r.source_id, sourceLine: r.source_line, occurredAt: r.occurred_at.toISOString(), postedBy: r.posted_by,
   }));
 }
+
+/** Batches of a material (S1-5.4.3-f) with their dates, supplier lot and stock on hand, oldest first. */
+export async function listBatches(tx: Sql, tenantId: string, materialId: string) {
+  const { rows } = await tx.query<{
+    id: string; batch_no: string; production_date: string | null; expiry_date: string | null; supplier_batch: string | null; received_at: Date; on_hand: string;
+  }>(
+    `SELECT ba.id, ba.batch_no, ba.production_date::text, ba.expiry_date::text, ba.supplier_batch, ba.received_at,
+            coalesce((SELECT sum(b.quantity) FROM stock_balances b WHERE b.tenant_id = ba.tenant_id AND b.batch_id = ba.id), 0)::text AS on_hand
+       FROM batches ba WHERE ba.tenant_id = $1 AND ba.material_id = $2 ORDER BY ba.received_at, ba.batch_no`,
+    [tenantId, materialId],
+  );
+  return rows.map((r) => ({
+    id: r.id, batchNo: r.batch_no, productionDate: r.production_date, expiryDate: r.expiry_date, supplierBatch: r.supplier_batch,
+    receivedAt: r.received_at.toISOString(), onHand: r.on_hand,
+  }));
+}
