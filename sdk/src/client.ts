@@ -6,7 +6,7 @@ import type {
   CodeContextInput, CodePreview, CodingRule, CodingRuleList, ConversionResult, ConvertQuery, CountEntriesInput, CountEntriesResult, CountSheet,
   CountSheetListQuery, CountSheetPage, CountSheetQuery, CountSheetSummary, CreateApiKeyInput, CreateBinInput, CreateCountSheetInput, CreatedApiKey,
   CreatedTenant, CreateFeatureInput, CreateLabelInput, CreateMaterialInput, CreateStockDocumentInput, CreateTenantInput, CreateUnitConversionInput,
-  CreateUnitInput, CreateUserInput, CreateVariantInput, CreateWarehouseInput, BatchList, Diagnostics, Feature, FeatureList, FifoQuery, FifoSuggestion, Health,
+  CreateUnitInput, CreateUserInput, CreateVariantInput, CreateWarehouseInput, BatchList, CreateOrgGroupInput, CreateOrgPersonInput, CreatePartnerInput, Diagnostics, OrgGroup, OrgGroupList, OrgPerson, OrgPersonList, Partner, PartnerPage, PartnerQuery, UpdatePartnerInput, Feature, FeatureList, FifoQuery, FifoSuggestion, Health,
   LoginInput, Material, MaterialLabelQuery, MaterialPage, MaterialQuery, Me, Movement, MovementPage, MovementQuery, MutationOptions, PageQuery,
   PathOf, PlanList, PostCountSheetInput, PutCodingRuleInput, QueryOf, RequestOptions, ResolveBarcodeInput, ResolvedBarcode, ReverseStockDocumentInput,
   RoleList, SafetyStock, SafetyStockPage, SafetyStockReportQuery, SafetyStockRow, SetSafetyStockInput, StockDocument, StockDocumentPage,
@@ -40,7 +40,8 @@ interface CallParams<K extends RoutedOperation> {
 
 type PagedOperation =
   | 'listTenants' | 'listUsers' | 'listApiKeys' | 'listAuditRecords' | 'listMaterials' | 'listStockDocuments' | 'listStockMovements'
-  | 'listStockBalances' | 'listCodingRules' | 'listFeatures' | 'listCountSheets' | 'getStockSummary' | 'getSafetyStockReport' | 'getShortageReport';
+  | 'listStockBalances' | 'listCodingRules' | 'listFeatures' | 'listCountSheets' | 'getStockSummary' | 'getSafetyStockReport' | 'getShortageReport'
+  | 'listCustomers' | 'listSuppliers';
 /** Operations whose success is an image or text rather than JSON. */
 type BinaryOperation = 'createLabel' | 'getMaterialLabel' | 'exportStockSummary' | 'exportStockBalances';
 type ItemOf<K extends PagedOperation> = SuccessOf<K> extends { items: (infer I)[] } ? I : never;
@@ -170,6 +171,17 @@ export class MesClient {
     createBin: (id: string, body: CreateBinInput, options?: MutationOptions): Promise<Bin> => this.call('createBin', { path: { id }, body }, options),
   };
 
+  /** Customers (S1-5.4.1-a): a unified social credit code is checked by its check character. */
+  readonly customers = this.partnerNamespace({ list: 'listCustomers', create: 'createCustomer', get: 'getCustomer', update: 'updateCustomer' });
+  /** Suppliers (S1-5.4.2-a), the same shape as customers. */
+  readonly suppliers = this.partnerNamespace({ list: 'listSuppliers', create: 'createSupplier', get: 'getSupplier', update: 'updateSupplier' });
+  /** The sales organisation: groups and salespersons. */
+  readonly salesOrganisation = this.orgNamespace({ listGroups: 'listSalesGroups', createGroup: 'createSalesGroup', listPeople: 'listSalespersons', createPerson: 'createSalesperson' });
+  /** The purchasing organisation: groups and buyers. */
+  readonly purchasingOrganisation = this.orgNamespace({
+    listGroups: 'listPurchasingGroups', createGroup: 'createPurchasingGroup', listPeople: 'listBuyers', createPerson: 'createBuyer',
+  });
+
   /** Other in/out, transfers and backflush transfers: drafts, posted to the ledger, reversed by a compensating document. */
   readonly stockDocuments = {
     /** A draft, or posted at once with `post: true` (needs inventory:post). Every bad line is reported at once; nothing is saved then. */
@@ -288,6 +300,31 @@ export class MesClient {
   };
 
   /** Resolves an operation's route and fills in its path parameters. Async, so bad arguments reject like any failure. */
+  /** Customers and suppliers are one shape on the server; one builder serves both. */
+  private partnerNamespace(ops: { list: 'listCustomers' | 'listSuppliers'; create: 'createCustomer' | 'createSupplier'; get: 'getCustomer' | 'getSupplier'; update: 'updateCustomer' | 'updateSupplier' }) {
+    return {
+      list: (query?: PartnerQuery, options?: RequestOptions): Promise<PartnerPage> => this.call(ops.list, { query }, options),
+      iterate: (query?: PartnerQuery, options?: RequestOptions): AsyncGenerator<Partner> => this.pages(ops.list, query, options),
+      create: (body: CreatePartnerInput, options?: MutationOptions): Promise<Partner> => this.call(ops.create, { body }, options),
+      get: (id: string, options?: RequestOptions): Promise<Partner> => this.call(ops.get, { path: { id } }, options),
+      update: (id: string, body: UpdatePartnerInput, options?: RequestOptions): Promise<Partner> => this.call(ops.update, { path: { id }, body }, options),
+    };
+  }
+
+  private orgNamespace(ops: {
+    listGroups: 'listSalesGroups' | 'listPurchasingGroups';
+    createGroup: 'createSalesGroup' | 'createPurchasingGroup';
+    listPeople: 'listSalespersons' | 'listBuyers';
+    createPerson: 'createSalesperson' | 'createBuyer';
+  }) {
+    return {
+      listGroups: (options?: RequestOptions): Promise<OrgGroupList> => this.call(ops.listGroups, {}, options),
+      createGroup: (body: CreateOrgGroupInput, options?: MutationOptions): Promise<OrgGroup> => this.call(ops.createGroup, { body }, options),
+      listPeople: (options?: RequestOptions): Promise<OrgPersonList> => this.call(ops.listPeople, {}, options),
+      createPerson: (body: CreateOrgPersonInput, options?: MutationOptions): Promise<OrgPerson> => this.call(ops.createPerson, { body }, options),
+    };
+  }
+
   private async call<K extends RoutedOperation>(op: K, params: CallParams<K>, options?: MutationOptions, retries?: number): Promise<SuccessOf<K>> {
     const [method, path] = routeOf(op, params.path);
     return this.http.request({ method, path, query: params.query as Record<string, unknown>, body: params.body, options, retries });

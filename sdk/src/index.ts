@@ -4,7 +4,7 @@ export type { BinaryBody } from './http.js';
 export { ROUTES } from './routes.js';
 export { SDK_VERSION } from './version.js';
 export type {
-  ApiKey, ApiKeyPage, AuditPage, AuditQuery, AuditRecord, Balance, BalanceExportQuery, BalancePage, BalanceQuery, Batch, BatchList, Bin, BinList, BodyOf, ChainVerdict,
+  ApiKey, ApiKeyPage, CreateOrgGroupInput, CreateOrgPersonInput, CreatePartnerInput, OrgGroup, OrgGroupList, OrgPerson, OrgPersonList, Partner, PartnerPage, PartnerQuery, UpdatePartnerInput, AuditPage, AuditQuery, AuditRecord, Balance, BalanceExportQuery, BalancePage, BalanceQuery, Batch, BatchList, Bin, BinList, BodyOf, ChainVerdict,
   CodeContextInput, CodePreview, CodingRule, CodingRuleList, ConversionResult, ConvertQuery, CountEntriesInput, CountEntriesResult, CountEntryInput,
   CountSheet, CountSheetListQuery, CountSheetPage, CountSheetQuery, CountSheetSummary, CreateApiKeyInput, CreateBinInput, CreateCountSheetInput,
   CreatedApiKey, CreatedTenant, CreateFeatureInput, CreateLabelInput, CreateMaterialInput, CreateStockDocumentInput, CreateTenantInput,

@@ -9,6 +9,7 @@ import { codingRuleRoutes } from './masterdata/coding-routes.js';
 import { featureRoutes } from './masterdata/feature-routes.js';
 import { masterdataRoutes } from './masterdata/routes.js';
 import { operationsRoutes } from './operations/routes.js';
+import { partnerRoutes } from './partners/routes.js';
 import { tenantRoutes } from './tenants/routes.js';
 
 /** Every module's routes. A module owns its folder, its tables and its part of the API. */
@@ -22,6 +23,7 @@ export function registerModules(app: MesApp, ctx: AppContext): void {
   featureRoutes(app, ctx);
   masterdataRoutes(app, ctx);
   inventoryRoutes(app, ctx);
+  partnerRoutes(app, ctx);
   countingRoutes(app, ctx);
   reportRoutes(app, ctx);
 }

@@ -20,6 +20,10 @@ export const TENANT_PERMISSIONS = [
   'inventory:write',
   'inventory:post',
   'inventory:export',
+  'sales:read',
+  'sales:write',
+  'purchasing:read',
+  'purchasing:write',
 ] as const;
 
 export type Permission = (typeof PLATFORM_PERMISSIONS)[number] | (typeof TENANT_PERMISSIONS)[number];

@@ -86,7 +86,7 @@ describe('row-level security', () => {
     );
     expect(policies.map((p) => p.tablename)).toEqual([
       'api_keys', 'audit_heads', 'audit_log', 'batches', 'bins', 'coding_rules', 'coding_sequences', 'count_entries', 'count_lines', 'count_sheets',
-      'features', 'idempotency_keys', 'materials', 'roles', 'safety_stocks', 'serials', 'stock_balances', 'stock_document_lines', 'stock_documents',
+      'features', 'idempotency_keys', 'materials', 'org_groups', 'org_people', 'partners', 'roles', 'safety_stocks', 'serials', 'stock_balances', 'stock_document_lines', 'stock_documents',
       'stock_movements', 'unit_conversions', 'units', 'user_roles', 'users', 'warehouses',
     ]);
     for (const p of policies) {
@@ -125,6 +125,9 @@ describe('row-level security', () => {
       features: ['INSERT', 'SELECT', 'UPDATE'],
       idempotency_keys: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
       materials: ['INSERT', 'SELECT', 'UPDATE'],
+      org_groups: ['INSERT', 'SELECT'],
+      org_people: ['INSERT', 'SELECT'],
+      partners: ['INSERT', 'SELECT', 'UPDATE'],
       plans: ['SELECT'],
       platform_settings: ['INSERT', 'SELECT'],
       roles: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
