@@ -37,6 +37,8 @@ describe('mes fixtures load', () => {
       variants: { created: data.variants.length, existing: 0 },
       warehouses: { created: 4, existing: 0 },
       openingStock: { documents: { created: Math.ceil(data.openingStock.length / 500), existing: 0 }, linesPosted: data.openingStock.length },
+      customers: { created: data.customers.length, existing: 0 },
+      suppliers: { created: data.suppliers.length, existing: 0 },
     });
     expect(res.json.totals.materials + res.json.totals.variants).toBeGreaterThanOrEqual(200);
     expect(res.stderr).toContain('Loading the sample factory');
@@ -48,6 +50,7 @@ describe('mes fixtures load', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout.split('\n')[0]).toMatch(/^WHAT\s+CREATED\s+EXISTING$/);
     expect(res.stdout).toMatch(new RegExp(`^materials\\s+0\\s+${data.materials.length}$`, 'm'));
+    expect(res.stdout).toMatch(new RegExp(`^customers\\s+0\\s+${data.customers.length}$`, 'm'));
     expect(res.stdout).toMatch(/^opening stock documents\s+0\s+2$/m);
     expect(res.stdout).toContain('(0 posted now)');
   });

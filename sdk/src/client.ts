@@ -6,6 +6,11 @@ import type {
   CodeContextInput, CodePreview, CodingRule, CodingRuleList, ConversionResult, ConvertQuery, CountEntriesInput, CountEntriesResult, CountSheet,
   CountSheetListQuery, CountSheetPage, CountSheetQuery, CountSheetSummary, CreateApiKeyInput, CreateBinInput, CreateCountSheetInput, CreatedApiKey,
   CreatedTenant, CreateFeatureInput, CreateLabelInput, CreateMaterialInput, CreateStockDocumentInput, CreateTenantInput, CreateUnitConversionInput,
+  EventQuery, OutboxEventPage, TenantSettings, UpdateTenantSettingsInput,
+  CreateDeliveryPlanInput, CreateSalesOrderInput, CreateSalesOutboundInput, CreateSalesReturnInput, DeliveryPlan, DeliveryPlanPage, DeliveryPlanQuery,
+  DeliveryPlanSummary, SalesOrder, SalesOrderPage, SalesOrderQuery, SalesOrderSummary, SalesOutbound, SalesOutboundPage,
+  SalesOutboundQuery, SalesOutboundSummary, SalesProgressPage, SalesProgressQuery, SalesProgressRow, SalesReturn, SalesReturnPage, SalesReturnQuery,
+  SalesReturnSummary, ScanSalesOutboundInput, UpdateDeliveryPlanInput, UpdateSalesOrderInput,
   CreateUnitInput, CreateUserInput, CreateVariantInput, CreateWarehouseInput, BatchList, CreateOrgGroupInput, CreateOrgPersonInput, CreatePartnerInput, Diagnostics, OrgGroup, OrgGroupList, OrgPerson, OrgPersonList, Partner, PartnerPage, PartnerQuery, UpdatePartnerInput, Feature, FeatureList, FifoQuery, FifoSuggestion, Health,
   LoginInput, Material, MaterialLabelQuery, MaterialPage, MaterialQuery, Me, Movement, MovementPage, MovementQuery, MutationOptions, PageQuery,
   PathOf, PlanList, PostCountSheetInput, PutCodingRuleInput, QueryOf, RequestOptions, ResolveBarcodeInput, ResolvedBarcode, ReverseStockDocumentInput,
@@ -13,6 +18,9 @@ import type {
   StockDocumentQuery, StockDocumentSummary, StockSummaryExportQuery, StockSummaryPage, StockSummaryQuery, StockSummaryRow, SuccessOf, Tenant,
   TenantPage, Token, Unit, UnitConversion, UnitConversionList, UnitConversionQuery, UnitList, UpdateFeatureInput, UpdateMaterialInput,
   UpdateTenantInput, UpdateUserInput, UpdateWarehouseInput, User, UserPage, Warehouse, WarehouseList,
+} from './types.js';
+import type {
+  SupplierMaterial, SupplierMaterialList, SupplierMaterialQuery, PutSupplierMaterialInput, PurchaseOrder, PurchaseOrderLine, PurchaseOrderSummary, PurchaseOrderPage, PurchaseOrderQuery, CreatePurchaseOrderInput, UpdatePurchaseOrderInput, PurchaseOrderActionInput, DocumentVersion, DocumentVersionList, PurchaseSuggestionInput, PurchaseSuggestionResult, PurchaseReceipt, PurchaseReceiptLine, PurchaseReceiptSummary, PurchaseReceiptPage, PurchaseReceiptQuery, CreatePurchaseReceiptInput, PurchaseLabel, PurchaseLabelList, IncomingInspection, InspectPurchaseReceiptInput, InspectionResult, PurchaseInbound, PurchaseInboundSummary, PurchaseInboundPage, PurchaseDocumentQuery, PurchaseReturn, PurchaseReturnSummary, PurchaseReturnPage, CreatePurchaseReturnInput, PurchasingProgressRow, PurchasingProgressPage, PurchasingProgressQuery,
 } from './types.js';
 import { SDK_VERSION } from './version.js';
 
@@ -41,7 +49,9 @@ interface CallParams<K extends RoutedOperation> {
 type PagedOperation =
   | 'listTenants' | 'listUsers' | 'listApiKeys' | 'listAuditRecords' | 'listMaterials' | 'listStockDocuments' | 'listStockMovements'
   | 'listStockBalances' | 'listCodingRules' | 'listFeatures' | 'listCountSheets' | 'getStockSummary' | 'getSafetyStockReport' | 'getShortageReport'
-  | 'listCustomers' | 'listSuppliers';
+  | 'listCustomers' | 'listSuppliers'
+  | 'listSalesOrders' | 'listDeliveryPlans' | 'listSalesOutbounds' | 'listSalesReturns' | 'getSalesProgress'
+  | 'listPurchaseOrders' | 'listPurchaseReceipts' | 'listPurchaseInbounds' | 'listPurchaseReturns' | 'getPurchasingProgress';
 /** Operations whose success is an image or text rather than JSON. */
 type BinaryOperation = 'createLabel' | 'getMaterialLabel' | 'exportStockSummary' | 'exportStockBalances';
 type ItemOf<K extends PagedOperation> = SuccessOf<K> extends { items: (infer I)[] } ? I : never;
@@ -285,6 +295,128 @@ export class MesClient {
     /** Real-time stock as CSV text, with the filters of stock.balances(). */
     exportBalances: (query?: BalanceExportQuery, options?: RequestOptions): Promise<string> =>
       this.binary('exportStockBalances', { query }, options).then(csvText),
+  };
+
+  /** The tenant's business rules, such as forbidding approval of one's own orders. */
+  readonly settings = {
+    get: (options?: RequestOptions): Promise<TenantSettings> => this.call('getTenantSettings', {}, options),
+    /** Pass the version you read: a stale one fails with 409 VERSION_CONFLICT. */
+    update: (body: UpdateTenantSettingsInput, options?: RequestOptions): Promise<TenantSettings> => this.call('updateTenantSettings', { body }, options),
+  };
+
+  /** Business events in commit order, from the transactional outbox. */
+  readonly events = {
+    /** Events after `after` (a seq); keep the answer's lastSeq and pass it next time. */
+    list: (query?: EventQuery, options?: RequestOptions): Promise<OutboxEventPage> => this.call('listEvents', { query }, options),
+  };
+
+  /** Sales (S1-5.4.1-b..g): orders, delivery plans, outbounds, returns and the progress report. */
+  readonly sales = {
+    orders: {
+      /** Newest first, without lines; `status: 'open'` is approved or in delivery. */
+      list: (query?: SalesOrderQuery, options?: RequestOptions): Promise<SalesOrderPage> => this.call('listSalesOrders', { query }, options),
+      iterate: (query?: SalesOrderQuery, options?: RequestOptions): AsyncGenerator<SalesOrderSummary> => this.pages('listSalesOrders', query, options),
+      /** A draft; every bad line is reported at once (422 SALES_ORDER_INVALID). */
+      create: (body: CreateSalesOrderInput, options?: MutationOptions): Promise<SalesOrder> => this.call('createSalesOrder', { body }, options),
+      /** With planned, shipped, returned and open per line, in base units. */
+      get: (id: string, options?: RequestOptions): Promise<SalesOrder> => this.call('getSalesOrder', { path: { id } }, options),
+      /** Pass the version you read (409 VERSION_CONFLICT). After approval each change is a new version; an increase sends it back to draft. */
+      update: (id: string, body: UpdateSalesOrderInput, options?: RequestOptions): Promise<SalesOrder> => this.call('updateSalesOrder', { path: { id }, body }, options),
+      versions: (id: string, options?: RequestOptions): Promise<DocumentVersionList> => this.call('listSalesOrderVersions', { path: { id } }, options),
+      /** Needs sales:approve; 403 SELF_APPROVAL_FORBIDDEN where the tenant forbids approving one's own order. */
+      approve: (id: string, options?: MutationOptions): Promise<SalesOrder> => this.call('approveSalesOrder', { path: { id } }, options),
+      cancel: (id: string, body: { reason?: string } = {}, options?: MutationOptions): Promise<SalesOrder> => this.call('cancelSalesOrder', { path: { id }, body }, options),
+      /** Closes an approved or in-delivery order; what is not shipped is cancelled. */
+      close: (id: string, body: { reason?: string } = {}, options?: MutationOptions): Promise<SalesOrder> => this.call('closeSalesOrder', { path: { id }, body }, options),
+    },
+    deliveryPlans: {
+      list: (query?: DeliveryPlanQuery, options?: RequestOptions): Promise<DeliveryPlanPage> => this.call('listDeliveryPlans', { query }, options),
+      iterate: (query?: DeliveryPlanQuery, options?: RequestOptions): AsyncGenerator<DeliveryPlanSummary> => this.pages('listDeliveryPlans', query, options),
+      /** Lines of one customer's approved orders; 422 OVER_TOLERANCE beyond the customer's over-delivery tolerance. */
+      create: (body: CreateDeliveryPlanInput, options?: MutationOptions): Promise<DeliveryPlan> => this.call('createDeliveryPlan', { body }, options),
+      get: (id: string, options?: RequestOptions): Promise<DeliveryPlan> => this.call('getDeliveryPlan', { path: { id } }, options),
+      update: (id: string, body: UpdateDeliveryPlanInput, options?: RequestOptions): Promise<DeliveryPlan> => this.call('updateDeliveryPlan', { path: { id }, body }, options),
+      cancel: (id: string, options?: MutationOptions): Promise<DeliveryPlan> => this.call('cancelDeliveryPlan', { path: { id }, body: {} }, options),
+    },
+    outbounds: {
+      list: (query?: SalesOutboundQuery, options?: RequestOptions): Promise<SalesOutboundPage> => this.call('listSalesOutbounds', { query }, options),
+      iterate: (query?: SalesOutboundQuery, options?: RequestOptions): AsyncGenerator<SalesOutboundSummary> => this.pages('listSalesOutbounds', query, options),
+      /** Without `lines`, the FIFO suggestion for the plan's open quantity; `lines: []` for an empty draft to scan into. */
+      create: (body: CreateSalesOutboundInput, options?: MutationOptions): Promise<SalesOutbound> => this.call('createSalesOutbound', { body }, options),
+      get: (id: string, options?: RequestOptions): Promise<SalesOutbound> => this.call('getSalesOutbound', { path: { id } }, options),
+      /** PDA scans; a retry reuses the call's Idempotency-Key, so a resent scan counts once. */
+      scan: (id: string, body: ScanSalesOutboundInput, options?: MutationOptions): Promise<SalesOutbound> => this.call('scanSalesOutbound', { path: { id }, body }, options),
+      /** Posts sales_out movements; posting a posted outbound changes nothing. */
+      post: (id: string, options?: MutationOptions): Promise<SalesOutbound> => this.call('postSalesOutbound', { path: { id } }, options),
+    },
+    returns: {
+      list: (query?: SalesReturnQuery, options?: RequestOptions): Promise<SalesReturnPage> => this.call('listSalesReturns', { query }, options),
+      iterate: (query?: SalesReturnQuery, options?: RequestOptions): AsyncGenerator<SalesReturnSummary> => this.pages('listSalesReturns', query, options),
+      /** Posted at once; with a source outbound never more than shipped (422 RETURN_EXCEEDS_SHIPPED). */
+      create: (body: CreateSalesReturnInput, options?: MutationOptions): Promise<SalesReturn> => this.call('createSalesReturn', { body }, options),
+      get: (id: string, options?: RequestOptions): Promise<SalesReturn> => this.call('getSalesReturn', { path: { id } }, options),
+    },
+    /** Ordered, planned, shipped, returned and open in base units, by customer and material or by material. */
+    progress: (query?: SalesProgressQuery, options?: RequestOptions): Promise<SalesProgressPage> => this.call('getSalesProgress', { query }, options),
+    iterateProgress: (query?: SalesProgressQuery, options?: RequestOptions): AsyncGenerator<SalesProgressRow> => this.pages('getSalesProgress', query, options),
+  };
+
+  /**
+   * Purchasing (S1-5.4.2): orders with approval and version history, suggestions, receiving, the
+   * incoming inspection gate, inbounds, returns and progress. Received goods are not stock until
+   * an inspection accepts them.
+   */
+  readonly purchasing = {
+    /** Which supplier sells which material; `preferred` is the one suggestions order from. */
+    supplierMaterials: {
+      list: (query?: SupplierMaterialQuery, options?: RequestOptions): Promise<SupplierMaterialList> => this.call('listSupplierMaterials', { query }, options),
+      /** Creates or changes the supplier's terms for a material; fields left out keep their value. */
+      put: (body: PutSupplierMaterialInput, options?: MutationOptions): Promise<SupplierMaterial> => this.call('putSupplierMaterial', { body }, options),
+    },
+    orders: {
+      /** A draft; quantities in the purchase unit (default) are converted exactly to the base unit. */
+      create: (body: CreatePurchaseOrderInput, options?: MutationOptions): Promise<PurchaseOrder> => this.call('createPurchaseOrder', { body }, options),
+      /** Newest first; `status: 'open'` is approved or receiving. */
+      list: (query?: PurchaseOrderQuery, options?: RequestOptions): Promise<PurchaseOrderPage> => this.call('listPurchaseOrders', { query }, options),
+      iterate: (query?: PurchaseOrderQuery, options?: RequestOptions): AsyncGenerator<PurchaseOrderSummary> => this.pages('listPurchaseOrders', query, options),
+      get: (id: string, options?: RequestOptions): Promise<PurchaseOrder> => this.call('getPurchaseOrder', { path: { id } }, options),
+      /** `version` is the one you read (409 VERSION_CONFLICT otherwise); after approval `reason` is required and a new version is recorded. */
+      update: (id: string, body: UpdatePurchaseOrderInput, options?: RequestOptions): Promise<PurchaseOrder> => this.call('updatePurchaseOrder', { path: { id }, body }, options),
+      versions: (id: string, options?: RequestOptions): Promise<DocumentVersionList> => this.call('listPurchaseOrderVersions', { path: { id } }, options),
+      /** Needs purchasing:approve; 403 SELF_APPROVAL_FORBIDDEN when the tenant forbids approving your own order. */
+      approve: (id: string, version: number, options?: MutationOptions): Promise<PurchaseOrder> => this.call('approvePurchaseOrder', { path: { id }, body: { version } }, options),
+      cancel: (id: string, body: PurchaseOrderActionInput, options?: MutationOptions): Promise<PurchaseOrder> => this.call('cancelPurchaseOrder', { path: { id }, body }, options),
+      close: (id: string, body: PurchaseOrderActionInput, options?: MutationOptions): Promise<PurchaseOrder> => this.call('closePurchaseOrder', { path: { id }, body }, options),
+    },
+    /** Draft orders for materials below safety stock, per preferred supplier; `dryRun` only computes. */
+    suggest: (body: PurchaseSuggestionInput = {}, options?: MutationOptions): Promise<PurchaseSuggestionResult> => this.call('createPurchaseSuggestions', { body }, options),
+    receipts: {
+      /** No lines: the full open quantity of every line. 409 ORDER_NOT_APPROVED, 422 OVER_TOLERANCE. Pass an idempotencyKey from a PDA. */
+      create: (body: CreatePurchaseReceiptInput, options?: MutationOptions): Promise<PurchaseReceipt> => this.call('createPurchaseReceipt', { body }, options),
+      /** `pendingInspection: true` is the inspector's worklist. */
+      list: (query?: PurchaseReceiptQuery, options?: RequestOptions): Promise<PurchaseReceiptPage> => this.call('listPurchaseReceipts', { query }, options),
+      iterate: (query?: PurchaseReceiptQuery, options?: RequestOptions): AsyncGenerator<PurchaseReceiptSummary> => this.pages('listPurchaseReceipts', query, options),
+      get: (id: string, options?: RequestOptions): Promise<PurchaseReceipt> => this.call('getPurchaseReceipt', { path: { id } }, options),
+      /** GS1 label data per line; `barcodes.label({ fields })` draws one. */
+      labels: (id: string, options?: RequestOptions): Promise<PurchaseLabelList> => this.call('listPurchaseReceiptLabels', { path: { id } }, options),
+      /** Needs quality:inspect. Accepted goes into stock (purchase inbound), rejected back to the supplier (return), in one transaction. */
+      inspect: (id: string, body: InspectPurchaseReceiptInput, options?: MutationOptions): Promise<InspectionResult> => this.call('inspectPurchaseReceipt', { path: { id }, body }, options),
+    },
+    inbounds: {
+      list: (query?: PurchaseDocumentQuery, options?: RequestOptions): Promise<PurchaseInboundPage> => this.call('listPurchaseInbounds', { query }, options),
+      iterate: (query?: PurchaseDocumentQuery, options?: RequestOptions): AsyncGenerator<PurchaseInboundSummary> => this.pages('listPurchaseInbounds', query, options),
+      get: (id: string, options?: RequestOptions): Promise<PurchaseInbound> => this.call('getPurchaseInbound', { path: { id } }, options),
+    },
+    returns: {
+      /** With inboundId (never more than came in: 422 RETURN_EXCEEDS_RECEIVED) or without source (supplierId); 409 STOCK_INSUFFICIENT posts nothing. */
+      create: (body: CreatePurchaseReturnInput, options?: MutationOptions): Promise<PurchaseReturn> => this.call('createPurchaseReturn', { body }, options),
+      list: (query?: PurchaseDocumentQuery, options?: RequestOptions): Promise<PurchaseReturnPage> => this.call('listPurchaseReturns', { query }, options),
+      iterate: (query?: PurchaseDocumentQuery, options?: RequestOptions): AsyncGenerator<PurchaseReturnSummary> => this.pages('listPurchaseReturns', query, options),
+      get: (id: string, options?: RequestOptions): Promise<PurchaseReturn> => this.call('getPurchaseReturn', { path: { id } }, options),
+    },
+    /** Ordered, received, inspected, in, rejected, returned, pending and open per supplier or material. */
+    progress: (query?: PurchasingProgressQuery, options?: RequestOptions): Promise<PurchasingProgressPage> => this.call('getPurchasingProgress', { query }, options),
+    iterateProgress: (query?: PurchasingProgressQuery, options?: RequestOptions): AsyncGenerator<PurchasingProgressRow> => this.pages('getPurchasingProgress', query, options),
   };
 
   readonly diagnostics = {

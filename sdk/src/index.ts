@@ -4,6 +4,11 @@ export type { BinaryBody } from './http.js';
 export { ROUTES } from './routes.js';
 export { SDK_VERSION } from './version.js';
 export type {
+  EventQuery, OutboxEvent, OutboxEventPage, TenantSettings, UpdateTenantSettingsInput,
+  CreateDeliveryPlanInput, CreateSalesOrderInput, CreateSalesOutboundInput, CreateSalesReturnInput, DeliveryPlan, DeliveryPlanPage, DeliveryPlanQuery,
+  DeliveryPlanSummary, SalesOrder, SalesOrderPage, SalesOrderQuery, SalesOrderSummary, SalesOutbound, SalesOutboundPage,
+  SalesOutboundQuery, SalesOutboundSummary, SalesProgressPage, SalesProgressQuery, SalesProgressRow, SalesReturn, SalesReturnPage, SalesReturnQuery,
+  SalesReturnSummary, ScanSalesOutboundInput, UpdateDeliveryPlanInput, UpdateSalesOrderInput,
   ApiKey, ApiKeyPage, CreateOrgGroupInput, CreateOrgPersonInput, CreatePartnerInput, OrgGroup, OrgGroupList, OrgPerson, OrgPersonList, Partner, PartnerPage, PartnerQuery, UpdatePartnerInput, AuditPage, AuditQuery, AuditRecord, Balance, BalanceExportQuery, BalancePage, BalanceQuery, Batch, BatchList, Bin, BinList, BodyOf, ChainVerdict,
   CodeContextInput, CodePreview, CodingRule, CodingRuleList, ConversionResult, ConvertQuery, CountEntriesInput, CountEntriesResult, CountEntryInput,
   CountSheet, CountSheetListQuery, CountSheetPage, CountSheetQuery, CountSheetSummary, CreateApiKeyInput, CreateBinInput, CreateCountSheetInput,
@@ -16,6 +21,10 @@ export type {
   StockLineInput, StockSummaryExportQuery, StockSummaryPage, StockSummaryQuery, StockSummaryRow, SuccessOf, Tenant, TenantPage, Token, Unit,
   UnitConversion, UnitConversionList, UnitConversionQuery, UnitList, UpdateFeatureInput, UpdateMaterialInput, UpdateTenantInput, UpdateUserInput,
   UpdateWarehouseInput, User, UserPage, Warehouse, WarehouseList,
+} from './types.js';
+/** Purchasing. */
+export type {
+  SupplierMaterial, SupplierMaterialList, SupplierMaterialQuery, PutSupplierMaterialInput, PurchaseOrder, PurchaseOrderLine, PurchaseOrderSummary, PurchaseOrderPage, PurchaseOrderQuery, CreatePurchaseOrderInput, UpdatePurchaseOrderInput, PurchaseOrderActionInput, DocumentVersion, DocumentVersionList, PurchaseSuggestionInput, PurchaseSuggestionResult, PurchaseReceipt, PurchaseReceiptLine, PurchaseReceiptSummary, PurchaseReceiptPage, PurchaseReceiptQuery, CreatePurchaseReceiptInput, PurchaseLabel, PurchaseLabelList, IncomingInspection, InspectPurchaseReceiptInput, InspectionResult, PurchaseInbound, PurchaseInboundSummary, PurchaseInboundPage, PurchaseDocumentQuery, PurchaseReturn, PurchaseReturnSummary, PurchaseReturnPage, CreatePurchaseReturnInput, PurchasingProgressRow, PurchasingProgressPage, PurchasingProgressQuery,
 } from './types.js';
 /** The raw generated OpenAPI types, for anything the named aliases do not cover. */
 export type { components, operations, paths } from './generated/openapi.js';

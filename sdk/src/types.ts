@@ -156,3 +156,77 @@ export interface MutationOptions extends RequestOptions {
    */
   idempotencyKey?: string;
 }
+
+// Tenant rules and the event stream.
+export type TenantSettings = Schemas['TenantSettings'];
+export type UpdateTenantSettingsInput = BodyOf<'updateTenantSettings'>;
+export type OutboxEvent = Schemas['OutboxEvent'];
+export type OutboxEventPage = Schemas['OutboxEventPage'];
+export type EventQuery = QueryOf<'listEvents'>;
+
+// Sales (S1-5.4.1-b..g).
+export type SalesOrder = Schemas['SalesOrder'];
+export type SalesOrderSummary = Schemas['SalesOrderSummary'];
+export type SalesOrderPage = Schemas['SalesOrderPage'];
+export type SalesOrderQuery = QueryOf<'listSalesOrders'>;
+export type CreateSalesOrderInput = BodyOf<'createSalesOrder'>;
+export type UpdateSalesOrderInput = BodyOf<'updateSalesOrder'>;
+export type DocumentVersion = Schemas['DocumentVersion'];
+export type DocumentVersionList = Schemas['DocumentVersionList'];
+export type DeliveryPlan = Schemas['DeliveryPlan'];
+export type DeliveryPlanSummary = Schemas['DeliveryPlanSummary'];
+export type DeliveryPlanPage = Schemas['DeliveryPlanPage'];
+export type DeliveryPlanQuery = QueryOf<'listDeliveryPlans'>;
+export type CreateDeliveryPlanInput = BodyOf<'createDeliveryPlan'>;
+export type UpdateDeliveryPlanInput = BodyOf<'updateDeliveryPlan'>;
+export type SalesOutbound = Schemas['SalesOutbound'];
+export type SalesOutboundSummary = Schemas['SalesOutboundSummary'];
+export type SalesOutboundPage = Schemas['SalesOutboundPage'];
+export type SalesOutboundQuery = QueryOf<'listSalesOutbounds'>;
+export type CreateSalesOutboundInput = BodyOf<'createSalesOutbound'>;
+export type ScanSalesOutboundInput = BodyOf<'scanSalesOutbound'>;
+export type SalesReturn = Schemas['SalesReturn'];
+export type SalesReturnSummary = Schemas['SalesReturnSummary'];
+export type SalesReturnPage = Schemas['SalesReturnPage'];
+export type SalesReturnQuery = QueryOf<'listSalesReturns'>;
+export type CreateSalesReturnInput = BodyOf<'createSalesReturn'>;
+export type SalesProgressRow = Schemas['SalesProgressRow'];
+export type SalesProgressPage = Schemas['SalesProgressPage'];
+export type SalesProgressQuery = QueryOf<'getSalesProgress'>;
+// Purchasing (S1-5.4.2).
+export type SupplierMaterial = Schemas['SupplierMaterial'];
+export type SupplierMaterialList = Schemas['SupplierMaterialList'];
+export type SupplierMaterialQuery = QueryOf<'listSupplierMaterials'>;
+export type PutSupplierMaterialInput = BodyOf<'putSupplierMaterial'>;
+export type PurchaseOrder = Schemas['PurchaseOrder'];
+export type PurchaseOrderLine = Schemas['PurchaseOrderLine'];
+export type PurchaseOrderSummary = Schemas['PurchaseOrderSummary'];
+export type PurchaseOrderPage = Schemas['PurchaseOrderPage'];
+export type PurchaseOrderQuery = QueryOf<'listPurchaseOrders'>;
+export type CreatePurchaseOrderInput = BodyOf<'createPurchaseOrder'>;
+export type UpdatePurchaseOrderInput = BodyOf<'updatePurchaseOrder'>;
+export type PurchaseOrderActionInput = BodyOf<'cancelPurchaseOrder'>;
+export type PurchaseSuggestionInput = BodyOf<'createPurchaseSuggestions'>;
+export type PurchaseSuggestionResult = Schemas['PurchaseSuggestionResult'];
+export type PurchaseReceipt = Schemas['PurchaseReceipt'];
+export type PurchaseReceiptLine = Schemas['PurchaseReceiptLine'];
+export type PurchaseReceiptSummary = Schemas['PurchaseReceiptSummary'];
+export type PurchaseReceiptPage = Schemas['PurchaseReceiptPage'];
+export type PurchaseReceiptQuery = QueryOf<'listPurchaseReceipts'>;
+export type CreatePurchaseReceiptInput = BodyOf<'createPurchaseReceipt'>;
+export type PurchaseLabel = Schemas['PurchaseLabel'];
+export type PurchaseLabelList = Schemas['PurchaseLabelList'];
+export type IncomingInspection = Schemas['IncomingInspection'];
+export type InspectPurchaseReceiptInput = BodyOf<'inspectPurchaseReceipt'>;
+export type InspectionResult = Schemas['InspectionResult'];
+export type PurchaseInbound = Schemas['PurchaseInbound'];
+export type PurchaseInboundSummary = Schemas['PurchaseInboundSummary'];
+export type PurchaseInboundPage = Schemas['PurchaseInboundPage'];
+export type PurchaseDocumentQuery = QueryOf<'listPurchaseInbounds'>;
+export type PurchaseReturn = Schemas['PurchaseReturn'];
+export type PurchaseReturnSummary = Schemas['PurchaseReturnSummary'];
+export type PurchaseReturnPage = Schemas['PurchaseReturnPage'];
+export type CreatePurchaseReturnInput = BodyOf<'createPurchaseReturn'>;
+export type PurchasingProgressRow = Schemas['PurchasingProgressRow'];
+export type PurchasingProgressPage = Schemas['PurchasingProgressPage'];
+export type PurchasingProgressQuery = QueryOf<'getPurchasingProgress'>;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyContextConfig, type FastifyError, type FastifySchema, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ServerConfig } from './config.js';
@@ -75,6 +75,7 @@ export async function buildApp(config: ServerConfig, opts: BuildOptions = {}): P
       security: [{ bearer: [] }],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    transform: ({ schema, url, route }) => ({ schema: withAccessExtensions(schema, route.config), url }),
   });
   registerSchemas(app);
   installPipeline(app, ctx);
@@ -91,6 +92,21 @@ export async function buildApp(config: ServerConfig, opts: BuildOptions = {}): P
       if (!opts.db) await db.close();
     },
   };
+}
+
+/**
+ * The one place the spec learns what each operation needs, from the same route config the
+ * pipeline enforces: `x-mes-permission` (the permission), `x-mes-public: true` (no credentials),
+ * `x-mes-platform: true` (platform-wide visibility, a platform permission). Conformance suites
+ * generate their isolation and permission checks from these (docs/api.md).
+ */
+function withAccessExtensions(schema: FastifySchema, config: FastifyContextConfig | undefined): FastifySchema {
+  if (!schema) return schema;
+  const extensions: Record<string, unknown> = {};
+  if (config?.public) extensions['x-mes-public'] = true;
+  if (config?.permission) extensions['x-mes-permission'] = config.permission;
+  if (config?.platform) extensions['x-mes-platform'] = true;
+  return { ...schema, ...extensions };
 }
 
 /** The HS256 key for login tokens, shared by every replica through the database. */
@@ -210,11 +226,15 @@ export function toProblem(error: FastifyError & { validationContext?: string }):
   return problemFromDatabase(error as never) ?? new MesProblem(500, 'INTERNAL_ERROR', 'an unexpected error occurred; report the traceId to the operator');
 }
 
-/** Refused and failed state changes are audited too, in their own transaction. */
+/**
+ * Refused and failed state changes are audited too, in their own transaction. Plan-limit refusals
+ * (429) are not: a write per throttled request would let a flooding tenant load the very database
+ * its limit protects. They are counted in mes_tenant_limit_rejections_total instead.
+ */
 async function auditFailure(ctx: AppContext, req: FastifyRequest, problem: MesProblem): Promise<void> {
   const p = req.principal;
   const reads = req.method === 'GET' || req.routeOptions.config?.readOnly === true;
-  if (!p || (reads && problem.status !== 403) || problem.code.startsWith('DATABASE_')) return;
+  if (!p || (reads && problem.status !== 403) || problem.status === 429 || problem.code.startsWith('DATABASE_')) return;
   try {
     await ctx.db.transaction({ tenantId: p.tenantId }, (tx) =>
       appendAudit(tx, {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { buildApp, type BuildOptions, type BuiltApp } from './app.js';
 import { bootstrap, type BootstrapResult } from './bootstrap.js';
 import type { ServerConfig } from './config.js';
+import { startHousekeeping } from './platform/housekeeping.js';
 
 export interface RunningServer {
   url: string;
@@ -39,11 +40,12 @@ export async function startServer(config: ServerConfig, opts: Pick<BuildOptions,
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     let closing: Promise<void> | undefined;
     const b = built;
+    const housekeeping = startHousekeeping(b.ctx.db, b.app.log);
     return {
       url,
       bootstrap: boot,
       built: b,
-      shutdown: () => (closing ??= drain(b, config).finally(releaseLock)),
+      shutdown: () => (closing ??= (housekeeping.stop(), drain(b, config)).finally(releaseLock)),
     };
   } catch (err) {
     await built?.close().catch(() => {});

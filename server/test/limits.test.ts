@@ -93,6 +93,23 @@ describe('rate limit by plan', () => {
     expect(res!.body.detail).toContain('20 requests per second');
   });
 
+  it('S1-5.3.2-b: throttled state changes cost the database nothing: 429s are counted, not audited', async () => {
+    const L = await createTenant(t, 'flooder', 'basic');
+    const statuses: number[] = [];
+    for (let i = 0; i < 400 && !statuses.includes(429); i++) {
+      statuses.push((await call(t.url, L.key, 'POST', '/v1/units', { code: `U${i}`, name: `unit ${i}`, decimals: 0 })).status);
+    }
+    for (let i = 0; i < 20; i++) statuses.push((await call(t.url, L.key, 'POST', '/v1/units', { code: `X${i}`, name: 'x', decimals: 0 })).status);
+    const refused = statuses.filter((s) => s === 429).length;
+    expect(refused).toBeGreaterThanOrEqual(10);
+    await new Promise((r) => setTimeout(r, 2100));
+    const audit = await call(t.url, L.key, 'GET', '/v1/audit?outcome=rejected&limit=500');
+    expect(audit.status).toBe(200);
+    expect(audit.body.items.filter((r: { statusCode: number }) => r.statusCode === 429)).toEqual([]);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(Number(/mes_tenant_limit_rejections_total\{code="RATE_LIMITED"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(refused);
+  });
+
   it('S1-5.3.3-b: upgrading the tenant to premium lifts the limit at once, without a restart: the burst that was refused now passes', async () => {
     const L = await createTenant(t, 'upgrader', 'basic');
     const before = await burstUntilRefused(L.key);

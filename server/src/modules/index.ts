@@ -6,10 +6,14 @@ import { countingRoutes } from './inventory/counting-routes.js';
 import { reportRoutes } from './inventory/report-routes.js';
 import { inventoryRoutes } from './inventory/routes.js';
 import { codingRuleRoutes } from './masterdata/coding-routes.js';
+import { eventRoutes } from './events/routes.js';
 import { featureRoutes } from './masterdata/feature-routes.js';
 import { masterdataRoutes } from './masterdata/routes.js';
 import { operationsRoutes } from './operations/routes.js';
 import { partnerRoutes } from './partners/routes.js';
+import { salesRoutes } from './sales/routes.js';
+import { purchasingRoutes } from './purchasing/routes.js';
+import { settingsRoutes } from './settings/routes.js';
 import { tenantRoutes } from './tenants/routes.js';
 
 /** Every module's routes. A module owns its folder, its tables and its part of the API. */
@@ -26,4 +30,8 @@ export function registerModules(app: MesApp, ctx: AppContext): void {
   partnerRoutes(app, ctx);
   countingRoutes(app, ctx);
   reportRoutes(app, ctx);
+  settingsRoutes(app, ctx);
+  eventRoutes(app, ctx);
+  salesRoutes(app, ctx);
+  purchasingRoutes(app, ctx);
 }

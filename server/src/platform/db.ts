@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import type { PGlite as PGliteType } from '@electric-sql/pglite';
+import { writeRecordedEvents } from './outbox.js';
 
 /** The role every request runs as. It owns no table, so row-level security always applies. */
 export const APP_ROLE = 'mes_app';
@@ -74,7 +75,9 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Databas
   const pool = new pg.Pool({
     connectionString: url,
     max,
-    connectionTimeoutMillis: opts.connectionTimeoutMs ?? 5000,
+    // Generous: a busy host can starve the event loop for seconds, and pg-pool's timer then fires
+    // before the socket's already-open connection is even seen (observed on a 2-core CI machine).
+    connectionTimeoutMillis: opts.connectionTimeoutMs ?? 15_000,
     idleTimeoutMillis: 30_000,
     // Every pooled session becomes the app role as it starts: nothing on this pool can skip RLS.
     options: `-c role=${APP_ROLE} -c statement_timeout=${opts.statementTimeoutMs ?? 30_000}`,
@@ -92,7 +95,9 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Databas
       let broken: unknown;
       try {
         await client.query(beginStatement(scope));
-        const result = await fn({ query: async <R>(text: string, params?: unknown[]) => normalise<R>(await client.query(text, params)) });
+        const tx: Sql = { query: async <R>(text: string, params?: unknown[]) => normalise<R>(await client.query(text, params)) };
+        const result = await fn(tx);
+        await writeRecordedEvents(tx);
         await client.query('COMMIT');
         return result;
       } catch (err) {
@@ -145,7 +150,10 @@ async function openPGlite(dir: string): Promise<Database> {
         active++;
         try {
           await tx.exec(beginStatement(scope).replace(/^BEGIN; /, ''));
-          return await fn({ query: (text, params) => run(tx, text, params) });
+          const sql: Sql = { query: (text, params) => run(tx, text, params) };
+          const result = await fn(sql);
+          await writeRecordedEvents(sql);
+          return result;
         } finally {
           active--;
         }

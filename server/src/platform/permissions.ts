@@ -20,10 +20,19 @@ export const TENANT_PERMISSIONS = [
   'inventory:write',
   'inventory:post',
   'inventory:export',
+  'settings:read',
+  'settings:write',
+  'events:read',
   'sales:read',
   'sales:write',
+  'sales:approve',
+  // Warehouse work on sales: outbounds (create, scan, post) and returns.
+  'sales:ship',
   'purchasing:read',
   'purchasing:write',
+  'purchasing:approve',
+  'purchasing:receive',
+  'quality:inspect',
 ] as const;
 
 export type Permission = (typeof PLATFORM_PERMISSIONS)[number] | (typeof TENANT_PERMISSIONS)[number];

@@ -5,6 +5,7 @@ import { actorId, type Principal } from './auth.js';
 import { canonicalJson } from './canonical-json.js';
 import type { Database, Sql, TxScope } from './db.js';
 import { MesProblem, conflict, unprocessable } from './errors.js';
+import { IDEMPOTENCY_TTL_HOURS } from './housekeeping.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -51,7 +52,6 @@ export interface MutationOptions<T> {
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-const IDEMPOTENCY_TTL_HOURS = 24;
 
 /**
  * A state change: one transaction that runs the service, appends the audit record and (when the

@@ -1,0 +1,39 @@
+import type { Principal } from '../../platform/auth.js';
+import type { Sql } from '../../platform/db.js';
+import { conflict, forbidden } from '../../platform/errors.js';
+import type { TenantSettings, UpdateTenantSettingsInput } from './schema.js';
+
+const DEFAULTS: TenantSettings = { forbidSelfApproval: false, version: 0, updatedAt: null };
+
+export async function getSettings(tx: Sql, tenantId: string): Promise<TenantSettings> {
+  const { rows } = await tx.query<{ forbid_self_approval: boolean; version: number; updated_at: Date }>(
+    'SELECT forbid_self_approval, version, updated_at FROM tenant_settings WHERE tenant_id = $1',
+    [tenantId],
+  );
+  const r = rows[0];
+  return r ? { forbidSelfApproval: r.forbid_self_approval, version: r.version, updatedAt: r.updated_at.toISOString() } : DEFAULTS;
+}
+
+export async function updateSettings(tx: Sql, tenantId: string, input: UpdateTenantSettingsInput): Promise<TenantSettings> {
+  const current = await getSettings(tx, tenantId);
+  if (input.version !== undefined && input.version !== current.version) {
+    throw conflict('VERSION_CONFLICT', `the settings are at version ${current.version}, not ${input.version}: read them again`, { currentVersion: current.version });
+  }
+  const forbid = input.forbidSelfApproval ?? current.forbidSelfApproval;
+  await tx.query(
+    `INSERT INTO tenant_settings (tenant_id, forbid_self_approval) VALUES ($1, $2)
+       ON CONFLICT (tenant_id) DO UPDATE SET forbid_self_approval = $2, version = tenant_settings.version + 1, updated_at = now()`,
+    [tenantId, forbid],
+  );
+  return getSettings(tx, tenantId);
+}
+
+/**
+ * The business review's rule of four eyes, when the tenant asks for it: the approver may not be the
+ * user who created the document, whichever credential either of them used.
+ */
+export async function assertMayApprove(tx: Sql, approver: Principal, createdByUserId: string, what: string): Promise<void> {
+  if (approver.userId !== createdByUserId) return;
+  if (!(await getSettings(tx, approver.tenantId)).forbidSelfApproval) return;
+  throw forbidden('SELF_APPROVAL_FORBIDDEN', `you created ${what}; this tenant requires someone else to approve it`);
+}

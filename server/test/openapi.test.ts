@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, createTenant, startTestServer, type TestServer } from './harness.js';
+
+type Op = { operationId: string; 'x-mes-permission'?: string; 'x-mes-public'?: boolean; 'x-mes-platform'?: boolean };
+
+describe('OpenAPI access extensions', () => {
+  let t: TestServer;
+  let ops: Array<{ method: string; path: string; op: Op }>;
+  beforeAll(async () => {
+    t = await startTestServer();
+    const spec = (await call(t.url, undefined, 'GET', '/openapi.json')).body;
+    ops = Object.entries(spec.paths as Record<string, Record<string, Op>>).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), path, op })),
+    );
+  });
+  afterAll(() => t?.stop());
+
+  it('S1-5.3.2-a: every operation says what it needs: public, or the permission (platform operations marked)', () => {
+    expect(ops.length).toBeGreaterThan(50);
+    for (const { method, path, op } of ops) {
+      const label = `${method} ${path}`;
+      if (op['x-mes-public']) expect(op['x-mes-permission'], label).toBeUndefined();
+      else if (!['GET /v1/me', 'GET /v1/plans'].includes(label)) expect(op['x-mes-permission'], label).toMatch(/^[a-z-]+:[a-z-]+$/);
+      if (op['x-mes-platform']) expect(op['x-mes-permission'], label).toMatch(/^tenants:/);
+    }
+    expect(ops.filter((o) => o.op['x-mes-public']).map((o) => `${o.method} ${o.path}`).sort()).toEqual(['GET /healthz', 'GET /metrics', 'GET /readyz', 'POST /v1/auth/login']);
+    expect(ops.find((o) => o.op.operationId === 'createMaterial')!.op['x-mes-permission']).toBe('masterdata:write');
+  });
+
+  it('S1-5.3.2-a: the permission the spec names is the one the server enforces', async () => {
+    const tenant = await createTenant(t, 'oas-perm');
+    const key = (await call(t.url, tenant.key, 'POST', '/v1/api-keys', { name: 'reader', permissions: ['masterdata:read'] })).body.key as string;
+    const create = ops.find((o) => o.op.operationId === 'createMaterial')!;
+    const res = await call(t.url, key, 'POST', create.path, { code: 'X', name: 'X', baseUnit: 'pcs' });
+    expect(res.status).toBe(403);
+    expect(res.body.permission).toBe(create.op['x-mes-permission']);
+  });
+});
