@@ -1,0 +1,1 @@
+export function parseRequirements(markdown: string): Array<{ id: string; text: string; section: string }>;

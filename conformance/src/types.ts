@@ -1,0 +1,133 @@
+/**
+ * The conformance model. A run executes the suites of a profile; a suite yields checks; every check
+ * declares the requirement IDs (clauses) it proves. Verdicts roll up from checks to clauses to the
+ * run, and nothing is ever `passed` without a check that made at least one assertion.
+ */
+import type { HttpTarget } from './http.js';
+import type { Rng } from './rng.js';
+import type { TenantPool } from './tenants.js';
+
+export type Status = 'passed' | 'failed' | 'skipped' | 'unknown';
+
+/** Thrown by CheckContext.assert* when the target does not do what the clause requires. */
+export class CheckFailure extends Error {
+  override name = 'CheckFailure';
+}
+
+/** Thrown by CheckContext.skip(): the check could not run here (reason recorded). */
+export class CheckSkipped extends Error {
+  override name = 'CheckSkipped';
+}
+
+/** Thrown by CheckContext.inconclusive(): the check ran but could not reach a verdict. */
+export class CheckInconclusive extends Error {
+  override name = 'CheckInconclusive';
+}
+
+export interface CheckContext {
+  readonly target: HttpTarget;
+  readonly rng: Rng;
+  readonly config: ResolvedConfig;
+  readonly tenants: TenantPool;
+  /** One assertion: counted, and a failure ends the check as failed. */
+  assert(condition: unknown, message: string): asserts condition;
+  /** Attach a measurement or observation to the check's result (goes into results.json). */
+  record(key: string, value: unknown): void;
+  log(message: string): void;
+  skip(reason: string): never;
+  inconclusive(reason: string): never;
+}
+
+export interface Check {
+  /** Stable across runs: `<suite>/<name>`. */
+  id: string;
+  title: string;
+  /** The requirement IDs this check proves. */
+  clauses: string[];
+  run(ctx: CheckContext): Promise<void>;
+}
+
+export interface SuiteContext {
+  readonly target: HttpTarget;
+  readonly rng: Rng;
+  readonly config: ResolvedConfig;
+  readonly tenants: TenantPool;
+  readonly outDir: string;
+  log(message: string): void;
+  /** Write a file into the evidence bundle (relative path). */
+  writeEvidence(relPath: string, content: string | Uint8Array): Promise<void>;
+}
+
+/**
+ * A suite: prepares what its checks need (tenants, data), yields its checks, and may contribute
+ * check results of its own (a suite that hands its checks to an external runner such as newman
+ * reports them through `external`). A later resilience suite (platform profile) is one more of these.
+ */
+export interface Suite {
+  id: string;
+  title: string;
+  /** Every clause any of its checks may prove: what `mes conformance coverage` counts. */
+  proves: string[];
+  /** Why it cannot run here, or undefined when it can (e.g. "needs a platform driver"). */
+  unavailable?(config: ResolvedConfig): string | undefined;
+  prepare(ctx: SuiteContext): Promise<SuitePlan>;
+}
+
+export interface SuitePlan {
+  checks: Check[];
+  /** Results produced by an external runner after the in-process checks ran. */
+  external?(ctx: SuiteContext): Promise<CheckResult[]>;
+  /** Evidence the suite wants in results.json (e.g. which endpoints had a real foreign id). */
+  notes?(): Record<string, unknown>;
+}
+
+export interface CheckResult {
+  id: string;
+  suite: string;
+  title: string;
+  clauses: string[];
+  status: Status;
+  assertions: number;
+  durationMs: number;
+  /** Failure, skip or inconclusive reason; the first failing assertion. */
+  message?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface ClauseResult {
+  id: string;
+  text: string;
+  status: Status;
+  checks: { id: string; status: Status }[];
+  reason?: string;
+}
+
+export interface LatencyConfig {
+  /** Probes per window for the quiet tenant, paced evenly over windowMs. */
+  samplesPerWindow: number;
+  windowMs: number;
+  /** Alternating baseline/load window pairs. */
+  rounds: number;
+  /** The noisy tenant's plan; it sends overdrive × that plan's rate. */
+  noisyPlan: string;
+  overdrive: number;
+  /** Pass when p95(load) / p95(baseline) is at most this. */
+  maxP95Ratio: number;
+  /** Upper bounds on the load: whichever comes first. */
+  maxLoadRequests: number;
+  maxDurationMs: number;
+}
+
+export interface ResolvedConfig {
+  target: string;
+  profile: string;
+  platform?: string;
+  certified: boolean;
+  seed: number;
+  runId: string;
+  outDir: string;
+  latency: LatencyConfig;
+  /** Per-request timeout. */
+  requestTimeoutMs: number;
+  startedAt: string;
+}
