@@ -84,17 +84,19 @@ describe('mes status', () => {
   });
 
   it('S1-8.1: a server that is shutting down is not ready: exit 1', async () => {
-    const draining = await startTestServer({ shutdownDelayMs: 4000 });
-    const stopping = draining.stop();
+    const draining = await startTestServer();
     try {
-      // Readiness goes false at once; the listener stays open for the delay.
+      // The drain window, held open for as long as the CLI takes to start: shutdown() would close
+      // it after shutdownDelayMs whether or not the check had run (server/test/shutdown.test.ts
+      // proves the timed drain itself).
+      draining.server.built.ctx.lifecycle.draining = true;
       const res = await mesJson(['status'], { url: draining.url, apiKey: draining.adminKey });
       expect(res.code).toBe(1);
       expect(res.json.error.code).toBe('NOT_READY');
       expect(res.json.error.message).toContain('SHUTTING_DOWN');
       expect(res.json.error.details).toMatchObject({ reachable: true, ready: false });
     } finally {
-      await stopping;
+      await draining.stop();
     }
   });
 });
