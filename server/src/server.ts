@@ -28,7 +28,7 @@ export class DataDirLockedError extends Error {
 }
 
 /** Starts the MES: database, migrations, first-start bootstrap, HTTP listener. */
-export async function startServer(config: ServerConfig, opts: Pick<BuildOptions, 'logStream'> = {}): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, opts: Pick<BuildOptions, 'logStream' | 'db'> = {}): Promise<RunningServer> {
   const releaseLock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
   let built: BuiltApp | undefined;
   try {

@@ -37,6 +37,8 @@ export interface Database extends Sql {
   /** Runs fn with owner rights (migrations, bootstrap, operator tooling). */
   asOwner<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
   stats(): PoolStats;
+  /** PGlite only: the whole data directory as a tarball, which `snapshot` opens again. */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -62,12 +64,14 @@ export interface DatabaseOptions {
   poolSize?: number;
   statementTimeoutMs?: number;
   connectionTimeoutMs?: number;
+  /** PGlite only: start from this dumped data directory (dumpDataDir) instead of an empty one. */
+  snapshot?: Blob;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url && /^postgres(ql)?:\/\//.test(opts.url)) return openPostgres(opts.url, opts);
   const dir = opts.url === 'memory://' ? 'memory://' : path.resolve(opts.url ?? path.join(opts.dataDir, 'pgdata'));
-  return openPGlite(dir);
+  return openPGlite(dir, opts.snapshot);
 }
 
 async function openPostgres(url: string, opts: DatabaseOptions): Promise<Database> {
@@ -125,10 +129,10 @@ function normalise<R>(res: { rows: unknown[]; rowCount: number | null }): QueryR
   return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
 }
 
-async function openPGlite(dir: string): Promise<Database> {
+async function openPGlite(dir: string, snapshot?: Blob): Promise<Database> {
   if (dir !== 'memory://') mkdirSync(dir, { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
-  const db: PGliteType = await PGlite.create(dir === 'memory://' ? undefined : dir);
+  const db: PGliteType = await PGlite.create(dir === 'memory://' ? undefined : dir, snapshot ? { loadDataDir: snapshot } : undefined);
   // PGlite is one session: it runs as the app role except inside asOwner.
   await db.exec(`DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN SET ROLE ${APP_ROLE}; END IF; END $$`);
   let active = 0;
@@ -171,6 +175,7 @@ async function openPGlite(dir: string): Promise<Database> {
       });
     },
     stats: () => ({ total: 1, idle: active === 0 ? 1 : 0, waiting, max: 1 }),
+    dumpDataDir: async () => db.dumpDataDir('none'),
     close: () => db.close(),
   };
 }

@@ -1,0 +1,18 @@
+import { PGlite } from '@electric-sql/pglite';
+import { openDatabase, migrate } from '/work/main/server/dist/index.js';
+let t=performance.now();
+const db = await openDatabase({url:'memory://', dataDir:'/tmp/x'});
+console.log('open', Math.round(performance.now()-t)); t=performance.now();
+await migrate(db);
+console.log('migrate', Math.round(performance.now()-t));
+await db.close();
+t=performance.now();
+const p = await PGlite.create();
+await p.exec('select 1');
+console.log('plain create', Math.round(performance.now()-t));
+const dump = await p.dumpDataDir('none');
+console.log('dump size', dump.size);
+t=performance.now();
+const q = await PGlite.create({loadDataDir: dump});
+await q.exec('select 1');
+console.log('from dump', Math.round(performance.now()-t));
