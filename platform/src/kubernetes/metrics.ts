@@ -1,0 +1,22 @@
+/**
+ * A replica's response counts from its Prometheus text (`/metrics`): the request-duration
+ * histogram's `_count` series, one per method/route/status, summed into all vs 5xx.
+ */
+const SERIES_LINE = /^mes_http_request_duration_seconds_count(\{.*\})?\s+(\S+)/;
+
+export interface ResponseCounts {
+  requests: number;
+  errors: number;
+}
+
+export function responseCounts(text: string): ResponseCounts {
+  const counts: ResponseCounts = { requests: 0, errors: 0 };
+  for (const line of text.split('\n')) {
+    const match = SERIES_LINE.exec(line);
+    const value = Number(match?.[2]);
+    if (!match || !Number.isFinite(value)) continue;
+    counts.requests += value;
+    if (/status="5\d\d"/.test(match[1] ?? '')) counts.errors += value;
+  }
+  return counts;
+}
