@@ -3,7 +3,7 @@
  * Ingress in front of it (the URL), and its HorizontalPodAutoscaler. The driver only asks the API
  * server; it starts nothing, so close() only ends its watches.
  */
-import { KubeConfig, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
+import { KubeConfig, type V1Deployment, type V1Pod, type V1PodTemplateSpec } from '@kubernetes/client-node';
 import {
   PlatformError,
   type AutoscalerState,
@@ -140,8 +140,9 @@ export class KubernetesPlatform implements Platform {
     if (!rollout.failure) {
       return { ...result, outcome: 'completed', durationMs: Date.now() - startedAt.getTime(), minReadyDuringRollout: rollout.minReady };
     }
-    // Back to the revision that ran before this upgrade, whatever revision the failed one got.
-    const undo = await this.undoTo(revisionOf(before));
+    // Back to the revision that ran before this upgrade, whatever revision the failed one got; if
+    // its ReplicaSet is gone (revisionHistoryLimit 0), to the template read before patching.
+    const undo = await this.undoTo(revisionOf(before), before.spec?.template);
     return {
       ...result,
       outcome: 'rolled_back',
@@ -196,13 +197,14 @@ export class KubernetesPlatform implements Platform {
   }
 
   /** Puts the template of `revision`'s ReplicaSet back and follows that rollout out (no analysis: it ran before). */
-  private async undoTo(revision: number): Promise<FollowOutcome> {
+  private async undoTo(revision: number, fallback?: V1PodTemplateSpec): Promise<FollowOutcome> {
     const deployment = await this.cluster.readDeployment(this.name);
     const target = (await this.history(deployment)).find((rs) => revisionOf(rs) === revision);
-    if (!target) {
+    const template = target ? deploymentTemplate(target) : fallback;
+    if (!template) {
       throw new PlatformError('NO_PREVIOUS_REVISION', `deployment "${this.name}" has no ReplicaSet of revision ${revision} to roll back to`);
     }
-    const patched = await this.cluster.replaceTemplate(this.name, deploymentTemplate(target));
+    const patched = await this.cluster.replaceTemplate(this.name, template);
     const undo = await this.follow(patched, new Date());
     if (undo.failure) {
       throw new PlatformError('ROLLBACK_FAILED', `undo to revision ${revision} did not complete: ${undo.failure}`);

@@ -181,9 +181,15 @@ function podList(...items) {
   return { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: resourceVersion() }, items };
 }
 
-/** prom-client text of a replica that answered `ok` 2xx and `failed` 5xx requests. */
+/**
+ * prom-client text of a replica that answered `ok` 2xx and `failed` 5xx API requests, besides the
+ * kubelet's probes and earlier /metrics reads (which the analysis must leave out).
+ */
 function metrics(ok, failed) {
   const series = [
+    ['GET', '/readyz', '200', 150],
+    ['GET', '/healthz', '200', 30],
+    ['GET', '/metrics', '200', 4],
     ['GET', '/v1/items', '200', Math.round(ok * 0.7)],
     ['POST', '/v1/stock-movements', '201', ok - Math.round(ok * 0.7)],
     ...(failed ? [['GET', '/v1/items', '500', Math.round(failed * 0.8)], ['POST', '/v1/stock-movements', '503', failed - Math.round(failed * 0.8)]] : []),
