@@ -300,7 +300,7 @@ describe('KubernetesPlatform against recorded API responses', () => {
   it("S1-6.1-d: a 5xx rate above maxErrorRate in the new pod's /metrics (read through the pod proxy) fails the upgrade, which is undone", async () => {
     const { api, platform } = await driver('upgrade-error-rate');
     const result = await platform.upgrade(
-      { name: 'C', image: 'registry.example.com/mes/server:0.3.0-faulty' },
+      { name: 'C', image: 'registry.example.com/mes/server:0.3.0-faulty', env: { MES_CHAOS_HTTP_500_RATE: '0.5' } },
       { windowMs: 0, minRequests: 50, maxErrorRate: 0.05 },
     );
     expect(result).toMatchObject({ outcome: 'rolled_back', from: 'B', to: 'C', reason: 'error rate 0.240 > 0.05 on mes-84f6d9c7b-b5t9k' });
@@ -310,7 +310,11 @@ describe('KubernetesPlatform against recorded API responses', () => {
     expect(api.requests.filter((r) => r.path.endsWith('/proxy/metrics')).map((r) => r.path)).toEqual([
       `/api/v1/namespaces/${NS}/pods/mes-84f6d9c7b-b5t9k:8080/proxy/metrics`,
     ]);
-    const undo = api.requests.filter((r) => r.method === 'PATCH')[1];
+    const [patch, undo] = api.requests.filter((r) => r.method === 'PATCH');
+    // The release's environment rides along with its image, merged by name into the container's env.
+    expect(patch?.body).toMatchObject({
+      spec: { template: { spec: { containers: [{ name: 'mes', image: 'registry.example.com/mes/server:0.3.0-faulty', env: [{ name: 'MES_CHAOS_HTTP_500_RATE', value: '0.5' }] }] } } },
+    });
     expect(undo).toMatchObject({ contentType: 'application/json-patch+json' });
     expect(undo?.body).toEqual([{ op: 'replace', path: '/spec/template', value: recordedTemplate(api, 4) }]);
     expect(api.unmatched).toEqual([]);

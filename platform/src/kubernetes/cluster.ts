@@ -84,12 +84,15 @@ export class Cluster {
   }
 
   /**
-   * A strategic merge patch of the pod template: containers merge by name, so only the MES
-   * container's image changes (what `kubectl set image` sends).
+   * A strategic merge patch of the pod template: containers merge by name and env entries by
+   * name, so only the MES container's image and the given variables change (`kubectl set image`
+   * and `kubectl set env` in one revision).
    */
-  patchRelease(name: string, container: string, image: string, release: string, annotation: string): Promise<V1Deployment> {
+  patchRelease(name: string, change: { container: string; image: string; env?: Record<string, string>; release: string; annotation: string }): Promise<V1Deployment> {
+    const env = Object.entries(change.env ?? {}).map(([key, value]) => ({ name: key, value }));
+    const container = { name: change.container, image: change.image, ...(env.length ? { env } : {}) };
     const body = {
-      spec: { template: { metadata: { annotations: { [annotation]: release } }, spec: { containers: [{ name: container, image }] } } },
+      spec: { template: { metadata: { annotations: { [change.annotation]: change.release } }, spec: { containers: [container] } } },
     };
     return this.call({ verb: 'patch', resource: 'deployments', name }, () =>
       this.apps.patchNamespacedDeployment(

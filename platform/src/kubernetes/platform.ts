@@ -134,7 +134,13 @@ export class KubernetesPlatform implements Platform {
       throw new PlatformError('NO_CONTAINER', `deployment "${this.name}" has no container "${this.options.container ?? '(first)'}"`);
     }
     const from = templateRelease(before.spec?.template, this.options.container);
-    const patched = await this.cluster.patchRelease(this.name, container, release.image, release.name, RELEASE_ANNOTATION);
+    const patched = await this.cluster.patchRelease(this.name, {
+      container,
+      image: release.image,
+      ...(release.env ? { env: release.env } : {}),
+      release: release.name,
+      annotation: RELEASE_ANNOTATION,
+    });
     const rollout = await this.follow(patched, startedAt, { ...DEFAULT_ANALYSIS, ...analysis });
     const result = { from, to: release.name, startedAt: startedAt.toISOString(), analysis: rollout.samples };
     if (!rollout.failure) {
