@@ -8,6 +8,7 @@ import {
   AppsV1Api,
   AutoscalingV2Api,
   CoreV1Api,
+  FetchError,
   KubeConfig,
   PatchStrategy,
   Watch,
@@ -174,9 +175,12 @@ export class Cluster {
 
   private explain(access: Access, error: unknown): PlatformError {
     const target = `${access.resource}${access.name ? ` "${access.name}"` : ''} in namespace "${this.namespace}"`;
+    if (error instanceof FetchError) {
+      return new PlatformError('KUBERNETES_UNREACHABLE', `cannot reach the Kubernetes API at ${this.server} (${access.verb} ${target}): ${error.message}`);
+    }
     if (!(error instanceof ApiException)) {
       const reason = error instanceof Error ? error.message : String(error);
-      return new PlatformError('KUBERNETES_UNREACHABLE', `cannot reach the Kubernetes API at ${this.server} (${access.verb} ${target}): ${reason}`);
+      return new PlatformError('KUBERNETES_API', `${access.verb} ${target} failed: ${reason}`);
     }
     const status = statusMessage(error.body);
     if (error.code === 403) {

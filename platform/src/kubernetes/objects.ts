@@ -57,7 +57,7 @@ export function mesContainer(containers: V1Container[] | undefined, name?: strin
 }
 
 /** The release a template runs: its release annotation, else the container image. */
-export function templateRelease(template: V1PodTemplateSpec | undefined, container?: string): string {
+export function templateRelease(template: V1PodTemplateSpec | V1Pod | undefined, container?: string): string {
   const annotated = template?.metadata?.annotations?.[RELEASE_ANNOTATION];
   return annotated ?? mesContainer(template?.spec?.containers, container)?.image ?? 'unknown';
 }
@@ -127,16 +127,12 @@ export function podPhase(pod: V1Pod, container?: string): ReplicaPhase {
   return changedAt && startedAt && changedAt > startedAt ? 'unready' : 'starting';
 }
 
-export function podRelease(pod: V1Pod, container?: string): string {
-  return templateRelease({ metadata: pod.metadata, spec: pod.spec }, container);
-}
-
 export function toReplica(pod: V1Pod, container?: string): Replica {
   const phase = podPhase(pod, container);
   const port = mesContainer(pod.spec?.containers, container)?.ports?.[0]?.containerPort;
   return {
     id: pod.metadata?.name ?? '',
-    release: podRelease(pod, container),
+    release: templateRelease(pod, container),
     phase,
     inRotation: phase === 'ready',
     startedAt: isoTime(pod.status?.startTime) ?? isoTime(pod.metadata?.creationTimestamp) ?? '',
