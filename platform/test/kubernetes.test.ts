@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { KubeConfig, loadAllYaml } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubernetesPlatform, PlatformError } from '../src/index.js';
+import { quantity, selectorQuery } from '../src/kubernetes/objects.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const recordings = join(here, 'recordings', 'kubernetes');
@@ -410,6 +411,28 @@ describe('KubernetesPlatform against recorded API responses', () => {
     );
     expect(rbacUsed.size, 'run the whole file: this test checks the requests of the tests above').toBeGreaterThan(0);
     expect([...rbacUsed].sort()).toEqual([...granted].sort());
+  });
+});
+
+describe('reading Kubernetes objects', () => {
+  it('a label selector becomes the labelSelector query kubectl sends, match expressions included', () => {
+    expect(
+      selectorQuery({
+        matchLabels: { app: 'mes' },
+        matchExpressions: [
+          { key: 'tier', operator: 'In', values: ['server', 'worker'] },
+          { key: 'canary', operator: 'DoesNotExist' },
+          { key: 'zone', operator: 'NotIn', values: ['b'] },
+          { key: 'owner', operator: 'Exists' },
+        ],
+      }),
+    ).toBe('app=mes,tier in (server,worker),!canary,zone notin (b),owner');
+  });
+
+  it('quantities in HPA targets and metrics are read with their suffixes', () => {
+    expect([quantity('4500m'), quantity('5'), quantity('1k'), quantity('256Mi'), quantity(70), quantity('x1')]).toEqual([
+      4.5, 5, 1000, 268_435_456, 70, null,
+    ]);
   });
 });
 
