@@ -176,6 +176,14 @@ function recordedTemplate(api: Replay, revision: number): unknown {
   return template;
 }
 
+/** The JSON patch undoing a failed upgrade: revision's template back, the failed revision recorded. */
+function undoOf(api: Replay, revision: number, failed: string): unknown[] {
+  return [
+    { op: 'replace', path: '/spec/template', value: recordedTemplate(api, revision) },
+    { op: 'add', path: '/metadata/annotations/mes.dev~1failed-revisions', value: failed },
+  ];
+}
+
 async function expectPlatformError(promise: Promise<unknown>, code: string): Promise<PlatformError> {
   const error = await promise.then(
     () => undefined,
@@ -280,7 +288,7 @@ describe('KubernetesPlatform against recorded API responses', () => {
     const patches = api.requests.filter((r) => r.method === 'PATCH');
     expect(patches).toHaveLength(2);
     expect(patches[1]).toMatchObject({ path: DEPLOYMENT, contentType: 'application/json-patch+json' });
-    expect(patches[1]!.body).toEqual([{ op: 'replace', path: '/spec/template', value: recordedTemplate(api, 4) }]);
+    expect(patches[1]!.body).toEqual(undoOf(api, 4, '5'));
     expect(api.requests.filter((r) => r.query.watch === 'true')).toHaveLength(2);
     expect(api.unmatched).toEqual([]);
   });
@@ -294,7 +302,7 @@ describe('KubernetesPlatform against recorded API responses', () => {
     expect(result).toMatchObject({ outcome: 'rolled_back', from: 'B', to: 'C', reason: 'readiness: mes-84f6d9c7b-b5t9k not ready within 100 ms' });
     expect(result.analysis).toEqual([]);
     const undo = api.requests.filter((r) => r.method === 'PATCH')[1];
-    expect(undo?.body).toEqual([{ op: 'replace', path: '/spec/template', value: recordedTemplate(api, 4) }]);
+    expect(undo?.body).toEqual(undoOf(api, 4, '5'));
     expect(api.unmatched).toEqual([]);
   });
 
@@ -317,16 +325,17 @@ describe('KubernetesPlatform against recorded API responses', () => {
       spec: { template: { spec: { containers: [{ name: 'mes', image: 'registry.example.com/mes/server:0.3.0-faulty', env: [{ name: 'MES_CHAOS_HTTP_500_RATE', value: '0.5' }] }] } } },
     });
     expect(undo).toMatchObject({ contentType: 'application/json-patch+json' });
-    expect(undo?.body).toEqual([{ op: 'replace', path: '/spec/template', value: recordedTemplate(api, 4) }]);
+    expect(undo?.body).toEqual(undoOf(api, 4, '5'));
     expect(api.unmatched).toEqual([]);
   });
 
-  it("S1-6.1-d: rollback() is kubectl rollout undo — the previous revision's template without pod-template-hash, followed by polling once the watch ends", async () => {
+  it("S1-6.1-d: rollback() is kubectl rollout undo past failed revisions — the previous good revision's template without pod-template-hash, followed by polling once the watch ends", async () => {
     const { api, platform } = await driver('rollback');
     const result = await platform.rollback();
     expect(result).toMatchObject({ outcome: 'rolled_back', from: 'B', to: 'A', analysis: [], minReadyDuringRollout: 3 });
     const undo = api.requests.find((r) => r.method === 'PATCH');
     expect(undo).toMatchObject({ path: DEPLOYMENT, contentType: 'application/json-patch+json' });
+    // Revision 5 was rolled back as failed (the Deployment's mes.dev/failed-revisions): passed over, unlike plain kubectl.
     expect(undo?.body).toEqual([{ op: 'replace', path: '/spec/template', value: recordedTemplate(api, 3) }]);
     expect(JSON.stringify(undo?.body)).not.toContain('pod-template-hash');
     // The watch closed at once: the Deployment was read until rolled out (partial, then complete).

@@ -105,10 +105,15 @@ export class Cluster {
 
   /**
    * Replaces the whole pod template (a JSON patch, as `kubectl rollout undo` does): a merge would
-   * keep whatever the newer template added, and the undo would not be exact.
+   * keep whatever the newer template added, and the undo would not be exact. `annotations` are set
+   * on the Deployment itself in the same patch.
    */
-  replaceTemplate(name: string, template: V1PodTemplateSpec): Promise<V1Deployment> {
-    const body = [{ op: 'replace', path: '/spec/template', value: template }];
+  replaceTemplate(name: string, template: V1PodTemplateSpec, annotations: Record<string, string> = {}): Promise<V1Deployment> {
+    const body = [
+      { op: 'replace', path: '/spec/template', value: template },
+      // JSON pointer: "/" in an annotation key is written "~1".
+      ...Object.entries(annotations).map(([key, value]) => ({ op: 'add', path: `/metadata/annotations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, value })),
+    ];
     return this.call({ verb: 'patch', resource: 'deployments', name }, () =>
       this.apps.patchNamespacedDeployment(
         { name, namespace: this.namespace, body },
