@@ -4,9 +4,10 @@
  * KubeConfig and Watch talk to it as to an API server) and keeps every request the driver made,
  * so each test asserts both what the driver concluded and exactly what it sent.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig, loadAllYaml } from '@kubernetes/client-node';
@@ -400,6 +401,36 @@ describe('KubernetesPlatform against recorded API responses', () => {
     const { api, platform } = await driver('not-found');
     await expectPlatformError(platform.upgrade({ name: 'B' }), 'NO_IMAGE');
     expect(api.requests).toEqual([]);
+  });
+
+  it('new KubernetesPlatform({ kubeconfig, context }) reads the kubeconfig file and uses the named context', async () => {
+    const api = await replay('replicas');
+    open.push(api);
+    const dir = mkdtempSync(join(tmpdir(), 'mes-kubeconfig-'));
+    const file = join(dir, 'config');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'current-context: elsewhere',
+        'clusters:',
+        `- name: replay\n  cluster:\n    server: ${api.kubeConfig.getCurrentCluster()!.server}\n    insecure-skip-tls-verify: true`,
+        '- name: elsewhere\n  cluster:\n    server: http://127.0.0.1:9\n    insecure-skip-tls-verify: true',
+        'users:',
+        '- name: mes-conformance\n  user:\n    token: replay-token',
+        'contexts:',
+        '- name: replay\n  context:\n    cluster: replay\n    user: mes-conformance',
+        '- name: elsewhere\n  context:\n    cluster: elsewhere\n    user: mes-conformance',
+      ].join('\n'),
+    );
+    try {
+      const platform = new KubernetesPlatform({ kubeconfig: file, context: 'replay', namespace: NS, deployment: 'mes', url: 'http://unused' });
+      expect(await platform.release()).toBe('B');
+      expect(api.requests[0]).toMatchObject({ method: 'GET', path: DEPLOYMENT, authorization: 'Bearer replay-token' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an API server that does not answer is a KUBERNETES_UNREACHABLE PlatformError naming its address', async () => {
