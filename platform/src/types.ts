@@ -14,7 +14,7 @@ export interface ReleaseSpec {
   image?: string;
   /** Local: the script node runs (default: @mes/server's dist/main.js). */
   entry?: string;
-  /** Local: extra environment for the replica process (MES_* settings, chaos knobs). */
+  /** Extra environment: locally for the replica process; on Kubernetes merged into the container's env. */
   env?: Record<string, string>;
 }
 
