@@ -13,7 +13,7 @@ import { migrate } from './platform/migrations.js';
 import { TenantRateLimiter } from './platform/rate-limit.js';
 import { traceFrom } from './platform/tracing.js';
 import { registerSchemas } from './platform/schemas.js';
-import { validatorCompiler } from './platform/validation.js';
+import { lazySerializerFactory, validatorCompiler } from './platform/validation.js';
 import { registerModules } from './modules/index.js';
 
 export type MesApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
@@ -64,6 +64,7 @@ export async function buildApp(config: ServerConfig, opts: BuildOptions = {}): P
     genReqId: () => randomBytes(8).toString('hex'),
     // Refusals while closing are ours (problem+json with a code), not Fastify's plain 503.
     return503OnClosing: false,
+    schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
 
