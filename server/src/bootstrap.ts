@@ -23,8 +23,10 @@ export async function bootstrap(db: Database): Promise<BootstrapResult> {
       return { created: true, tenant: DEFAULT_TENANT, apiKey: made.apiKey.key };
     });
   } catch (err) {
-    // Another replica bootstrapped the same empty database a moment earlier.
-    if ((err as { code?: string }).code === '23505') return { created: false, tenant: DEFAULT_TENANT };
+    // Another replica bootstrapped the same empty database a moment earlier: the unique index
+    // fires (23505), or the tenants module reports the slug it found taken.
+    const code = (err as { code?: string }).code;
+    if (code === '23505' || code === 'TENANT_SLUG_TAKEN') return { created: false, tenant: DEFAULT_TENANT };
     throw err;
   }
 }
