@@ -62,7 +62,7 @@ export interface LocalPlatformOptions {
   onEvent?(event: PlatformEvent): void;
 }
 
-export const DEFAULT_ANALYSIS: RolloutAnalysisConfig = { readinessTimeoutMs: 30_000, windowMs: 10_000, maxErrorRate: 0.05, minRequests: 20 };
+export const DEFAULT_ANALYSIS: RolloutAnalysisConfig = { readinessTimeoutMs: 60_000, windowMs: 10_000, maxErrorRate: 0.05, minRequests: 20 };
 
 const AGENT = fileURLToPath(new URL('../../dist/local/chaos-agent.js', import.meta.url));
 
