@@ -126,7 +126,10 @@ export class LocalPlatform implements Platform {
   private async boot(): Promise<void> {
     this.url = await this.balancer.listen(this.opts.host ?? '127.0.0.1', this.opts.port ?? 0);
     this.emit({ type: 'platform_starting', message: `front at ${this.url}; starting ${this.desired} replica(s) of ${this.current.name}`, url: this.url });
-    await Promise.all(Array.from({ length: this.desired }, () => this.bringUp(this.current, this.startTimeout)));
+    // The first replica alone: it migrates and bootstraps an empty database (and prints the key);
+    // two replicas bootstrapping at once can collide on the default tenant.
+    await this.bringUp(this.current, this.startTimeout);
+    await Promise.all(Array.from({ length: this.desired - 1 }, () => this.bringUp(this.current, this.startTimeout)));
     if (this.opts.autoscaler) this.startAutoscaler(this.opts.autoscaler);
     this.emit({ type: 'platform_ready', message: `${this.desired} replica(s) ready behind ${this.url}` });
   }
@@ -379,13 +382,8 @@ export class LocalPlatform implements Platform {
     this.scaler = new LocalAutoscaler(config, {
       readyReplicas: () => [...this.replicaMap.values()].filter((r) => r.inRotation).map((r) => ({ id: r.id, url: r.url })),
       currentReplicas: () => this.desired,
-      scale: async (n) => {
-        // A rollout or another scale owns the replica set: skip this sync, as the HPA would
-        // act on a Deployment mid-rollout only through its spec.
-        if (this.busy || this.closing) return false;
-        await this.scale(n);
-        return true;
-      },
+      // A rollout or another scale owns the replica set: this sync is skipped.
+      scale: (n) => (this.busy || this.closing ? false : this.scale(n)),
       onScaled: (e: ScalingEvent) => this.emit({ type: 'autoscaled', message: `autoscaler: ${e.from} → ${e.to} (${e.reason})`, from: e.from, to: e.to, metricValue: e.metricValue }),
     });
     this.scaler.start();
