@@ -29,5 +29,12 @@ describe('S1-6.1-c / S1-5.3.3-a: scaling the local platform', () => {
     const pids = events.filter((e) => e.type === 'replica_started').map((e) => e.pid as number);
     expect(pids).toHaveLength(3);
     expect(pids.filter((p) => isAlive(p))).toEqual([replicas[0].pid]);
+
+    // Scaled to zero: the front answers for itself, with a code and a trace id.
+    await platform.scale(0);
+    const res = await fetch(`${platform.url}/v1/me`, { headers: { authorization: `Bearer ${key}`, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({ code: 'NO_READY_REPLICA', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
   });
 });

@@ -166,7 +166,11 @@ export class LocalPlatform implements Platform {
   }
 
   upgrade(release: ReleaseSpec, analysis: Partial<RolloutAnalysisConfig> = {}): Promise<RolloutResult> {
-    return this.exclusive(() => this.roll(release, analysis));
+    return this.exclusive(() => {
+      // Replicas are told apart by release name: the same name twice would leave old ones running.
+      if (release.name === this.current.name) throw new PlatformError('SAME_RELEASE', `the replicas already run ${release.name}; give the new release another name`);
+      return this.roll(release, analysis);
+    });
   }
 
   rollback(): Promise<RolloutResult> {
@@ -249,6 +253,7 @@ export class LocalPlatform implements Platform {
   }
 
   private async launch(release: ReleaseSpec): Promise<LocalReplica> {
+    if (this.closing) throw new PlatformError('CLOSED', 'the platform is closing');
     const id = `r${++this.seq}`;
     const chaos = this.opts.chaos === true || Object.keys(release.env ?? {}).some((k) => k.startsWith('MES_CHAOS_'));
     const r = new LocalReplica({
@@ -404,25 +409,10 @@ export class LocalPlatform implements Platform {
     this.rollout = watch;
     this.emit({ type: 'rollout_started', release: to.name, message: `rolling ${from.name} → ${to.name} over ${n} replica(s)`, from: from.name, to: to.name, analysis: cfg });
     try {
-      for (let step = 1; step <= n && !failure; step++) {
-        const r = await this.launch(to);
-        fresh.push(r);
-        if (!(await r.waitReady(cfg.readinessTimeoutMs))) {
-          failure = this.notReadyReason(r, cfg.readinessTimeoutMs);
-          break;
-        }
-        this.join(r);
-        const sample = await this.analyse(r, cfg);
-        analysis.push(sample);
-        if (sample.verdict === 'fail') {
-          failure = `error rate ${sample.errorRate.toFixed(3)} > ${cfg.maxErrorRate} on ${r.id} (${sample.errors} of ${sample.requests} responses 5xx in ${cfg.windowMs} ms)`;
-        } else if (!r.inRotation) {
-          failure = `readiness: ${r.id} left the rotation during its analysis window`;
-        } else {
-          const old = this.active().find((o) => o.release.name !== to.name);
-          if (old) await this.drain(old, `rollout: ${r.id} (${to.name}) took its place`);
-          this.emit({ type: 'rollout_step', release: to.name, message: `step ${step}/${n}: ${r.id} (${to.name}) in, ${old?.id ?? 'none'} (${old?.release.name ?? '-'}) out` });
-        }
+      try {
+        await this.steps(to, n, cfg, fresh, analysis);
+      } catch (err) {
+        failure = (err as Error).message;
       }
       if (failure) await this.abort(from, fresh, n, failure);
       else {
@@ -444,6 +434,26 @@ export class LocalPlatform implements Platform {
     };
     this.emit({ type: failure ? 'rollout_rolled_back' : 'rollout_completed', release: failure ? from.name : to.name, message: failure ? `rollout to ${to.name} rolled back: ${failure}` : `rollout to ${to.name} completed in ${result.durationMs} ms`, result });
     return result;
+  }
+
+  /** The rollout's steps; throws with the reason to abort. */
+  private async steps(to: ReleaseSpec, n: number, cfg: RolloutAnalysisConfig, fresh: LocalReplica[], analysis: AnalysisSample[]): Promise<void> {
+    for (let step = 1; step <= n; step++) {
+      const r = await this.launch(to);
+      fresh.push(r);
+      if (!(await r.waitReady(cfg.readinessTimeoutMs))) throw new Error(this.notReadyReason(r, cfg.readinessTimeoutMs));
+      this.join(r);
+      const sample = await this.analyse(r, cfg);
+      analysis.push(sample);
+      if (r.exit) throw new Error(`readiness: ${r.id} exited (${r.exit.signal ?? `code ${r.exit.code}`}) during its analysis window`);
+      if (sample.verdict === 'fail') {
+        throw new Error(`error rate ${sample.errorRate.toFixed(3)} > ${cfg.maxErrorRate} on ${r.id} (${sample.errors} of ${sample.requests} responses 5xx in ${cfg.windowMs} ms)`);
+      }
+      if (!r.inRotation) throw new Error(`readiness: ${r.id} left the rotation during its analysis window`);
+      const old = this.active().find((o) => o.release.name !== to.name);
+      if (old) await this.drain(old, `rollout: ${r.id} (${to.name}) took its place`);
+      this.emit({ type: 'rollout_step', release: to.name, message: `step ${step}/${n}: ${r.id} (${to.name}) in, ${old?.id ?? 'none'} (${old?.release.name ?? '-'}) out` });
+    }
   }
 
   /** Watches the new replica's responses through the front for one window. */
