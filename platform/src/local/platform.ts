@@ -125,7 +125,7 @@ export class LocalPlatform implements Platform {
 
   private async boot(): Promise<void> {
     this.url = await this.balancer.listen(this.opts.host ?? '127.0.0.1', this.opts.port ?? 0);
-    this.emit({ type: 'platform_starting', message: `front at ${this.url}; starting ${this.desired} replica(s) of ${this.current.name}`, url: this.url });
+    this.emit({ type: 'platform_starting', message: `front at ${this.url}; starting ${this.desired} replica(s) of ${this.current.name}; replica logs in ${this.logDir}`, url: this.url, logDir: this.logDir });
     // The first replica alone: it migrates and bootstraps an empty database (and prints the key);
     // two replicas bootstrapping at once can collide on the default tenant.
     await this.bringUp(this.current, this.startTimeout);
