@@ -171,6 +171,8 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
     const reasons: Record<string, string> = {};
     if (!opts.platform) for (const id of findProfile('platform')!.clauses) reasons[id] = 'needs --platform local|kubernetes';
     const platform = opts.platform ? await recordPlatform(opts.platform, 'before', writeEvidence, log) : undefined;
+    // N for the resilience suites: what serves when the run starts, unless the caller said.
+    if (platform && config.resilience.replicas === undefined) config.resilience.replicas = (platform.serving as number | undefined) ?? undefined;
     let cleanup: CleanupReport | undefined;
     try {
       for (const suite of SUITES.filter((s) => profile.suites.includes(s.id) && (!opts.suites || opts.suites.includes(s.id)))) {
@@ -268,7 +270,8 @@ async function recordPlatform(platform: Platform, when: 'before' | 'after', writ
   const replicas = (snap as { replicas?: unknown[] }).replicas;
   log(`platform ${platform.kind} ${when}: release ${(snap as { release?: string }).release ?? '?'}, ${replicas?.length ?? '?'} replicas`);
   await writeEvidence(`platform/${when}.json`, canonicalJson(snap));
-  return { ...snap, replicaCount: replicas?.length };
+  const serving = (replicas as Array<{ phase?: string; inRotation?: boolean }> | undefined)?.filter((r) => r.phase === 'ready' && r.inRotation).length;
+  return { ...snap, replicaCount: replicas?.length, serving };
 }
 
 async function runCheck(check: { id: string; title: string; clauses: string[]; run(ctx: CheckContext): Promise<void> }, suite: string, base: Pick<CheckContext, 'target' | 'rng' | 'config' | 'tenants' | 'platform'>, timeoutMs: number, log: (m: string) => void): Promise<CheckResult> {

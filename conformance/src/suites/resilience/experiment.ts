@@ -141,12 +141,28 @@ export async function platformSnapshot(platform: Platform): Promise<Record<strin
   return { at: new Date().toISOString(), kind: platform.kind, url: platform.url, release, replicas, ...(autoscaler ? { autoscaler: { ...autoscaler, events: autoscaler.events.length } } : {}) };
 }
 
+/**
+ * The steady state every resilience check starts from: exactly N replicas ready and in rotation.
+ * Waits up to `boundMs` for it, because the previous check may have left the platform converging
+ * (a drained surge replica, an autoscaler still inside its stabilisation window).
+ */
+export function nReady(platform: Platform, n: number, boundMs: number): Probe {
+  return {
+    name: `${n} replicas ready and in rotation`,
+    measure: async () => {
+      const w = await waitUntil(async () => (await readyInRotation(platform)).length === n, boundMs, 250);
+      return { ready: (await readyInRotation(platform)).map((r) => `${r.id}@${r.release}`), waitedMs: w.ms };
+    },
+    tolerance: (v: { ready: string[] }) => (v.ready.length === n ? undefined : `${v.ready.length} replicas ready and in rotation, not ${n}`),
+  };
+}
+
 /** The resilience suites act on a platform: without one they cannot run at all. */
 export function needsPlatform(config: ResolvedConfig): string | undefined {
   return config.platform ? undefined : 'needs --platform local|kubernetes (a driver that can kill, scale and upgrade replicas)';
 }
 
-/** N: the configured replica count, else the replicas serving when the check starts. */
+/** N: the configured replica count (the runner sets it to the replicas serving when the run starts). */
 export async function targetReplicas(platform: Platform, config: ResolvedConfig): Promise<number> {
   return config.resilience.replicas ?? (await readyInRotation(platform)).length;
 }

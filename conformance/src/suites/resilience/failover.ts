@@ -8,7 +8,7 @@
  */
 import { LoadGenerator, materialsMix, seedLoadTenant, toJsonl, type LoadSummary, type LoadTenant } from '../../load.js';
 import type { Check, CheckContext, Suite, SuiteContext, SuitePlan } from '../../types.js';
-import { needsPlatform, platformEvents, readyInRotation, runExperiment, sleep, targetReplicas, waitUntil } from './experiment.js';
+import { nReady, needsPlatform, platformEvents, readyInRotation, runExperiment, sleep, targetReplicas, waitUntil } from './experiment.js';
 import type { Replica } from '@mes/platform';
 
 const CLAUSES = ['S1-6.1-g', 'S1-5.3.7-a', 'S1-5.3.7-b'];
@@ -40,6 +40,8 @@ function killCheck(sctx: SuiteContext, tenant: LoadTenant): Check {
       ctx.record('platform', { kind: platform.kind, release: await platform.release(), replicas: n });
       ctx.record('settings', cfg);
       const mid = Math.max(cfg.baselineMs, cfg.windowMs / 2);
+      // Converge first, so the baseline and the kill both see N replicas.
+      await nReady(platform, n, cfg.replacementBoundMs).measure();
       const load = LoadGenerator.start({
         baseUrl: ctx.target.baseUrl,
         apiKey: tenant.key,
@@ -59,11 +61,7 @@ function killCheck(sctx: SuiteContext, tenant: LoadTenant): Check {
         await runExperiment(ctx, {
           title: `kill -9 one of ${n} replicas at ${mid} ms of a ${cfg.windowMs} ms window at ${cfg.rate} req/s`,
           steadyState: [
-            {
-              name: `${n} replicas ready and in rotation`,
-              measure: async () => (await readyInRotation(platform)).map((r) => r.id),
-              tolerance: (ids: string[]) => (ids.length >= n ? undefined : `${ids.length} of ${n} ready`),
-            },
+            nReady(platform, n, cfg.replacementBoundMs),
             {
               name: `baseline availability ≥ ${cfg.minAvailability}`,
               measure: async () => {

@@ -15,7 +15,7 @@
 import type { ReleaseSpec, RolloutResult } from '@mes/platform';
 import { LoadGenerator, materialsMix, seedLoadTenant, toJsonl, type LoadSummary, type LoadTenant } from '../../load.js';
 import type { Check, CheckContext, Suite, SuiteContext, SuitePlan } from '../../types.js';
-import { type Probe, needsPlatform, platformEvents, readyInRotation, runExperiment, sleep, targetReplicas, waitUntil } from './experiment.js';
+import { nReady, needsPlatform, platformEvents, readyInRotation, runExperiment, sleep, targetReplicas, waitUntil } from './experiment.js';
 import { brief } from './failover.js';
 
 const CLAUSES = ['S1-6.1-d', 'S1-5.3.4'];
@@ -38,6 +38,9 @@ export const upgradeSuite: Suite = {
   },
 };
 
+/** Keeps the codes of materials the load creates apart between the checks (same tenant). */
+const TAGS = { rolling: 'RO', 'faulty-readiness': 'FR', 'faulty-5xx': 'F5' };
+
 const TITLES = {
   rolling: 'S1-6.1-d S1-5.3.4: a rolling upgrade under load completes, never below N ready, failed requests counted, no failure window over a minute',
   'faulty-readiness': 'S1-6.1-d S1-5.3.4: a release whose replicas never become ready is rolled back automatically; the platform stays on its release with N ready',
@@ -54,6 +57,7 @@ function rolloutCheck(sctx: SuiteContext, tenant: LoadTenant, kind: keyof typeof
       const cfg = ctx.config.resilience.upgrade;
       if (platform.kind === 'kubernetes' && !release.image) ctx.skip(`release ${release.name} has no image: set resilience.releases in --config for a Kubernetes run`);
       const n = await targetReplicas(platform, ctx.config);
+      await nReady(platform, n, cfg.recoveryBoundMs).measure(); // converge first: the release and N are read from a steady platform
       const from = await platform.release();
       const since = new Date().toISOString();
       ctx.record('platform', { kind: platform.kind, release: from, replicas: n });
@@ -64,7 +68,7 @@ function rolloutCheck(sctx: SuiteContext, tenant: LoadTenant, kind: keyof typeof
         baseUrl: ctx.target.baseUrl,
         apiKey: tenant.key,
         rate: cfg.rate,
-        mix: materialsMix(tenant, ctx.config.resilience.load.writeShare, kind.slice(0, 2)),
+        mix: materialsMix(tenant, ctx.config.resilience.load.writeShare, TAGS[kind]),
         timeoutMs: ctx.config.resilience.load.timeoutMs,
         maxInFlight: ctx.config.resilience.load.maxInFlight,
         // The rollout's length is the platform's: bound the load well past it (n replicas, each ready + analysed).
@@ -75,11 +79,7 @@ function rolloutCheck(sctx: SuiteContext, tenant: LoadTenant, kind: keyof typeof
       let rollout: RolloutResult | undefined;
       let during: LoadSummary | undefined;
       let rolloutFromMs = 0;
-      const ready: Probe = {
-        name: `${n} replicas ready and in rotation`,
-        measure: async () => (await readyInRotation(platform)).map((r) => `${r.id}@${r.release}`),
-        tolerance: (ids: string[]) => (ids.length >= n ? undefined : `${ids.length} of ${n} ready`),
-      };
+      const ready = nReady(platform, n, cfg.recoveryBoundMs);
       const faulty = kind !== 'rolling';
       try {
         await runExperiment(ctx, {
