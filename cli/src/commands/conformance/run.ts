@@ -53,12 +53,21 @@ The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed,
     const unknownSuites = (f.suites ?? []).filter((s) => !profile.suites.includes(s));
     if (unknownSuites.length) throw usage(`--suites ${unknownSuites.join(',')}: not in the ${profile.name} profile (its suites: ${profile.suites.join(', ')})`);
     const resilience: ResilienceOverrides = { ...settings.resilience, profile: f.resilience as 'short' | 'full', ...(f.replicas ? { replicas: f.replicas } : {}) };
-    const platform = await this.startPlatform(resilience);
-    const apiKey = f['api-key'] ?? (platform as LocalPlatform | undefined)?.bootstrapApiKey;
+    // Ctrl+C while the platform starts waits for the start, then stops it: no replica is left behind.
+    const starting = this.startPlatform(resilience);
     const stop = onInterrupt(async () => {
       process.stderr.write('interrupted: stopping the platform\n');
-      await platform?.close();
+      await (await starting.catch(() => undefined))?.close();
     });
+    let platform: Platform | undefined;
+    try {
+      platform = await starting;
+    } catch (err) {
+      await stop.exitIfInterrupted();
+      stop.dispose();
+      throw err;
+    }
+    const apiKey = f['api-key'] ?? (platform as LocalPlatform | undefined)?.bootstrapApiKey;
     let outcome;
     try {
       if (!apiKey) throw usage(platform?.kind === 'local' ? `the database at --database already has an admin, so no bootstrap key was printed: pass --api-key mes_… (a platform admin key of that database)` : 'pass --api-key mes_… (a platform admin key of the target) or set MES_API_KEY');
@@ -77,11 +86,12 @@ The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed,
         onProgress: (m) => process.stderr.write(`${m}\n`),
       });
     } catch (err) {
+      await stop.exitIfInterrupted();
       if (err instanceof CommandFailure) throw err;
       if (err instanceof UsageError) throw usage(err.message);
       throw new CommandFailure((err as Error).message, { code: 'RUN_FAILED' });
     } finally {
-      stop();
+      stop.dispose();
       if (platform?.kind === 'local') process.stderr.write('stopping the local platform\n');
       await platform?.close();
     }
@@ -159,18 +169,29 @@ function redact(url: string): string {
   }
 }
 
-/** On SIGINT/SIGTERM: clean up (stop the platform), then exit 130. Returns the disposer. */
-function onInterrupt(cleanup: () => Promise<void>): () => void {
-  let once = false;
+/**
+ * On SIGINT/SIGTERM: clean up (stop the platform), then exit 130; a second signal exits at once.
+ * The run fails as soon as the platform goes away: exitIfInterrupted() keeps that failure from
+ * reporting exit 1 before the cleanup has finished.
+ */
+function onInterrupt(cleanup: () => Promise<void>) {
+  let cleaning: Promise<void> | undefined;
   const handler = () => {
-    if (once) process.exit(130);
-    once = true;
-    void cleanup().finally(() => process.exit(130));
+    if (cleaning) process.exit(130);
+    cleaning = cleanup().catch(() => {});
+    void cleaning.then(() => process.exit(130));
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
+  return {
+    async exitIfInterrupted() {
+      if (!cleaning) return;
+      await cleaning;
+      process.exit(130);
+    },
+    dispose() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
   };
 }
