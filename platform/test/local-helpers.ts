@@ -1,4 +1,7 @@
 /** Shared by the local platform tests: a fresh PostgreSQL database per platform and a small constant load. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { freshPostgresDatabase } from '../../server/test/harness.js';
 import { LocalPlatform, type LocalPlatformOptions } from '../src/index.js';
 
@@ -11,9 +14,11 @@ export interface Started {
 /** A platform on its own new database; stop() closes it and drops the database. */
 export async function startPlatform(opts: Omit<LocalPlatformOptions, 'databaseUrl'>): Promise<Started> {
   const db = await freshPostgresDatabase();
+  const logDir = mkdtempSync(path.join(tmpdir(), 'mes-platform-test-'));
   let platform: LocalPlatform;
   try {
-    platform = await LocalPlatform.start({ healthCheck: { intervalMs: 200, timeoutMs: 500 }, ...opts, databaseUrl: db.url });
+    // Generous start-up bound: a replica compiles its serializers at start, seconds of CPU on a shared 2-core machine.
+    platform = await LocalPlatform.start({ healthCheck: { intervalMs: 200, timeoutMs: 500 }, startTimeoutMs: 90_000, logDir, ...opts, databaseUrl: db.url });
   } catch (err) {
     await db.drop();
     throw err;
@@ -24,6 +29,7 @@ export async function startPlatform(opts: Omit<LocalPlatformOptions, 'databaseUr
     async stop() {
       await platform.close();
       await db.drop();
+      rmSync(logDir, { recursive: true, force: true });
     },
   };
 }

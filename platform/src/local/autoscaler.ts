@@ -25,8 +25,8 @@ export interface AutoscalerTarget {
   readyReplicas(): Array<{ id: string; url: string }>;
   /** The current desired replica count. */
   currentReplicas(): number;
-  /** Scales; returns false when the platform is busy (a rollout) and the sync should be skipped. */
-  scale(replicas: number): Promise<boolean>;
+  /** Starts scaling (the promise settles when done); false when the platform is busy (a rollout) and the sync is skipped. */
+  scale(replicas: number): false | Promise<void>;
   onScaled(event: ScalingEvent): void;
 }
 
@@ -77,18 +77,21 @@ export class LocalAutoscaler {
     this.recommendations = decision.recommendations;
     Object.assign(this.state, { currentMetric: metric, currentReplicas: current, desiredReplicas: decision.desired });
     if (decision.desired === current) return;
-    if (!(await this.target.scale(decision.desired))) return;
+    const scaling = this.target.scale(decision.desired);
+    if (scaling === false) return;
+    // Recorded when decided, as the HPA records a change of the Deployment's spec, not its completion.
     const event: ScalingEvent = { at: new Date(now).toISOString(), from: current, to: decision.desired, metricValue: metric, reason: decision.reason };
     this.state.events.push(event);
     this.state.lastScaleAt = event.at;
     this.target.onScaled(event);
+    await scaling.catch(() => {}); // the platform's own events tell why a scale failed
   }
 
   /** The replica's value: a gauge as read, a counter as a rate since the previous read (undefined on the first). */
   private async read(id: string, url: string): Promise<number | undefined> {
     let text: string;
     try {
-      const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(Math.min(2000, this.config.syncPeriodMs)) });
+      const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) });
       if (!res.ok) return undefined;
       text = await res.text();
     } catch {

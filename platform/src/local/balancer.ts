@@ -25,6 +25,9 @@ export interface HealthCheckConfig {
 
 export const DEFAULT_HEALTH_CHECK: HealthCheckConfig = { intervalMs: 500, timeoutMs: 1000, unhealthyThreshold: 2, healthyThreshold: 1 };
 
+/** A replica silent this long in one attempt (a stopped process, a blocked event loop) fails it: 504, or a retry when safe. */
+export const UPSTREAM_TIMEOUT_MS = 30_000;
+
 /** Responses per upstream, read by the rollout analysis. */
 export interface UpstreamCounters {
   requests: number;
@@ -60,7 +63,7 @@ class Upstream {
 }
 
 type Attempt =
-  | { kind: 'response'; res: http.IncomingMessage; body?: Buffer }
+  | { kind: 'response'; res: http.IncomingMessage; body?: Buffer; error?: undefined }
   | { kind: 'failed'; sent: boolean; error: string };
 
 export class Balancer {
@@ -74,6 +77,7 @@ export class Balancer {
   constructor(
     private readonly health: HealthCheckConfig,
     private readonly onRotation: (change: RotationChange) => void,
+    private readonly upstreamTimeoutMs = UPSTREAM_TIMEOUT_MS,
   ) {}
 
   async listen(host: string, port: number): Promise<string> {
@@ -207,6 +211,7 @@ export class Balancer {
     if (res.destroyed) return;
     if (last?.kind === 'response') return this.relay(last, res);
     if (!last || (last.kind === 'failed' && !last.sent)) return problem(res, 503, 'NO_READY_REPLICA', 'no replica is ready to serve this request; retry shortly', traceId, { 'retry-after': '1' });
+    if (last.error === 'UPSTREAM_TIMEOUT') return problem(res, 504, 'UPSTREAM_TIMEOUT', `the replica did not answer within ${this.upstreamTimeoutMs} ms`, traceId);
     problem(res, 502, 'UPSTREAM_FAILED', `the replica failed without answering (${last.error}) and the request was not safe to retry`, traceId);
   }
 
@@ -226,6 +231,7 @@ export class Balancer {
       };
       const headers = forwardedHeaders(req, body.length);
       const up = http.request({ host: '127.0.0.1', port: u.port, method: req.method, path: req.url, headers, agent: this.agent });
+      up.setTimeout(this.upstreamTimeoutMs, () => up.destroy(Object.assign(new Error('upstream timeout'), { code: 'UPSTREAM_TIMEOUT' })));
       let connected = false;
       up.on('socket', (s) => {
         if (!s.connecting) connected = true; // a reused keep-alive socket
@@ -264,6 +270,10 @@ export class Balancer {
     // The upstream died mid-body: the client must see a broken response, not a short one.
     upRes.on('error', () => res.destroy());
     upRes.on('aborted', () => res.destroy());
+    // The client went away mid-body: free the upstream connection instead of leaving it paused.
+    res.on('close', () => {
+      if (!res.writableFinished) upRes.destroy();
+    });
   }
 }
 
@@ -296,6 +306,9 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('client went away'));
+    });
   });
 }
 

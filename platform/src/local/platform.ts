@@ -62,7 +62,7 @@ export interface LocalPlatformOptions {
   onEvent?(event: PlatformEvent): void;
 }
 
-export const DEFAULT_ANALYSIS: RolloutAnalysisConfig = { readinessTimeoutMs: 30_000, windowMs: 10_000, maxErrorRate: 0.05, minRequests: 20 };
+export const DEFAULT_ANALYSIS: RolloutAnalysisConfig = { readinessTimeoutMs: 60_000, windowMs: 10_000, maxErrorRate: 0.05, minRequests: 20 };
 
 const AGENT = fileURLToPath(new URL('../../dist/local/chaos-agent.js', import.meta.url));
 
@@ -126,7 +126,10 @@ export class LocalPlatform implements Platform {
   private async boot(): Promise<void> {
     this.url = await this.balancer.listen(this.opts.host ?? '127.0.0.1', this.opts.port ?? 0);
     this.emit({ type: 'platform_starting', message: `front at ${this.url}; starting ${this.desired} replica(s) of ${this.current.name}`, url: this.url });
-    await Promise.all(Array.from({ length: this.desired }, () => this.bringUp(this.current, this.startTimeout)));
+    // The first replica alone: it migrates and bootstraps an empty database (and prints the key);
+    // two replicas bootstrapping at once can collide on the default tenant.
+    await this.bringUp(this.current, this.startTimeout);
+    await Promise.all(Array.from({ length: this.desired - 1 }, () => this.bringUp(this.current, this.startTimeout)));
     if (this.opts.autoscaler) this.startAutoscaler(this.opts.autoscaler);
     this.emit({ type: 'platform_ready', message: `${this.desired} replica(s) ready behind ${this.url}` });
   }
@@ -163,7 +166,11 @@ export class LocalPlatform implements Platform {
   }
 
   upgrade(release: ReleaseSpec, analysis: Partial<RolloutAnalysisConfig> = {}): Promise<RolloutResult> {
-    return this.exclusive(() => this.roll(release, analysis));
+    return this.exclusive(() => {
+      // Replicas are told apart by release name: the same name twice would leave old ones running.
+      if (release.name === this.current.name) throw new PlatformError('SAME_RELEASE', `the replicas already run ${release.name}; give the new release another name`);
+      return this.roll(release, analysis);
+    });
   }
 
   rollback(): Promise<RolloutResult> {
@@ -246,6 +253,7 @@ export class LocalPlatform implements Platform {
   }
 
   private async launch(release: ReleaseSpec): Promise<LocalReplica> {
+    if (this.closing) throw new PlatformError('CLOSED', 'the platform is closing');
     const id = `r${++this.seq}`;
     const chaos = this.opts.chaos === true || Object.keys(release.env ?? {}).some((k) => k.startsWith('MES_CHAOS_'));
     const r = new LocalReplica({
@@ -379,13 +387,8 @@ export class LocalPlatform implements Platform {
     this.scaler = new LocalAutoscaler(config, {
       readyReplicas: () => [...this.replicaMap.values()].filter((r) => r.inRotation).map((r) => ({ id: r.id, url: r.url })),
       currentReplicas: () => this.desired,
-      scale: async (n) => {
-        // A rollout or another scale owns the replica set: skip this sync, as the HPA would
-        // act on a Deployment mid-rollout only through its spec.
-        if (this.busy || this.closing) return false;
-        await this.scale(n);
-        return true;
-      },
+      // A rollout or another scale owns the replica set: this sync is skipped.
+      scale: (n) => (this.busy || this.closing ? false : this.scale(n)),
       onScaled: (e: ScalingEvent) => this.emit({ type: 'autoscaled', message: `autoscaler: ${e.from} → ${e.to} (${e.reason})`, from: e.from, to: e.to, metricValue: e.metricValue }),
     });
     this.scaler.start();
@@ -406,25 +409,10 @@ export class LocalPlatform implements Platform {
     this.rollout = watch;
     this.emit({ type: 'rollout_started', release: to.name, message: `rolling ${from.name} → ${to.name} over ${n} replica(s)`, from: from.name, to: to.name, analysis: cfg });
     try {
-      for (let step = 1; step <= n && !failure; step++) {
-        const r = await this.launch(to);
-        fresh.push(r);
-        if (!(await r.waitReady(cfg.readinessTimeoutMs))) {
-          failure = this.notReadyReason(r, cfg.readinessTimeoutMs);
-          break;
-        }
-        this.join(r);
-        const sample = await this.analyse(r, cfg);
-        analysis.push(sample);
-        if (sample.verdict === 'fail') {
-          failure = `error rate ${sample.errorRate.toFixed(3)} > ${cfg.maxErrorRate} on ${r.id} (${sample.errors} of ${sample.requests} responses 5xx in ${cfg.windowMs} ms)`;
-        } else if (!r.inRotation) {
-          failure = `readiness: ${r.id} left the rotation during its analysis window`;
-        } else {
-          const old = this.active().find((o) => o.release.name !== to.name);
-          if (old) await this.drain(old, `rollout: ${r.id} (${to.name}) took its place`);
-          this.emit({ type: 'rollout_step', release: to.name, message: `step ${step}/${n}: ${r.id} (${to.name}) in, ${old?.id ?? 'none'} (${old?.release.name ?? '-'}) out` });
-        }
+      try {
+        await this.steps(to, n, cfg, fresh, analysis);
+      } catch (err) {
+        failure = (err as Error).message;
       }
       if (failure) await this.abort(from, fresh, n, failure);
       else {
@@ -446,6 +434,26 @@ export class LocalPlatform implements Platform {
     };
     this.emit({ type: failure ? 'rollout_rolled_back' : 'rollout_completed', release: failure ? from.name : to.name, message: failure ? `rollout to ${to.name} rolled back: ${failure}` : `rollout to ${to.name} completed in ${result.durationMs} ms`, result });
     return result;
+  }
+
+  /** The rollout's steps; throws with the reason to abort. */
+  private async steps(to: ReleaseSpec, n: number, cfg: RolloutAnalysisConfig, fresh: LocalReplica[], analysis: AnalysisSample[]): Promise<void> {
+    for (let step = 1; step <= n; step++) {
+      const r = await this.launch(to);
+      fresh.push(r);
+      if (!(await r.waitReady(cfg.readinessTimeoutMs))) throw new Error(this.notReadyReason(r, cfg.readinessTimeoutMs));
+      this.join(r);
+      const sample = await this.analyse(r, cfg);
+      analysis.push(sample);
+      if (r.exit) throw new Error(`readiness: ${r.id} exited (${r.exit.signal ?? `code ${r.exit.code}`}) during its analysis window`);
+      if (sample.verdict === 'fail') {
+        throw new Error(`error rate ${sample.errorRate.toFixed(3)} > ${cfg.maxErrorRate} on ${r.id} (${sample.errors} of ${sample.requests} responses 5xx in ${cfg.windowMs} ms)`);
+      }
+      if (!r.inRotation) throw new Error(`readiness: ${r.id} left the rotation during its analysis window`);
+      const old = this.active().find((o) => o.release.name !== to.name);
+      if (old) await this.drain(old, `rollout: ${r.id} (${to.name}) took its place`);
+      this.emit({ type: 'rollout_step', release: to.name, message: `step ${step}/${n}: ${r.id} (${to.name}) in, ${old?.id ?? 'none'} (${old?.release.name ?? '-'}) out` });
+    }
   }
 
   /** Watches the new replica's responses through the front for one window. */

@@ -86,6 +86,7 @@ export class LocalReplica {
 
   async spawn(): Promise<void> {
     this.port = await freePort();
+    if (this.exit) return; // stopped before it ever ran
     const { release, opts } = this;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -133,6 +134,7 @@ export class LocalReplica {
   /** SIGTERM, then SIGKILL if the process is still there after graceMs. */
   async drain(graceMs = 15_000): Promise<ExitInfo> {
     if (this.exit) return this.exit;
+    if (!this.child) return this.cancel();
     this.expectingExit = true;
     this.phase = 'draining';
     this.inRotation = false;
@@ -148,9 +150,18 @@ export class LocalReplica {
   /** SIGKILL. `expected` false (kill -9 as a fault) lets the supervisor replace it. */
   async kill(expected: boolean): Promise<ExitInfo> {
     if (this.exit) return this.exit;
+    if (!this.child) return this.cancel();
     this.expectingExit = expected;
     this.child?.kill('SIGKILL');
     return this.exited;
+  }
+
+  /** Stopped while still choosing its port: it never runs. */
+  private cancel(): ExitInfo {
+    this.phase = 'exited';
+    this.exit = { at: Date.now(), code: null, signal: null, expected: true };
+    this.resolveExit(this.exit);
+    return this.exit;
   }
 
   signal(sig: NodeJS.Signals): void {
