@@ -4,14 +4,16 @@
  * KubeConfig and Watch talk to it as to an API server) and keeps every request the driver made,
  * so each test asserts both what the driver concluded and exactly what it sent.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig, loadAllYaml } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubernetesPlatform, PlatformError } from '../src/index.js';
+import { quantity, selectorQuery } from '../src/kubernetes/objects.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const recordings = join(here, 'recordings', 'kubernetes');
@@ -175,6 +177,14 @@ function recordedTemplate(api: Replay, revision: number): unknown {
   return template;
 }
 
+/** The JSON patch undoing a failed upgrade: revision's template back, the failed revision recorded. */
+function undoOf(api: Replay, revision: number, failed: string): unknown[] {
+  return [
+    { op: 'replace', path: '/spec/template', value: recordedTemplate(api, revision) },
+    { op: 'add', path: '/metadata/annotations/mes.dev~1failed-revisions', value: failed },
+  ];
+}
+
 async function expectPlatformError(promise: Promise<unknown>, code: string): Promise<PlatformError> {
   const error = await promise.then(
     () => undefined,
@@ -279,7 +289,7 @@ describe('KubernetesPlatform against recorded API responses', () => {
     const patches = api.requests.filter((r) => r.method === 'PATCH');
     expect(patches).toHaveLength(2);
     expect(patches[1]).toMatchObject({ path: DEPLOYMENT, contentType: 'application/json-patch+json' });
-    expect(patches[1]!.body).toEqual([{ op: 'replace', path: '/spec/template', value: recordedTemplate(api, 4) }]);
+    expect(patches[1]!.body).toEqual(undoOf(api, 4, '5'));
     expect(api.requests.filter((r) => r.query.watch === 'true')).toHaveLength(2);
     expect(api.unmatched).toEqual([]);
   });
@@ -293,14 +303,14 @@ describe('KubernetesPlatform against recorded API responses', () => {
     expect(result).toMatchObject({ outcome: 'rolled_back', from: 'B', to: 'C', reason: 'readiness: mes-84f6d9c7b-b5t9k not ready within 100 ms' });
     expect(result.analysis).toEqual([]);
     const undo = api.requests.filter((r) => r.method === 'PATCH')[1];
-    expect(undo?.body).toEqual([{ op: 'replace', path: '/spec/template', value: recordedTemplate(api, 4) }]);
+    expect(undo?.body).toEqual(undoOf(api, 4, '5'));
     expect(api.unmatched).toEqual([]);
   });
 
   it("S1-6.1-d: a 5xx rate above maxErrorRate in the new pod's /metrics (read through the pod proxy) fails the upgrade, which is undone", async () => {
     const { api, platform } = await driver('upgrade-error-rate');
     const result = await platform.upgrade(
-      { name: 'C', image: 'registry.example.com/mes/server:0.3.0-faulty' },
+      { name: 'C', image: 'registry.example.com/mes/server:0.3.0-faulty', env: { MES_CHAOS_HTTP_500_RATE: '0.5' } },
       { windowMs: 0, minRequests: 50, maxErrorRate: 0.05 },
     );
     expect(result).toMatchObject({ outcome: 'rolled_back', from: 'B', to: 'C', reason: 'error rate 0.240 > 0.05 on mes-84f6d9c7b-b5t9k' });
@@ -310,18 +320,23 @@ describe('KubernetesPlatform against recorded API responses', () => {
     expect(api.requests.filter((r) => r.path.endsWith('/proxy/metrics')).map((r) => r.path)).toEqual([
       `/api/v1/namespaces/${NS}/pods/mes-84f6d9c7b-b5t9k:8080/proxy/metrics`,
     ]);
-    const undo = api.requests.filter((r) => r.method === 'PATCH')[1];
+    const [patch, undo] = api.requests.filter((r) => r.method === 'PATCH');
+    // The release's environment rides along with its image, merged by name into the container's env.
+    expect(patch?.body).toMatchObject({
+      spec: { template: { spec: { containers: [{ name: 'mes', image: 'registry.example.com/mes/server:0.3.0-faulty', env: [{ name: 'MES_CHAOS_HTTP_500_RATE', value: '0.5' }] }] } } },
+    });
     expect(undo).toMatchObject({ contentType: 'application/json-patch+json' });
-    expect(undo?.body).toEqual([{ op: 'replace', path: '/spec/template', value: recordedTemplate(api, 4) }]);
+    expect(undo?.body).toEqual(undoOf(api, 4, '5'));
     expect(api.unmatched).toEqual([]);
   });
 
-  it("S1-6.1-d: rollback() is kubectl rollout undo — the previous revision's template without pod-template-hash, followed by polling once the watch ends", async () => {
+  it("S1-6.1-d: rollback() is kubectl rollout undo past failed revisions — the previous good revision's template without pod-template-hash, followed by polling once the watch ends", async () => {
     const { api, platform } = await driver('rollback');
     const result = await platform.rollback();
     expect(result).toMatchObject({ outcome: 'rolled_back', from: 'B', to: 'A', analysis: [], minReadyDuringRollout: 3 });
     const undo = api.requests.find((r) => r.method === 'PATCH');
     expect(undo).toMatchObject({ path: DEPLOYMENT, contentType: 'application/json-patch+json' });
+    // Revision 5 was rolled back as failed (the Deployment's mes.dev/failed-revisions): passed over, unlike plain kubectl.
     expect(undo?.body).toEqual([{ op: 'replace', path: '/spec/template', value: recordedTemplate(api, 3) }]);
     expect(JSON.stringify(undo?.body)).not.toContain('pod-template-hash');
     // The watch closed at once: the Deployment was read until rolled out (partial, then complete).
@@ -388,6 +403,36 @@ describe('KubernetesPlatform against recorded API responses', () => {
     expect(api.requests).toEqual([]);
   });
 
+  it('new KubernetesPlatform({ kubeconfig, context }) reads the kubeconfig file and uses the named context', async () => {
+    const api = await replay('replicas');
+    open.push(api);
+    const dir = mkdtempSync(join(tmpdir(), 'mes-kubeconfig-'));
+    const file = join(dir, 'config');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'current-context: elsewhere',
+        'clusters:',
+        `- name: replay\n  cluster:\n    server: ${api.kubeConfig.getCurrentCluster()!.server}\n    insecure-skip-tls-verify: true`,
+        '- name: elsewhere\n  cluster:\n    server: http://127.0.0.1:9\n    insecure-skip-tls-verify: true',
+        'users:',
+        '- name: mes-conformance\n  user:\n    token: replay-token',
+        'contexts:',
+        '- name: replay\n  context:\n    cluster: replay\n    user: mes-conformance',
+        '- name: elsewhere\n  context:\n    cluster: elsewhere\n    user: mes-conformance',
+      ].join('\n'),
+    );
+    try {
+      const platform = new KubernetesPlatform({ kubeconfig: file, context: 'replay', namespace: NS, deployment: 'mes', url: 'http://unused' });
+      expect(await platform.release()).toBe('B');
+      expect(api.requests[0]).toMatchObject({ method: 'GET', path: DEPLOYMENT, authorization: 'Bearer replay-token' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('an API server that does not answer is a KUBERNETES_UNREACHABLE PlatformError naming its address', async () => {
     const api = await replay('not-found');
     await api.close();
@@ -406,6 +451,28 @@ describe('KubernetesPlatform against recorded API responses', () => {
     );
     expect(rbacUsed.size, 'run the whole file: this test checks the requests of the tests above').toBeGreaterThan(0);
     expect([...rbacUsed].sort()).toEqual([...granted].sort());
+  });
+});
+
+describe('reading Kubernetes objects', () => {
+  it('a label selector becomes the labelSelector query kubectl sends, match expressions included', () => {
+    expect(
+      selectorQuery({
+        matchLabels: { app: 'mes' },
+        matchExpressions: [
+          { key: 'tier', operator: 'In', values: ['server', 'worker'] },
+          { key: 'canary', operator: 'DoesNotExist' },
+          { key: 'zone', operator: 'NotIn', values: ['b'] },
+          { key: 'owner', operator: 'Exists' },
+        ],
+      }),
+    ).toBe('app=mes,tier in (server,worker),!canary,zone notin (b),owner');
+  });
+
+  it('quantities in HPA targets and metrics are read with their suffixes', () => {
+    expect([quantity('4500m'), quantity('5'), quantity('1k'), quantity('256Mi'), quantity(70), quantity('x1')]).toEqual([
+      4.5, 5, 1000, 268_435_456, 70, null,
+    ]);
   });
 });
 

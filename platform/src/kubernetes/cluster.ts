@@ -8,6 +8,7 @@ import {
   AppsV1Api,
   AutoscalingV2Api,
   CoreV1Api,
+  FetchError,
   KubeConfig,
   PatchStrategy,
   Watch,
@@ -84,12 +85,15 @@ export class Cluster {
   }
 
   /**
-   * A strategic merge patch of the pod template: containers merge by name, so only the MES
-   * container's image changes (what `kubectl set image` sends).
+   * A strategic merge patch of the pod template: containers merge by name and env entries by
+   * name, so only the MES container's image and the given variables change (`kubectl set image`
+   * and `kubectl set env` in one revision).
    */
-  patchRelease(name: string, container: string, image: string, release: string, annotation: string): Promise<V1Deployment> {
+  patchRelease(name: string, change: { container: string; image: string; env?: Record<string, string>; release: string; annotation: string }): Promise<V1Deployment> {
+    const env = Object.entries(change.env ?? {}).map(([key, value]) => ({ name: key, value }));
+    const container = { name: change.container, image: change.image, ...(env.length ? { env } : {}) };
     const body = {
-      spec: { template: { metadata: { annotations: { [annotation]: release } }, spec: { containers: [{ name: container, image }] } } },
+      spec: { template: { metadata: { annotations: { [change.annotation]: change.release } }, spec: { containers: [container] } } },
     };
     return this.call({ verb: 'patch', resource: 'deployments', name }, () =>
       this.apps.patchNamespacedDeployment(
@@ -101,10 +105,15 @@ export class Cluster {
 
   /**
    * Replaces the whole pod template (a JSON patch, as `kubectl rollout undo` does): a merge would
-   * keep whatever the newer template added, and the undo would not be exact.
+   * keep whatever the newer template added, and the undo would not be exact. `annotations` are set
+   * on the Deployment itself in the same patch.
    */
-  replaceTemplate(name: string, template: V1PodTemplateSpec): Promise<V1Deployment> {
-    const body = [{ op: 'replace', path: '/spec/template', value: template }];
+  replaceTemplate(name: string, template: V1PodTemplateSpec, annotations: Record<string, string> = {}): Promise<V1Deployment> {
+    const body = [
+      { op: 'replace', path: '/spec/template', value: template },
+      // JSON pointer: "/" in an annotation key is written "~1".
+      ...Object.entries(annotations).map(([key, value]) => ({ op: 'add', path: `/metadata/annotations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, value })),
+    ];
     return this.call({ verb: 'patch', resource: 'deployments', name }, () =>
       this.apps.patchNamespacedDeployment(
         { name, namespace: this.namespace, body },
@@ -171,9 +180,12 @@ export class Cluster {
 
   private explain(access: Access, error: unknown): PlatformError {
     const target = `${access.resource}${access.name ? ` "${access.name}"` : ''} in namespace "${this.namespace}"`;
+    if (error instanceof FetchError) {
+      return new PlatformError('KUBERNETES_UNREACHABLE', `cannot reach the Kubernetes API at ${this.server} (${access.verb} ${target}): ${error.message}`);
+    }
     if (!(error instanceof ApiException)) {
       const reason = error instanceof Error ? error.message : String(error);
-      return new PlatformError('KUBERNETES_UNREACHABLE', `cannot reach the Kubernetes API at ${this.server} (${access.verb} ${target}): ${reason}`);
+      return new PlatformError('KUBERNETES_API', `${access.verb} ${target} failed: ${reason}`);
     }
     const status = statusMessage(error.body);
     if (error.code === 403) {

@@ -21,6 +21,12 @@ import type { AutoscalerState, Replica, ReplicaPhase, ScalingEvent } from '../ty
 /** The pod-template annotation that names the release ("B"), so replica lists speak release names, not image digests. */
 export const RELEASE_ANNOTATION = 'mes.dev/release';
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+/**
+ * On the Deployment: the revisions whose rollout the driver judged failed and undid ("5,7").
+ * `rollback()` passes over them: the release before the current one is the last that completed,
+ * not a faulty one that was rolled back (where plain `kubectl rollout undo` would go).
+ */
+export const FAILED_REVISIONS_ANNOTATION = 'mes.dev/failed-revisions';
 /** Added by the Deployment controller to every ReplicaSet's template; never part of the Deployment's own template. */
 export const TEMPLATE_HASH_LABEL = 'pod-template-hash';
 
@@ -57,13 +63,18 @@ export function mesContainer(containers: V1Container[] | undefined, name?: strin
 }
 
 /** The release a template runs: its release annotation, else the container image. */
-export function templateRelease(template: V1PodTemplateSpec | undefined, container?: string): string {
+export function templateRelease(template: V1PodTemplateSpec | V1Pod | undefined, container?: string): string {
   const annotated = template?.metadata?.annotations?.[RELEASE_ANNOTATION];
   return annotated ?? mesContainer(template?.spec?.containers, container)?.image ?? 'unknown';
 }
 
 export function revisionOf(object: V1Deployment | V1ReplicaSet): number {
   return Number(object.metadata?.annotations?.[REVISION_ANNOTATION] ?? 0);
+}
+
+export function failedRevisions(deployment: V1Deployment): number[] {
+  const listed = deployment.metadata?.annotations?.[FAILED_REVISIONS_ANNOTATION] ?? '';
+  return listed.split(',').filter(Boolean).map(Number);
 }
 
 /**
@@ -127,16 +138,12 @@ export function podPhase(pod: V1Pod, container?: string): ReplicaPhase {
   return changedAt && startedAt && changedAt > startedAt ? 'unready' : 'starting';
 }
 
-export function podRelease(pod: V1Pod, container?: string): string {
-  return templateRelease({ metadata: pod.metadata, spec: pod.spec }, container);
-}
-
 export function toReplica(pod: V1Pod, container?: string): Replica {
   const phase = podPhase(pod, container);
   const port = mesContainer(pod.spec?.containers, container)?.ports?.[0]?.containerPort;
   return {
     id: pod.metadata?.name ?? '',
-    release: podRelease(pod, container),
+    release: templateRelease(pod, container),
     phase,
     inRotation: phase === 'ready',
     startedAt: isoTime(pod.status?.startTime) ?? isoTime(pod.metadata?.creationTimestamp) ?? '',

@@ -15,8 +15,10 @@ import {
 } from '../types.js';
 import { Cluster } from './cluster.js';
 import {
+  FAILED_REVISIONS_ANNOTATION,
   RELEASE_ANNOTATION,
   deploymentTemplate,
+  failedRevisions,
   mesContainer,
   ownedReplicaSets,
   revisionOf,
@@ -134,7 +136,13 @@ export class KubernetesPlatform implements Platform {
       throw new PlatformError('NO_CONTAINER', `deployment "${this.name}" has no container "${this.options.container ?? '(first)'}"`);
     }
     const from = templateRelease(before.spec?.template, this.options.container);
-    const patched = await this.cluster.patchRelease(this.name, container, release.image, release.name, RELEASE_ANNOTATION);
+    const patched = await this.cluster.patchRelease(this.name, {
+      container,
+      image: release.image,
+      ...(release.env ? { env: release.env } : {}),
+      release: release.name,
+      annotation: RELEASE_ANNOTATION,
+    });
     const rollout = await this.follow(patched, startedAt, { ...DEFAULT_ANALYSIS, ...analysis });
     const result = { from, to: release.name, startedAt: startedAt.toISOString(), analysis: rollout.samples };
     if (!rollout.failure) {
@@ -142,7 +150,7 @@ export class KubernetesPlatform implements Platform {
     }
     // Back to the revision that ran before this upgrade, whatever revision the failed one got; if
     // its ReplicaSet is gone (revisionHistoryLimit 0), to the template read before patching.
-    const undo = await this.undoTo(revisionOf(before), before.spec?.template);
+    const undo = await this.undoTo(revisionOf(before), { fallback: before.spec?.template, failedAfter: revisionOf(before) });
     return {
       ...result,
       outcome: 'rolled_back',
@@ -152,12 +160,18 @@ export class KubernetesPlatform implements Platform {
     };
   }
 
-  /** `kubectl rollout undo`: back to the template of the ReplicaSet with the previous revision. */
+  /**
+   * `kubectl rollout undo`: back to the template of the ReplicaSet with the previous revision,
+   * passing over revisions the driver rolled back as failed (FAILED_REVISIONS_ANNOTATION).
+   */
   async rollback(): Promise<RolloutResult> {
     const startedAt = new Date();
     const deployment = await this.cluster.readDeployment(this.name);
     const from = templateRelease(deployment.spec?.template, this.options.container);
-    const previous = (await this.history(deployment)).filter((rs) => revisionOf(rs) < revisionOf(deployment)).pop();
+    const failed = failedRevisions(deployment);
+    const previous = (await this.history(deployment))
+      .filter((rs) => revisionOf(rs) < revisionOf(deployment) && !failed.includes(revisionOf(rs)))
+      .pop();
     if (!previous) {
       throw new PlatformError('NO_PREVIOUS_REVISION', `deployment "${this.name}" has no revision before ${revisionOf(deployment)} to roll back to`);
     }
@@ -197,14 +211,24 @@ export class KubernetesPlatform implements Platform {
   }
 
   /** Puts the template of `revision`'s ReplicaSet back and follows that rollout out (no analysis: it ran before). */
-  private async undoTo(revision: number, fallback?: V1PodTemplateSpec): Promise<FollowOutcome> {
+  /**
+   * Puts the template of `revision`'s ReplicaSet back (or `fallback` when that ReplicaSet is gone).
+   * After a failed upgrade (`failedAfter`: the revision before it), the revision the controller
+   * gave the failed template is recorded as failed on the Deployment in the same patch.
+   */
+  private async undoTo(revision: number, failure: { fallback?: V1PodTemplateSpec | undefined; failedAfter?: number } = {}): Promise<FollowOutcome> {
     const deployment = await this.cluster.readDeployment(this.name);
     const target = (await this.history(deployment)).find((rs) => revisionOf(rs) === revision);
-    const template = target ? deploymentTemplate(target) : fallback;
+    const template = target ? deploymentTemplate(target) : failure.fallback;
     if (!template) {
       throw new PlatformError('NO_PREVIOUS_REVISION', `deployment "${this.name}" has no ReplicaSet of revision ${revision} to roll back to`);
     }
-    const patched = await this.cluster.replaceTemplate(this.name, template);
+    const failedRevision = revisionOf(deployment);
+    const markFailed = failure.failedAfter !== undefined && failedRevision > failure.failedAfter;
+    const annotations: Record<string, string> = markFailed
+      ? { [FAILED_REVISIONS_ANNOTATION]: [...failedRevisions(deployment), failedRevision].join(',') }
+      : {};
+    const patched = await this.cluster.replaceTemplate(this.name, template, annotations);
     const undo = await this.follow(patched, new Date());
     if (undo.failure) {
       throw new PlatformError('ROLLBACK_FAILED', `undo to revision ${revision} did not complete: ${undo.failure}`);

@@ -72,7 +72,7 @@ function condition(type, status, reason, message, s) {
 }
 
 /** A Deployment as `kubectl get deployment mes -o json` shows it. */
-function deployment({ release, revision, generation, observed = generation, replicas = 3, updated = replicas, ready = replicas, available = ready, total = replicas, progressing, s = 0 }) {
+function deployment({ release, revision, generation, observed = generation, replicas = 3, updated = replicas, ready = replicas, available = ready, total = replicas, progressing, failed, s = 0 }) {
   const unavailable = Math.max(0, total - available);
   const rsName = `mes-${RELEASES[release].hash}`;
   return {
@@ -81,7 +81,7 @@ function deployment({ release, revision, generation, observed = generation, repl
     metadata: {
       name: 'mes', namespace: NS, uid: DEPLOY_UID, resourceVersion: resourceVersion(), generation,
       creationTimestamp: at(-86400), labels: { ...SELECTOR },
-      annotations: { 'deployment.kubernetes.io/revision': String(revision) },
+      annotations: { 'deployment.kubernetes.io/revision': String(revision), ...(failed ? { 'mes.dev/failed-revisions': failed } : {}) },
     },
     spec: {
       replicas,
@@ -330,14 +330,14 @@ write('upgrade-error-rate', 'Upgrade B (revision 4) -> C: the new pod is ready b
 ]);
 
 // --- rollback() ---------------------------------------------------------------------------------
-write('rollback', 'kubectl rollout undo of B (revision 4) to A (revision 3); the watch closes at once, so the driver polls the Deployment to the end.', [
-  json('GET', paths.deployment, deployment({ release: 'B', revision: 4, generation: 7 })),
-  json('GET', paths.replicaSets, replicaSetList(replicaSet('A', 3, 0), replicaSet('B', 4, 3)), { query: { labelSelector: SELECTOR_QUERY } }),
-  json('GET', paths.deployment, deployment({ release: 'B', revision: 4, generation: 7 })),
-  json('PATCH', paths.deployment, deployment({ release: 'A', revision: 4, generation: 8, observed: 7 })),
+write('rollback', 'kubectl rollout undo of B (revision 6) past C (revision 5, which the driver rolled back as failed) to A (revision 3); the watch closes at once, so the driver polls the Deployment to the end.', [
+  json('GET', paths.deployment, deployment({ release: 'B', revision: 6, generation: 10, failed: '5' })),
+  json('GET', paths.replicaSets, replicaSetList(replicaSet('A', 3, 0), replicaSet('C', 5, 0), replicaSet('B', 6, 3)), { query: { labelSelector: SELECTOR_QUERY } }),
+  json('GET', paths.deployment, deployment({ release: 'B', revision: 6, generation: 10, failed: '5' })),
+  json('PATCH', paths.deployment, deployment({ release: 'A', revision: 6, generation: 11, observed: 10, failed: '5' })),
   watch([]),
-  json('GET', paths.deployment, deployment({ release: 'A', revision: 5, generation: 8, updated: 2, ready: 3, total: 4 })),
-  json('GET', paths.deployment, deployment({ release: 'A', revision: 5, generation: 8 })),
+  json('GET', paths.deployment, deployment({ release: 'A', revision: 7, generation: 11, updated: 2, ready: 3, total: 4, failed: '5' })),
+  json('GET', paths.deployment, deployment({ release: 'A', revision: 7, generation: 11, failed: '5' })),
 ]);
 
 // --- autoscaler() -------------------------------------------------------------------------------
