@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { openDatabase } from '@mes/server';
 import { PlatformError } from './types.js';
 
 const exec = promisify(execFile);
@@ -94,6 +95,37 @@ export class PostgresInstance {
       if (this.ownsDir) await rm(this.dataDir, { recursive: true, force: true });
       else for (const entry of readdirSafe(this.dataDir)) await rm(path.join(this.dataDir, entry), { recursive: true, force: true });
     }
+  }
+
+  /**
+   * An outside session that takes `table` in ACCESS EXCLUSIVE mode and holds it, idle in
+   * transaction, until release(): every request that touches the table waits, each holding a pooled
+   * connection (the pool-exhaustion drill). Resolves once the lock is held, with the session's pid.
+   */
+  async lockTable(table: string): Promise<{ pid: number; release(): Promise<void> }> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new PlatformError('INVALID_TABLE', `not a plain table name: ${table}`);
+    const db = await openDatabase({ url: this.url, dataDir: this.dataDir });
+    let unlock!: () => void;
+    const released = new Promise<void>((resolve) => (unlock = resolve));
+    let locked!: (pid: number) => void;
+    const holding = new Promise<number>((resolve) => (locked = resolve));
+    const session = db.asOwner(async (sql) => {
+      await sql.query('BEGIN');
+      await sql.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+      locked((await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+      await released;
+      await sql.query('ROLLBACK');
+    }).finally(() => db.close());
+    // A session that fails before it holds the lock rejects the caller; one that fails later (the
+    // database was stopped meanwhile) has nothing left to undo.
+    const pid = await Promise.race([holding, session.then(() => Promise.reject(new Error('the lock session ended early')))]);
+    return {
+      pid,
+      release: async () => {
+        unlock();
+        await session.catch(() => {});
+      },
+    };
   }
 
   private async init(): Promise<void> {

@@ -45,3 +45,27 @@ describe('PostgresInstance', () => {
     expect(existsSync(dir)).toBe(false);
   });
 });
+
+describe('PostgresInstance.lockTable', () => {
+  it('S1-6.1-f: an outside session holds a table until released, and its pid is the blocker', async () => {
+    const pgi = await PostgresInstance.create();
+    try {
+      const setup = new pg.Client({ connectionString: pgi.url });
+      await setup.connect();
+      await setup.query('CREATE TABLE t (x int)');
+      const lock = await pgi.lockTable('t');
+      const reader = setup.query('SELECT count(*) FROM t');
+      await new Promise((r) => setTimeout(r, 300));
+      const probe = new pg.Client({ connectionString: pgi.url });
+      await probe.connect();
+      const blocked = await probe.query<{ blockers: number[] }>(`SELECT pg_blocking_pids(pid) AS blockers FROM pg_stat_activity WHERE wait_event_type = 'Lock'`);
+      expect(blocked.rows.map((r) => r.blockers)).toEqual([[lock.pid]]);
+      await lock.release();
+      expect((await reader).rows[0].count).toBe('0');
+      await Promise.all([setup.end(), probe.end()]);
+      await expect(pgi.lockTable('t; DROP TABLE t')).rejects.toThrow(/not a plain table name/);
+    } finally {
+      await pgi.destroy();
+    }
+  });
+});

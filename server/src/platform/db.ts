@@ -171,7 +171,11 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Databas
     p.on('error', () => {});
     p.on('connect', (client) => client.on('error', () => {}));
   }
-  const owner = () => new pg.Client({ connectionString: url, application_name: 'mes-owner' });
+  const owner = () => {
+    const client = new pg.Client({ connectionString: url, application_name: 'mes-owner' });
+    client.on('error', () => {}); // a lost server fails the next query instead of the process
+    return client;
+  };
   const waits = new WaitTracker();
 
   /**
