@@ -4,7 +4,8 @@ import {
   DataDirLockedError, MigrationChecksumError, MigrationUnknownError, PortInUseError, loadConfig, startServer, type RunningServer,
   type ServerConfig,
 } from '@mes/server';
-import { CommandFailure, MesCommand } from '../base-command.js';
+import { LocalPlatform, PlatformError, type LocalPlatformOptions, type PlatformEvent, type Replica } from '@mes/platform';
+import { CommandFailure, EXIT, MesCommand } from '../base-command.js';
 import { redactUrl } from '../format.js';
 
 export interface UpResult {
@@ -12,6 +13,8 @@ export interface UpResult {
   tenant: string;
   /** Only on the first start of an empty database. */
   apiKey?: string;
+  /** With --replicas: the replicas behind the front. */
+  replicas?: Array<Pick<Replica, 'id' | 'pid' | 'url' | 'release'> & { port: number }>;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -27,13 +30,20 @@ Server logs (JSON lines) go to stderr, so stdout carries only what this command 
 
 SIGINT (Ctrl+C) or SIGTERM shuts the server down gracefully (readiness false, in-flight requests drained, database closed) and exits 0.
 
-Flags override MES_* environment variables, which override the defaults.`;
+Flags override MES_* environment variables, which override the defaults.
+
+With --replicas N it runs the local platform instead: N server processes on 127.0.0.1 (free ports) over one PostgreSQL database, behind a load-balancing front on --host/--port with active health checks (/readyz), retries on another replica when safe, and replacement of a replica that dies. It prints the front URL, the replicas (id, pid, port, release) and, on an empty database, the admin key; --json prints one line {"url","tenant","apiKey","replicas"}. Platform events (replicas ready, unready, replaced, scaled) go to stderr, replica logs to files in a temporary directory named there. --autoscale-max and --autoscale-target add an autoscaler following the Kubernetes HPA algorithm on a metric read from each replica's /metrics. SIGINT/SIGTERM drains and stops every replica, then the front. Replicas need PostgreSQL: processes cannot share an embedded PGlite.`;
 
   static override examples = [
     { description: 'Start on http://127.0.0.1:8080 with the data in ./.mes', command: '<%= config.bin %> <%= command.id %>' },
     { description: 'Another port and data directory', command: '<%= config.bin %> <%= command.id %> --port 9090 --data-dir /var/lib/mes' },
     { description: 'On PostgreSQL', command: '<%= config.bin %> <%= command.id %> --database postgres://mes@db.internal:5432/mes' },
     { description: 'For scripts: a free port, one JSON line on stdout when ready', command: '<%= config.bin %> <%= command.id %> --json --port 0' },
+    { description: 'Three replicas behind a local balancer on one PostgreSQL database', command: '<%= config.bin %> <%= command.id %> --replicas 3 --database postgres://postgres@127.0.0.1:5432/mes' },
+    {
+      description: 'Autoscaled between 2 and 6 replicas at 50 requests/s per replica',
+      command: '<%= config.bin %> <%= command.id %> --replicas 2 --database postgres://postgres@127.0.0.1:5432/mes --autoscale-min 2 --autoscale-max 6 --autoscale-target 50',
+    },
   ];
 
   static override flags = {
@@ -42,10 +52,20 @@ Flags override MES_* environment variables, which override the defaults.`;
     'data-dir': Flags.string({ summary: 'Data directory (embedded database, lock). Default: MES_DATA_DIR or ./.mes.' }),
     database: Flags.string({ summary: 'PostgreSQL URL (postgres://…). Default: MES_DATABASE_URL, else embedded PGlite in the data directory.' }),
     'log-level': Flags.string({ summary: 'Server log level. Default: MES_LOG_LEVEL or info.', options: LOG_LEVELS }),
+    replicas: Flags.integer({ summary: 'Run N server processes behind a local load-balancing front (needs --database postgres://…).', min: 1, max: 64, helpGroup: 'PLATFORM' }),
+    'autoscale-min': Flags.integer({ summary: 'Autoscaler: fewest replicas. Default 1.', min: 1, dependsOn: ['replicas'], helpGroup: 'PLATFORM' }),
+    'autoscale-max': Flags.integer({ summary: 'Autoscaler: most replicas; with --autoscale-target it turns the autoscaler on.', min: 1, dependsOn: ['replicas', 'autoscale-target'], helpGroup: 'PLATFORM' }),
+    'autoscale-target': Flags.string({ summary: 'Autoscaler: target average of the metric per replica (e.g. 50 requests/s).', dependsOn: ['replicas', 'autoscale-max'], helpGroup: 'PLATFORM' }),
+    'autoscale-metric': Flags.string({
+      summary: 'Autoscaler: metric from /metrics; *_total and *_count are read as a rate per second. Default mes_http_request_duration_seconds_count.',
+      dependsOn: ['autoscale-target'],
+      helpGroup: 'PLATFORM',
+    }),
   };
 
   public async run(): Promise<UpResult | undefined> {
     const { flags } = this;
+    if (flags.replicas !== undefined) return this.runPlatform(flags.replicas);
     let config: ServerConfig;
     try {
       config = loadConfig({
@@ -93,6 +113,79 @@ Flags override MES_* environment variables, which override the defaults.`;
     return undefined;
   }
 
+  /** `--replicas N`: the local platform in this process, until a signal stops it. */
+  private async runPlatform(replicas: number): Promise<undefined> {
+    const { flags } = this;
+    const databaseUrl = flags.database ?? process.env.MES_DATABASE_URL ?? '';
+    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+      throw new CommandFailure('--replicas runs several server processes, which cannot share an embedded PGlite: pass --database postgres://… (or set MES_DATABASE_URL)', { code: 'NEEDS_POSTGRES', exit: EXIT.usage });
+    }
+    const opts: LocalPlatformOptions = {
+      databaseUrl,
+      replicas,
+      host: flags.host ?? process.env.MES_HOST ?? '127.0.0.1',
+      port: flags.port ?? portFromEnv(),
+      env: { MES_LOG_LEVEL: flags['log-level'] ?? process.env.MES_LOG_LEVEL ?? 'warn' },
+      autoscaler: autoscalerFlags(flags, replicas),
+      onEvent: (e: PlatformEvent) => process.stderr.write(`[platform] ${e.at} ${e.type}: ${e.message}\n`),
+    };
+    const stop = stopSignal((signal) => {
+      process.stderr.write(`mes: ${signal} again: exiting without a graceful shutdown\n`);
+      process.exit(1);
+    });
+    this.logToStderr(`Starting ${replicas} replica(s) on PostgreSQL ${redactUrl(databaseUrl)}…`);
+    let platform: LocalPlatform;
+    try {
+      platform = await LocalPlatform.start(opts);
+    } catch (err) {
+      stop.dispose();
+      if (err instanceof PlatformError) throw new CommandFailure(err.message, { code: err.code, cause: err });
+      throw startFailure(err as Error);
+    }
+    this.logToStderr(`Replica logs: ${platform.logDir}`);
+    const list = (await platform.replicas()).map((r) => ({ id: r.id, pid: r.pid, port: Number(new URL(r.url!).port), url: r.url, release: r.release }));
+    const result: UpResult = { url: platform.url, tenant: 'default', ...(platform.bootstrapApiKey ? { apiKey: platform.bootstrapApiKey } : {}), replicas: list };
+    if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else this.log(this.platformBanner(result, opts));
+
+    const signal = await stop.received;
+    this.logToStderr(`${signal}: draining and stopping every replica…`);
+    try {
+      await platform.close();
+    } finally {
+      stop.dispose();
+    }
+    this.logToStderr('The MES has stopped.');
+    setTimeout(() => process.exit(process.exitCode ?? 0), 3000).unref();
+    return undefined;
+  }
+
+  private platformBanner(result: UpResult, opts: LocalPlatformOptions): string {
+    const lines = [
+      `MES is running at ${result.url} (${result.replicas!.length} replicas behind the local balancer)`,
+      `  database: PostgreSQL ${redactUrl(opts.databaseUrl)}`,
+      ...(opts.autoscaler ? [`  autoscaler: ${opts.autoscaler.minReplicas}–${opts.autoscaler.maxReplicas} replicas, target ${opts.autoscaler.target} ${opts.autoscaler.metric ?? 'mes_http_request_duration_seconds_count'} per replica`] : []),
+      '',
+      '  replica  pid      port   release',
+      ...result.replicas!.map((r) => `  ${r.id.padEnd(8)} ${String(r.pid ?? '').padEnd(8)} ${String(r.port).padEnd(6)} ${r.release}`),
+      '',
+    ];
+    if (result.apiKey) {
+      lines.push(
+        `First start: created the tenant "${result.tenant}" and its platform admin.`,
+        'Admin API key (shown once: store it now, it is never logged and cannot be shown again):',
+        '',
+        `  ${result.apiKey}`,
+        '',
+        `  export MES_URL=${result.url}`,
+        `  export MES_API_KEY=${result.apiKey}`,
+        '',
+      );
+    }
+    lines.push('Platform events go to stderr. Press Ctrl+C to stop every replica.');
+    return lines.join('\n');
+  }
+
   private banner(config: ServerConfig, server: RunningServer, result: UpResult): string {
     const lines = [
       `MES ${config.version} is running at ${server.url}`,
@@ -119,6 +212,24 @@ Flags override MES_* environment variables, which override the defaults.`;
     lines.push('Server logs go to stderr. Press Ctrl+C to stop.');
     return lines.join('\n');
   }
+}
+
+function portFromEnv(): number {
+  const port = Number(process.env.MES_PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CommandFailure(`MES_PORT must be a port number, got "${process.env.MES_PORT}"`, { code: 'INVALID_CONFIG', exit: EXIT.usage });
+  return port;
+}
+
+function autoscalerFlags(flags: Up['flags'], replicas: number): LocalPlatformOptions['autoscaler'] {
+  if (flags['autoscale-max'] === undefined) return undefined;
+  const target = Number(flags['autoscale-target']);
+  if (!(target > 0)) throw new CommandFailure(`--autoscale-target must be a number above 0, got "${flags['autoscale-target']}"`, { code: 'USAGE', exit: EXIT.usage });
+  const minReplicas = flags['autoscale-min'] ?? 1;
+  const maxReplicas = flags['autoscale-max'];
+  if (minReplicas > maxReplicas || replicas < minReplicas || replicas > maxReplicas) {
+    throw new CommandFailure(`need --autoscale-min (${minReplicas}) ≤ --replicas (${replicas}) ≤ --autoscale-max (${maxReplicas})`, { code: 'USAGE', exit: EXIT.usage });
+  }
+  return { minReplicas, maxReplicas, target, ...(flags['autoscale-metric'] ? { metric: flags['autoscale-metric'] } : {}) };
 }
 
 function describeDatabase(config: ServerConfig): string {
