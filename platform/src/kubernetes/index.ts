@@ -1,0 +1,1 @@
+export { KubernetesPlatform, type KubernetesPlatformOptions } from './platform.js';
