@@ -6,6 +6,7 @@
  * in both: only the windows and rates differ.
  */
 import type { AutoscalerConfig, ReleaseSpec, RolloutAnalysisConfig } from '@mes/platform';
+import type { DiagnosisSettings } from './suites/resilience/diagnosis.js';
 
 export interface LoadSettings {
   /** Per-request timeout of the load's clients. */
@@ -81,6 +82,8 @@ export interface ResilienceConfig {
   /** What the upgrade suite rolls out. On Kubernetes set `image` on each (registry/mes:0.2.0, and two faulty builds). */
   releases: { good: ReleaseSpec; faultyReadiness: ReleaseSpec; faulty5xx: ReleaseSpec };
   local: LocalPlatformSettings;
+  /** Overrides of the diagnosis suite's own profile settings (DIAGNOSIS_PROFILES in its file). */
+  diagnosis?: Partial<DiagnosisSettings>;
 }
 
 export type ResilienceProfile = ResilienceConfig['profile'];
