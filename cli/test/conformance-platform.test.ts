@@ -74,6 +74,9 @@ describe('mes conformance run --platform', () => {
     const k8s = await mes(['conformance', 'run', '--profile', 'platform', '--platform', 'kubernetes', '--namespace', 'mes']);
     expect(k8s.code).toBe(2);
     expect(k8s.stderr).toContain('--deployment <name>, --target <the Service or Ingress URL clients use>');
+    const kubeconfig = await mes(['conformance', 'run', '--profile', 'platform', '--platform', 'kubernetes', '--kubeconfig', path.join(tmp.dir, 'no-such-kubeconfig'), '--namespace', 'mes', '--deployment', 'mes', '--target', 'http://127.0.0.1:9', '--api-key', 'mes_x']);
+    expect(kubeconfig.code).toBe(2);
+    expect(kubeconfig.stderr).toContain('--platform kubernetes: cannot load the kubeconfig');
     const suite = await mes(['conformance', 'run', '--profile', 'core', '--suites', 'failover', '--target', 'http://127.0.0.1:9']);
     expect(suite.code).toBe(2);
     expect(suite.stderr).toContain('--suites failover: not in the core profile');

@@ -136,6 +136,11 @@ export function summarize(records: LoadRecord[]): LoadSummary {
   };
 }
 
+/** The summary's headline figures, without the per-window list: what a journal entry shows. */
+export function headline(s: LoadSummary) {
+  return { sent: s.sent, ok: s.ok, failed: s.failed, availability: s.availability, downtimeMs: s.downtimeMs, p95Ms: s.latencyMs.p95, failuresByCode: s.failuresByCode };
+}
+
 /** The records as JSON lines: the raw samples that go into the evidence bundle. */
 export function toJsonl(records: LoadRecord[]): string {
   return records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : '');

@@ -173,7 +173,7 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
     if (!opts.platform) for (const id of findProfile('platform')!.clauses) reasons[id] = 'needs --platform local|kubernetes';
     const platform = opts.platform ? await recordPlatform(opts.platform, 'before', writeEvidence, log) : undefined;
     // N for the resilience suites: what serves when the run starts, unless the caller said.
-    if (platform && config.resilience.replicas === undefined) config.resilience.replicas = (platform.serving as number | undefined) ?? undefined;
+    if (platform && config.resilience.replicas === undefined) config.resilience.replicas = platform.serving;
     let cleanup: CleanupReport | undefined;
     try {
       for (const suite of SUITES.filter((s) => profile.suites.includes(s.id) && (!opts.suites || opts.suites.includes(s.id)))) {
@@ -266,7 +266,7 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
 }
 
 /** The platform's kind, release, replicas (and autoscaler) into the evidence and the results. */
-async function recordPlatform(platform: Platform, when: 'before' | 'after', writeEvidence: (rel: string, content: string) => Promise<void>, log: (m: string) => void): Promise<Record<string, unknown>> {
+async function recordPlatform(platform: Platform, when: 'before' | 'after', writeEvidence: (rel: string, content: string) => Promise<void>, log: (m: string) => void): Promise<Record<string, unknown> & { serving?: number }> {
   const snap = await platformSnapshot(platform).catch((err: Error) => ({ kind: platform.kind, url: platform.url, error: err.message }));
   const replicas = (snap as { replicas?: unknown[] }).replicas;
   log(`platform ${platform.kind} ${when}: release ${(snap as { release?: string }).release ?? '?'}, ${replicas?.length ?? '?'} replicas`);

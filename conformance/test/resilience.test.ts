@@ -45,6 +45,7 @@ beforeAll(async () => {
 }, 235_000);
 
 afterAll(async () => {
+  // MES_TEST_DUMP=<file>: keep results.json for a look at every number after the run.
   if (process.env.MES_TEST_DUMP && run) writeFileSync(process.env.MES_TEST_DUMP, JSON.stringify(run.results, null, 1));
   await platform?.close();
   await db?.drop();

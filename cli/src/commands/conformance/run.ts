@@ -67,12 +67,16 @@ The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed,
       stop.dispose();
       throw err;
     }
-    const apiKey = f['api-key'] ?? (platform as LocalPlatform | undefined)?.bootstrapApiKey;
+    // A local platform is tested at its own front, with its bootstrap key when it printed one (MES_URL
+    // and MES_API_KEY in the environment may well point at another server).
+    const local = platform?.kind === 'local' ? (platform as LocalPlatform) : undefined;
+    if (local && f.target) process.stderr.write(`--target ${f.target} ignored: --platform local tests its own front at ${local.url}\n`);
+    const apiKey = local?.bootstrapApiKey ?? f['api-key'];
     let outcome;
     try {
       if (!apiKey) throw usage(platform?.kind === 'local' ? `the database at --database already has an admin, so no bootstrap key was printed: pass --api-key mes_… (a platform admin key of that database)` : 'pass --api-key mes_… (a platform admin key of the target) or set MES_API_KEY');
       outcome = await runConformance({
-        target: f.target ?? platform?.url,
+        target: local ? local.url : (f.target ?? platform?.url),
         apiKey,
         profile: f.profile,
         platform,

@@ -6,7 +6,7 @@
  * over the whole window (ok / sent, S1-5.3.7-b's uptime / (uptime + downtime)) at least 99.9 %.
  * The downtime the clients saw (first failure to next success, summed) is reported in ms.
  */
-import { LoadGenerator, materialsMix, seedLoadTenant, toJsonl, type LoadSummary, type LoadTenant } from '../../load.js';
+import { headline, LoadGenerator, materialsMix, seedLoadTenant, toJsonl, type LoadSummary, type LoadTenant } from '../../load.js';
 import type { Check, CheckContext, Suite, SuiteContext, SuitePlan } from '../../types.js';
 import { nReady, needsPlatform, platformEvents, readyInRotation, runExperiment, sleep, targetReplicas, waitUntil } from './experiment.js';
 import type { Replica } from '@mes/platform';
@@ -23,9 +23,6 @@ export const failoverSuite: Suite = {
     return { checks: [killCheck(ctx, tenant)] };
   },
 };
-
-/** The summary without its per-window list, for the hypothesis journal (the check data has it all). */
-export const brief = (s: LoadSummary) => ({ sent: s.sent, ok: s.ok, failed: s.failed, availability: s.availability, downtimeMs: s.downtimeMs, p95Ms: s.latencyMs.p95, failuresByCode: s.failuresByCode });
 
 function killCheck(sctx: SuiteContext, tenant: LoadTenant): Check {
   return {
@@ -66,9 +63,9 @@ function killCheck(sctx: SuiteContext, tenant: LoadTenant): Check {
               name: `baseline availability ≥ ${cfg.minAvailability}`,
               measure: async () => {
                 await sleep(cfg.baselineMs - load.now());
-                return brief(load.summary(0, load.now()));
+                return headline(load.summary(0, load.now()));
               },
-              tolerance: (s: ReturnType<typeof brief>) => (s.sent > 0 && s.availability >= cfg.minAvailability ? undefined : `${s.failed} of ${s.sent} failed before any fault`),
+              tolerance: (s: ReturnType<typeof headline>) => (s.sent > 0 && s.availability >= cfg.minAvailability ? undefined : `${s.failed} of ${s.sent} failed before any fault`),
             },
           ],
           method: [
@@ -98,7 +95,7 @@ function killCheck(sctx: SuiteContext, tenant: LoadTenant): Check {
               run: async () => {
                 await sleep(cfg.windowMs - load.now());
                 whole = await load.stop();
-                return brief(whole);
+                return headline(whole);
               },
             },
           ],
@@ -110,13 +107,13 @@ function killCheck(sctx: SuiteContext, tenant: LoadTenant): Check {
             },
             {
               name: `client-measured availability over the window ≥ ${cfg.minAvailability}`,
-              measure: async () => brief(whole!),
-              tolerance: (s: ReturnType<typeof brief>) =>
+              measure: async () => headline(whole!),
+              tolerance: (s: ReturnType<typeof headline>) =>
                 s.availability >= cfg.minAvailability ? undefined : `${s.failed} of ${s.sent} requests failed: availability ${s.availability.toFixed(5)} < ${cfg.minAvailability} (downtime ${s.downtimeMs} ms)`,
             },
           ],
           rollbacks: [
-            { name: 'stop the load', run: async () => brief(await load.stop()) },
+            { name: 'stop the load', run: async () => headline(await load.stop()) },
             { name: `scale back to ${n}`, run: async () => platform.scale(n, cfg.replacementBoundMs) },
           ],
         });

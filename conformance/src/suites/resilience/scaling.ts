@@ -6,10 +6,9 @@
  * desired count and metric are sampled into a timeline; the time to scale out and in is reported.
  */
 import type { AutoscalerState, Platform } from '@mes/platform';
-import { LoadGenerator, materialsMix, seedLoadTenant, toJsonl, type LoadTenant } from '../../load.js';
+import { headline, LoadGenerator, materialsMix, seedLoadTenant, toJsonl, type LoadTenant } from '../../load.js';
 import type { Check, CheckContext, Suite, SuiteContext, SuitePlan } from '../../types.js';
 import { needsPlatform, platformEvents, readyInRotation, runExperiment, sleep, waitUntil } from './experiment.js';
-import { brief } from './failover.js';
 
 const CLAUSES = ['S1-6.1-c', 'S1-5.3.3-a'];
 
@@ -117,7 +116,7 @@ function rampCheck(sctx: SuiteContext, tenant: LoadTenant): Check {
                 }
                 out = await scaledOut;
                 rampToMs = load.now();
-                return { scaleOutMs: out.value ? out.ms : null, readyAtScaleOut: out.value, rampMs: Math.round(rampToMs - rampFromMs), clients: brief(load.summary(rampFromMs, rampToMs)) };
+                return { scaleOutMs: out.value ? out.ms : null, readyAtScaleOut: out.value, rampMs: Math.round(rampToMs - rampFromMs), clients: headline(load.summary(rampFromMs, rampToMs)) };
               },
             },
             {
@@ -147,7 +146,7 @@ function rampCheck(sctx: SuiteContext, tenant: LoadTenant): Check {
             },
           ],
           rollbacks: [
-            { name: 'stop the load', run: async () => brief(await load.stop()) },
+            { name: 'stop the load', run: async () => headline(await load.stop()) },
             { name: 'stop sampling', run: () => timeline.stop() },
           ],
         });

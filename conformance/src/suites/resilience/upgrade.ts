@@ -13,10 +13,9 @@
  * in any order.
  */
 import type { ReleaseSpec, RolloutResult } from '@mes/platform';
-import { LoadGenerator, materialsMix, seedLoadTenant, toJsonl, type LoadSummary, type LoadTenant } from '../../load.js';
+import { headline, LoadGenerator, materialsMix, seedLoadTenant, toJsonl, type LoadSummary, type LoadTenant } from '../../load.js';
 import type { Check, CheckContext, Suite, SuiteContext, SuitePlan } from '../../types.js';
 import { nReady, needsPlatform, platformEvents, readyInRotation, runExperiment, sleep, targetReplicas, waitUntil } from './experiment.js';
-import { brief } from './failover.js';
 
 const CLAUSES = ['S1-6.1-d', 'S1-5.3.4'];
 
@@ -90,9 +89,9 @@ function rolloutCheck(sctx: SuiteContext, tenant: LoadTenant, kind: keyof typeof
               name: 'baseline: no request fails',
               measure: async () => {
                 await sleep(cfg.baselineMs - load.now());
-                return brief(load.summary(0, load.now()));
+                return headline(load.summary(0, load.now()));
               },
-              tolerance: (s: ReturnType<typeof brief>) => (s.sent > 0 && s.failed === 0 ? undefined : `${s.failed} of ${s.sent} failed before the rollout`),
+              tolerance: (s: ReturnType<typeof headline>) => (s.sent > 0 && s.failed === 0 ? undefined : `${s.failed} of ${s.sent} failed before the rollout`),
             },
           ],
           method: [
@@ -103,7 +102,7 @@ function rolloutCheck(sctx: SuiteContext, tenant: LoadTenant, kind: keyof typeof
                 rollout = await platform.upgrade(release, cfg.analysis);
                 during = load.summary(rolloutFromMs, load.now());
                 await sleep(500); // a moment of load after the rollout: the last replacement serves
-                return { ...rollout, clients: brief(during) };
+                return { ...rollout, clients: headline(during) };
               },
             },
           ],
@@ -152,7 +151,7 @@ function rolloutCheck(sctx: SuiteContext, tenant: LoadTenant, kind: keyof typeof
                 },
                 ready,
               ],
-          rollbacks: [{ name: 'stop the load', run: async () => brief(await load.stop()) }],
+          rollbacks: [{ name: 'stop the load', run: async () => headline(await load.stop()) }],
         });
       } finally {
         const all = await load.stop();
