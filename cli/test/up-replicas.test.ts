@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshPostgresDatabase } from '../../server/test/harness.js';
 import { killAll, mes, start, tempDir, within } from './helpers.js';
@@ -42,6 +43,30 @@ describe('mes up --replicas', () => {
       expect(up.out().stdout.trim().split('\n')).toHaveLength(1);
       for (const r of ready.replicas) expect(alive(r.pid)).toBe(false);
       expect(up.out().stderr).toMatch(/platform_stopped/);
+      // The replica logs stay for the operator; this test removes its own.
+      const logDir = /replica logs in (\S+)/.exec(up.out().stderr)?.[1];
+      expect(logDir).toBeDefined();
+      rmSync(logDir!, { recursive: true, force: true });
+    } finally {
+      await killAll();
+      await db.drop();
+    }
+  });
+
+  it('--replicas: when mes itself is killed (kill -9), its replicas shut themselves down instead of living on', async () => {
+    const db = await freshPostgresDatabase();
+    try {
+      const up = start(['up', '--replicas', '1', '--database', db.url, '--port', '0', '--json', '--log-level', 'warn']);
+      const ready = JSON.parse(await within(up.firstLine, 120_000, 'mes up --replicas 1'));
+      const pid: number = ready.replicas[0].pid;
+      expect(alive(pid)).toBe(true);
+      up.child.kill('SIGKILL');
+      await within(up.exited, 10_000, 'mes after SIGKILL');
+      const t0 = Date.now();
+      while (alive(pid) && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 100));
+      expect(alive(pid)).toBe(false);
+      const logDir = /replica logs in (\S+)/.exec(up.out().stderr)?.[1];
+      if (logDir) rmSync(logDir, { recursive: true, force: true });
     } finally {
       await killAll();
       await db.drop();

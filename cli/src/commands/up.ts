@@ -142,7 +142,6 @@ With --replicas N it runs the local platform instead: N server processes on 127.
       if (err instanceof PlatformError) throw new CommandFailure(err.message, { code: err.code, cause: err });
       throw startFailure(err as Error);
     }
-    this.logToStderr(`Replica logs: ${platform.logDir}`);
     const list = (await platform.replicas()).map((r) => ({ id: r.id, pid: r.pid, port: Number(new URL(r.url!).port), url: r.url, release: r.release }));
     const result: UpResult = { url: platform.url, tenant: 'default', ...(platform.bootstrapApiKey ? { apiKey: platform.bootstrapApiKey } : {}), replicas: list };
     if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -162,7 +161,7 @@ With --replicas N it runs the local platform instead: N server processes on 127.
 
   private platformBanner(result: UpResult, opts: LocalPlatformOptions): string {
     const lines = [
-      `MES is running at ${result.url} (${result.replicas!.length} replicas behind the local balancer)`,
+      `MES is running at ${result.url} (${result.replicas!.length} replica(s) behind the local balancer)`,
       `  database: PostgreSQL ${redactUrl(opts.databaseUrl)}`,
       ...(opts.autoscaler ? [`  autoscaler: ${opts.autoscaler.minReplicas}–${opts.autoscaler.maxReplicas} replicas, target ${opts.autoscaler.target} ${opts.autoscaler.metric ?? 'mes_http_request_duration_seconds_count'} per replica`] : []),
       '',

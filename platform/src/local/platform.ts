@@ -125,10 +125,13 @@ export class LocalPlatform implements Platform {
 
   private async boot(): Promise<void> {
     this.url = await this.balancer.listen(this.opts.host ?? '127.0.0.1', this.opts.port ?? 0);
-    this.emit({ type: 'platform_starting', message: `front at ${this.url}; starting ${this.desired} replica(s) of ${this.current.name}`, url: this.url });
+    this.emit({ type: 'platform_starting', message: `front at ${this.url}; starting ${this.desired} replica(s) of ${this.current.name}; replica logs in ${this.logDir}`, url: this.url, logDir: this.logDir });
     // The first replica alone: it migrates and bootstraps an empty database (and prints the key);
     // two replicas bootstrapping at once can collide on the default tenant.
     await this.bringUp(this.current, this.startTimeout);
+    // The key line is written right after the listener opens; its pipe and our readiness probe race
+    // by a hair. A short bounded wait (nothing comes on a database that was bootstrapped before).
+    for (let i = 0; i < 5 && !this.bootstrapApiKey; i++) await sleep(50);
     await Promise.all(Array.from({ length: this.desired - 1 }, () => this.bringUp(this.current, this.startTimeout)));
     if (this.opts.autoscaler) this.startAutoscaler(this.opts.autoscaler);
     this.emit({ type: 'platform_ready', message: `${this.desired} replica(s) ready behind ${this.url}` });

@@ -11,9 +11,11 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import type { ReleaseSpec, Replica, ReplicaPhase } from '../types.js';
 
 const KEY_LINE = /^MES admin API key \(shown once\): (mes_\S+)$/;
+const PARENT_GUARD = fileURLToPath(new URL('../../dist/local/parent-guard.js', import.meta.url));
 
 export interface ReplicaOptions {
   id: string;
@@ -98,10 +100,12 @@ export class LocalReplica {
       MES_DATABASE_URL: opts.databaseUrl,
     };
     delete env.NODE_OPTIONS; // the test runner's loaders must not leak into replicas
-    const args = [...(opts.preload ? ['--import', opts.preload] : []), release.entry ?? opts.entry];
+    const args = ['--import', PARENT_GUARD, ...(opts.preload ? ['--import', opts.preload] : []), release.entry ?? opts.entry];
     this.log = createWriteStream(this.logFile, { flags: 'a' });
     this.log.on('error', () => {}); // a full disk must not take the platform down
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // stdin: the parent guard's lifeline. Own process group: a Ctrl+C in the terminal reaches the
+    // platform only, which then drains replicas in order (out of rotation first, then SIGTERM).
+    const child = spawn(process.execPath, args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     this.child = child;
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const key = KEY_LINE.exec(line);
