@@ -7,3 +7,6 @@ export { operationsOf, sample, deref } from './openapi.js';
 export { Rng } from './rng.js';
 export { percentile } from './suites/latency.js';
 export * from './types.js';
+export { resolveResilience, RESILIENCE_PROFILES, type ResilienceConfig, type ResilienceOverrides, type ResilienceProfile } from './resilience-config.js';
+export { LoadGenerator, summarize, failureWindows, materialsMix, seedLoadTenant, toJsonl, isOk, type LoadOptions, type LoadRecord, type LoadSummary, type FailureWindow } from './load.js';
+export { runExperiment, type Experiment, type Journal, type Probe, type Action } from './suites/resilience/experiment.js';

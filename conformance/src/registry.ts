@@ -1,6 +1,7 @@
 /**
  * The clause registry: every S1 chapter 6 test clause, the tenant-isolation clauses of 5.3.2 and
- * the functional clauses of 5.4 (checked through the API), from requirements.json (synced from the
+ * the functional clauses of 5.4 (checked through the API), the technical requirements the platform
+ * profile measures (5.3.3-a, 5.3.4, 5.3.6, 5.3.7), from requirements.json (synced from the
  * requirement digest by scripts/sync-requirements.mjs), grouped into profiles.
  */
 import { readFileSync } from 'node:fs';
@@ -32,21 +33,29 @@ export function loadRequirements(): Requirement[] {
   return all.filter((r) => !seen.has(r.id) && seen.add(r.id));
 }
 
-/** In the registry: chapter 6, tenant isolation (5.3.2), and the business functions (5.4.x). */
+/**
+ * The technical requirements the platform profile measures: 5.3.3-a scaling, 5.3.4 upgrade, 5.3.6
+ * fault diagnosis, 5.3.7 failover and availability.
+ */
+export const PLATFORM_TECHNICAL = ['S1-5.3.3-a', 'S1-5.3.4', 'S1-5.3.6', 'S1-5.3.7-a', 'S1-5.3.7-b'];
+
+/** In the registry: chapter 6, tenant isolation (5.3.2), the business functions (5.4.x) and PLATFORM_TECHNICAL. */
 export function inRegistry(id: string): boolean {
-  return /^S1-6\./.test(id) || /^S1-5\.4\.\d/.test(id) || /^S1-5\.3\.2-/.test(id);
+  return /^S1-6\./.test(id) || /^S1-5\.4\.\d/.test(id) || /^S1-5\.3\.2-/.test(id) || PLATFORM_TECHNICAL.includes(id);
 }
 
 const CORE = ['S1-5.3.2-a', 'S1-5.3.2-b', 'S1-6.1-b', 'S1-6.1-e', 'S1-6.2.3-a', 'S1-5.4.3-a', 'S1-5.4.3-b', 'S1-5.4.3-g', 'S1-5.4.3-j', 'S1-5.4.3-k'];
-/** Proved by platform drivers and resilience suites (a later issue): unknown until then. */
-const PLATFORM = ['S1-6.1-a', 'S1-6.1-c', 'S1-6.1-d', 'S1-6.1-f', 'S1-6.1-g'];
+/** Proved by the resilience suites on a platform driver (--platform); S1-6.1-a (deployment) has no suite yet. */
+const PLATFORM = ['S1-6.1-a', 'S1-6.1-c', 'S1-6.1-d', 'S1-6.1-f', 'S1-6.1-g', ...PLATFORM_TECHNICAL];
+/** The platform profile's suites, in run order. */
+const RESILIENCE = ['failover', 'upgrade', 'scaling', 'diagnosis'];
 
 export function profiles(): Profile[] {
   const registry = loadRequirements().filter((r) => inRegistry(r.id)).map((r) => r.id);
   return [
     { name: 'core', description: 'Tenant isolation and API automation against any target: what CI runs', suites: ['isolation', 'api-automation'], clauses: CORE },
-    { name: 'platform', description: 'Deployment, scaling, upgrade, fault diagnosis and failover; needs a platform driver (--platform), not available yet', suites: [], clauses: PLATFORM },
-    { name: 'full', description: 'Every clause in the registry', suites: ['isolation', 'api-automation'], clauses: registry },
+    { name: 'platform', description: 'Failover, upgrade and rollback, elastic scaling, fault diagnosis; needs --platform local|kubernetes', suites: RESILIENCE, clauses: PLATFORM },
+    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: ['isolation', 'api-automation', ...RESILIENCE], clauses: registry },
   ];
 }
 

@@ -13,8 +13,14 @@ import { HttpTarget } from './http.js';
 import { profile as findProfile, clauses as registryClauses, profiles } from './registry.js';
 import { Rng } from './rng.js';
 import { html, junit, markdown, type RunResults } from './summary.js';
+import { resolveResilience, type ResilienceOverrides } from './resilience-config.js';
 import { apiAutomationSuite } from './suites/api-automation.js';
 import { isolationSuite } from './suites/isolation.js';
+import { diagnosisSuite } from './suites/resilience/diagnosis.js';
+import { platformEvents, platformSnapshot } from './suites/resilience/experiment.js';
+import { failoverSuite } from './suites/resilience/failover.js';
+import { scalingSuite } from './suites/resilience/scaling.js';
+import { upgradeSuite } from './suites/resilience/upgrade.js';
 import { TenantPool, type CleanupReport } from './tenants.js';
 import {
   CheckFailure,
@@ -30,10 +36,12 @@ import {
   type SuiteContext,
 } from './types.js';
 import { TOOL_VERSION } from './version.js';
+import type { Platform } from '@mes/platform';
 
-export const SUITES: Suite[] = [isolationSuite, apiAutomationSuite];
+/** In run order: the resilience suites after the API ones, failover first (it needs the platform steady). */
+export const SUITES: Suite[] = [isolationSuite, apiAutomationSuite, failoverSuite, upgradeSuite, scalingSuite, diagnosisSuite];
 
-/** A run that cannot start as asked (bad profile, no platform driver): exit 2. */
+/** A run that cannot start as asked (bad profile, no target): exit 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
@@ -52,15 +60,22 @@ export const DEFAULT_LATENCY: LatencyConfig = {
 export const DEFAULT_SIGNING_KEY = path.join(homedir(), '.mes', 'conformance-signing-key.pem');
 
 export interface RunOptions {
-  target: string;
+  /** The MES under test; default: the platform's front URL. */
+  target?: string;
   apiKey: string;
   profile?: string;
-  platform?: string;
+  /**
+   * The platform the target runs on, for the resilience suites (they are unavailable without one).
+   * The caller starts and stops it (`mes conformance run --platform local` does both).
+   */
+  platform?: Platform;
   certified?: boolean;
   seed?: number;
   outDir?: string;
   signingKey?: string;
   latency?: Partial<LatencyConfig>;
+  /** `profile` short (default) or full, and overrides of its settings (`--config`'s `resilience`). */
+  resilience?: ResilienceOverrides;
   requestTimeoutMs?: number;
   /** Run only these suites of the profile (tests; the verdict still covers every clause of the profile). */
   suites?: string[];
@@ -96,10 +111,13 @@ export function rollUp(clauseIds: string[], checks: CheckResult[], reasons: Reco
 export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
   const profile = findProfile(opts.profile ?? 'core');
   if (!profile) throw new UsageError(`no profile ${opts.profile}; profiles: ${profiles().map((p) => p.name).join(', ')}`);
-  if (opts.platform !== undefined) {
-    throw new UsageError(
-      `--platform ${opts.platform}: no platform driver exists yet. The platform profile's clauses (${findProfile('platform')!.clauses.join(', ')}) report unknown until the resilience suites and the local/kubernetes drivers land.`,
-    );
+  const targetUrl = opts.target ?? opts.platform?.url;
+  if (!targetUrl) throw new UsageError('no target: pass --target <url>, or --platform local to start one');
+  let resilience;
+  try {
+    resilience = resolveResilience(opts.resilience?.profile, opts.resilience);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
   const started = new Date();
   const runId = randomBytes(6).toString('hex');
@@ -109,13 +127,15 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
   const dir = path.join(work, name);
   mkdirSync(dir, { recursive: true });
   const config: ResolvedConfig = {
-    target: opts.target.replace(/\/+$/, ''),
+    target: targetUrl.replace(/\/+$/, ''),
     profile: profile.name,
+    ...(opts.platform ? { platform: opts.platform.kind } : {}),
     certified: opts.certified ?? false,
     seed,
     runId,
     outDir: path.resolve(opts.outDir ?? '.'),
     latency: { ...DEFAULT_LATENCY, ...opts.latency },
+    resilience,
     requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
     startedAt: started.toISOString(),
   };
@@ -150,7 +170,10 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
     const order: string[] = [];
     const suiteNotes: Record<string, unknown> = {};
     const reasons: Record<string, string> = {};
-    for (const id of findProfile('platform')!.clauses) reasons[id] = 'needs a platform driver (--platform), which does not exist yet';
+    if (!opts.platform) for (const id of findProfile('platform')!.clauses) reasons[id] = 'needs --platform local|kubernetes';
+    const platform = opts.platform ? await recordPlatform(opts.platform, 'before', writeEvidence, log) : undefined;
+    // N for the resilience suites: what serves when the run starts, unless the caller said.
+    if (platform && config.resilience.replicas === undefined) config.resilience.replicas = platform.serving;
     let cleanup: CleanupReport | undefined;
     try {
       for (const suite of SUITES.filter((s) => profile.suites.includes(s.id) && (!opts.suites || opts.suites.includes(s.id)))) {
@@ -160,7 +183,7 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
           suiteNotes[suite.id] = { unavailable: why };
           continue;
         }
-        const sctx: SuiteContext = { target, rng: rng.fork(suite.id), config, tenants: pool, outDir: dir, log: (m) => log(`[${suite.id}] ${m}`), writeEvidence };
+        const sctx: SuiteContext = { target, rng: rng.fork(suite.id), config, tenants: pool, platform: opts.platform, outDir: dir, log: (m) => log(`[${suite.id}] ${m}`), writeEvidence };
         const t0 = performance.now();
         let plan;
         try {
@@ -174,7 +197,7 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
         log(`[${suite.id}] ${shuffled.length} checks`);
         for (const check of shuffled) {
           order.push(check.id);
-          const result = await runCheck(check, suite.id, { target, rng: rng.fork(check.id), config, tenants: pool }, opts.checkTimeoutMs ?? 300_000, log);
+          const result = await runCheck(check, suite.id, { target, rng: rng.fork(check.id), config, tenants: pool, platform: opts.platform }, opts.checkTimeoutMs ?? 300_000, log);
           checks.push(result);
         }
         if (plan.external) {
@@ -194,6 +217,8 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
       log('cleanup: revoking keys and suspending tenants this run created');
       cleanup = await pool.cleanup();
     }
+    const platformAfter = opts.platform ? await recordPlatform(opts.platform, 'after', writeEvidence, log) : undefined;
+    if (opts.platform) await writeEvidence('platform/events.json', canonicalJson(platformEvents(opts.platform, config.startedAt) ?? []));
 
     checks.sort((a, b) => a.id.localeCompare(b.id));
     const clauseResults = rollUp(profile.clauses, checks, reasons);
@@ -209,6 +234,7 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
       certified: config.certified,
       verdict,
       target: { url: config.target, version: health.json?.version, api: specRes.json?.info?.title },
+      ...(opts.platform ? { platform: { kind: opts.platform.kind, url: opts.platform.url, before: platform, after: platformAfter } } : {}),
       tool: { name: '@mes/conformance', version: TOOL_VERSION, node: process.version },
       startedAt: config.startedAt,
       finishedAt: finished.toISOString(),
@@ -239,7 +265,17 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
   }
 }
 
-async function runCheck(check: { id: string; title: string; clauses: string[]; run(ctx: CheckContext): Promise<void> }, suite: string, base: Pick<CheckContext, 'target' | 'rng' | 'config' | 'tenants'>, timeoutMs: number, log: (m: string) => void): Promise<CheckResult> {
+/** The platform's kind, release, replicas (and autoscaler) into the evidence and the results. */
+async function recordPlatform(platform: Platform, when: 'before' | 'after', writeEvidence: (rel: string, content: string) => Promise<void>, log: (m: string) => void): Promise<Record<string, unknown> & { serving?: number }> {
+  const snap = await platformSnapshot(platform).catch((err: Error) => ({ kind: platform.kind, url: platform.url, error: err.message }));
+  const replicas = (snap as { replicas?: unknown[] }).replicas;
+  log(`platform ${platform.kind} ${when}: release ${(snap as { release?: string }).release ?? '?'}, ${replicas?.length ?? '?'} replicas`);
+  await writeEvidence(`platform/${when}.json`, canonicalJson(snap));
+  const serving = (replicas as Array<{ phase?: string; inRotation?: boolean }> | undefined)?.filter((r) => r.phase === 'ready' && r.inRotation).length;
+  return { ...snap, replicaCount: replicas?.length, serving };
+}
+
+async function runCheck(check: { id: string; title: string; clauses: string[]; run(ctx: CheckContext): Promise<void> }, suite: string, base: Pick<CheckContext, 'target' | 'rng' | 'config' | 'tenants' | 'platform'>, timeoutMs: number, log: (m: string) => void): Promise<CheckResult> {
   let assertions = 0;
   const data: Record<string, unknown> = {};
   const ctx: CheckContext = {

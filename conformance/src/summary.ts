@@ -8,6 +8,8 @@ export interface RunResults {
   certified: boolean;
   verdict: 'passed' | 'failed' | 'incomplete';
   target: { url: string; version?: string; api?: string };
+  /** The platform driver the run acted on (--platform): kind, release and replicas before and after. */
+  platform?: Record<string, unknown>;
   tool: { name: string; version: string; node: string };
   startedAt: string;
   finishedAt: string;

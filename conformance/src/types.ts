@@ -3,7 +3,9 @@
  * declares the requirement IDs (clauses) it proves. Verdicts roll up from checks to clauses to the
  * run, and nothing is ever `passed` without a check that made at least one assertion.
  */
+import type { Platform } from '@mes/platform';
 import type { HttpTarget } from './http.js';
+import type { ResilienceConfig } from './resilience-config.js';
 import type { Rng } from './rng.js';
 import type { TenantPool } from './tenants.js';
 
@@ -29,6 +31,8 @@ export interface CheckContext {
   readonly rng: Rng;
   readonly config: ResolvedConfig;
   readonly tenants: TenantPool;
+  /** The platform the target runs on (--platform), for the resilience suites; undefined without one. */
+  readonly platform?: Platform;
   /** One assertion: counted, and a failure ends the check as failed. */
   assert(condition: unknown, message: string): asserts condition;
   /** Attach a measurement or observation to the check's result (goes into results.json). */
@@ -52,6 +56,7 @@ export interface SuiteContext {
   readonly rng: Rng;
   readonly config: ResolvedConfig;
   readonly tenants: TenantPool;
+  readonly platform?: Platform;
   readonly outDir: string;
   log(message: string): void;
   /** Write a file into the evidence bundle (relative path). */
@@ -61,14 +66,15 @@ export interface SuiteContext {
 /**
  * A suite: prepares what its checks need (tenants, data), yields its checks, and may contribute
  * check results of its own (a suite that hands its checks to an external runner such as newman
- * reports them through `external`). A later resilience suite (platform profile) is one more of these.
+ * reports them through `external`). The resilience suites (platform profile) are `unavailable`
+ * without a platform and use `ctx.platform` otherwise.
  */
 export interface Suite {
   id: string;
   title: string;
   /** Every clause any of its checks may prove: what `mes conformance coverage` counts. */
   proves: string[];
-  /** Why it cannot run here, or undefined when it can (e.g. "needs a platform driver"). */
+  /** Why it cannot run here, or undefined when it can (e.g. "needs --platform local|kubernetes"). */
   unavailable?(config: ResolvedConfig): string | undefined;
   prepare(ctx: SuiteContext): Promise<SuitePlan>;
 }
@@ -121,12 +127,14 @@ export interface LatencyConfig {
 export interface ResolvedConfig {
   target: string;
   profile: string;
-  platform?: string;
+  /** The platform driver's kind when the run has one (--platform). */
+  platform?: Platform['kind'];
   certified: boolean;
   seed: number;
   runId: string;
   outDir: string;
   latency: LatencyConfig;
+  resilience: ResilienceConfig;
   /** Per-request timeout. */
   requestTimeoutMs: number;
   startedAt: string;

@@ -12,24 +12,25 @@ describe('clause registry', () => {
     expect(loadRequirements()).toEqual(parseRequirements(readFileSync(DIGEST, 'utf8')).filter((r, i, all) => all.findIndex((x) => x.id === r.id) === i));
   });
 
-  it('holds every S1-6.x clause, tenant isolation 5.3.2 and the 5.4 functions, and nothing else', () => {
+  it('holds every S1-6.x clause, tenant isolation 5.3.2, the 5.4 functions and the platform\'s 5.3.3-a/5.3.4/5.3.6/5.3.7, and nothing else', () => {
     const ids = clauses().map((c) => c.id);
-    for (const id of ['S1-6.1-a', 'S1-6.1-b', 'S1-6.1-j', 'S1-6.2.1', 'S1-6.2.2', 'S1-6.2.3-a', 'S1-6.2.3-b', 'S1-5.3.2-a', 'S1-5.3.2-b', 'S1-5.4.1-a', 'S1-5.4.6-f']) expect(ids).toContain(id);
-    expect(ids.every((id) => /^S1-(6\.|5\.4\.\d|5\.3\.2-)/.test(id))).toBe(true);
+    for (const id of ['S1-6.1-a', 'S1-6.1-b', 'S1-6.1-j', 'S1-6.2.1', 'S1-6.2.2', 'S1-6.2.3-a', 'S1-6.2.3-b', 'S1-5.3.2-a', 'S1-5.3.2-b', 'S1-5.4.1-a', 'S1-5.4.6-f', 'S1-5.3.3-a', 'S1-5.3.4', 'S1-5.3.6', 'S1-5.3.7-a', 'S1-5.3.7-b']) expect(ids).toContain(id);
+    expect(ids.every((id) => /^S1-(6\.|5\.4\.\d|5\.3\.2-|5\.3\.3-a$|5\.3\.4$|5\.3\.6$|5\.3\.7-[ab]$)/.test(id))).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('profiles: core proves what it lists; platform holds the clauses a platform driver will prove; full is the registry', () => {
+  it('profiles: core proves what it lists; platform runs the resilience suites over its clauses; full is the registry', () => {
     const proved = coverage(SUITES, loadFlows().flatMap((f) => f.clauses)).proved.map((p) => p.id);
     for (const id of profile('core')!.clauses) expect(proved, id).toContain(id);
-    expect(profile('platform')!.clauses).toEqual(['S1-6.1-a', 'S1-6.1-c', 'S1-6.1-d', 'S1-6.1-f', 'S1-6.1-g']);
-    expect(profile('platform')!.suites).toEqual([]);
+    expect(profile('platform')!.clauses).toEqual(['S1-6.1-a', 'S1-6.1-c', 'S1-6.1-d', 'S1-6.1-f', 'S1-6.1-g', 'S1-5.3.3-a', 'S1-5.3.4', 'S1-5.3.6', 'S1-5.3.7-a', 'S1-5.3.7-b']);
+    expect(profile('platform')!.suites).toEqual(['failover', 'upgrade', 'scaling', 'diagnosis']);
     expect(profile('full')!.clauses).toEqual(clauses().map((c) => c.id));
   });
 
   it('coverage lists the registry clauses no check proves', () => {
     const { unproved, proved } = coverage(SUITES, loadFlows().flatMap((f) => f.clauses));
-    expect(unproved.map((c) => c.id)).toContain('S1-6.1-g');
+    expect(unproved.map((c) => c.id)).toContain('S1-6.1-a');
+    expect(proved.find((p) => p.id === 'S1-6.1-g')!.by).toEqual(['failover']);
     expect(unproved.map((c) => c.id)).not.toContain('S1-6.1-b');
     expect(proved.length + unproved.length).toBe(clauses().length);
   });

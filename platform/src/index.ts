@@ -5,3 +5,4 @@ export { DEFAULT_AUTOSCALER } from './local/autoscaler.js';
 export { DEFAULT_HEALTH_CHECK, type HealthCheckConfig } from './local/balancer.js';
 export { parsePrometheusText, type PromSample } from './local/prometheus-text.js';
 export * from './kubernetes/index.js';
+export * from './postgres-instance.js';

@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ServerConfig } from './config.js';
 import { appendAudit } from './platform/audit.js';
 import { Authenticator, actorId, requirePermission } from './platform/auth.js';
-import { openDatabase, type Database } from './platform/db.js';
+import { DatabaseUnavailableError, openDatabase, type Database } from './platform/db.js';
 import { Diagnostics } from './platform/diagnostics.js';
 import { MesProblem, fieldErrorsFromAjv, problemBody, problemFromDatabase } from './platform/errors.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
@@ -180,7 +180,9 @@ function installPipeline(app: MesApp, ctx: AppContext): void {
 
   app.setErrorHandler(async (error: FastifyError, req, reply) => {
     const problem = toProblem(error);
-    if (problem.status >= 500) req.log.error({ err: loggableError(error), code: problem.code }, 'request failed');
+    // An outage fails every request (and health check) the same way: a line each, no stack.
+    if (problem.code.startsWith('DATABASE_')) req.log.warn({ code: problem.code, reason: error.message }, 'request failed: the database could not serve it');
+    else if (problem.status >= 500) req.log.error({ err: loggableError(error), code: problem.code }, 'request failed');
     else req.log.info({ code: problem.code, status: problem.status }, 'request refused');
     await auditFailure(ctx, req, problem);
     return sendProblem(req, reply, problem);
@@ -206,6 +208,7 @@ function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: MesProbl
 /** Every failure becomes a problem with a code: bad input is a 4xx, never a 500. */
 export function toProblem(error: FastifyError & { validationContext?: string }): MesProblem {
   if (error instanceof MesProblem) return error;
+  if (error instanceof DatabaseUnavailableError) return databaseProblem(error);
   if (error.validation) {
     const errors = fieldErrorsFromAjv(error.validation as never, error.validationContext ?? 'body');
     return new MesProblem(400, 'VALIDATION_FAILED', `${errors.length} field${errors.length === 1 ? '' : 's'} failed validation: ${errors.map((e) => e.field).join(', ')}`, { errors });
@@ -225,6 +228,18 @@ export function toProblem(error: FastifyError & { validationContext?: string }):
     return new MesProblem(error.statusCode, 'BAD_REQUEST', error.message);
   }
   return problemFromDatabase(error as never) ?? new MesProblem(500, 'INTERNAL_ERROR', 'an unexpected error occurred; report the traceId to the operator');
+}
+
+/**
+ * The database cannot serve right now (down, restarting, or every pooled connection held): 503
+ * with a code clients switch on and Retry-After, never a 500. The detail points operators at the
+ * diagnostics check that says more; the cause (addresses, SQLSTATEs) stays in the log.
+ */
+function databaseProblem(error: DatabaseUnavailableError): MesProblem {
+  const detail = error.code === 'DATABASE_POOL_EXHAUSTED'
+    ? 'every database connection of this replica is busy; retry shortly (operators: the databasePool check of GET /v1/diagnostics)'
+    : 'the database is unreachable; retry shortly (operators: the database check of GET /v1/diagnostics)';
+  return new MesProblem(503, error.code, detail, { headers: { 'retry-after': '2' } });
 }
 
 /**

@@ -54,9 +54,9 @@ describe('health and metrics', () => {
 });
 
 describe('diagnostics', () => {
-  const NAMES = ['cpu', 'memory', 'disk', 'eventLoop', 'database', 'databaseConnections'];
+  const NAMES = ['cpu', 'memory', 'disk', 'eventLoop', 'database', 'databaseConnections', 'databasePool'];
 
-  it('S1-5.3.6: GET /v1/diagnostics reports cpu, memory, disk, eventLoop, database and databaseConnections, each with status and hint', async () => {
+  it('S1-5.3.6: GET /v1/diagnostics reports cpu, memory, disk, eventLoop, database, databaseConnections and databasePool, each with status and hint', async () => {
     const res = await call(t.url, T.key, 'GET', '/v1/diagnostics');
     expect(res.status).toBe(200);
     expect(res.body.checks.map((c: any) => c.name)).toEqual(NAMES);

@@ -1,5 +1,5 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import type { Database } from './db.js';
+import { DatabaseUnavailableError, poolSaturated, type Database } from './db.js';
 import { looksLikeApiKey, parseApiKey, secretMatches } from './credentials.js';
 import { MesProblem, forbidden, unauthenticated } from './errors.js';
 import { PLATFORM_PERMISSIONS, grants } from './permissions.js';
@@ -66,6 +66,9 @@ export const USER_PERMISSIONS_SQL = `coalesce((SELECT array_agg(DISTINCT p) FROM
 
 const JWT_ISSUER = 'mes';
 
+/** How long a verified key outlives its cache entry while the database cannot answer. */
+const STALE_KEY_MAX_MS = 15 * 60_000;
+
 /**
  * Verifies bearer credentials. Verified API keys are cached for a few seconds so that a request
  * costs no extra database round trip; a revocation clears the entry in this process at once and
@@ -112,10 +115,7 @@ export class Authenticator {
     const parsed = parseApiKey(token);
     if (!parsed) throw unauthenticated('AUTH_MALFORMED', 'the API key is not in the mes_<tenant>_<key>_<secret> format');
     let cached = this.keys.get(parsed.keyId);
-    if (!cached || Date.now() - cached.loadedAt > this.opts.keyCacheTtlMs) {
-      cached = await this.loadKey(parsed.tenantId, parsed.keyId);
-      if (cached) this.keys.set(parsed.keyId, cached);
-    }
+    if (!cached || Date.now() - cached.loadedAt > this.opts.keyCacheTtlMs) cached = await this.reloadKey(parsed.tenantId, parsed.keyId, cached);
     if (!cached || cached.principal.tenantId !== parsed.tenantId || !secretMatches(parsed.secret, cached.secretHash)) {
       throw unauthenticated('AUTH_INVALID', 'the API key is not valid');
     }
@@ -125,6 +125,25 @@ export class Authenticator {
     }
     if (!cached.active) throw unauthenticated('AUTH_DISABLED', 'the user or tenant behind this API key is disabled');
     return cached.principal;
+  }
+
+  /**
+   * Re-reads a key whose cache entry expired. While the database cannot answer (down, or every
+   * pooled connection held) a key verified within STALE_KEY_MAX_MS stays valid, so an operator can
+   * still reach /v1/diagnostics to learn what is wrong (S1-5.3.6); revocations then take effect
+   * when the database is back. A key never verified is refused with the database's 503.
+   */
+  private async reloadKey(tenantId: string, keyId: string, cached: CachedKey | undefined): Promise<CachedKey | undefined> {
+    const stale = cached && Date.now() - cached.loadedAt < STALE_KEY_MAX_MS ? cached : undefined;
+    if (stale && poolSaturated(this.db.stats())) return stale;
+    try {
+      const loaded = await this.loadKey(tenantId, keyId);
+      if (loaded) this.keys.set(keyId, loaded);
+      return loaded;
+    } catch (err) {
+      if (stale && err instanceof DatabaseUnavailableError) return stale;
+      throw err;
+    }
   }
 
   private async loadKey(tenantId: string, keyId: string): Promise<CachedKey | undefined> {

@@ -28,10 +28,80 @@ export interface PoolStats {
   idle: number;
   waiting: number;
   max: number;
+  /** How long the longest-waiting request has waited for a connection so far (0: none waits). */
+  longestWaitMs: number;
+}
+
+/** Every pooled connection is checked out and requests queue for one. */
+export const poolSaturated = (s: PoolStats): boolean => s.waiting > 0 && s.idle === 0 && s.total >= s.max;
+
+/**
+ * Saturated for long enough that it is not a burst: readiness goes false and diagnostics fail
+ * (S1-5.3.6). Bursts under load queue for milliseconds; two seconds means connections are held.
+ */
+export const POOL_EXHAUSTED_AFTER_MS = 2000;
+export const poolExhausted = (s: PoolStats): boolean => poolSaturated(s) && s.longestWaitMs >= POOL_EXHAUSTED_AFTER_MS;
+
+/**
+ * The database cannot serve the request: unreachable, shutting down, or no pooled connection free
+ * in time. Requests answer 503 with this code (never 500), and the server recovers by itself.
+ */
+export class DatabaseUnavailableError extends Error {
+  override name = 'DatabaseUnavailableError';
+  constructor(readonly code: 'DATABASE_UNAVAILABLE' | 'DATABASE_POOL_EXHAUSTED', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** PostgreSQL SQLSTATEs that mean the connection, not the statement, failed. */
+const CONNECTION_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+// What pg throws, with no code, for a socket that closed or a client that broke earlier.
+const CONNECTION_MESSAGES = /Connection terminated|not queryable|timeout exceeded when trying to connect/i;
+
+export function isConnectionError(err: unknown): boolean {
+  if (err instanceof DatabaseUnavailableError) return true;
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  return code.startsWith('08') || CONNECTION_SQLSTATES.has(code) || CONNECTION_ERRNOS.has(code) || CONNECTION_MESSAGES.test(String(e?.message ?? ''));
+}
+
+/** A connection-class failure as a DatabaseUnavailableError; any other error unchanged. */
+function classify(err: unknown): unknown {
+  if (err instanceof DatabaseUnavailableError || !isConnectionError(err)) return err;
+  return new DatabaseUnavailableError('DATABASE_UNAVAILABLE', (err as Error).message, { cause: err });
+}
+
+/** When each request still waiting for a connection started waiting. */
+class WaitTracker {
+  private readonly since = new Set<{ at: number }>();
+
+  get count(): number {
+    return this.since.size;
+  }
+
+  /** Marks a request as waiting; the returned function (safe to call twice) marks it served. */
+  begin(): () => void {
+    const entry = { at: performance.now() };
+    this.since.add(entry);
+    return () => this.since.delete(entry);
+  }
+
+  longestMs(): number {
+    let oldest = Infinity;
+    for (const e of this.since) oldest = Math.min(oldest, e.at);
+    return oldest === Infinity ? 0 : Math.round(performance.now() - oldest);
+  }
 }
 
 export interface Database extends Sql {
   readonly kind: 'postgres' | 'pglite';
+  /**
+   * One statement on the operations connection, outside the request pool and with owner rights
+   * (it sees every session in pg_stat_activity): readiness and diagnostics still answer while every
+   * pooled connection is busy. Bounded by a 2 s connect and statement timeout.
+   */
+  probe<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
   /** Runs fn in one transaction as the app role with the tenant scope set; commits or rolls back. */
   transaction<T>(scope: TxScope, fn: (tx: Sql) => Promise<T>): Promise<T>;
   /** Runs fn with owner rights (migrations, bootstrap, operator tooling). */
@@ -76,6 +146,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 
 async function openPostgres(url: string, opts: DatabaseOptions): Promise<Database> {
   const max = opts.poolSize ?? 20;
+  const statementTimeoutMs = opts.statementTimeoutMs ?? 30_000;
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -84,18 +155,74 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Databas
     connectionTimeoutMillis: opts.connectionTimeoutMs ?? 15_000,
     idleTimeoutMillis: 30_000,
     // Every pooled session becomes the app role as it starts: nothing on this pool can skip RLS.
-    options: `-c role=${APP_ROLE} -c statement_timeout=${opts.statementTimeoutMs ?? 30_000}`,
+    options: `-c role=${APP_ROLE} -c statement_timeout=${statementTimeoutMs}`,
     application_name: 'mes-server',
   });
-  // An idle client that loses its server (database restarted) must not crash the process.
-  pool.on('error', () => {});
-  const owner = () => new pg.Client({ connectionString: url, application_name: 'mes-owner' });
+  // One connection of its own, so that the checks that must answer during a fault never queue
+  // behind requests; it keeps its connection open (no idle timeout) and reconnects after a restart.
+  const operations = new pg.Pool({
+    connectionString: url,
+    max: 1,
+    connectionTimeoutMillis: PROBE_TIMEOUT_MS,
+    idleTimeoutMillis: 0,
+    options: `-c statement_timeout=${PROBE_TIMEOUT_MS}`,
+    application_name: 'mes-operations',
+  });
+  // A client that loses its server (database stopped or restarted) must not crash the process.
+  // Idle, the pool drops it; checked out, its next query fails as a connection error and the
+  // client is released as broken. Either way the next request opens a new connection.
+  for (const p of [pool, operations]) {
+    p.on('error', () => {});
+    p.on('connect', (client) => client.on('error', () => {}));
+  }
+  const owner = () => {
+    const client = new pg.Client({ connectionString: url, application_name: 'mes-owner' });
+    client.on('error', () => {}); // a lost server fails the next query instead of the process
+    return client;
+  };
+  const waits = new WaitTracker();
+
+  /**
+   * A pooled connection, or DatabaseUnavailableError: pool exhausted when the connect timed out
+   * with every connection checked out, unavailable when the database refused or did not accept.
+   */
+  const connect = async (): Promise<pg.PoolClient> => {
+    const served = waits.begin();
+    try {
+      return await pool.connect();
+    } catch (err) {
+      if (/timeout exceeded when trying to connect/.test((err as Error).message) && pool.totalCount >= max) {
+        throw new DatabaseUnavailableError('DATABASE_POOL_EXHAUSTED', `all ${max} pooled database connections stayed busy for ${pool.options.connectionTimeoutMillis} ms`, { cause: err });
+      }
+      throw classify(err);
+    } finally {
+      served();
+    }
+  };
 
   return {
     kind: 'postgres',
-    query: async <R>(text: string, params?: unknown[]) => normalise<R>(await pool.query(text, params)),
+    async query<R>(text: string, params?: unknown[]) {
+      const client = await connect();
+      let broken: unknown;
+      try {
+        return normalise<R>(await client.query(text, params));
+      } catch (err) {
+        if (isConnectionError(err)) broken = err;
+        throw classify(err);
+      } finally {
+        client.release(broken as Error | undefined);
+      }
+    },
+    probe: async <R>(text: string, params?: unknown[]) => {
+      try {
+        return normalise<R>(await operations.query(text, params));
+      } catch (err) {
+        throw classify(err);
+      }
+    },
     async transaction(scope, fn) {
-      const client = await pool.connect();
+      const client = await connect();
       let broken: unknown;
       try {
         await client.query(beginStatement(scope));
@@ -106,24 +233,29 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Databas
         return result;
       } catch (err) {
         await client.query('ROLLBACK').catch((rollbackErr) => (broken = rollbackErr));
-        throw err;
+        throw classify(err);
       } finally {
         client.release(broken as Error | undefined);
       }
     },
     async asOwner(fn) {
       const client = owner();
-      await client.connect();
+      await client.connect().catch((err) => Promise.reject(classify(err)));
       try {
         return await fn({ query: async <R>(text: string, params?: unknown[]) => normalise<R>(await client.query(text, params)) });
       } finally {
         await client.end();
       }
     },
-    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }),
-    close: () => pool.end(),
+    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max, longestWaitMs: waits.longestMs() }),
+    close: async () => {
+      await Promise.all([pool.end(), operations.end()]);
+    },
   };
 }
+
+/** Bound on the operations connection: connecting, and each statement on it. */
+const PROBE_TIMEOUT_MS = 2000;
 
 function normalise<R>(res: { rows: unknown[]; rowCount: number | null }): QueryResult<R> {
   return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
@@ -136,7 +268,7 @@ async function openPGlite(dir: string, snapshot?: Blob): Promise<Database> {
   // PGlite is one session: it runs as the app role except inside asOwner.
   await db.exec(`DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN SET ROLE ${APP_ROLE}; END IF; END $$`);
   let active = 0;
-  let waiting = 0;
+  const waits = new WaitTracker();
   // Like pg's simple protocol, a query without parameters may hold several statements (migrations).
   const run = async <R>(sql: Pick<PGliteType, 'query' | 'exec'>, text: string, params?: unknown[]): Promise<QueryResult<R>> => {
     const res = params?.length ? await sql.query<R>(text, params) : (await sql.exec(text)).at(-1);
@@ -147,21 +279,26 @@ async function openPGlite(dir: string, snapshot?: Blob): Promise<Database> {
   return {
     kind: 'pglite',
     query: (text, params) => run(db, text, params),
+    probe: (text, params) => run(db, text, params),
     async transaction(scope, fn) {
-      waiting++;
-      return db.transaction(async (tx) => {
-        waiting--;
-        active++;
-        try {
-          await tx.exec(beginStatement(scope).replace(/^BEGIN; /, ''));
-          const sql: Sql = { query: (text, params) => run(tx, text, params) };
-          const result = await fn(sql);
-          await writeRecordedEvents(sql);
-          return result;
-        } finally {
-          active--;
-        }
-      });
+      const served = waits.begin();
+      try {
+        return await db.transaction(async (tx) => {
+          served();
+          active++;
+          try {
+            await tx.exec(beginStatement(scope).replace(/^BEGIN; /, ''));
+            const sql: Sql = { query: (text, params) => run(tx, text, params) };
+            const result = await fn(sql);
+            await writeRecordedEvents(sql);
+            return result;
+          } finally {
+            active--;
+          }
+        });
+      } finally {
+        served();
+      }
     },
     async asOwner(fn) {
       // PGlite runs one statement at a time; the role switch is held for the whole callback.
@@ -174,7 +311,7 @@ async function openPGlite(dir: string, snapshot?: Blob): Promise<Database> {
         return result;
       });
     },
-    stats: () => ({ total: 1, idle: active === 0 ? 1 : 0, waiting, max: 1 }),
+    stats: () => ({ total: 1, idle: active === 0 ? 1 : 0, waiting: waits.count, max: 1, longestWaitMs: waits.longestMs() }),
     dumpDataDir: async () => db.dumpDataDir('none'),
     close: () => db.close(),
   };

@@ -2,7 +2,7 @@ import { statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import v8 from 'node:v8';
-import type { Database } from './db.js';
+import { POOL_EXHAUSTED_AFTER_MS, poolExhausted, type Database, type PoolStats } from './db.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -29,10 +29,33 @@ function grade(value: number, warnAt: number, failAt: number): CheckStatus {
   return value >= failAt ? 'fail' : value >= warnAt ? 'warn' : 'ok';
 }
 
+/** What the database says about its sessions; read on the operations connection. */
+interface Activity {
+  used: number;
+  max: number;
+  idle_in_transaction: number;
+  waiting_on_locks: number;
+  /** Sessions that hold the locks others wait for. */
+  blocking: { pid: number; application: string | null; state: string | null; seconds: number | null }[];
+}
+
+const ACTIVITY_SQL = `
+WITH here AS (SELECT * FROM pg_stat_activity WHERE datname = current_database()),
+     blockers AS (SELECT DISTINCT unnest(pg_blocking_pids(pid)) AS pid FROM here WHERE wait_event_type = 'Lock')
+SELECT (SELECT count(*) FROM pg_stat_activity)::int AS used,
+       current_setting('max_connections')::int AS max,
+       (SELECT count(*) FROM here WHERE state = 'idle in transaction')::int AS idle_in_transaction,
+       (SELECT count(*) FROM here WHERE wait_event_type = 'Lock')::int AS waiting_on_locks,
+       (SELECT coalesce(json_agg(json_build_object('pid', h.pid, 'application', h.application_name, 'state', h.state,
+                 'seconds', round(extract(epoch FROM now() - coalesce(h.xact_start, h.backend_start)))::int) ORDER BY h.pid), '[]'::json)
+          FROM here h JOIN blockers b ON b.pid = h.pid) AS blocking`;
+
 /**
- * Fault diagnosis (S1-5.3.6, S1-8.1): host, runtime and database checks, each with a status and a
- * repair hint. The event-loop histogram runs for the life of the server so a blocked loop shows
- * in the next report even after it has recovered.
+ * Fault diagnosis (S1-5.3.6, S1-6.1-f, S1-8.1): host, runtime, database and connection-pool checks,
+ * each with a status and a repair hint. The event-loop histogram runs for the life of the server
+ * so a blocked loop shows in the next report even after it has recovered. The database is asked on
+ * its own operations connection (Database.probe), so the report answers within about two seconds
+ * even when the database is down or every pooled connection is held.
  */
 export class Diagnostics {
   private readonly loop = monitorEventLoopDelay({ resolution: 20 });
@@ -43,6 +66,11 @@ export class Diagnostics {
 
   stop(): void {
     this.loop.disable();
+  }
+
+  /** Start-up (schema compilation, migrations) blocks the loop by design: judge only what follows. */
+  resetEventLoop(): void {
+    this.loop.reset();
   }
 
   async report(): Promise<DiagnosticsReport> {
@@ -106,44 +134,70 @@ export class Diagnostics {
 
   private async database(): Promise<DiagnosticCheck[]> {
     const started = performance.now();
-    let latency: DiagnosticCheck;
-    let connections: DiagnosticCheck;
+    const pool = this.db.stats();
     try {
-      const conn = await withTimeout(this.db.query<{ used: number; max: number }>(
-        `SELECT (SELECT count(*) FROM pg_stat_activity)::int AS used, current_setting('max_connections')::int AS max`,
-      ), this.dbTimeoutMs);
+      const activity = (await withTimeout(this.db.probe<Activity>(ACTIVITY_SQL), this.dbTimeoutMs)).rows[0];
       const ms = performance.now() - started;
       const status = grade(ms, 100, this.dbTimeoutMs);
-      latency = {
+      const latency: DiagnosticCheck = {
         name: 'database', component: 'database', status, value: round(ms), unit: 'ms round trip',
         message: `${this.db.kind} answered in ${round(ms)} ms`,
         hint: status === 'ok' ? '' : 'the database is slow: check its CPU and I/O, long-running queries (pg_stat_activity) and locks (pg_locks)',
       };
-      const { used, max } = conn.rows[0];
-      const pool = this.db.stats();
-      const share = used / max;
-      const connStatus = worst(grade(share, 0.8, 0.95), pool.waiting > 0 ? 'warn' : 'ok');
-      connections = {
-        name: 'databaseConnections', component: 'database', status: connStatus, value: round(share), unit: 'share of max_connections',
-        message: `${used} of ${max} server connections in use; pool ${pool.total}/${pool.max} open, ${pool.waiting} waiting`,
-        hint: connStatus === 'ok' ? '' : pool.waiting > 0
-          ? 'requests are queueing for a pooled connection: raise MES_DB_POOL_SIZE or find slow transactions'
-          : 'the database is near max_connections: put PgBouncer in front or raise max_connections',
-      };
+      return [latency, connections(activity), poolCheck(pool, activity)];
     } catch (err) {
       const reason = (err as Error).message;
-      latency = {
-        name: 'database', component: 'database', status: 'fail', value: null, unit: 'ms round trip',
-        message: `the database did not answer: ${reason}`,
-        hint: 'check that PostgreSQL is running and reachable at MES_DATABASE_URL (pg_isready), and its logs for crashes or full disks',
-      };
-      connections = {
-        name: 'databaseConnections', component: 'database', status: 'fail', value: null, unit: 'share of max_connections',
-        message: 'unknown while the database is unreachable', hint: 'restore database connectivity first',
-      };
+      return [
+        {
+          name: 'database', component: 'database', status: 'fail', value: null, unit: 'ms round trip',
+          message: `the database did not answer: ${reason}`,
+          hint: 'check that PostgreSQL is running and reachable at MES_DATABASE_URL (pg_isready), and its logs for crashes or full disks; the server reconnects by itself once it answers',
+        },
+        {
+          name: 'databaseConnections', component: 'database', status: 'fail', value: null, unit: 'share of max_connections',
+          message: 'unknown while the database is unreachable', hint: 'restore database connectivity first',
+        },
+        poolCheck(pool),
+      ];
     }
-    return [latency, connections];
   }
+}
+
+function connections({ used, max }: Activity): DiagnosticCheck {
+  const share = used / max;
+  const status = grade(share, 0.8, 0.95);
+  return {
+    name: 'databaseConnections', component: 'database', status, value: round(share), unit: 'share of max_connections',
+    message: `${used} of ${max} server connections in use`,
+    hint: status === 'ok' ? '' : 'the database is near max_connections: put PgBouncer in front, lower MES_DB_POOL_SIZE × replicas, or raise max_connections',
+  };
+}
+
+/**
+ * The request pool: fails when every pooled connection is busy and requests have queued for
+ * POOL_EXHAUSTED_AFTER_MS, which is what a stuck transaction or a held lock looks like from here.
+ * The database's view of the sessions (when it answers) says which one to look at.
+ */
+function poolCheck(pool: PoolStats, activity?: Activity): DiagnosticCheck {
+  const busy = pool.total - pool.idle;
+  const status: CheckStatus = poolExhausted(pool) ? 'fail' : pool.waiting > 0 ? 'warn' : 'ok';
+  const sessions = activity
+    ? `; database sessions: ${activity.idle_in_transaction} idle in transaction, ${activity.waiting_on_locks} waiting on a lock${activity.blocking.length ? `, blocked by ${activity.blocking.map(describeSession).join(', ')}` : ''}`
+    : '';
+  return {
+    name: 'databasePool', component: 'database', status, value: pool.waiting, unit: 'requests waiting for a pooled connection',
+    message: `${busy} of ${pool.max} pooled connections busy, ${pool.waiting} requests waiting (longest ${pool.longestWaitMs} ms)${sessions}`,
+    hint: status === 'ok' ? '' : [
+      status === 'fail' ? `every pooled connection has been busy for over ${POOL_EXHAUSTED_AFTER_MS} ms.` : 'requests are queueing for a pooled connection.',
+      ...(activity?.blocking ?? []).map((b) => `Session ${describeSession(b)} holds locks others wait for: if it is stuck, end it with SELECT pg_terminate_backend(${b.pid}).`),
+      "Find the sessions holding connections in pg_stat_activity (state 'idle in transaction', or wait_event_type 'Lock' with pg_blocking_pids(pid));",
+      'if the load is legitimate, raise MES_DB_POOL_SIZE (within max_connections) or add replicas.',
+    ].join(' '),
+  };
+}
+
+function describeSession(s: Activity['blocking'][number]): string {
+  return `pid ${s.pid} (${s.application || 'unnamed client'}, ${s.state ?? 'state hidden'}${s.seconds !== null ? `, ${s.seconds} s` : ''})`;
 }
 
 export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

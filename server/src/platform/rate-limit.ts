@@ -1,4 +1,4 @@
-import type { Database } from './db.js';
+import { DatabaseUnavailableError, poolSaturated, type Database } from './db.js';
 import { MesProblem } from './errors.js';
 
 export interface PlanLimits {
@@ -79,6 +79,18 @@ export class TenantRateLimiter {
   private async limitsFor(tenantId: string): Promise<PlanLimits> {
     const cached = this.plans.get(tenantId);
     if (cached && Date.now() - cached.loadedAt < this.planTtlMs) return cached.limits;
+    // While the database cannot answer, the last plan read stands: admission must not queue for a
+    // connection nor fail a request (diagnostics among them) that needs none.
+    if (cached && poolSaturated(this.db.stats())) return cached.limits;
+    try {
+      return await this.loadLimits(tenantId);
+    } catch (err) {
+      if (cached && err instanceof DatabaseUnavailableError) return cached.limits;
+      throw err;
+    }
+  }
+
+  private async loadLimits(tenantId: string): Promise<PlanLimits> {
     const rows = await this.db.transaction({ tenantId }, async (tx) =>
       (
         await tx.query<{ code: string; requests_per_second: number | null; burst: number | null; max_concurrent: number | null }>(

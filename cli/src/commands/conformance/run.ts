@@ -1,63 +1,105 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_SIGNING_KEY, profiles, runConformance, terminalReport, UsageError, type LatencyConfig } from '@mes/conformance';
+import { DEFAULT_SIGNING_KEY, profiles, resolveResilience, runConformance, terminalReport, UsageError, type LatencyConfig, type ResilienceConfig, type ResilienceOverrides } from '@mes/conformance';
+import { KubernetesPlatform, LocalPlatform, type Platform } from '@mes/platform';
 import { Flags } from '@oclif/core';
 import { CommandFailure, EXIT, MesCommand } from '../../base-command.js';
+
+const usage = (message: string) => new CommandFailure(message, { code: 'USAGE', exit: EXIT.usage });
 
 export default class ConformanceRun extends MesCommand<typeof ConformanceRun> {
   static override summary = 'Run a conformance profile against an MES and write a signed evidence bundle.';
 
   static override description = `Tests any MES that serves the mes OpenAPI, only through its HTTP API. With a platform admin key the runner creates its own tenants, keys and data, runs the profile's suites (checks in an order fixed by --seed), then revokes every key it issued and suspends every tenant it created (the API cannot delete them; the report says what is left).
 
-Each check and each clause ends passed, failed, skipped or unknown; a clause whose checks ran nothing is unknown, never passed. Exit 1 when any clause or check failed, or with --certified when any clause is not passed; exit 2 for usage errors (an unknown profile, --platform: no platform driver exists yet).
+The platform profile's resilience suites (failover, upgrade and rollback, scaling, fault diagnosis) act on the platform the MES runs on: --platform local starts N server processes behind a local balancer on the PostgreSQL database given with --database, runs against its front, and stops everything afterwards (also on failure or Ctrl+C); --platform kubernetes drives an existing Deployment (--kubeconfig, --context, --namespace, --deployment) reached at --target. --resilience short (CI, minutes) or full (long windows). Without --platform those suites are unavailable and their clauses unknown.
 
-The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed, versions, raw results (JUnit XML, newman JSON), results.json, summary.md/.html, the Postman collection, logs, and manifest.json of SHA-256 digests signed with Ed25519. See docs/conformance.md.`;
+Each check and each clause ends passed, failed, skipped or unknown; a clause whose checks ran nothing is unknown, never passed. Exit 1 when any clause or check failed, or with --certified when any clause is not passed; exit 2 for usage errors.
+
+The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed, versions, raw results (JUnit XML, newman JSON, per-request load samples), results.json, summary.md/.html, the Postman collection, logs, the platform's state before and after, and manifest.json of SHA-256 digests signed with Ed25519. See docs/conformance.md.`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --target http://127.0.0.1:8080 --api-key mes_…',
     { description: 'CI: certified core run, replayable, bundle into ./evidence', command: '<%= config.bin %> <%= command.id %> --target $MES_URL --profile core --certified --seed 42 --out evidence' },
+    { description: 'Resilience suites on a local platform of 2 replicas over PostgreSQL (short windows)', command: '<%= config.bin %> <%= command.id %> --profile platform --platform local --database postgres://postgres@127.0.0.1:5432/mes_conf --replicas 2 --resilience short' },
+    { description: 'The failover drill alone against a Deployment (see runbooks/failover-drill.md)', command: '<%= config.bin %> <%= command.id %> --profile platform --suites failover --platform kubernetes --namespace mes --deployment mes --target https://mes.example.com --api-key $MES_API_KEY' },
+    { description: 'Resilience suites against a Deployment on a cluster', command: '<%= config.bin %> <%= command.id %> --profile platform --platform kubernetes --context prod --namespace mes --deployment mes --target https://mes.example.com --api-key $MES_API_KEY --resilience full --config resilience.json' },
   ];
 
   static override flags = {
-    target: Flags.string({ summary: 'Base URL of the MES under test.', env: 'MES_URL', required: true }),
-    'api-key': Flags.string({ summary: 'A platform admin API key of the target (mes_…).', env: 'MES_API_KEY', required: true }),
+    target: Flags.string({ summary: 'Base URL of the MES under test (with --platform local: the local front, not needed).', env: 'MES_URL' }),
+    'api-key': Flags.string({ summary: 'A platform admin API key of the target (mes_…); with --platform local on an empty database the bootstrap key is used.', env: 'MES_API_KEY' }),
     profile: Flags.string({ summary: 'Which clauses to prove.', options: ['core', 'platform', 'full'], default: 'core' }),
-    platform: Flags.string({ summary: 'Platform driver for the resilience suites (not available yet).', options: ['local', 'kubernetes'] }),
+    platform: Flags.string({ summary: 'Platform driver for the resilience suites.', options: ['local', 'kubernetes'] }),
+    database: Flags.string({ summary: '--platform local: the PostgreSQL database the replicas share (postgres://…).' }),
+    replicas: Flags.integer({ summary: '--platform local: replicas to start (default: the resilience profile\'s, 2 for short); kubernetes: N the suites expect (default: the ready pods).', min: 1 }),
+    kubeconfig: Flags.string({ summary: '--platform kubernetes: kubeconfig file (default: KUBECONFIG, ~/.kube/config, or in-cluster).' }),
+    context: Flags.string({ summary: '--platform kubernetes: kubeconfig context.' }),
+    namespace: Flags.string({ summary: '--platform kubernetes: namespace of the Deployment.' }),
+    deployment: Flags.string({ summary: '--platform kubernetes: the Deployment that runs the MES (its HPA has the same name).' }),
+    suites: Flags.string({ summary: 'Run only these suites of the profile (a drill: --suites failover); the clauses of the others report unknown.', multiple: true, delimiter: ',' }),
+    resilience: Flags.string({ summary: 'Resilience suite windows: short (CI) or full (certification).', options: ['short', 'full'], default: 'short' }),
     certified: Flags.boolean({ summary: 'Fail unless every clause of the profile passed (no skipped or unknown).', default: false }),
     seed: Flags.integer({ summary: 'Seed of every random choice; the same seed replays the same run. Default: random, recorded.', min: 0 }),
     out: Flags.string({ summary: 'Directory for the evidence bundle.', default: '.' }),
     'signing-key': Flags.string({ summary: 'Ed25519 private key (PKCS#8 PEM) to sign the manifest; generated there when the file does not exist.', env: 'MES_CONFORMANCE_SIGNING_KEY', default: DEFAULT_SIGNING_KEY }),
-    config: Flags.string({ summary: 'JSON file with measurement settings, e.g. {"latency": {"maxP95Ratio": 1.2, "samplesPerWindow": 100}}.' }),
+    config: Flags.string({ summary: 'JSON file with measurement settings, e.g. {"latency": {"maxP95Ratio": 1.2}, "resilience": {"failover": {"rate": 50}, "releases": {…}}}.' }),
   };
 
   public async run() {
-    let latency: Partial<LatencyConfig> | undefined;
-    if (this.flags.config) {
-      try {
-        latency = (JSON.parse(readFileSync(this.flags.config, 'utf8')) as { latency?: Partial<LatencyConfig> }).latency;
-      } catch (err) {
-        throw new CommandFailure(`--config ${this.flags.config}: ${(err as Error).message}`, { code: 'USAGE', exit: EXIT.usage });
-      }
+    const f = this.flags;
+    const settings = this.readConfig();
+    const profile = profiles().find((p) => p.name === f.profile);
+    if (!profile) throw usage(`no profile ${f.profile}`);
+    const unknownSuites = (f.suites ?? []).filter((s) => !profile.suites.includes(s));
+    if (unknownSuites.length) throw usage(`--suites ${unknownSuites.join(',')}: not in the ${profile.name} profile (its suites: ${profile.suites.join(', ')})`);
+    const resilience: ResilienceOverrides = { ...settings.resilience, profile: f.resilience as 'short' | 'full', ...(f.replicas ? { replicas: f.replicas } : {}) };
+    // Ctrl+C while the platform starts waits for the start, then stops it: no replica is left behind.
+    const starting = this.startPlatform(resilience);
+    const stop = onInterrupt(async () => {
+      process.stderr.write('interrupted: stopping the platform\n');
+      await (await starting.catch(() => undefined))?.close();
+    });
+    let platform: Platform | undefined;
+    try {
+      platform = await starting;
+    } catch (err) {
+      await stop.exitIfInterrupted();
+      stop.dispose();
+      throw err;
     }
-    if (!profiles().some((p) => p.name === this.flags.profile)) throw new CommandFailure(`no profile ${this.flags.profile}`, { code: 'USAGE', exit: EXIT.usage });
+    // A local platform is tested at its own front, with its bootstrap key when it printed one (MES_URL
+    // and MES_API_KEY in the environment may well point at another server).
+    const local = platform?.kind === 'local' ? (platform as LocalPlatform) : undefined;
+    if (local && f.target) process.stderr.write(`--target ${f.target} ignored: --platform local tests its own front at ${local.url}\n`);
+    const apiKey = local?.bootstrapApiKey ?? f['api-key'];
     let outcome;
     try {
+      if (!apiKey) throw usage(platform?.kind === 'local' ? `the database at --database already has an admin, so no bootstrap key was printed: pass --api-key mes_… (a platform admin key of that database)` : 'pass --api-key mes_… (a platform admin key of the target) or set MES_API_KEY');
       outcome = await runConformance({
-        target: this.flags.target,
-        apiKey: this.flags['api-key'],
-        profile: this.flags.profile,
-        platform: this.flags.platform,
-        certified: this.flags.certified,
-        seed: this.flags.seed,
-        outDir: this.flags.out,
-        signingKey: this.flags['signing-key'],
-        latency,
+        target: local ? local.url : (f.target ?? platform?.url),
+        apiKey,
+        profile: f.profile,
+        platform,
+        certified: f.certified,
+        seed: f.seed,
+        outDir: f.out,
+        signingKey: f['signing-key'],
+        latency: settings.latency,
+        resilience,
+        ...(f.suites ? { suites: f.suites } : {}),
         onProgress: (m) => process.stderr.write(`${m}\n`),
       });
     } catch (err) {
-      if (err instanceof UsageError) throw new CommandFailure(err.message, { code: 'NO_PLATFORM_DRIVER', exit: EXIT.usage });
+      await stop.exitIfInterrupted();
+      if (err instanceof CommandFailure) throw err;
+      if (err instanceof UsageError) throw usage(err.message);
       throw new CommandFailure((err as Error).message, { code: 'RUN_FAILED' });
+    } finally {
+      stop.dispose();
+      if (platform?.kind === 'local') process.stderr.write('stopping the local platform\n');
+      await platform?.close();
     }
-    const summary = { bundle: outcome.bundle, verdict: outcome.results.verdict, runId: outcome.results.runId, seed: outcome.results.seed, profile: outcome.results.profile, certified: outcome.results.certified, counts: outcome.results.counts, clauses: outcome.results.clauses.map((c) => ({ id: c.id, status: c.status, ...(c.reason ? { reason: c.reason } : {}) })), signingKey: outcome.signingKey };
+    const summary = { bundle: outcome.bundle, verdict: outcome.results.verdict, runId: outcome.results.runId, seed: outcome.results.seed, profile: outcome.results.profile, certified: outcome.results.certified, counts: outcome.results.counts, clauses: outcome.results.clauses.map((c) => ({ id: c.id, status: c.status, ...(c.reason ? { reason: c.reason } : {}) })), ...(outcome.results.platform ? { platform: { kind: outcome.results.platform.kind, url: outcome.results.platform.url } } : {}), signingKey: outcome.signingKey };
     if (outcome.exitCode !== 0) {
       if (!this.jsonEnabled()) process.stderr.write(`${terminalReport(outcome.results)}\nevidence: ${outcome.bundle}\n`);
       throw new CommandFailure(`conformance ${outcome.results.verdict}${outcome.results.certified && outcome.results.verdict !== 'failed' ? ' (a certified run needs every clause passed)' : ''}: evidence in ${outcome.bundle}`, { code: outcome.results.verdict === 'failed' ? 'CONFORMANCE_FAILED' : 'CONFORMANCE_INCOMPLETE', details: summary });
@@ -66,4 +108,94 @@ The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed,
     this.log(`evidence: ${outcome.bundle}`);
     return summary;
   }
+
+  private readConfig(): { latency?: Partial<LatencyConfig>; resilience?: ResilienceOverrides } {
+    if (!this.flags.config) return {};
+    try {
+      return JSON.parse(readFileSync(this.flags.config, 'utf8')) as { latency?: Partial<LatencyConfig>; resilience?: ResilienceOverrides };
+    } catch (err) {
+      throw usage(`--config ${this.flags.config}: ${(err as Error).message}`);
+    }
+  }
+
+  /** The platform --platform asks for, checked flag by flag before anything starts. */
+  private async startPlatform(resilience: ResilienceOverrides): Promise<Platform | undefined> {
+    const f = this.flags;
+    if (!f.platform) {
+      if (!f.target) throw usage('pass --target <url> (the MES under test), or --platform local --database postgres://… to start one');
+      return undefined;
+    }
+    if (f.platform === 'kubernetes') {
+      const missing = [!f.namespace && '--namespace <ns>', !f.deployment && '--deployment <name>', !f.target && '--target <the Service or Ingress URL clients use>'].filter(Boolean);
+      if (missing.length) throw usage(`--platform kubernetes needs ${missing.join(', ')} (and --kubeconfig/--context unless the default kubeconfig's current context is the cluster)`);
+      try {
+        return new KubernetesPlatform({ kubeconfig: f.kubeconfig, context: f.context, namespace: f.namespace!, deployment: f.deployment!, url: f.target! });
+      } catch (err) {
+        throw usage(`--platform kubernetes: cannot load the kubeconfig${f.kubeconfig ? ` ${f.kubeconfig}` : ''}${f.context ? ` (context ${f.context})` : ''}: ${(err as Error).message}`);
+      }
+    }
+    if (!f.database || !/^postgres(ql)?:\/\//.test(f.database)) throw usage('--platform local needs --database postgres://… : the replicas are separate processes sharing one PostgreSQL database (an embedded PGlite cannot be shared)');
+    let local: ResilienceConfig['local'];
+    try {
+      local = resolveResilience(resilience.profile, resilience).local;
+    } catch (err) {
+      throw usage((err as Error).message);
+    }
+    const replicas = f.replicas ?? local.replicas!;
+    // The autoscaler's floor is N, so the failover and upgrade suites measure N replicas while idle.
+    const autoscaler = { ...local.autoscaler!, minReplicas: replicas, maxReplicas: Math.max(local.autoscaler!.maxReplicas, replicas + 2) };
+    process.stderr.write(`starting a local platform: ${replicas} replicas on ${redact(f.database)}\n`);
+    try {
+      const p = await LocalPlatform.start({
+        databaseUrl: f.database,
+        replicas,
+        env: local.env,
+        analysis: local.analysis,
+        autoscaler,
+        onEvent: (e) => process.stderr.write(`platform: ${e.type}${e.replica ? ` ${e.replica}` : ''}: ${e.message}\n`),
+      });
+      process.stderr.write(`local platform ready at ${p.url}\n`);
+      return p;
+    } catch (err) {
+      throw new CommandFailure(`the local platform could not start: ${(err as Error).message}`, { code: (err as { code?: string }).code ?? 'PLATFORM_START_FAILED', exit: (err as { code?: string }).code === 'NEEDS_POSTGRES' ? EXIT.usage : EXIT.failure });
+    }
+  }
+}
+
+/** A database URL without its password, for messages. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * On SIGINT/SIGTERM: clean up (stop the platform), then exit 130; a second signal exits at once.
+ * The run fails as soon as the platform goes away: exitIfInterrupted() keeps that failure from
+ * reporting exit 1 before the cleanup has finished.
+ */
+function onInterrupt(cleanup: () => Promise<void>) {
+  let cleaning: Promise<void> | undefined;
+  const handler = () => {
+    if (cleaning) process.exit(130);
+    cleaning = cleanup().catch(() => {});
+    void cleaning.then(() => process.exit(130));
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    async exitIfInterrupted() {
+      if (!cleaning) return;
+      await cleaning;
+      process.exit(130);
+    },
+    dispose() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { AppContext, MesApp } from '../../app.js';
+import { poolExhausted } from '../../platform/db.js';
 import { withTimeout } from '../../platform/diagnostics.js';
 import { MesProblem } from '../../platform/errors.js';
 import { problems } from '../../platform/schemas.js';
@@ -23,6 +24,7 @@ const HealthSchema = Type.Object({ status: Type.String(), version: Type.String()
 export function operationsRoutes(app: MesApp, { db, config, diagnostics, metrics, lifecycle }: AppContext): void {
   app.addSchema(DiagnosticsSchema);
   const tags = ['operations'];
+  app.addHook('onReady', async () => diagnostics.resetEventLoop());
 
   app.get('/healthz', {
     config: { public: true },
@@ -37,8 +39,14 @@ export function operationsRoutes(app: MesApp, { db, config, diagnostics, metrics
     },
   }, async () => {
     if (lifecycle.draining) throw new MesProblem(503, 'SHUTTING_DOWN', 'this replica is draining for shutdown');
+    // Read from the pool's counters, not a round trip: a saturated pool would only make us wait.
+    const pool = db.stats();
+    if (poolExhausted(pool)) {
+      throw new MesProblem(503, 'DATABASE_POOL_EXHAUSTED', `all ${pool.max} pooled database connections are busy and ${pool.waiting} requests have waited up to ${pool.longestWaitMs} ms; GET /v1/diagnostics names the sessions holding them`, { headers: { 'retry-after': '2' } });
+    }
     try {
-      await withTimeout(db.query('SELECT 1'), 2000);
+      // On the operations connection, so the answer does not queue behind requests.
+      await withTimeout(db.probe('SELECT 1'), 2000);
     } catch (err) {
       throw new MesProblem(503, 'DATABASE_UNAVAILABLE', `the database does not answer: ${(err as Error).message}`, { headers: { 'retry-after': '2' } });
     }
