@@ -29,6 +29,14 @@ function childrenOf(pid: number): number[] {
   }
   return out;
 }
+/** A leftover process, named by its command line so a failure says what was left. */
+const describeProcess = (pid: number) => {
+  try {
+    return `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`;
+  } catch {
+    return `${pid}: (gone)`;
+  }
+};
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -98,7 +106,7 @@ describe('mes conformance run --platform', () => {
     expect(stderr).toContain('stopping the local platform');
     // The replicas (and the killed one's replacement) were this process's children, and none is left.
     expect(replicas.size).toBeGreaterThanOrEqual(3);
-    expect([...replicas].filter(alive)).toEqual([]);
+    expect([...replicas].filter(alive).map(describeProcess)).toEqual([]);
   });
 
   it('SIGINT while running stops the platform: no replica is left', async () => {
@@ -123,5 +131,5 @@ async function interrupted(database: string) {
   expect(exit.code).toBe(130);
   expect(run.out().stderr).toContain('interrupted: stopping the platform');
   expect(replicas.size).toBeGreaterThanOrEqual(1);
-  expect([...replicas].filter(alive)).toEqual([]);
+  expect([...replicas].filter(alive).map(describeProcess)).toEqual([]);
 }

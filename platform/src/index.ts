@@ -1,5 +1,6 @@
 export * from './types.js';
 export * from './hpa.js';
+export { stopEverythingStarted } from './cleanup.js';
 export { LocalPlatform, DEFAULT_ANALYSIS, serverRelease, type LocalPlatformOptions, type PlatformEvent, type Replacement } from './local/platform.js';
 export { DEFAULT_AUTOSCALER } from './local/autoscaler.js';
 export { DEFAULT_HEALTH_CHECK, type HealthCheckConfig } from './local/balancer.js';

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { openDatabase } from '@mes/server';
+import { trackStarted } from './cleanup.js';
 import { PlatformError } from './types.js';
 
 const exec = promisify(execFile);
@@ -32,6 +33,11 @@ const TOOL_TIMEOUT_MS = 60_000;
 export class PostgresInstance {
   private running = false;
   private readonly onExit = () => this.stopSync();
+  /** Cuts short an initdb or a start still under way when the instance is destroyed meanwhile. */
+  private readonly creation = new AbortController();
+  private untrack: () => void = () => {};
+  /** Settles when initdb and the first start have finished or failed. */
+  private creating: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly port: number,
@@ -47,9 +53,11 @@ export class PostgresInstance {
     const dataDir = opts.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'mes-pg-')));
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     const instance = new PostgresInstance(port, path.resolve(dataDir), binDir, opts.dataDir === undefined);
+    instance.untrack = trackStarted({ stop: () => instance.destroy() });
+    const creation = instance.init().then(() => instance.start());
+    instance.creating = creation.catch(() => {});
     try {
-      await instance.init();
-      await instance.start();
+      await creation;
       return instance;
     } catch (err) {
       await instance.destroy().catch(() => {});
@@ -69,7 +77,7 @@ export class PostgresInstance {
   /** Starts the cluster and waits until it accepts connections. */
   async start(): Promise<void> {
     if (this.running) return;
-    await this.tool('pg_ctl', ['-D', this.dataDir, '-l', path.join(this.dataDir, 'postgres.log'), '-w', '-t', '30', 'start']);
+    await this.tool('pg_ctl', ['-D', this.dataDir, '-l', path.join(this.dataDir, 'postgres.log'), '-w', '-t', '30', 'start'], this.creation.signal);
     this.running = true;
     process.once('exit', this.onExit);
   }
@@ -85,11 +93,16 @@ export class PostgresInstance {
     process.removeListener('exit', this.onExit);
   }
 
-  /** Stops the cluster and removes its data directory. */
+  /** Stops the cluster and removes its data directory; an initdb or start still running is killed. */
   async destroy(): Promise<void> {
+    this.creation.abort();
+    await this.creating;
     try {
+      // A start cut short may have left a postmaster running that `running` does not know of.
+      if (existsSync(path.join(this.dataDir, 'postmaster.pid'))) this.running = true;
       await this.stop('immediate');
     } finally {
+      this.untrack();
       process.removeListener('exit', this.onExit);
       // A directory the caller chose is emptied, not removed: it may be a mount point.
       if (this.ownsDir) await rm(this.dataDir, { recursive: true, force: true });
@@ -131,7 +144,7 @@ export class PostgresInstance {
   private async init(): Promise<void> {
     if (readdirSafe(this.dataDir).length > 0) throw new PlatformError('DATA_DIR_NOT_EMPTY', `${this.dataDir} is not empty; a PostgresInstance needs an empty data directory`);
     if (asRoot()) chownToPostgres(this.dataDir);
-    await this.tool('initdb', ['-D', this.dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync']);
+    await this.tool('initdb', ['-D', this.dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync'], this.creation.signal);
     const settings = [
       `port = ${this.port}`,
       `listen_addresses = '127.0.0.1'`,
@@ -146,10 +159,10 @@ export class PostgresInstance {
     await appendFile(path.join(this.dataDir, 'postgresql.conf'), `\n# mes PostgresInstance\n${settings.join('\n')}\n`);
   }
 
-  private async tool(name: string, args: string[]): Promise<void> {
+  private async tool(name: string, args: string[], signal?: AbortSignal): Promise<void> {
     const [file, argv] = command(path.join(this.binDir, name), args);
     try {
-      await exec(file, argv, { timeout: TOOL_TIMEOUT_MS, cwd: os.tmpdir() });
+      await exec(file, argv, { timeout: TOOL_TIMEOUT_MS, cwd: os.tmpdir(), signal });
     } catch (err) {
       const e = err as Error & { stderr?: string; stdout?: string };
       throw new PlatformError('POSTGRES_TOOL_FAILED', `${name} ${args.join(' ')} failed: ${(e.stderr || e.stdout || e.message).trim()}`);

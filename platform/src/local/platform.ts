@@ -12,6 +12,7 @@ import {
   PlatformError, type AnalysisSample, type AutoscalerConfig, type AutoscalerState, type Platform, type ReleaseSpec, type Replica,
   type RolloutAnalysisConfig, type RolloutResult, type ScalingEvent,
 } from '../types.js';
+import { trackStarted } from '../cleanup.js';
 import { DEFAULT_AUTOSCALER, LocalAutoscaler } from './autoscaler.js';
 import { Balancer, DEFAULT_HEALTH_CHECK, type HealthCheckConfig, type RotationChange } from './balancer.js';
 import { LocalReplica, sleep, type ExitInfo } from './replica.js';
@@ -91,6 +92,8 @@ export class LocalPlatform implements Platform {
   private desired: number;
   private seq = 0;
   private closing = false;
+  private closed?: Promise<void>;
+  private untrack: () => void = () => {};
   /** Operations that change the replica set run one at a time. */
   private queue: Promise<unknown> = Promise.resolve();
   private busy = false;
@@ -114,6 +117,7 @@ export class LocalPlatform implements Platform {
     }
     if (!Number.isInteger(opts.replicas) || opts.replicas < 1) throw new PlatformError('INVALID_REPLICAS', `replicas must be a whole number ≥ 1, got ${opts.replicas}`);
     const platform = new LocalPlatform(opts);
+    platform.untrack = trackStarted({ stop: () => platform.close() });
     try {
       await platform.boot();
     } catch (err) {
@@ -195,14 +199,19 @@ export class LocalPlatform implements Platform {
     r.signal('SIGUSR2');
   }
 
-  async close(): Promise<void> {
-    if (this.closing) return;
+  /** Stops every replica (out of rotation, then drained) and the front; a second call waits for the first. */
+  close(): Promise<void> {
+    return (this.closed ??= this.shutdown());
+  }
+
+  private async shutdown(): Promise<void> {
     this.closing = true;
     await this.scaler?.stop();
     const live = [...this.replicaMap.values()];
     for (const r of live) this.balancer.disable(r.id, 'platform closing');
     await Promise.all(live.map((r) => r.drain(this.drainTimeout)));
     await this.balancer.close();
+    this.untrack();
     this.emit({ type: 'platform_stopped', message: `stopped ${live.length} replica(s) and the front` });
   }
 

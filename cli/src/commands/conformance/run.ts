@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SIGNING_KEY, profiles, resolveResilience, runConformance, terminalReport, UsageError, type LatencyConfig, type ResilienceConfig, type ResilienceOverrides } from '@mes/conformance';
-import { KubernetesPlatform, LocalPlatform, type Platform } from '@mes/platform';
+import { KubernetesPlatform, LocalPlatform, stopEverythingStarted, type Platform } from '@mes/platform';
 import { Flags } from '@oclif/core';
 import { CommandFailure, EXIT, MesCommand } from '../../base-command.js';
 
@@ -53,11 +53,13 @@ The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed,
     const unknownSuites = (f.suites ?? []).filter((s) => !profile.suites.includes(s));
     if (unknownSuites.length) throw usage(`--suites ${unknownSuites.join(',')}: not in the ${profile.name} profile (its suites: ${profile.suites.join(', ')})`);
     const resilience: ResilienceOverrides = { ...settings.resilience, profile: f.resilience as 'short' | 'full', ...(f.replicas ? { replicas: f.replicas } : {}) };
-    // Ctrl+C while the platform starts waits for the start, then stops it: no replica is left behind.
+    // Ctrl+C, also while the platform is still starting, stops it and everything a suite started for
+    // itself (the diagnosis suite's own cluster and replica), and nothing new starts after: no
+    // process is left behind.
     const starting = this.startPlatform(resilience);
     const stop = onInterrupt(async () => {
       process.stderr.write('interrupted: stopping the platform\n');
-      await (await starting.catch(() => undefined))?.close();
+      await stopEverythingStarted();
     });
     let platform: Platform | undefined;
     try {
