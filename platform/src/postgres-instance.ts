@@ -53,7 +53,12 @@ export class PostgresInstance {
     const dataDir = opts.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'mes-pg-')));
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     const instance = new PostgresInstance(port, path.resolve(dataDir), binDir, opts.dataDir === undefined);
-    instance.untrack = trackStarted({ stop: () => instance.destroy() });
+    try {
+      instance.untrack = trackStarted({ stop: () => instance.destroy() });
+    } catch (err) {
+      if (opts.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
+      throw err;
+    }
     const creation = instance.init().then(() => instance.start());
     instance.creating = creation.catch(() => {});
     try {
