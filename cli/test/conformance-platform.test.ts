@@ -9,7 +9,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgresDatabase } from '../../server/test/harness.js';
-import { killAll, mes, start, tempDir, within } from './helpers.js';
+import { alive, killAll, mes, start, tempDir, within } from './helpers.js';
 
 let db: Awaited<ReturnType<typeof freshPostgresDatabase>>;
 let tmp: { dir: string; remove(): void };
@@ -35,14 +35,6 @@ const describeProcess = (pid: number) => {
     return `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`;
   } catch {
     return `${pid}: (gone)`;
-  }
-};
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 };
 /** Polls the CLI's children until the run ends: every replica it ever had. */

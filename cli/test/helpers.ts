@@ -117,6 +117,16 @@ export function start(args: string[], opts: RunOptions = {}): LongRunning {
 }
 
 /** Resolves with the exit, or rejects when the process is still running after ms. */
+/** Whether a process with this pid still exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([

@@ -1,20 +1,12 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshPostgresDatabase } from '../../server/test/harness.js';
-import { killAll, mes, start, tempDir, within } from './helpers.js';
+import { alive, killAll, mes, start, tempDir, within } from './helpers.js';
 
 afterAll(async () => {
   await killAll();
 });
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('mes up --replicas', () => {
   it('--replicas 2 --json: one JSON line with the front URL, the key and the replicas; requests through the front; SIGTERM stops every replica', async () => {

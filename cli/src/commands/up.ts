@@ -169,18 +169,7 @@ With --replicas N it runs the local platform instead: N server processes on 127.
       ...result.replicas!.map((r) => `  ${r.id.padEnd(8)} ${String(r.pid ?? '').padEnd(8)} ${String(r.port).padEnd(6)} ${r.release}`),
       '',
     ];
-    if (result.apiKey) {
-      lines.push(
-        `First start: created the tenant "${result.tenant}" and its platform admin.`,
-        'Admin API key (shown once: store it now, it is never logged and cannot be shown again):',
-        '',
-        `  ${result.apiKey}`,
-        '',
-        `  export MES_URL=${result.url}`,
-        `  export MES_API_KEY=${result.apiKey}`,
-        '',
-      );
-    }
+    lines.push(...firstStartLines(result));
     lines.push('Platform events go to stderr. Press Ctrl+C to stop every replica.');
     return lines.join('\n');
   }
@@ -193,18 +182,7 @@ With --replicas N it runs the local platform instead: N server processes on 127.
       '',
     ];
     if (result.apiKey) {
-      lines.push(
-        `First start: created the tenant "${result.tenant}" and its platform admin.`,
-        'Admin API key (shown once: store it now, it is never logged and cannot be shown again):',
-        '',
-        `  ${result.apiKey}`,
-        '',
-        'Use it from another terminal:',
-        `  export MES_URL=${server.url}`,
-        `  export MES_API_KEY=${result.apiKey}`,
-        '  mes status',
-        '',
-      );
+      lines.push(...firstStartLines(result));
     } else {
       lines.push(`Authenticate with the admin API key printed on the first start (export MES_API_KEY=… and MES_URL=${server.url}).`, '');
     }
@@ -229,6 +207,23 @@ function autoscalerFlags(flags: Up['flags'], replicas: number): LocalPlatformOpt
     throw new CommandFailure(`need --autoscale-min (${minReplicas}) ≤ --replicas (${replicas}) ≤ --autoscale-max (${maxReplicas})`, { code: 'USAGE', exit: EXIT.usage });
   }
   return { minReplicas, maxReplicas, target, ...(flags['autoscale-metric'] ? { metric: flags['autoscale-metric'] } : {}) };
+}
+
+/** The admin key of a first start, shown once, and how to use it from another terminal. */
+function firstStartLines(result: UpResult): string[] {
+  if (!result.apiKey) return [];
+  return [
+    `First start: created the tenant "${result.tenant}" and its platform admin.`,
+    'Admin API key (shown once: store it now, it is never logged and cannot be shown again):',
+    '',
+    `  ${result.apiKey}`,
+    '',
+    'Use it from another terminal:',
+    `  export MES_URL=${result.url}`,
+    `  export MES_API_KEY=${result.apiKey}`,
+    '  mes status',
+    '',
+  ];
 }
 
 function describeDatabase(config: ServerConfig): string {

@@ -3,6 +3,7 @@ import { DEFAULT_SIGNING_KEY, profiles, resolveResilience, runConformance, termi
 import { KubernetesPlatform, LocalPlatform, stopEverythingStarted, type Platform } from '@mes/platform';
 import { Flags } from '@oclif/core';
 import { CommandFailure, EXIT, MesCommand } from '../../base-command.js';
+import { redactUrl } from '../../format.js';
 
 const usage = (message: string) => new CommandFailure(message, { code: 'USAGE', exit: EXIT.usage });
 
@@ -146,7 +147,7 @@ The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed,
     const replicas = f.replicas ?? local.replicas!;
     // The autoscaler's floor is N, so the failover and upgrade suites measure N replicas while idle.
     const autoscaler = { ...local.autoscaler!, minReplicas: replicas, maxReplicas: Math.max(local.autoscaler!.maxReplicas, replicas + 2) };
-    process.stderr.write(`starting a local platform: ${replicas} replicas on ${redact(f.database)}\n`);
+    process.stderr.write(`starting a local platform: ${replicas} replicas on ${redactUrl(f.database)}\n`);
     try {
       const p = await LocalPlatform.start({
         databaseUrl: f.database,
@@ -161,17 +162,6 @@ The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed,
     } catch (err) {
       throw new CommandFailure(`the local platform could not start: ${(err as Error).message}`, { code: (err as { code?: string }).code ?? 'PLATFORM_START_FAILED', exit: (err as { code?: string }).code === 'NEEDS_POSTGRES' ? EXIT.usage : EXIT.failure });
     }
-  }
-}
-
-/** A database URL without its password, for messages. */
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url;
   }
 }
 
