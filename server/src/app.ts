@@ -13,7 +13,7 @@ import { migrate } from './platform/migrations.js';
 import { TenantRateLimiter } from './platform/rate-limit.js';
 import { traceFrom } from './platform/tracing.js';
 import { registerSchemas } from './platform/schemas.js';
-import { lazySerializerFactory, validatorCompiler } from './platform/validation.js';
+import { lazySchemaCompilers } from './platform/validation.js';
 import { registerModules } from './modules/index.js';
 
 export type MesApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
@@ -33,6 +33,8 @@ export interface AppContext {
 export interface BuiltApp {
   app: MesApp;
   ctx: AppContext;
+  /** Compiles every route's validators and serializers now (they compile on first use); returns the count. */
+  compileSchemas(): number;
   close(): Promise<void>;
 }
 
@@ -58,15 +60,16 @@ export async function buildApp(config: ServerConfig, opts: BuildOptions = {}): P
     lifecycle: { draining: false, closing: false },
   };
 
+  const compilers = lazySchemaCompilers();
   const app: MesApp = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'], ...(opts.logStream ? { stream: opts.logStream } : {}) },
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => randomBytes(8).toString('hex'),
     // Refusals while closing are ours (problem+json with a code), not Fastify's plain 503.
     return503OnClosing: false,
-    schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory } },
+    schemaController: { compilersFactory: { buildSerializer: compilers.serializerFactory } },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(compilers.validatorCompiler);
 
   await app.register(swagger, {
     openapi: {
@@ -86,6 +89,7 @@ export async function buildApp(config: ServerConfig, opts: BuildOptions = {}): P
   return {
     app,
     ctx,
+    compileSchemas: compilers.compileAll,
     async close() {
       Object.assign(ctx.lifecycle, { draining: true, closing: true });
       await app.close();

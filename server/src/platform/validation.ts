@@ -20,28 +20,52 @@ const bodyAjv = addFormats(new Ajv({ ...common, coerceTypes: false }));
 const textAjv = addFormats(new Ajv({ ...common, coerceTypes: 'array' }));
 
 /**
- * Validators and serializers are compiled on a route's first use, not at start-up. Compiling all
- * of them eagerly cost about 6 s of CPU per start: a replica that is replacing a dead one, or
- * joining a rollout, would spend that before it could be ready, and most routes are never called
- * by a given replica soon after it starts.
+ * One app's validator and serializer compilers. Both compile on a route's first use, not at
+ * start-up: compiling all of them eagerly cost about 6 s of CPU per start, which a replica that is
+ * replacing a dead one, or joining a rollout, would spend before it could be ready, while most
+ * routes are never called soon after a start. compileAll() compiles whatever is still pending, so
+ * a test proves every route's schemas compile (a broken one would otherwise surface at first use).
  */
-export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
-  let validate: ValidateFunction | undefined;
-  const lazy = Object.assign((data: unknown) => {
-    validate ??= (httpPart === 'body' ? bodyAjv : textAjv).compile(schema);
-    const ok = validate(data);
-    // Fastify reads the errors off the function it was given.
-    lazy.errors = validate.errors;
-    return ok;
-  }, { errors: null as ValidateFunction['errors'] });
-  return lazy;
-};
-
-/** Fastify's own serializer (fast-json-stringify), compiled on the first response of each route and status. */
-export const lazySerializerFactory: SerializerFactory = (externalSchemas, serializerOpts) => {
-  const compile = SerializerSelector()(externalSchemas, serializerOpts);
-  return (route) => {
-    let serialize: ((data: unknown) => string) | undefined;
-    return (data) => (serialize ??= compile(route))(data);
+export function lazySchemaCompilers() {
+  const pending = new Set<() => unknown>();
+  const deferred = <F>(compile: () => F) => {
+    let compiled: F | undefined;
+    const get = () => {
+      pending.delete(get);
+      return (compiled ??= compile());
+    };
+    pending.add(get);
+    return get;
   };
-};
+
+  const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
+    const validate = deferred(() => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
+    const lazy = Object.assign((data: unknown) => {
+      const ok = validate()(data);
+      // Fastify reads the errors off the function it was given.
+      lazy.errors = validate().errors;
+      return ok;
+    }, { errors: null as ValidateFunction['errors'] });
+    return lazy;
+  };
+
+  /** Fastify's own serializer (fast-json-stringify), per route and status. */
+  const serializerFactory: SerializerFactory = (externalSchemas, serializerOpts) => {
+    const compile = SerializerSelector()(externalSchemas, serializerOpts);
+    return (route) => {
+      const serialize = deferred(() => compile(route));
+      return (data) => serialize()(data);
+    };
+  };
+
+  return {
+    validatorCompiler,
+    serializerFactory,
+    /** Compiles every pending schema now; returns how many there were. */
+    compileAll(): number {
+      const all = [...pending];
+      for (const compile of all) compile();
+      return all.length;
+    },
+  };
+}
