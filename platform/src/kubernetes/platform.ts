@@ -29,7 +29,8 @@ import {
   toReplica,
   toScalingEvents,
 } from './objects.js';
-import { followRollout, sleep, type FollowOutcome } from './rollout.js';
+import { sleep } from '../loopback.js';
+import { followRollout, type FollowOutcome } from './rollout.js';
 
 export interface KubernetesPlatformOptions {
   /** Kubeconfig file; default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account. */

@@ -18,7 +18,6 @@ import {
   selectorQuery,
 } from './objects.js';
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The Deployment as its watch last delivered it. Each `next()` waits for a change or one poll

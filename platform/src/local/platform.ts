@@ -15,7 +15,8 @@ import {
 import { trackStarted } from '../cleanup.js';
 import { DEFAULT_AUTOSCALER, LocalAutoscaler } from './autoscaler.js';
 import { Balancer, DEFAULT_HEALTH_CHECK, type HealthCheckConfig, type RotationChange } from './balancer.js';
-import { LocalReplica, sleep, type ExitInfo } from './replica.js';
+import { sleep } from '../loopback.js';
+import { LocalReplica, type ExitInfo } from './replica.js';
 
 export interface PlatformEvent {
   at: string;

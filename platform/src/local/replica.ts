@@ -8,10 +8,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { freePort, sleep } from '../loopback.js';
 import type { ReleaseSpec, Replica, ReplicaPhase } from '../types.js';
 
 const KEY_LINE = /^MES admin API key \(shown once\): (mes_\S+)$/;
@@ -37,15 +37,6 @@ export interface ExitInfo {
   signal: NodeJS.Signals | null;
   /** Whether the platform asked for it (drain, stop); an unexpected exit is replaced. */
   expected: boolean;
-}
-
-/** A free TCP port on 127.0.0.1 (the kernel picks it; the tiny race before the replica binds it is accepted). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 export class LocalReplica {
@@ -198,4 +189,3 @@ export function probe(url: string, timeoutMs: number): Promise<number> {
   });
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
