@@ -79,38 +79,16 @@ With --replicas N it runs the local platform instead: N server processes on 127.
       throw new CommandFailure(`invalid configuration: ${(err as Error).message}`, { code: 'INVALID_CONFIG', cause: err });
     }
 
-    // Signals are taken over before the database opens: a stop during start-up still shuts down cleanly.
-    const stop = stopSignal((signal) => {
-      process.stderr.write(`mes: ${signal} again: exiting without a graceful shutdown\n`);
-      process.exit(1);
+    return this.serveUntilSignal({
+      starting: `Starting the MES (${describeDatabase(config)})…`,
+      start: () => startServer(config, { logStream: process.stderr }),
+      present: (server) => {
+        const result: UpResult = { url: server.url, tenant: server.bootstrap.tenant, ...(server.bootstrap.apiKey ? { apiKey: server.bootstrap.apiKey } : {}) };
+        return { result, banner: () => this.banner(config, server, result) };
+      },
+      stopping: 'shutting down…',
+      stop: (server) => server.shutdown(),
     });
-
-    this.logToStderr(`Starting the MES (${describeDatabase(config)})…`);
-    let server: RunningServer;
-    try {
-      server = await startServer(config, { logStream: process.stderr });
-    } catch (err) {
-      stop.dispose();
-      throw startFailure(err as Error);
-    }
-
-    const result: UpResult = { url: server.url, tenant: server.bootstrap.tenant, ...(server.bootstrap.apiKey ? { apiKey: server.bootstrap.apiKey } : {}) };
-    if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify(result)}\n`);
-    else this.log(this.banner(config, server, result));
-
-    const signal = await stop.received;
-    this.logToStderr(`${signal}: shutting down…`);
-    try {
-      await server.shutdown();
-    } catch (err) {
-      throw new CommandFailure(`shutdown did not complete: ${(err as Error).message}`, { code: 'SHUTDOWN_FAILED', cause: err });
-    } finally {
-      stop.dispose();
-    }
-    this.logToStderr('The MES has stopped.');
-    // Nothing should be left running; if a library left a handle open, do not hang on it.
-    setTimeout(() => process.exit(process.exitCode ?? 0), 3000).unref();
-    return undefined;
   }
 
   /** `--replicas N`: the local platform in this process, until a signal stops it. */
@@ -129,32 +107,58 @@ With --replicas N it runs the local platform instead: N server processes on 127.
       autoscaler: autoscalerFlags(flags, replicas),
       onEvent: (e: PlatformEvent) => process.stderr.write(`[platform] ${e.at} ${e.type}: ${e.message}\n`),
     };
+    return this.serveUntilSignal({
+      starting: `Starting ${replicas} replica(s) on PostgreSQL ${redactUrl(databaseUrl)}…`,
+      start: () => LocalPlatform.start(opts),
+      present: async (platform) => {
+        const list = (await platform.replicas()).map((r) => ({ id: r.id, pid: r.pid, port: Number(new URL(r.url!).port), url: r.url, release: r.release }));
+        const result: UpResult = { url: platform.url, tenant: 'default', ...(platform.bootstrapApiKey ? { apiKey: platform.bootstrapApiKey } : {}), replicas: list };
+        return { result, banner: () => this.platformBanner(result, opts) };
+      },
+      stopping: 'draining and stopping every replica…',
+      stop: (platform) => platform.close(),
+    });
+  }
+
+  /**
+   * What both modes do: take over SIGINT/SIGTERM before anything starts (a stop during start-up
+   * still shuts down cleanly; a second signal exits at once), start, print the result (one JSON
+   * line, or the banner), wait for a signal, stop gracefully.
+   */
+  private async serveUntilSignal<T>(mode: {
+    starting: string;
+    start(): Promise<T>;
+    present(running: T): { result: UpResult; banner(): string } | Promise<{ result: UpResult; banner(): string }>;
+    stopping: string;
+    stop(running: T): Promise<void>;
+  }): Promise<undefined> {
     const stop = stopSignal((signal) => {
       process.stderr.write(`mes: ${signal} again: exiting without a graceful shutdown\n`);
       process.exit(1);
     });
-    this.logToStderr(`Starting ${replicas} replica(s) on PostgreSQL ${redactUrl(databaseUrl)}…`);
-    let platform: LocalPlatform;
+    this.logToStderr(mode.starting);
+    let running: T;
     try {
-      platform = await LocalPlatform.start(opts);
+      running = await mode.start();
     } catch (err) {
       stop.dispose();
-      if (err instanceof PlatformError) throw new CommandFailure(err.message, { code: err.code, cause: err });
       throw startFailure(err as Error);
     }
-    const list = (await platform.replicas()).map((r) => ({ id: r.id, pid: r.pid, port: Number(new URL(r.url!).port), url: r.url, release: r.release }));
-    const result: UpResult = { url: platform.url, tenant: 'default', ...(platform.bootstrapApiKey ? { apiKey: platform.bootstrapApiKey } : {}), replicas: list };
+    const { result, banner } = await mode.present(running);
     if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify(result)}\n`);
-    else this.log(this.platformBanner(result, opts));
+    else this.log(banner());
 
     const signal = await stop.received;
-    this.logToStderr(`${signal}: draining and stopping every replica…`);
+    this.logToStderr(`${signal}: ${mode.stopping}`);
     try {
-      await platform.close();
+      await mode.stop(running);
+    } catch (err) {
+      throw new CommandFailure(`shutdown did not complete: ${(err as Error).message}`, { code: 'SHUTDOWN_FAILED', cause: err });
     } finally {
       stop.dispose();
     }
     this.logToStderr('The MES has stopped.');
+    // Nothing should be left running; if a library left a handle open, do not hang on it.
     setTimeout(() => process.exit(process.exitCode ?? 0), 3000).unref();
     return undefined;
   }
@@ -233,6 +237,7 @@ function describeDatabase(config: ServerConfig): string {
 }
 
 function startFailure(err: Error): CommandFailure {
+  if (err instanceof PlatformError) return new CommandFailure(err.message, { code: err.code, cause: err });
   if (err instanceof PortInUseError || err instanceof DataDirLockedError || err instanceof MigrationChecksumError || err instanceof MigrationUnknownError) {
     return new CommandFailure(err.message, { code: err.code, cause: err });
   }
