@@ -339,7 +339,9 @@ describe('approval and versions (S1-5.4.1-b, S1-5.1.5)', () => {
     const ok = await call(t.url, bossKey, 'POST', `/v1/sales-orders/${o.id}/approve`);
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ status: 'approved', approvedBy: expect.stringContaining('boss') });
-    expect((await call(t.url, bossKey, 'POST', `/v1/sales-orders/${o.id}/approve`)).body.code).toBe('ORDER_NOT_DRAFT');
+    const again = await call(t.url, bossKey, 'POST', `/v1/sales-orders/${o.id}/approve`);
+    // RFC 9457: `status` is the HTTP status; the document's state travels as documentStatus.
+    expect(again.body).toMatchObject({ status: 409, code: 'ORDER_NOT_DRAFT', documentStatus: 'approved' });
   });
 
   it('S1-5.4.1-b: every change of a draft bumps its version (a second clerk with a stale copy is refused); after approval each change is a new version, an increase needs approval again, and shipping waits for it', async () => {

@@ -71,8 +71,12 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** The RFC 9457 members and ours that every problem carries: an extra never overwrites them. */
+const RESERVED_MEMBERS = new Set(['type', 'title', 'status', 'code', 'detail', 'instance', 'traceId', 'errors', 'headers']);
+
 export function problemBody(p: MesProblem, instance: string, traceId: string): Problem {
-  const { headers: _headers, errors, ...rest } = p.extras;
+  const { errors } = p.extras;
+  const rest = Object.fromEntries(Object.entries(p.extras).filter(([k]) => !RESERVED_MEMBERS.has(k)));
   return {
     type: `urn:mes:problem:${p.code.toLowerCase().replace(/_/g, '-')}`,
     title: TITLES[p.status] ?? 'Error',

@@ -214,7 +214,7 @@ type Scan = { ok: ResolvedBarcode } | { problem: MesProblem };
 export async function addEntries(tx: Sql, tenantId: string, actor: string, sheetId: string, input: CountEntriesInput): Promise<CountEntriesResult> {
   const sheet = await sheetRow(tx, tenantId, sheetId, true);
   if (!sheet) throw notFound('count sheet', sheetId);
-  if (sheet.status !== 'open') throw conflict('SHEET_NOT_OPEN', `${sheet.sheet_no} is ${sheet.status}: entries are taken while a sheet is open`, { status: sheet.status });
+  if (sheet.status !== 'open') throw conflict('SHEET_NOT_OPEN', `${sheet.sheet_no} is ${sheet.status}: entries are taken while a sheet is open`, { documentStatus: sheet.status });
 
   const existing = await tx.query<{ line_no: number; material_id: string; bin_id: string | null; batch_no: string | null; serial_no: string | null; counted: string | null }>(
     `SELECT line_no, material_id, bin_id, batch_no, serial_no, counted_quantity::text AS counted FROM count_lines WHERE tenant_id = $1 AND sheet_id = $2`,
@@ -417,7 +417,7 @@ export async function postSheet(tx: Sql, tenantId: string, actor: string, id: st
   const sheet = await sheetRow(tx, tenantId, id, true);
   if (!sheet) throw notFound('count sheet', id);
   if (sheet.status === 'posted') return (await getSheet(tx, tenantId, id, { revealBook: true }))!;
-  if (sheet.status === 'cancelled') throw conflict('SHEET_CANCELLED', `${sheet.sheet_no} was cancelled; it cannot be posted`, { status: sheet.status });
+  if (sheet.status === 'cancelled') throw conflict('SHEET_CANCELLED', `${sheet.sheet_no} was cancelled; it cannot be posted`, { documentStatus: sheet.status });
 
   const { rows } = await tx.query<{
     line_no: number; material_id: string; material_code: string; base_unit: string; bin_id: string | null; batch_id: string | null; batch_no: string | null;
@@ -455,7 +455,7 @@ export async function postSheet(tx: Sql, tenantId: string, actor: string, id: st
 export async function cancelSheet(tx: Sql, tenantId: string, actor: string, id: string, revealBook: boolean): Promise<CountSheet> {
   const sheet = await sheetRow(tx, tenantId, id, true);
   if (!sheet) throw notFound('count sheet', id);
-  if (sheet.status === 'posted') throw conflict('ALREADY_POSTED', `${sheet.sheet_no} is posted; correct it with a new count`, { status: sheet.status });
+  if (sheet.status === 'posted') throw conflict('ALREADY_POSTED', `${sheet.sheet_no} is posted; correct it with a new count`, { documentStatus: sheet.status });
   if (sheet.status === 'open') {
     await tx.query(
       `UPDATE count_sheets SET status = 'cancelled', cancelled_by = $3, cancelled_at = now(), version = version + 1 WHERE tenant_id = $1 AND id = $2`,

@@ -240,7 +240,7 @@ export async function updateOrder(tx: Sql, who: Who, id: string, input: UpdatePu
   const t = who.tenantId;
   const order = await lockOrder(tx, t, id);
   checkVersion(order, input.version);
-  if (order.status === 'closed' || order.status === 'cancelled') throw conflict('ORDER_NOT_CHANGEABLE', `${order.docNo} is ${order.status}`, { status: order.status });
+  if (order.status === 'closed' || order.status === 'cancelled') throw conflict('ORDER_NOT_CHANGEABLE', `${order.docNo} is ${order.status}`, { documentStatus: order.status });
   const approved = APPROVED.includes(order.status);
   const errors: FieldError[] = [];
   if (approved && !input.reason) errors.push(fieldError('reason', 'REASON_REQUIRED', `${order.docNo} is approved: say why it changes (the reason goes into its version history)`));
@@ -307,7 +307,7 @@ export async function approveOrder(tx: Sql, who: Who, id: string, version: numbe
   const t = who.tenantId;
   const order = await lockOrder(tx, t, id);
   checkVersion(order, version);
-  if (order.status !== 'draft') throw conflict('ORDER_NOT_DRAFT', `${order.docNo} is ${order.status}; only a draft is approved`, { status: order.status });
+  if (order.status !== 'draft') throw conflict('ORDER_NOT_DRAFT', `${order.docNo} is ${order.status}; only a draft is approved`, { documentStatus: order.status });
   await assertMayApprove(tx, who.principal, order.createdByUser, `purchase order ${order.docNo}`);
   const supplier = await tx.query<{ status: string }>('SELECT status FROM partners WHERE tenant_id = $1 AND id = $2', [t, order.supplierId]);
   if (supplier.rows[0]?.status !== 'active') throw conflict('SUPPLIER_BLOCKED', `the supplier of ${order.docNo} is blocked`);
@@ -327,7 +327,7 @@ export async function cancelOrder(tx: Sql, who: Who, id: string, version: number
   checkVersion(order, version);
   const lines = await repo.orderLines(tx, t, id, { lock: true });
   if (!['draft', 'approved'].includes(order.status) || lines.some((l) => qty(l.received_base).gt(0))) {
-    throw conflict('ORDER_NOT_CANCELLABLE', `${order.docNo} is ${order.status}${order.status === 'receiving' ? ' (goods were received): close it instead' : ''}`, { status: order.status });
+    throw conflict('ORDER_NOT_CANCELLABLE', `${order.docNo} is ${order.status}${order.status === 'receiving' ? ' (goods were received): close it instead' : ''}`, { documentStatus: order.status });
   }
   await tx.query(`UPDATE purchase_orders SET status = 'cancelled', closed_reason = $3, version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [t, id, reason ?? null]);
   const result = (await repo.findOrder(tx, t, id))!;
@@ -341,7 +341,7 @@ export async function closeOrder(tx: Sql, who: Who, id: string, version: number,
   const t = who.tenantId;
   const order = await lockOrder(tx, t, id);
   checkVersion(order, version);
-  if (!APPROVED.includes(order.status)) throw conflict('ORDER_NOT_OPEN', `${order.docNo} is ${order.status}; only an approved order is closed`, { status: order.status });
+  if (!APPROVED.includes(order.status)) throw conflict('ORDER_NOT_OPEN', `${order.docNo} is ${order.status}; only an approved order is closed`, { documentStatus: order.status });
   const lines = await repo.orderLines(tx, t, id, { lock: true });
   const pending = lines.reduce((s, l) => s.plus(qty(l.received_base)).minus(qty(l.accepted_base)).minus(qty(l.rejected_base)), qty(0));
   if (pending.gt(0)) throw conflict('PENDING_INSPECTION', `${formatQty(pending)} received on ${order.docNo} still wait for inspection`, { pending: formatQty(pending) });
@@ -449,7 +449,7 @@ export async function createReceipt(tx: Sql, who: Who, input: CreateReceiptInput
   const order = await repo.findOrderRow(tx, t, input.orderId, true);
   if (!order) throw notFound('purchase order', input.orderId);
   if (!APPROVED.includes(order.status)) {
-    throw conflict('ORDER_NOT_APPROVED', `${order.docNo} is ${order.status}: goods are received against approved orders only`, { status: order.status });
+    throw conflict('ORDER_NOT_APPROVED', `${order.docNo} is ${order.status}: goods are received against approved orders only`, { documentStatus: order.status });
   }
   const lines = await repo.orderLines(tx, t, order.id, { lock: true });
   const materials = await masterdata.findMaterials(tx, t, [...new Set(lines.map((l) => l.material_id))], []);

@@ -174,7 +174,7 @@ export async function updateOrder(tx: Sql, who: Who, id: string, input: UpdateSa
   if (current.version !== input.version) {
     throw conflict('VERSION_CONFLICT', `sales order ${current.docNo} is at version ${current.version}, not ${input.version}; read it again and reapply your change`, { currentVersion: current.version });
   }
-  if (current.status === 'closed' || current.status === 'cancelled') throw conflict('ORDER_NOT_CHANGEABLE', `sales order ${current.docNo} is ${current.status}`, { status: current.status });
+  if (current.status === 'closed' || current.status === 'cancelled') throw conflict('ORDER_NOT_CHANGEABLE', `sales order ${current.docNo} is ${current.status}`, { documentStatus: current.status });
   const everApproved = current.approvedAt !== null;
   const errors: FieldError[] = [];
   let needsApproval = false;
@@ -240,7 +240,7 @@ export async function updateOrder(tx: Sql, who: Who, id: string, input: UpdateSa
 /** The business review (S1-5.1.5): sales:approve, and not one's own order where the tenant forbids it. */
 export async function approveOrder(tx: Sql, who: Who, id: string): Promise<SalesOrder> {
   const current = await getOrder(tx, who.tenantId, id, true);
-  if (current.status !== 'draft') throw conflict('ORDER_NOT_DRAFT', `sales order ${current.docNo} is ${current.status}; only a draft is approved`, { status: current.status });
+  if (current.status !== 'draft') throw conflict('ORDER_NOT_DRAFT', `sales order ${current.docNo} is ${current.status}; only a draft is approved`, { documentStatus: current.status });
   await assertMayApprove(tx, who.principal, current.createdByUser, `sales order ${current.docNo}`);
   const shipped = current.lines.some((l) => qty(l.shipped).gt(0));
   const status = shipped ? 'in_delivery' : 'approved';
@@ -256,7 +256,7 @@ export async function cancelOrder(tx: Sql, who: Who, id: string, reason?: string
   const current = await getOrder(tx, who.tenantId, id, true);
   const busy = current.lines.some((l) => qty(l.planned).gt(0) || qty(l.shipped).gt(0));
   if (!['draft', 'approved'].includes(current.status) || busy) {
-    throw conflict('ORDER_NOT_CANCELLABLE', `sales order ${current.docNo} is ${current.status}${busy ? ' and has planned or shipped quantities' : ''}: only a draft or an approved order with nothing planned or shipped is cancelled`, { status: current.status });
+    throw conflict('ORDER_NOT_CANCELLABLE', `sales order ${current.docNo} is ${current.status}${busy ? ' and has planned or shipped quantities' : ''}: only a draft or an approved order with nothing planned or shipped is cancelled`, { documentStatus: current.status });
   }
   await tx.query(`UPDATE sales_orders SET status = 'cancelled', closed_at = now(), close_reason = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [who.tenantId, id, reason ?? '']);
   const order = repo.publicOrder(await getOrder(tx, who.tenantId, id));
@@ -268,7 +268,7 @@ export async function cancelOrder(tx: Sql, who: Who, id: string, reason?: string
 export async function closeOrder(tx: Sql, who: Who, id: string, reason?: string): Promise<SalesOrder> {
   const current = await getOrder(tx, who.tenantId, id, true);
   if (current.status !== 'approved' && current.status !== 'in_delivery') {
-    throw conflict('ORDER_NOT_CLOSABLE', `sales order ${current.docNo} is ${current.status}; only an approved or in-delivery order is closed`, { status: current.status });
+    throw conflict('ORDER_NOT_CLOSABLE', `sales order ${current.docNo} is ${current.status}; only an approved or in-delivery order is closed`, { documentStatus: current.status });
   }
   await tx.query(`UPDATE sales_orders SET status = 'closed', closed_at = now(), close_reason = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [who.tenantId, id, reason ?? 'closed by hand']);
   const order = repo.publicOrder(await getOrder(tx, who.tenantId, id));
@@ -446,9 +446,9 @@ export async function updatePlan(tx: Sql, who: Who, id: string, input: UpdateDel
   if (current.version !== input.version) {
     throw conflict('VERSION_CONFLICT', `delivery plan ${current.docNo} is at version ${current.version}, not ${input.version}; read it again and reapply your change`, { currentVersion: current.version });
   }
-  if (current.status === 'cancelled' || current.status === 'shipped') throw conflict('PLAN_NOT_CHANGEABLE', `delivery plan ${current.docNo} is ${current.status}`, { status: current.status });
+  if (current.status === 'cancelled' || current.status === 'shipped') throw conflict('PLAN_NOT_CHANGEABLE', `delivery plan ${current.docNo} is ${current.status}`, { documentStatus: current.status });
   if (input.lines) {
-    if (current.status !== 'open') throw conflict('PLAN_NOT_CHANGEABLE', `delivery plan ${current.docNo} is ${current.status}: its lines no longer change, only date, address and consignee`, { status: current.status });
+    if (current.status !== 'open') throw conflict('PLAN_NOT_CHANGEABLE', `delivery plan ${current.docNo} is ${current.status}: its lines no longer change, only date, address and consignee`, { documentStatus: current.status });
     const errors: FieldError[] = [];
     const customer = (await resolveCustomer(tx, who.tenantId, { customerId: current.customerId }, errors))!;
     if (!customer) throw unprocessable('DELIVERY_PLAN_INVALID', 'the customer of this plan is blocked', errors);
@@ -484,7 +484,7 @@ export async function updatePlan(tx: Sql, who: Who, id: string, input: UpdateDel
 
 export async function cancelPlan(tx: Sql, who: Who, id: string): Promise<DeliveryPlan> {
   const current = await getPlan(tx, who.tenantId, id, true);
-  if (current.status !== 'open') throw conflict('PLAN_NOT_CANCELLABLE', `delivery plan ${current.docNo} is ${current.status}; only a plan with nothing shipped is cancelled`, { status: current.status });
+  if (current.status !== 'open') throw conflict('PLAN_NOT_CANCELLABLE', `delivery plan ${current.docNo} is ${current.status}; only a plan with nothing shipped is cancelled`, { documentStatus: current.status });
   await tx.query(`UPDATE delivery_plans SET status = 'cancelled', version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [who.tenantId, id]);
   const plan = await getPlan(tx, who.tenantId, id);
   recordEvent(tx, event(who.tenantId, 'delivery_plan.cancelled', 'delivery_plan', plan));

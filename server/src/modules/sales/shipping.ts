@@ -156,7 +156,7 @@ export async function createOutbound(tx: Sql, who: Who, input: CreateSalesOutbou
   const plan = await repo.findPlan(tx, who.tenantId, input.planId);
   const errors: FieldError[] = [];
   if (!plan) throw unprocessable('SALES_OUTBOUND_INVALID', `no delivery plan ${input.planId}`, [fieldError('planId', 'UNKNOWN_PLAN', `no delivery plan ${input.planId}`)]);
-  if (plan.status === 'cancelled' || plan.status === 'shipped') throw conflict(plan.status === 'cancelled' ? 'PLAN_CANCELLED' : 'PLAN_SHIPPED', `delivery plan ${plan.docNo} is ${plan.status}`, { status: plan.status });
+  if (plan.status === 'cancelled' || plan.status === 'shipped') throw conflict(plan.status === 'cancelled' ? 'PLAN_CANCELLED' : 'PLAN_SHIPPED', `delivery plan ${plan.docNo} is ${plan.status}`, { documentStatus: plan.status });
   const planLines = await repo.planLines(tx, who.tenantId, plan.id);
   assertShippable(planLines.map((l) => ({ status: l.order_status, doc_no: l.order_doc_no })));
   const warehouse = await resolveWarehouse(tx, who.tenantId, input, errors);
@@ -252,7 +252,7 @@ export async function postOutbound(tx: Sql, who: Who, id: string): Promise<Sales
   const doc = await getOutbound(tx, who.tenantId, id);
   if (!doc.lines.length) throw unprocessable('OUTBOUND_EMPTY', `sales outbound ${doc.docNo} has no lines; scan or add some first`, [fieldError('lines', 'EMPTY', 'no lines to post')]);
   const plan = (await repo.findPlan(tx, who.tenantId, doc.planId, true))!;
-  if (plan.status === 'cancelled') throw conflict('PLAN_CANCELLED', `delivery plan ${plan.docNo} was cancelled`, { status: plan.status });
+  if (plan.status === 'cancelled') throw conflict('PLAN_CANCELLED', `delivery plan ${plan.docNo} was cancelled`, { documentStatus: plan.status });
   const rawLines = await repo.outboundLines(tx, who.tenantId, id);
   const planLines = await repo.planLines(tx, who.tenantId, plan.id);
   const locked = await lockOrderLines(tx, who.tenantId, rawLines.map((l) => l.order_line_id));
