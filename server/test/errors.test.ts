@@ -118,13 +118,40 @@ describe('problem responses', () => {
     expect(res.body.errors).toEqual([{ in: 'query', field: 'limit', code: 'MINIMUM', message: expect.any(String) }]);
   });
 
-  it('S1-5.1.5: a cursor the API did not issue is 400 INVALID_CURSOR; one of the right shape but wrong values is 400 INVALID_VALUE', async () => {
+  it('S1-5.1.5: a cursor the API did not issue is 400 INVALID_CURSOR on every list operation, whatever its elements hold', async () => {
     const res = await asE('GET', '/v1/users?cursor=not-a-cursor');
     expectProblem(res, 400, 'INVALID_CURSOR', '/v1/users');
     expect(res.body.errors).toEqual([{ in: 'query', field: 'cursor', code: 'INVALID_FORMAT', message: expect.any(String) }]);
-    expectProblem(await asE('GET', `/v1/users?cursor=${b64([1, 2, 3])}`), 400, 'INVALID_CURSOR');
-    expectProblem(await asE('GET', `/v1/users?cursor=${b64(['yesterday', 'someone'])}`), 400, 'INVALID_VALUE');
-    expectProblem(await asE('GET', `/v1/audit?cursor=${b64(['seven'])}`), 400, 'INVALID_VALUE');
+    // Every list operation the spec describes, with crafted cursors of every arity and wrong element types.
+    const spec = (await call(t.url, undefined, 'GET', '/openapi.json')).body;
+    type Op = { parameters?: { name: string; in: string; required?: boolean }[]; 'x-mes-platform'?: boolean };
+    const lists = Object.entries(spec.paths as Record<string, Record<string, Op>>)
+      .filter(([, ops]) => ops.get?.parameters?.some((p) => p.name === 'cursor'))
+      .map(([path, ops]) => {
+        const required = ops.get!.parameters!.filter((p) => p.in === 'query' && p.required).map((p) => `${p.name}=${p.name === 'to' ? '2024-01-02' : '2024-01-01'}T00:00:00Z`);
+        return { path: `${path}?${[...required, ''].join('&')}`, key: ops.get!['x-mes-platform'] ? t.adminKey : E.key };
+      });
+    expect(lists.length).toBeGreaterThanOrEqual(20);
+    // None of these is a sort key of any list: wrong arity, or elements of the wrong type.
+    const crafted = [[true, false], [true], [null], [{}, []], [1, 2, 3], [-1], ['x', 'y', 'z', 'w', 1], [1e300, 'x'], ['x', 2]];
+    const wrong: string[] = [];
+    for (const { path, key } of lists) {
+      for (const c of crafted) {
+        const r = await call(t.url, key, 'GET', `${path}cursor=${b64(c)}`);
+        if (r.status !== 400 || r.body.code !== 'INVALID_CURSOR') wrong.push(`${path} ${JSON.stringify(c)}: ${r.status} ${r.body.code} ${r.body.detail}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    // Right arity and type, wrong values: a time that is not one, an id that is not one, a sequence below 0.
+    for (const c of [['yesterday', randomUUID()], [new Date().toISOString(), 'someone']]) expectProblem(await asE('GET', `/v1/users?cursor=${b64(c)}`), 400, 'INVALID_CURSOR');
+    for (const c of [['seven'], [-1], [1.5]]) expectProblem(await asE('GET', `/v1/audit?cursor=${b64(c)}`), 400, 'INVALID_CURSOR');
+    expectProblem(await asE('GET', `/v1/stock/movements?cursor=${b64(['12x'])}`), 400, 'INVALID_CURSOR');
+  });
+
+  it('S1-8.2: a value the database cannot hold is 400 INVALID_VALUE whose detail never echoes the database', async () => {
+    const res = await asE('POST', '/v1/users', { username: 'nul-echo', displayName: 'a\u0000b' });
+    expectProblem(res, 400, 'INVALID_VALUE', '/v1/users');
+    expect(res.body.detail).not.toMatch(/0x00|UTF8|encoding|syntax|invalid input|character/i);
   });
 
   it('S1-5.1.5: a PATCH with a stale version is 409 VERSION_CONFLICT naming the current version', async () => {
@@ -171,8 +198,8 @@ describe('malformed input never breaks the server', () => {
       { name: 'limit not a number', method: 'GET', path: '/v1/users?limit=abc', status: 400, code: 'VALIDATION_FAILED' },
       { name: 'limit twice', method: 'GET', path: '/v1/users?limit=1&limit=2', status: 400, code: 'VALIDATION_FAILED' },
       { name: 'garbage cursor', method: 'GET', path: '/v1/users?cursor=%%%', status: 400, code: 'INVALID_CURSOR' },
-      { name: 'cursor of wrong values', method: 'GET', path: `/v1/users?cursor=${b64(['x', 'y'])}`, status: 400, code: 'INVALID_VALUE' },
-      { name: 'audit cursor not a number', method: 'GET', path: `/v1/audit?cursor=${b64(['x'])}`, status: 400, code: 'INVALID_VALUE' },
+      { name: 'cursor of wrong values', method: 'GET', path: `/v1/users?cursor=${b64(['x', 'y'])}`, status: 400, code: 'INVALID_CURSOR' },
+      { name: 'audit cursor not a number', method: 'GET', path: `/v1/audit?cursor=${b64(['x'])}`, status: 400, code: 'INVALID_CURSOR' },
       { name: 'NUL in audit filter', method: 'GET', path: '/v1/audit?action=%00', status: 400, code: 'INVALID_VALUE' },
       { name: 'audit since not a time', method: 'GET', path: '/v1/audit?since=yesterday', status: 400, code: 'VALIDATION_FAILED' },
       { name: 'audit outcome unknown', method: 'GET', path: '/v1/audit?outcome=maybe', status: 400, code: 'VALIDATION_FAILED' },

@@ -142,14 +142,18 @@ function pointerToPath(pointer: string): string {
 }
 
 /** Database errors that reach the edge unhandled still answer with a meaning, never a bare 500. */
-export function problemFromDatabase(err: { code?: string; message?: string; constraint?: string }): MesProblem | undefined {
+export function problemFromDatabase(err: { code?: string; message?: string; constraint?: string; column?: string }): MesProblem | undefined {
   const code = err.code ?? '';
   if (code === '23505') return conflict('ALREADY_EXISTS', `a record with the same key already exists (${err.constraint ?? 'unique'})`);
   if (code === '23503') return unprocessable('REFERENCE_NOT_FOUND', `a referenced record does not exist (${err.constraint ?? 'foreign key'})`);
   if (code === '23514') return unprocessable('CONSTRAINT_VIOLATED', `a value is out of its allowed range (${err.constraint ?? 'check'})`);
   // Class 22, data exception: a value the schema let through that the database cannot hold or
-  // compare (a NUL character, an integer beyond its column, a cursor holding a non-timestamp).
-  if (code.startsWith('22')) return badRequest('INVALID_VALUE', `a value in the request cannot be stored or compared: ${err.message ?? code}`);
+  // compare (a NUL character, an integer beyond its column). The database's own message names
+  // internals (types, functions, sometimes the value): it goes to the log, never to the caller.
+  if (code.startsWith('22')) {
+    return badRequest('INVALID_VALUE', `a value in the request cannot be stored or compared${err.column ? ` (${err.column})` : ''}; check the values against the API description`,
+      err.column ? [fieldError(err.column, 'INVALID_VALUE', 'cannot be stored or compared')] : undefined);
+  }
   if (code === '40001' || code === '40P01') {
     return new MesProblem(503, 'TRANSACTION_CONFLICT', 'a concurrent transaction got in the way; retry the request', {
       headers: { 'retry-after': '1' },

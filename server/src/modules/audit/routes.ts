@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { AppContext, MesApp } from '../../app.js';
 import { AUDIT_COLUMNS, toAuditRecord, verifyChain } from '../../platform/audit.js';
-import { decodeCursor, pageOf } from '../../platform/pagination.js';
+import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
 import { principalOf, read } from '../../platform/request.js';
 import { problems } from '../../platform/schemas.js';
 import { AuditListQuery, AuditPageSchema, AuditRecordSchema, ChainVerdictSchema } from './schema.js';
@@ -19,7 +19,7 @@ export function auditRoutes(app: MesApp, { db }: AppContext): void {
   }, async (req) => {
     const q = req.query;
     const limit = q.limit ?? 100;
-    const after = Number(decodeCursor(q.cursor, 1)?.[0] ?? 0);
+    const after = decodeCursor(q.cursor, CURSOR.seq)?.[0] ?? 0;
     const tenantId = principalOf(req).tenantId;
     const rows = await read(db, req, async (tx) =>
       (

@@ -3,7 +3,7 @@ import type { AppContext, MesApp } from '../../app.js';
 import { withPlatform } from '../../platform/auth.js';
 import { verifyPassword } from '../../platform/credentials.js';
 import { notFound, unauthenticated } from '../../platform/errors.js';
-import { decodeCursor, pageOf } from '../../platform/pagination.js';
+import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
 import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, PageQuery, problems } from '../../platform/schemas.js';
 import * as repo from './repo.js';
@@ -56,7 +56,7 @@ export function identityRoutes(app: MesApp, { db, auth }: AppContext): void {
     schema: { operationId: 'listUsers', tags, summary: 'List users of the tenant', querystring: PageQuery, response: { 200: Type.Ref(UserPageSchema), ...problems() } },
   }, async (req) => {
     const limit = req.query.limit ?? 50;
-    const after = decodeCursor(req.query.cursor, 2) as [string, string] | undefined;
+    const after = decodeCursor(req.query.cursor, CURSOR.createdAtId);
     const rows = await read(db, req, (tx) => repo.listUsers(tx, principalOf(req).tenantId, limit, after));
     return pageOf(rows, limit, (u) => [u.createdAt, u.id], (u) => u);
   });
@@ -99,7 +99,7 @@ export function identityRoutes(app: MesApp, { db, auth }: AppContext): void {
     schema: { operationId: 'listApiKeys', tags, summary: 'List API keys (never their secrets)', querystring: PageQuery, response: { 200: Type.Ref(ApiKeyPageSchema), ...problems() } },
   }, async (req) => {
     const limit = req.query.limit ?? 50;
-    const after = decodeCursor(req.query.cursor, 2) as [string, string] | undefined;
+    const after = decodeCursor(req.query.cursor, CURSOR.createdAtId);
     const rows = await read(db, req, (tx) => repo.listApiKeys(tx, principalOf(req).tenantId, limit, after));
     return pageOf(rows, limit, (k) => [k.createdAt, k.id], (k) => k);
   });

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext, MesApp } from '../../app.js';
 import { actorId, can } from '../../platform/auth.js';
 import { notFound } from '../../platform/errors.js';
-import { decodeCursor, pageOf } from '../../platform/pagination.js';
+import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
 import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, problems } from '../../platform/schemas.js';
 import * as counting from './counting.js';
@@ -37,7 +37,7 @@ export function countingRoutes(app: MesApp, { db }: AppContext): void {
     schema: { operationId: 'listCountSheets', tags, summary: 'Count sheets, newest first', querystring: CountSheetListQuery, response: { 200: Type.Ref(CountSheetPageSchema), ...problems() } },
   }, async (req) => {
     const limit = req.query.limit ?? 50;
-    const after = decodeCursor(req.query.cursor, 2) as [string, string] | undefined;
+    const after = decodeCursor(req.query.cursor, CURSOR.createdAtId);
     const rows = await read(db, req, (tx) => counting.listSheets(tx, tenant(req), { ...req.query, limit, after }));
     return pageOf(rows, limit, (s) => [s.createdAt, s.id], (s) => s);
   });

@@ -6,7 +6,7 @@ import { actorId, type Principal } from '../../platform/auth.js';
 import { toCsv } from '../../platform/csv.js';
 import type { Sql } from '../../platform/db.js';
 import { badRequest } from '../../platform/errors.js';
-import { decodeCursor, pageOf } from '../../platform/pagination.js';
+import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
 import { principalOf, read } from '../../platform/request.js';
 import { problems } from '../../platform/schemas.js';
 import {
@@ -63,7 +63,7 @@ export function reportRoutes(app: MesApp, { db }: AppContext): void {
   }, async (req) => {
     checkPeriod(req.query);
     const limit = req.query.limit ?? 100;
-    const after = decodeCursor(req.query.cursor, 1)?.[0] as string | undefined;
+    const after = decodeCursor(req.query.cursor, CURSOR.code)?.[0];
     const rows = await read(db, req, (tx) => reports.stockSummary(tx, principalOf(req).tenantId, req.query, limit, after));
     return pageOf(rows, limit, (r) => [r.materialCode], (r) => r);
   });
@@ -113,7 +113,7 @@ export function reportRoutes(app: MesApp, { db }: AppContext): void {
 
   async function safetyPage(req: FastifyRequest, q: { warehouseId?: string; limit?: number; cursor?: string }, onlyShort: boolean) {
     const limit = q.limit ?? 100;
-    const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+    const after = decodeCursor(q.cursor, CURSOR.codes2);
     const rows = await read(db, req, (tx) => reports.safetyStock(tx, principalOf(req).tenantId, { warehouseId: q.warehouseId, onlyShort }, limit, after));
     return pageOf(rows, limit, (r) => [r.materialCode, r.warehouseCode ?? ''], (r) => r);
   }

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { AppContext, MesApp } from '../../app.js';
 import { actorId, requirePermission } from '../../platform/auth.js';
 import { notFound } from '../../platform/errors.js';
-import { decodeCursor, pageOf } from '../../platform/pagination.js';
+import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
 import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, Uuid, problems } from '../../platform/schemas.js';
 import * as documents from './documents.js';
@@ -49,7 +49,7 @@ export function inventoryRoutes(app: MesApp, { db }: AppContext): void {
     },
   }, async (req) => {
     const limit = req.query.limit ?? 50;
-    const after = decodeCursor(req.query.cursor, 2) as [string, string] | undefined;
+    const after = decodeCursor(req.query.cursor, CURSOR.createdAtId);
     const rows = await read(db, req, (tx) => repo.listDocuments(tx, tenant(req), { ...req.query, limit, after }));
     return pageOf(rows, limit, (d) => [d.createdAt, d.id], (d) => d);
   });
@@ -85,7 +85,7 @@ export function inventoryRoutes(app: MesApp, { db }: AppContext): void {
     schema: { operationId: 'listStockMovements', tags, summary: 'The ledger: movement history, in posting order', querystring: MovementQuery, response: { 200: Type.Ref(MovementPageSchema), ...problems() } },
   }, async (req) => {
     const limit = req.query.limit ?? 100;
-    const after = decodeCursor(req.query.cursor, 1)?.[0] as string | undefined;
+    const after = decodeCursor(req.query.cursor, CURSOR.movementId)?.[0];
     const rows = await read(db, req, (tx) => stock.listMovements(tx, tenant(req), req.query, limit, after));
     return pageOf(rows, limit, (m) => [m.id], (m) => m);
   });
@@ -108,7 +108,7 @@ export function inventoryRoutes(app: MesApp, { db }: AppContext): void {
     },
   }, async (req) => {
     const limit = req.query.limit ?? 100;
-    const after = decodeCursor(req.query.cursor, 5) as string[] | undefined;
+    const after = decodeCursor(req.query.cursor, CURSOR.codes5);
     const rows = await read(db, req, (tx) => stock.listBalances(tx, tenant(req), req.query, limit, after));
     return pageOf(rows, limit, (b) => [b.materialCode, b.warehouseCode, b.binCode ?? '', b.batchNo ?? '', b.serialNo ?? ''], (b) => b);
   });

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { AppContext, MesApp } from '../../app.js';
 import { notFound } from '../../platform/errors.js';
-import { decodeCursor, pageOf } from '../../platform/pagination.js';
+import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
 import { mutate, principalOf, read } from '../../platform/request.js';
 import { Page, PageQuery, Timestamp, problems } from '../../platform/schemas.js';
 import { findRule, listRules, nextCode, previewCode, putRule, type CodingContext } from './coding.js';
@@ -71,7 +71,7 @@ export function codingRuleRoutes(app: MesApp, { db }: AppContext): void {
     },
   }, async (req) => {
     const limit = req.query.limit ?? 50;
-    const after = decodeCursor(req.query.cursor, 1) as [string] | undefined;
+    const after = decodeCursor(req.query.cursor, CURSOR.code);
     const rows = await read(db, req, (tx) => listRules(tx, principalOf(req).tenantId, limit, after?.[0]));
     return pageOf(rows, limit, (r) => [r.code], (r) => r);
   });

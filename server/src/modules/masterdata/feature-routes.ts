@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { AppContext, MesApp } from '../../app.js';
 import { notFound } from '../../platform/errors.js';
-import { decodeCursor, pageOf } from '../../platform/pagination.js';
+import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
 import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, Page, PageQuery, Timestamp, Uuid, problems } from '../../platform/schemas.js';
 import { createFeature, findFeature, listFeatures, updateFeature } from './features.js';
@@ -46,7 +46,7 @@ export function featureRoutes(app: MesApp, { db }: AppContext): void {
     },
   }, async (req) => {
     const limit = req.query.limit ?? 50;
-    const after = decodeCursor(req.query.cursor, 1) as [string] | undefined;
+    const after = decodeCursor(req.query.cursor, CURSOR.code);
     const rows = await read(db, req, (tx) => listFeatures(tx, principalOf(req).tenantId, limit, after?.[0]));
     return pageOf(rows, limit, (f) => [f.code], (f) => f);
   });

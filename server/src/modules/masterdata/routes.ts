@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { AppContext, MesApp } from '../../app.js';
 import { notFound } from '../../platform/errors.js';
-import { decodeCursor, pageOf } from '../../platform/pagination.js';
+import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
 import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, Uuid, problems } from '../../platform/schemas.js';
 import { formatQty } from '../../platform/quantity.js';
@@ -48,7 +48,7 @@ export function masterdataRoutes(app: MesApp, { db }: AppContext): void {
     schema: { operationId: 'listMaterials', tags, summary: 'Materials, by code', querystring: MaterialListQuery, response: { 200: Type.Ref(MaterialPageSchema), ...problems() } },
   }, async (req) => {
     const limit = req.query.limit ?? 50;
-    const after = decodeCursor(req.query.cursor, 1)?.[0] as string | undefined;
+    const after = decodeCursor(req.query.cursor, CURSOR.code)?.[0];
     const rows = await read(db, req, (tx) => repo.listMaterials(tx, tenant(req), { ...req.query, limit, after }));
     return pageOf(rows, limit, (m) => [m.code], (m) => m);
   });

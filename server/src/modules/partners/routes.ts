@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { AppContext, MesApp } from '../../app.js';
 import { notFound } from '../../platform/errors.js';
-import { decodeCursor, pageOf } from '../../platform/pagination.js';
+import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
 import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, problems } from '../../platform/schemas.js';
 import * as repo from './repo.js';
@@ -44,7 +44,7 @@ function sideRoutes(app: MesApp, db: AppContext['db'], side: Side): void {
     schema: { operationId: `list${many}`, tags, summary: `${many}, by code`, querystring: PartnerListQuery, response: { 200: Type.Ref(PartnerPageSchema), ...problems() } },
   }, async (req) => {
     const limit = req.query.limit ?? 50;
-    const after = decodeCursor(req.query.cursor, 1)?.[0] as string | undefined;
+    const after = decodeCursor(req.query.cursor, CURSOR.code)?.[0];
     const rows = await read(db, req, (tx) => repo.listPartners(tx, tenant(req), side.kind, { ...req.query, limit, after }));
     return pageOf(rows, limit, (p) => [p.code], (p) => p);
   });

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext, MesApp } from '../../app.js';
 import { DocumentVersionListSchema, DocumentVersionSchema, listVersions } from '../../platform/document-versions.js';
 import { notFound } from '../../platform/errors.js';
-import { decodeCursor, pageOf } from '../../platform/pagination.js';
+import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
 import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, problems } from '../../platform/schemas.js';
 import * as repo from './repo.js';
@@ -70,7 +70,7 @@ export function purchasingRoutes(app: MesApp, { db }: AppContext): void {
     },
   }, async (req) => {
     const limit = req.query.limit ?? 50;
-    const after = decodeCursor(req.query.cursor, 2) as [string, string] | undefined;
+    const after = decodeCursor(req.query.cursor, CURSOR.createdAtId);
     const rows = await read(db, req, (tx) => repo.listOrders(tx, tenant(req), { ...req.query, limit, after }));
     return pageOf(rows, limit, (o) => [o.createdAt, o.id], (o) => o);
   });
@@ -148,7 +148,7 @@ export function purchasingRoutes(app: MesApp, { db }: AppContext): void {
     },
   }, async (req) => {
     const limit = req.query.limit ?? 50;
-    const after = decodeCursor(req.query.cursor, 2) as [string, string] | undefined;
+    const after = decodeCursor(req.query.cursor, CURSOR.createdAtId);
     const rows = await read(db, req, (tx) => repo.listReceipts(tx, tenant(req), { ...req.query, limit, after }));
     return pageOf(rows, limit, (r) => [r.createdAt, r.id], (r) => r);
   });
@@ -187,7 +187,7 @@ export function purchasingRoutes(app: MesApp, { db }: AppContext): void {
     schema: { operationId: 'listPurchaseInbounds', tags, summary: 'Purchase inbounds (posted at inspection), newest first', querystring: DocListQuery, response: { 200: Type.Ref(PurchaseInboundPageSchema), ...problems() } },
   }, async (req) => {
     const limit = req.query.limit ?? 50;
-    const after = decodeCursor(req.query.cursor, 2) as [string, string] | undefined;
+    const after = decodeCursor(req.query.cursor, CURSOR.createdAtId);
     const rows = await read(db, req, (tx) => repo.listInbounds(tx, tenant(req), { ...req.query, limit, after }));
     return pageOf(rows, limit, (r) => [r.createdAt, r.id], (r) => r);
   });
@@ -214,7 +214,7 @@ export function purchasingRoutes(app: MesApp, { db }: AppContext): void {
     schema: { operationId: 'listPurchaseReturns', tags, summary: 'Purchase returns, newest first', querystring: DocListQuery, response: { 200: Type.Ref(PurchaseReturnPageSchema), ...problems() } },
   }, async (req) => {
     const limit = req.query.limit ?? 50;
-    const after = decodeCursor(req.query.cursor, 2) as [string, string] | undefined;
+    const after = decodeCursor(req.query.cursor, CURSOR.createdAtId);
     const rows = await read(db, req, (tx) => repo.listReturns(tx, tenant(req), { ...req.query, limit, after }));
     return pageOf(rows, limit, (r) => [r.createdAt, r.id], (r) => r);
   });
@@ -239,7 +239,7 @@ export function purchasingRoutes(app: MesApp, { db }: AppContext): void {
     },
   }, async (req) => {
     const limit = req.query.limit ?? 100;
-    const after = decodeCursor(req.query.cursor, 1)?.[0] as string | undefined;
+    const after = decodeCursor(req.query.cursor, CURSOR.code)?.[0];
     const rows = await read(db, req, (tx) => repo.progress(tx, tenant(req), { ...req.query, groupBy: req.query.groupBy ?? 'supplier' }, limit, after));
     return pageOf(rows, limit, (r) => [r.key.code], (r) => r);
   });

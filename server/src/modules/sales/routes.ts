@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext, MesApp } from '../../app.js';
 import { DocumentVersionListSchema, DocumentVersionSchema, listVersions } from '../../platform/document-versions.js';
 import { notFound } from '../../platform/errors.js';
-import { decodeCursor, pageOf } from '../../platform/pagination.js';
+import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
 import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, problems } from '../../platform/schemas.js';
 import * as repo from './repo.js';
@@ -30,7 +30,7 @@ export function salesRoutes(app: MesApp, { db }: AppContext): void {
   const write = { permission: 'sales:write' };
   const ship = { permission: 'sales:ship' };
   const newestFirst = <T extends { createdAt: string; id: string }>(rows: T[], limit: number) => pageOf(rows, limit, (d) => [d.createdAt, d.id], (d) => d);
-  const after = (cursor: string | undefined) => decodeCursor(cursor, 2) as [string, string] | undefined;
+  const after = (cursor: string | undefined) => decodeCursor(cursor, CURSOR.createdAtId);
 
   // ------------------------------------------------------------ orders
   app.get('/v1/sales-orders', {
@@ -187,7 +187,7 @@ export function salesRoutes(app: MesApp, { db }: AppContext): void {
     schema: { operationId: 'getSalesProgress', tags, summary: 'Ordered, planned, shipped, returned and open, by customer and material or by material (base units)', querystring: SalesProgressQuery, response: { 200: Type.Ref(SalesProgressPageSchema), ...problems() } },
   }, async (req) => {
     const limit = req.query.limit ?? 100;
-    const rows = await read(db, req, (tx) => repo.progress(tx, tenant(req), { ...req.query, limit, after: decodeCursor(req.query.cursor, 2) as [string, string] | undefined }));
+    const rows = await read(db, req, (tx) => repo.progress(tx, tenant(req), { ...req.query, limit, after: decodeCursor(req.query.cursor, CURSOR.codes2) }));
     return pageOf(rows, limit, (r) => [r.customerCode ?? '', r.materialCode], (r) => r);
   });
 }

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { AppContext, MesApp } from '../../app.js';
 import { notFound } from '../../platform/errors.js';
-import { decodeCursor, pageOf } from '../../platform/pagination.js';
+import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
 import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, PageQuery, problems } from '../../platform/schemas.js';
 import * as repo from './repo.js';
@@ -21,7 +21,7 @@ export function tenantRoutes(app: MesApp, { db, auth, limiter }: AppContext): vo
     schema: { operationId: 'listTenants', tags, summary: 'List tenants (platform admin)', querystring: PageQuery, response: { 200: Type.Ref(TenantPageSchema), ...problems() } },
   }, async (req) => {
     const limit = req.query.limit ?? 50;
-    const after = decodeCursor(req.query.cursor, 2) as [string, string] | undefined;
+    const after = decodeCursor(req.query.cursor, CURSOR.createdAtId);
     const rows = await read(db, req, (tx) => repo.listTenants(tx, limit, after));
     return pageOf(rows, limit, (t) => [t.createdAt, t.id], (t) => t);
   });
