@@ -132,7 +132,26 @@ export async function call(baseUrl: string, key: string | undefined, method: str
   } catch {
     // not JSON (metrics): keep the text
   }
+  if (res.status >= 400) assertProblem(res.status, res.headers.get('content-type'), parsed, `${method} ${path}`);
   return { status: res.status, body: parsed as any, headers: res.headers };
+}
+
+/**
+ * Every refusal the tests receive is checked against RFC 9457 and our conventions, so every suite
+ * proves it: problem+json, `status` the HTTP status (never a document's state), an UPPER_SNAKE
+ * `code`, and `type`, `title`, `detail`, `traceId`.
+ */
+export function assertProblem(status: number, contentType: string | null, body: unknown, what: string): void {
+  const p = body as Record<string, unknown> | undefined;
+  const wrong: string[] = [];
+  if (!/^application\/problem\+json/.test(contentType ?? '')) wrong.push(`content-type is ${contentType}`);
+  if (typeof p !== 'object' || p === null) wrong.push('the body is not a JSON object');
+  else {
+    if (p.status !== status) wrong.push(`status is ${JSON.stringify(p.status)}, not ${status}`);
+    if (typeof p.code !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(p.code)) wrong.push(`code ${JSON.stringify(p.code)} is not UPPER_SNAKE`);
+    for (const member of ['type', 'title', 'detail', 'traceId']) if (typeof p[member] !== 'string' || p[member] === '') wrong.push(`${member} is missing`);
+  }
+  if (wrong.length) throw new Error(`${what} answered ${status} with a body that is not a conforming problem (${wrong.join('; ')}): ${JSON.stringify(body)?.slice(0, 500)}`);
 }
 
 /** Creates a tenant through the API and returns its admin key. */
