@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ServerConfig } from './config.js';
 import { appendAudit } from './platform/audit.js';
+import { MAX_URL_LENGTH, clientErrorHandler, uriTooLong } from './platform/client-errors.js';
 import { Authenticator, actorId, requirePermission } from './platform/auth.js';
 import { DatabaseUnavailableError, openDatabase, type Database } from './platform/db.js';
 import { Diagnostics } from './platform/diagnostics.js';
@@ -12,7 +13,7 @@ import { createMetrics, type Metrics } from './platform/metrics.js';
 import { migrate } from './platform/migrations.js';
 import { TenantRateLimiter } from './platform/rate-limit.js';
 import { traceFrom } from './platform/tracing.js';
-import { registerSchemas } from './platform/schemas.js';
+import { registerSchemas, withPipelineContract } from './platform/schemas.js';
 import { lazySchemaCompilers } from './platform/validation.js';
 import { registerModules } from './modules/index.js';
 
@@ -64,6 +65,22 @@ export async function buildApp(config: ServerConfig, opts: BuildOptions = {}): P
   const app: MesApp = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'], ...(opts.logStream ? { stream: opts.logStream } : {}) },
     bodyLimit: config.bodyLimitBytes,
+    // A slow client (a body trickling in, or never finishing) is answered 408 and disconnected
+    // after requestTimeoutMs; Node checks its connections at a quarter of that. Node only enforces
+    // the request timeout when the headers timeout is not longer.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(config.requestTimeoutMs / 4))),
+    },
+    clientErrorHandler,
+    // The router's own refusals (a bad URL encoding, a path parameter over 100 characters) as problems too.
+    frameworkErrors: (error, req, reply) => {
+      const problem = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? uriTooLong() : new MesProblem(400, 'MALFORMED_URL', 'the request URL is not validly percent-encoded');
+      joinTrace(req, reply);
+      return sendProblem(req, reply, problem);
+    },
     genReqId: () => randomBytes(8).toString('hex'),
     // Refusals while closing are ours (problem+json with a code), not Fastify's plain 503.
     return503OnClosing: false,
@@ -79,7 +96,7 @@ export async function buildApp(config: ServerConfig, opts: BuildOptions = {}): P
       security: [{ bearer: [] }],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
-    transform: ({ schema, url, route }) => ({ schema: withAccessExtensions(schema, route.config), url }),
+    transform: ({ schema, url, route }) => ({ schema: withAccessExtensions(withContract(schema, route), route.config), url }),
   });
   registerSchemas(app);
   installPipeline(app, ctx);
@@ -114,6 +131,16 @@ function withAccessExtensions(schema: FastifySchema, config: FastifyContextConfi
   return { ...schema, ...extensions };
 }
 
+function withContract(schema: FastifySchema, route: { method: string | string[]; config?: FastifyContextConfig }): FastifySchema {
+  if (!schema || schema.hide) return schema;
+  const method = [route.method].flat()[0];
+  return withPipelineContract(schema as Record<string, unknown>, method, {
+    public: route.config?.public === true,
+    login: schema.operationId === 'login',
+    body: schema.body !== undefined,
+  }) as FastifySchema;
+}
+
 /** The HS256 key for login tokens, shared by every replica through the database. */
 async function loadJwtSecret(db: Database): Promise<Uint8Array> {
   const value = await db.asOwner(async (sql) => {
@@ -126,19 +153,21 @@ async function loadJwtSecret(db: Database): Promise<Uint8Array> {
 function installPipeline(app: MesApp, ctx: AppContext): void {
   app.decorateRequest('traceId', '');
   app.decorateRequest('principal', undefined);
-  const releases = new WeakMap<FastifyRequest, () => void>();
   const started = new WeakMap<FastifyRequest, bigint>();
 
   app.addHook('onRequest', async (req, reply) => {
     started.set(req, process.hrtime.bigint());
+    // A request ends when its response closes: sent, or the client gone (aborted, socket closed,
+    // timed out). Only then are its plan slot and its place in the in-flight gauge given back.
+    const slot: { release?: () => void; ended: boolean } = { ended: false };
     ctx.metrics.inFlight.inc();
-    const trace = traceFrom(req.headers.traceparent);
-    req.traceId = trace.traceId;
-    req.log = req.log.child({ traceId: trace.traceId });
-    // The access log line ("request completed") is written through reply.log: give it the trace id too.
-    reply.log = req.log;
-    reply.header('traceparent', trace.traceparent);
-    reply.header('x-request-id', req.id);
+    reply.raw.once('close', () => {
+      slot.ended = true;
+      slot.release?.();
+      ctx.metrics.inFlight.dec();
+    });
+    joinTrace(req, reply);
+    if (req.url.length > MAX_URL_LENGTH) throw uriTooLong();
     const config = req.routeOptions.config;
     if (ctx.lifecycle.closing && !config.public) {
       throw new MesProblem(503, 'SHUTTING_DOWN', 'this replica is shutting down; retry, and the balancer will route to another', { headers: { 'retry-after': '1' } });
@@ -147,7 +176,9 @@ function installPipeline(app: MesApp, ctx: AppContext): void {
     req.principal = await ctx.auth.authenticate(req.headers.authorization);
     if (config.permission) requirePermission(req.principal, config.permission);
     try {
-      releases.set(req, await ctx.limiter.admit(req.principal.tenantId));
+      const release = await ctx.limiter.admit(req.principal.tenantId);
+      if (slot.ended) release();
+      else slot.release = release;
     } catch (err) {
       if (err instanceof MesProblem) ctx.metrics.rejections.inc({ code: err.code });
       throw err;
@@ -169,8 +200,6 @@ function installPipeline(app: MesApp, ctx: AppContext): void {
   });
 
   app.addHook('onResponse', async (req, reply) => {
-    releases.get(req)?.();
-    ctx.metrics.inFlight.dec();
     const t0 = started.get(req);
     if (t0 !== undefined) {
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -191,6 +220,17 @@ function installPipeline(app: MesApp, ctx: AppContext): void {
     await auditFailure(ctx, req, problem);
     return sendProblem(req, reply, problem);
   });
+}
+
+/** The request joins the caller's trace (W3C traceparent) or starts one; the response says which. */
+function joinTrace(req: FastifyRequest, reply: FastifyReply): void {
+  const trace = traceFrom(req.headers.traceparent);
+  req.traceId = trace.traceId;
+  req.log = req.log.child({ traceId: trace.traceId });
+  // The access log line ("request completed") is written through reply.log: give it the trace id too.
+  reply.log = req.log;
+  reply.header('traceparent', trace.traceparent);
+  reply.header('x-request-id', req.id);
 }
 
 /**

@@ -13,6 +13,8 @@ export interface ServerConfig {
   shutdownTimeoutMs: number;
   /** Readiness is false for this long before the listener closes, so balancers stop routing first. */
   shutdownDelayMs: number;
+  /** How long a client may take to send a whole request (headers and body); then 408 and the connection closes. */
+  requestTimeoutMs: number;
   tokenTtlSeconds: number;
   keyCacheTtlMs: number;
   planTtlMs: number;
@@ -40,6 +42,7 @@ export function loadConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
     dbPoolSize: int(env.MES_DB_POOL_SIZE, 20, 'MES_DB_POOL_SIZE'),
     shutdownTimeoutMs: int(env.MES_SHUTDOWN_TIMEOUT_MS, 10_000, 'MES_SHUTDOWN_TIMEOUT_MS'),
     shutdownDelayMs: int(env.MES_SHUTDOWN_DELAY_MS, 0, 'MES_SHUTDOWN_DELAY_MS'),
+    requestTimeoutMs: int(env.MES_REQUEST_TIMEOUT_MS, 30_000, 'MES_REQUEST_TIMEOUT_MS'),
     tokenTtlSeconds: int(env.MES_TOKEN_TTL_SECONDS, 900, 'MES_TOKEN_TTL_SECONDS'),
     keyCacheTtlMs: int(env.MES_KEY_CACHE_TTL_MS, 5000, 'MES_KEY_CACHE_TTL_MS'),
     planTtlMs: int(env.MES_PLAN_TTL_MS, 2000, 'MES_PLAN_TTL_MS'),

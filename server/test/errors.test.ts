@@ -4,8 +4,9 @@
  * a 4xx, never a 5xx, and never changes anything.
  */
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTenant, startTestServer, type TestServer } from './harness.js';
+import { assertProblem, call, createTenant, startTestServer, type TestServer } from './harness.js';
 import { keyIdOf, listAll, newTrace } from './util.js';
 
 let t: TestServer;
@@ -161,6 +162,52 @@ describe('problem responses', () => {
     expectProblem(stale, 409, 'VERSION_CONFLICT', `/v1/users/${user.body.id}`);
     expect(stale.body.currentVersion).toBe(2);
     expect((await asE('GET', `/v1/users/${user.body.id}`)).body).toMatchObject({ displayName: 'V2', version: 2 });
+  });
+});
+
+/** Sends raw bytes on a new connection and returns the status, headers and parsed body of the answer. */
+async function raw(bytes: string): Promise<{ status: number; contentType: string | null; body: unknown }> {
+  const { hostname, port } = new URL(t.url);
+  const socket = net.connect(Number(port), hostname);
+  let text = '';
+  socket.on('data', (d) => (text += d.toString()));
+  socket.on('error', () => {});
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(bytes);
+  await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  const [head, ...rest] = text.split('\r\n\r\n');
+  const contentType = /^content-type: (.*)$/im.exec(head)?.[1]?.trim() ?? null;
+  let body: unknown = rest.join('\r\n\r\n');
+  try {
+    body = JSON.parse(body as string);
+  } catch {
+    // not JSON: the assertion below says so
+  }
+  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), contentType, body };
+}
+
+describe('refusals outside the app\'s handlers are problems too', () => {
+  it('S1-8.2: a path parameter over 100 characters and a URL over 8192 characters are 414 URI_TOO_LONG problems', async () => {
+    expectProblem(await asE('GET', `/v1/users/${'a'.repeat(150)}`), 414, 'URI_TOO_LONG');
+    expectProblem(await asE('GET', `/v1/users?limit=1&x=${'a'.repeat(9000)}`), 414, 'URI_TOO_LONG');
+    // Beyond what Node's parser takes (16 KiB of request line and headers).
+    const huge = await raw(`GET /v1/users?x=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    assertProblem(huge.status, huge.contentType, huge.body, 'a 20 kB URL');
+    expect([huge.status, (huge.body as { code: string }).code]).toEqual([414, 'URI_TOO_LONG']);
+  });
+
+  it('S1-8.2: what Node\'s HTTP parser refuses (not HTTP, headers over 16 KiB, a bad percent-encoding) is a problem, not Node\'s or Fastify\'s own body', async () => {
+    const cases: [string, string, number, string][] = [
+      ['not HTTP', 'HELLO THERE\r\n\r\n', 400, 'MALFORMED_REQUEST'],
+      ['a broken header line', 'GET /v1/me HTTP/1.1\r\nHost x\r\n\r\n', 400, 'MALFORMED_REQUEST'],
+      ['headers over 16 KiB', `GET /v1/me HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`, 431, 'HEADERS_TOO_LARGE'],
+      ['a bad percent-encoding in the path', `GET /v1/users/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${E.key}\r\n\r\n`, 400, 'MALFORMED_URL'],
+    ];
+    for (const [name, bytes, status, code] of cases) {
+      const res = await raw(bytes);
+      assertProblem(res.status, res.contentType, res.body, name);
+      expect([name, res.status, (res.body as { code: string }).code]).toEqual([name, status, code]);
+    }
   });
 });
 

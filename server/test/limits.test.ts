@@ -2,6 +2,7 @@
  * Tenant plan limits over HTTP (S1-5.3.2-b) and raising them without a restart (S1-5.3.3-b).
  * Plan basic: 20 requests/s, burst 40, 4 at once.
  */
+import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTenant, startTestServer, type TestServer } from './harness.js';
@@ -12,7 +13,8 @@ let t: TestServer;
 beforeAll(async () => {
   // Long cache lifetimes: after the first request neither the key nor the plan is read again,
   // so GET /v1/me touches no database and the only plan refresh is the one a PATCH triggers.
-  t = await startTestServer({ keyCacheTtlMs: 600_000, planTtlMs: 600_000 });
+  // A short request timeout: the slow-client tests wait for it.
+  t = await startTestServer({ keyCacheTtlMs: 600_000, planTtlMs: 600_000, requestTimeoutMs: 1000 });
 });
 
 afterAll(async () => {
@@ -190,4 +192,55 @@ describe('concurrency limit by plan', () => {
       await su?.end();
     }
   });
+});
+
+/** Requests the server counts as in flight right now, read from its own gauge. */
+async function inFlight(): Promise<number> {
+  return (await t.server.built.ctx.metrics.inFlight.get()).values[0]?.value ?? 0;
+}
+
+/**
+ * A POST whose headers arrive at once and whose body never completes (a slowloris client): the
+ * server has admitted it. `answer` settles with everything the server sent when the connection closes.
+ */
+async function slowBody(key: string, path = '/v1/units') {
+  const { hostname, port } = new URL(t.url);
+  const socket = net.connect(Number(port), hostname);
+  let received = '';
+  socket.on('data', (d) => (received += d.toString()));
+  socket.on('error', () => {});
+  const answer = new Promise<string>((resolve) => socket.once('close', () => resolve(received)));
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(`POST ${path} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"code":`);
+  return { socket, answer };
+}
+
+describe('slow and vanishing clients', () => {
+  it('S1-5.3.2-b: clients that leave before their answer (a body that never came, then a closed socket) give their concurrency slots back: the tenant is served again and nothing stays in flight', async () => {
+    const V = await createTenant(t, 'vanishing', 'basic');
+    expect((await call(t.url, V.key, 'GET', '/v1/me')).status).toBe(200);
+    for (let round = 0; round < 3; round++) {
+      const held = await Promise.all(Array.from({ length: 4 }, () => slowBody(V.key)));
+      await waitFor('the 4 slots of the basic plan taken', async () => (await call(t.url, V.key, 'GET', '/v1/me')).status === 429);
+      for (const h of held) h.socket.destroy();
+      await Promise.all(held.map((h) => h.answer));
+      await waitFor('no request in flight', async () => (await inFlight()) === 0, 3000);
+    }
+    const again = await Promise.all(Array.from({ length: 4 }, () => call(t.url, V.key, 'GET', '/v1/me')));
+    expect(again.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+  });
+
+  it('S1-5.3.2-b: 100 connections whose body is too slow are answered 408 REQUEST_TIMEOUT as problem+json and closed by the server (MES_REQUEST_TIMEOUT_MS)', async () => {
+    const U = await createTenant(t, 'slowpoke', 'unlimited');
+    const held = await Promise.all(Array.from({ length: 100 }, () => slowBody(U.key)));
+    // The server closes them; a test timeout here means the connections stayed open.
+    const answers = await Promise.all(held.map((h) => h.answer));
+    for (const a of answers) {
+      const [head, body] = a.split('\r\n\r\n');
+      expect(head).toMatch(/^HTTP\/1\.1 408 /);
+      expect(head).toMatch(/content-type: application\/problem\+json/i);
+      expect(JSON.parse(body)).toMatchObject({ status: 408, code: 'REQUEST_TIMEOUT', type: 'urn:mes:problem:request-timeout', traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    }
+    await waitFor('no request in flight', async () => (await inFlight()) === 0, 3000);
+  }, 20_000);
 });

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTenant, startTestServer, type TestServer } from './harness.js';
 
-type Op = { operationId: string; 'x-mes-permission'?: string; 'x-mes-public'?: boolean; 'x-mes-platform'?: boolean };
+type Op = {
+  operationId: string; 'x-mes-permission'?: string; 'x-mes-public'?: boolean; 'x-mes-platform'?: boolean;
+  responses: Record<string, { content?: Record<string, unknown> }>; requestBody?: unknown; parameters?: { in: string; name: string; required?: boolean }[];
+};
 
 describe('OpenAPI access extensions', () => {
   let t: TestServer;
@@ -34,6 +37,24 @@ describe('OpenAPI access extensions', () => {
     const res = await call(t.url, key, 'POST', create.path, { code: 'X', name: 'X', baseUnit: 'pcs' });
     expect(res.status).toBe(403);
     expect(res.body.permission).toBe(create.op['x-mes-permission']);
+  });
+
+  it('S1-8.2: the spec lists the refusals an operation can meet outside its own rules (414, 429, 503; 408, 413, 415 with a body) as problem+json, and Idempotency-Key on every POST', () => {
+    const missing: string[] = [];
+    for (const { method, path, op } of ops) {
+      const label = `${method} ${path}`;
+      const expected = ['400', '414'];
+      if (!op['x-mes-public'] || op.operationId === 'login') expected.push('429', '503');
+      if (path === '/readyz') expected.push('503');
+      if (op.requestBody) expected.push('408', '413', '415');
+      for (const status of expected) {
+        if (!op.responses[status]?.content?.['application/problem+json']) missing.push(`${label} ${status}`);
+      }
+      const idem = op.parameters?.find((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
+      if (method === 'POST' && (!idem || idem.required)) missing.push(`${label} optional Idempotency-Key header`);
+      if (method !== 'POST' && idem) missing.push(`${label} Idempotency-Key on a ${method}`);
+    }
+    expect(missing).toEqual([]);
   });
 
   it('every route\'s request validators and response serializers compile (they compile lazily, on first use)', () => {

@@ -32,13 +32,46 @@ export function registerSchemas(app: MesApp): void {
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: Type.Ref(ProblemSchema) } } });
 
+const PROBLEM_TEXT: Record<number, string> = {
+  400: 'Invalid input', 401: 'Missing or invalid credentials', 403: 'Permission denied', 404: 'Not found', 408: 'The request did not arrive in time',
+  409: 'Conflict with the current state', 413: 'Body too large', 414: 'URL or path parameter too long', 415: 'Body is not application/json',
+  422: 'Refused by a business rule', 429: 'Tenant plan or login limit reached', 503: 'Temporarily unavailable; retry with the same Idempotency-Key',
+};
+
 /** The error responses a route can give, for its OpenAPI entry. */
 export function problems(...statuses: number[]): Record<number, unknown> {
-  const text: Record<number, string> = {
-    400: 'Invalid input', 401: 'Missing or invalid credentials', 403: 'Permission denied', 404: 'Not found',
-    409: 'Conflict with the current state', 422: 'Refused by a business rule', 429: 'Tenant plan limit reached', 503: 'Temporarily unavailable',
+  return Object.fromEntries([...new Set([400, 401, 403, 429, ...statuses])].map((s) => [s, problem(PROBLEM_TEXT[s] ?? 'Error')]));
+}
+
+export const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7e]{1,255}$';
+
+/**
+ * What the request pipeline adds to every operation, for the spec (the swagger transform applies
+ * it to all routes, so no route can forget it): 414 for a long URL; 429 and 503 wherever
+ * credentials are checked or the database is reached (and on login, which is rate-limited); 408,
+ * 413 and 415 wherever a body is read; and the optional Idempotency-Key header on every POST.
+ */
+export function withPipelineContract(schema: Record<string, unknown>, method: string, opts: { public: boolean; login: boolean; body: boolean }): Record<string, unknown> {
+  const statuses = [400, 414];
+  if (!opts.public || opts.login) statuses.push(429, 503);
+  if (opts.body) statuses.push(408, 413, 415);
+  const response = { ...Object.fromEntries(statuses.map((s) => [s, problem(PROBLEM_TEXT[s])])), ...(schema.response as object | undefined) };
+  if (method !== 'POST') return { ...schema, response };
+  const headers = (schema.headers as { properties?: object } | undefined) ?? { type: 'object', properties: {} };
+  return {
+    ...schema,
+    response,
+    headers: {
+      ...headers,
+      properties: {
+        ...headers.properties,
+        'Idempotency-Key': Type.String({
+          pattern: IDEMPOTENCY_KEY_PATTERN, maxLength: 255,
+          description: 'Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED',
+        }),
+      },
+    },
   };
-  return Object.fromEntries([...new Set([400, 401, 403, 429, ...statuses])].map((s) => [s, problem(text[s] ?? 'Error')]));
 }
 
 export const Uuid = (description?: string) => Type.String({ format: 'uuid', description });
