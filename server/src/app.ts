@@ -11,6 +11,7 @@ import { Diagnostics } from './platform/diagnostics.js';
 import { MesProblem, fieldErrorsFromAjv, problemBody, problemFromDatabase } from './platform/errors.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 import { migrate } from './platform/migrations.js';
+import { LoginThrottle } from './platform/login-throttle.js';
 import { TenantRateLimiter } from './platform/rate-limit.js';
 import { traceFrom } from './platform/tracing.js';
 import { registerSchemas, withPipelineContract } from './platform/schemas.js';
@@ -25,6 +26,7 @@ export interface AppContext {
   db: Database;
   auth: Authenticator;
   limiter: TenantRateLimiter;
+  loginThrottle: LoginThrottle;
   diagnostics: Diagnostics;
   metrics: Metrics;
   /** draining: readiness is false, requests are still served. closing: new requests are refused. */
@@ -56,6 +58,7 @@ export async function buildApp(config: ServerConfig, opts: BuildOptions = {}): P
     db,
     auth: new Authenticator(db, jwtSecret, { keyCacheTtlMs: config.keyCacheTtlMs, tokenTtlSeconds: config.tokenTtlSeconds }),
     limiter: new TenantRateLimiter(db, config.planTtlMs),
+    loginThrottle: new LoginThrottle(),
     diagnostics: new Diagnostics(db, config.dataDir),
     metrics: createMetrics(db),
     lifecycle: { draining: false, closing: false },
@@ -69,6 +72,7 @@ export async function buildApp(config: ServerConfig, opts: BuildOptions = {}): P
     // after requestTimeoutMs; Node checks its connections at a quarter of that. Node only enforces
     // the request timeout when the headers timeout is not longer.
     requestTimeout: config.requestTimeoutMs,
+    trustProxy: config.trustProxy === 'true' ? true : config.trustProxy ?? false,
     http: {
       requestTimeout: config.requestTimeoutMs,
       headersTimeout: Math.min(60_000, config.requestTimeoutMs),

@@ -15,6 +15,11 @@ export interface ServerConfig {
   shutdownDelayMs: number;
   /** How long a client may take to send a whole request (headers and body); then 408 and the connection closes. */
   requestTimeoutMs: number;
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client's address (login throttling, logs):
+   * unset: none, the socket's peer is the client; `true`, or addresses/CIDRs separated by commas.
+   */
+  trustProxy?: string;
   tokenTtlSeconds: number;
   keyCacheTtlMs: number;
   planTtlMs: number;
@@ -43,6 +48,7 @@ export function loadConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
     shutdownTimeoutMs: int(env.MES_SHUTDOWN_TIMEOUT_MS, 10_000, 'MES_SHUTDOWN_TIMEOUT_MS'),
     shutdownDelayMs: int(env.MES_SHUTDOWN_DELAY_MS, 0, 'MES_SHUTDOWN_DELAY_MS'),
     requestTimeoutMs: int(env.MES_REQUEST_TIMEOUT_MS, 30_000, 'MES_REQUEST_TIMEOUT_MS'),
+    trustProxy: env.MES_TRUST_PROXY || undefined,
     tokenTtlSeconds: int(env.MES_TOKEN_TTL_SECONDS, 900, 'MES_TOKEN_TTL_SECONDS'),
     keyCacheTtlMs: int(env.MES_KEY_CACHE_TTL_MS, 5000, 'MES_KEY_CACHE_TTL_MS'),
     planTtlMs: int(env.MES_PLAN_TTL_MS, 2000, 'MES_PLAN_TTL_MS'),

@@ -4,6 +4,7 @@
  * its permissions (403) and cannot mint more than it holds.
  */
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTenant, startTestServer, type TestServer } from './harness.js';
 import { sleep, uuidHex } from './util.js';
@@ -198,6 +199,37 @@ describe('login tokens', () => {
     expect401(await as(undefined, 'POST', '/v1/auth/login', { tenant: 'authn', username: 'dora', password }), 'AUTH_INVALID');
   });
 
+  it('S1-5.3.2-a: a login token is re-checked like a key: disabling its user refuses it with 401 AUTH_DISABLED at once', async () => {
+    const user = await as(T.key, 'POST', '/v1/users', { username: 'tokened', displayName: 'Tokened', password, roles: ['admin'] });
+    const login = await as(undefined, 'POST', '/v1/auth/login', { tenant: 'authn', username: 'tokened', password });
+    expect((await as(login.body.token, 'GET', '/v1/users')).status).toBe(200);
+    expect((await as(T.key, 'PATCH', `/v1/users/${user.body.id}`, { version: user.body.version, status: 'disabled' })).status).toBe(200);
+    expect401(await as(login.body.token, 'GET', '/v1/users'), 'AUTH_DISABLED');
+    expect401(await as(login.body.token, 'POST', '/v1/api-keys', { name: 'escape' }), 'AUTH_DISABLED');
+  });
+
+  it('S1-5.3.2-a: a demoted admin\'s earlier token loses the admin\'s permissions at once: no more writes, no more keys', async () => {
+    const user = await as(T.key, 'POST', '/v1/users', { username: 'demoted', displayName: 'Demoted', password, roles: ['admin'] });
+    const login = await as(undefined, 'POST', '/v1/auth/login', { tenant: 'authn', username: 'demoted', password });
+    expect((await as(login.body.token, 'POST', '/v1/users', { username: 'made-by-admin', displayName: 'x' })).status).toBe(201);
+    expect((await as(T.key, 'PATCH', `/v1/users/${user.body.id}`, { version: user.body.version, roles: ['viewer'] })).status).toBe(200);
+    const write = await as(login.body.token, 'POST', '/v1/users', { username: 'made-after-demotion', displayName: 'x' });
+    expect([write.status, write.body.code, write.body.permission]).toEqual([403, 'PERMISSION_DENIED', 'users:write']);
+    const key = await as(login.body.token, 'POST', '/v1/api-keys', { name: 'keep-admin', permissions: ['users:write'] });
+    expect([key.status, key.body.code]).toEqual([403, 'PERMISSION_DENIED']);
+    expect((await as(login.body.token, 'GET', '/v1/me')).body.permissions).not.toContain('users:write');
+  });
+
+  it("S1-5.3.2-a: a suspended tenant's login tokens are refused with 401 AUTH_DISABLED", async () => {
+    const S = await createTenant(t, 'authn-token-suspended');
+    await as(S.key, 'POST', '/v1/users', { username: 'sue', displayName: 'Sue', password, roles: ['admin'] });
+    const login = await as(undefined, 'POST', '/v1/auth/login', { tenant: 'authn-token-suspended', username: 'sue', password });
+    expect((await as(login.body.token, 'GET', '/v1/me')).status).toBe(200);
+    expect((await t.call('PATCH', `/v1/tenants/${S.id}`, { version: 1, status: 'suspended' })).status).toBe(200);
+    expect401(await as(login.body.token, 'GET', '/v1/me'), 'AUTH_DISABLED');
+    expect401(await as(login.body.token, 'POST', '/v1/api-keys', { name: 'escape' }), 'AUTH_DISABLED');
+  });
+
   it('S1-5.3.2-a: a token from a server with tokenTtlSeconds 1 expires (401 AUTH_EXPIRED)', async () => {
     const short = await startTestServer({ tokenTtlSeconds: 1 });
     try {
@@ -213,5 +245,62 @@ describe('login tokens', () => {
     } finally {
       await short.stop();
     }
+  });
+});
+
+/** A login sent from another loopback address, so that per-source limits see a client of its own. */
+function loginFrom(source: string, body: unknown): Promise<{ status: number; body: any; retryAfter: string | undefined }> {
+  const { hostname, port } = new URL(t.url);
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: hostname, port, method: 'POST', path: '/v1/auth/login', localAddress: source, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text), retryAfter: res.headers['retry-after'] as string | undefined }));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+async function passwordChecks(): Promise<number> {
+  const metrics = await (await fetch(`${t.url}/metrics`)).text();
+  return Number(/^mes_login_password_checks_total (\d+)/m.exec(metrics)?.[1] ?? NaN);
+}
+
+describe('login throttling', () => {
+  const password = 'correct horse battery staple';
+
+  it('S1-5.3.2-a: after 5 wrong passwords for one user, further attempts (the right password too) are 429 LOGIN_RATE_LIMITED with Retry-After and no password check; each failure is audited without the password', async () => {
+    await as(T.key, 'POST', '/v1/users', { username: 'guessed', displayName: 'Guessed', password, roles: ['viewer'] });
+    const checks = await passwordChecks();
+    const answers = [];
+    for (let i = 0; i < 8; i++) answers.push(await loginFrom('127.0.0.3', { tenant: 'authn', username: 'guessed', password: `wrong guess ${i}` }));
+    expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    expect(answers[5].body).toMatchObject({ status: 429, code: 'LOGIN_RATE_LIMITED' });
+    expect(Number(answers[5].retryAfter)).toBeGreaterThanOrEqual(1);
+    const right = await loginFrom('127.0.0.4', { tenant: 'authn', username: 'guessed', password });
+    expect([right.status, right.body.code]).toEqual([429, 'LOGIN_RATE_LIMITED']);
+    expect(await passwordChecks()).toBe(checks + 5);
+
+    const audit = (await as(T.key, 'GET', '/v1/audit?action=login&outcome=rejected&limit=500')).body.items.filter((r: any) => r.details.username === 'guessed');
+    expect(audit).toHaveLength(5);
+    expect(audit[0]).toMatchObject({ actorType: 'anonymous', actorId: 'guessed', statusCode: 401, details: { username: 'guessed', reason: 'WRONG_PASSWORD', source: '127.0.0.3' } });
+    expect(JSON.stringify(audit)).not.toContain('wrong guess');
+  });
+
+  it('S1-5.3.2-a: a flood of 100 logins from one source is cut to its burst of 10 password checks (the rest 429 LOGIN_RATE_LIMITED), while another source logs in at once', async () => {
+    await as(T.key, 'POST', '/v1/users', { username: 'bystander', displayName: 'Bystander', password, roles: ['viewer'] });
+    const checks = await passwordChecks();
+    const started = Date.now();
+    const flood = await Promise.all(Array.from({ length: 100 }, (_, i) => loginFrom('127.0.0.5', { tenant: 'authn', username: `flood-${i}`, password: 'not the password' })));
+    const refused = flood.filter((a) => a.status === 429);
+    expect(refused.length).toBeGreaterThanOrEqual(80);
+    expect(refused.every((a) => a.body.code === 'LOGIN_RATE_LIMITED')).toBe(true);
+    expect(flood.filter((a) => a.status === 401).length).toBe(100 - refused.length);
+    // 10 at once, plus what the bucket refilled (1 per second) while the flood lasted.
+    expect(await passwordChecks()).toBeLessThanOrEqual(checks + 10 + Math.ceil((Date.now() - started) / 1000));
+    const other = await loginFrom('127.0.0.6', { tenant: 'authn', username: 'bystander', password });
+    expect(other.status).toBe(200);
   });
 });

@@ -1847,7 +1847,8 @@ export interface components {
             seq: number;
             /** Format: date-time */
             occurredAt: string;
-            actorType: "api_key" | "token" | "system";
+            /** @description anonymous: a failed login; actorId is the username it claimed */
+            actorType: "api_key" | "token" | "system" | "anonymous";
             actorId: string | null;
             /** @description The operationId of the request */
             action: string;

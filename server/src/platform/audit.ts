@@ -6,7 +6,8 @@ export type AuditOutcome = 'success' | 'denied' | 'rejected' | 'error';
 
 export interface AuditEntry {
   tenantId: string;
-  actorType: 'api_key' | 'token' | 'system';
+  /** anonymous: a caller without valid credentials (a failed login; actorId is the username it claimed). */
+  actorType: 'api_key' | 'token' | 'system' | 'anonymous';
   actorId: string | null;
   action: string;
   resource: string;

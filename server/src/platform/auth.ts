@@ -1,7 +1,7 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { DatabaseUnavailableError, poolSaturated, type Database } from './db.js';
 import { looksLikeApiKey, parseApiKey, secretMatches } from './credentials.js';
-import { MesProblem, forbidden, unauthenticated } from './errors.js';
+import { forbidden, unauthenticated } from './errors.js';
 import { PLATFORM_PERMISSIONS, grants } from './permissions.js';
 
 /** Who is calling: always one user of one tenant, through an API key or a login token. */
@@ -37,6 +37,23 @@ export function requirePermission(p: Principal, permission: string): void {
   }
 }
 
+/** A login token's user as the database has it now: status, roles, tenant state and plan. */
+interface CachedUser {
+  principal: Principal;
+  active: boolean;
+  loadedAt: number;
+}
+
+interface UserRow {
+  username: string;
+  user_status: string;
+  is_platform_admin: boolean;
+  tenant_slug: string;
+  tenant_status: string;
+  plan_code: string;
+  role_permissions: string[];
+}
+
 interface CachedKey {
   principal: Principal;
   secretHash: string;
@@ -70,12 +87,15 @@ const JWT_ISSUER = 'mes';
 const STALE_KEY_MAX_MS = 15 * 60_000;
 
 /**
- * Verifies bearer credentials. Verified API keys are cached for a few seconds so that a request
- * costs no extra database round trip; a revocation clears the entry in this process at once and
- * reaches other replicas when their entry expires (keyCacheTtlMs).
+ * Verifies bearer credentials. Verified API keys, and the users behind login tokens, are cached
+ * for a few seconds so that a request costs no extra database round trip; a revocation, a user's
+ * change (status, roles) or a tenant's (status, plan) clears the entries in this process at once
+ * and reaches other replicas when their entry expires (keyCacheTtlMs). A login token proves who
+ * the caller is; what they may do (and whether they may still act at all) is read like a key's.
  */
 export class Authenticator {
   private readonly keys = new Map<string, CachedKey>();
+  private readonly users = new Map<string, CachedUser>();
 
   constructor(
     private readonly db: Database,
@@ -94,14 +114,16 @@ export class Authenticator {
     this.keys.delete(keyId);
   }
 
-  /** Forgets every cached key of a tenant (its plan, status or roles changed). */
+  /** Forgets every cached key and token user of a tenant (its plan, status, users or roles changed). */
   forgetTenant(tenantId: string): void {
     for (const [id, k] of this.keys) if (k.principal.tenantId === tenantId) this.keys.delete(id);
+    for (const [id, u] of this.users) if (u.principal.tenantId === tenantId) this.users.delete(id);
   }
 
   async issueToken(p: Principal): Promise<{ token: string; expiresAt: string }> {
     const exp = Math.floor(Date.now() / 1000) + this.opts.tokenTtlSeconds;
-    const token = await new SignJWT({ tid: p.tenantId, ten: p.tenantSlug, plan: p.planCode, usr: p.username, pa: p.platformAdmin, perms: p.permissions })
+    // The token names the tenant and the user; permissions and state are read when it is used.
+    const token = await new SignJWT({ tid: p.tenantId, ten: p.tenantSlug, usr: p.username })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(JWT_ISSUER)
       .setSubject(p.userId)
@@ -184,23 +206,62 @@ export class Authenticator {
   }
 
   private async fromToken(token: string): Promise<Principal> {
+    let tenantId: string;
+    let userId: string;
     try {
       const { payload } = await jwtVerify(token, this.jwtSecret, { issuer: JWT_ISSUER, algorithms: ['HS256'] });
-      return {
-        tenantId: String(payload.tid),
-        tenantSlug: String(payload.ten),
-        planCode: String(payload.plan),
-        userId: String(payload.sub),
-        username: String(payload.usr),
-        via: 'token',
-        platformAdmin: payload.pa === true,
-        permissions: Array.isArray(payload.perms) ? payload.perms.map(String) : [],
-      };
+      tenantId = String(payload.tid);
+      userId = String(payload.sub);
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) throw unauthenticated('AUTH_EXPIRED', 'the login token has expired; log in again');
-      if (err instanceof MesProblem) throw err;
       throw unauthenticated('AUTH_INVALID', 'the login token is not valid');
     }
+    let cached = this.users.get(userId);
+    if (!cached || cached.principal.tenantId !== tenantId || Date.now() - cached.loadedAt > this.opts.keyCacheTtlMs) {
+      cached = await this.reloadUser(tenantId, userId, cached);
+    }
+    if (!cached) throw unauthenticated('AUTH_INVALID', 'the login token is not valid');
+    if (!cached.active) throw unauthenticated('AUTH_DISABLED', 'the user or tenant behind this login token is disabled');
+    return cached.principal;
+  }
+
+  /** Like reloadKey: a user verified within STALE_KEY_MAX_MS stays valid while the database cannot answer. */
+  private async reloadUser(tenantId: string, userId: string, cached: CachedUser | undefined): Promise<CachedUser | undefined> {
+    const stale = cached && cached.principal.tenantId === tenantId && Date.now() - cached.loadedAt < STALE_KEY_MAX_MS ? cached : undefined;
+    if (stale && poolSaturated(this.db.stats())) return stale;
+    try {
+      const loaded = await this.loadUser(tenantId, userId);
+      if (loaded) this.users.set(userId, loaded);
+      else this.users.delete(userId);
+      return loaded;
+    } catch (err) {
+      if (stale && err instanceof DatabaseUnavailableError) return stale;
+      throw err;
+    }
+  }
+
+  private async loadUser(tenantId: string, userId: string): Promise<CachedUser | undefined> {
+    const rows = await this.db.transaction({ tenantId }, async (tx) =>
+      (
+        await tx.query<UserRow>(
+          `SELECT u.username, u.status AS user_status, u.is_platform_admin, t.slug AS tenant_slug, t.status AS tenant_status, t.plan_code,
+                  ${USER_PERMISSIONS_SQL} AS role_permissions
+             FROM users u JOIN tenants t ON t.id = u.tenant_id
+            WHERE u.tenant_id = $1 AND u.id = $2`,
+          [tenantId, userId],
+        )
+      ).rows,
+    );
+    const r = rows[0];
+    if (!r) return undefined;
+    return {
+      active: r.user_status === 'active' && r.tenant_status === 'active',
+      loadedAt: Date.now(),
+      principal: {
+        tenantId, tenantSlug: r.tenant_slug, planCode: r.plan_code, userId, username: r.username, via: 'token',
+        platformAdmin: r.is_platform_admin, permissions: withPlatform(r.role_permissions, r.is_platform_admin),
+      },
+    };
   }
 }
 

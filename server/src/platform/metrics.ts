@@ -14,8 +14,13 @@ export function createMetrics(db: Database) {
   });
   const rejections = new client.Counter({
     name: 'mes_tenant_limit_rejections_total',
-    help: 'Requests refused by a tenant plan limit',
+    help: 'Requests refused by a tenant plan limit or the login throttle',
     labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  const loginChecks = new client.Counter({
+    name: 'mes_login_password_checks_total',
+    help: 'Password hashes computed for logins (throttled attempts compute none)',
     registers: [registry],
   });
   const gauge = (name: string, help: string, read: () => number) =>
@@ -25,7 +30,7 @@ export function createMetrics(db: Database) {
   gauge('mes_db_pool_waiting', 'Requests waiting for a database connection', () => db.stats().waiting);
   gauge('mes_db_pool_max', 'Pool size limit', () => db.stats().max);
   const inFlight = new client.Gauge({ name: 'mes_http_requests_in_flight', help: 'Requests being served', registers: [registry] });
-  return { registry, httpDuration, rejections, inFlight };
+  return { registry, httpDuration, rejections, inFlight, loginChecks };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

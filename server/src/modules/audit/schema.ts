@@ -6,7 +6,7 @@ export const AuditRecordSchema = Type.Object(
     tenantId: Uuid(),
     seq: Type.Integer(),
     occurredAt: Timestamp(),
-    actorType: Type.Union([Type.Literal('api_key'), Type.Literal('token'), Type.Literal('system')]),
+    actorType: Type.Union([Type.Literal('api_key'), Type.Literal('token'), Type.Literal('system'), Type.Literal('anonymous')], { description: 'anonymous: a failed login; actorId is the username it claimed' }),
     actorId: Type.Union([Type.String(), Type.Null()]),
     action: Type.String({ description: 'The operationId of the request' }),
     resource: Type.String(),

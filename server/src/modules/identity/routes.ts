@@ -1,11 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { AppContext, MesApp } from '../../app.js';
-import { withPlatform } from '../../platform/auth.js';
-import { verifyPassword } from '../../platform/credentials.js';
-import { notFound, unauthenticated } from '../../platform/errors.js';
+import { notFound } from '../../platform/errors.js';
 import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
 import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, PageQuery, problems } from '../../platform/schemas.js';
+import { login } from './login.js';
 import * as repo from './repo.js';
 import {
   ApiKeyPageSchema, ApiKeySchema, CreateApiKeyBody, CreateUserBody, CreatedApiKeySchema, LoginBody, MeSchema, RoleListSchema,
@@ -13,7 +12,8 @@ import {
 } from './schema.js';
 import * as service from './service.js';
 
-export function identityRoutes(app: MesApp, { db, auth }: AppContext): void {
+export function identityRoutes(app: MesApp, ctx: AppContext): void {
+  const { db, auth } = ctx;
   for (const s of [UserSchema, UserPageSchema, RoleSchema, RoleListSchema, ApiKeySchema, ApiKeyPageSchema, CreatedApiKeySchema, TokenSchema, MeSchema]) app.addSchema(s);
   const tags = ['identity'];
 
@@ -21,21 +21,9 @@ export function identityRoutes(app: MesApp, { db, auth }: AppContext): void {
     config: { public: true },
     schema: {
       operationId: 'login', tags, summary: 'Exchange a username and password for a short-lived token', security: [],
-      body: LoginBody, response: { 200: Type.Ref(TokenSchema), ...problems(401) },
+      body: LoginBody, response: { 200: Type.Ref(TokenSchema), ...problems(401, 429) },
     },
-  }, async (req) => {
-    const { tenant, username, password } = req.body;
-    const failed = () => unauthenticated('AUTH_INVALID', 'tenant, username or password is wrong');
-    const tenantId = (await db.query<{ id: string | null }>('SELECT mes_tenant_id_by_slug($1) AS id', [tenant])).rows[0]?.id;
-    const user = tenantId ? await db.transaction({ tenantId }, (tx) => repo.findLoginUser(tx, tenantId, username)) : undefined;
-    const ok = await verifyPassword(password, user?.password_hash ?? null);
-    if (!tenantId || !user || !ok || user.status !== 'active' || user.tenant_status !== 'active') throw failed();
-    const issued = await auth.issueToken({
-      tenantId, tenantSlug: user.slug, planCode: user.plan_code, userId: user.id, username, via: 'token',
-      platformAdmin: user.is_platform_admin, permissions: withPlatform(user.permissions, user.is_platform_admin),
-    });
-    return { ...issued, tokenType: 'Bearer' as const };
-  });
+  }, async (req) => login(ctx, req, req.body));
 
   app.get('/v1/me', {
     schema: { operationId: 'getMe', tags, summary: 'Who the credentials belong to and what they may do', response: { 200: Type.Ref(MeSchema), ...problems() } },

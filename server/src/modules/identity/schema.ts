@@ -92,6 +92,7 @@ export const LoginBody = Type.Object(
   { tenant: Type.String({ minLength: 1, maxLength: 63, description: 'Tenant slug' }), username: Username, password: Type.String({ minLength: 1, maxLength: 200 }) },
   { additionalProperties: false },
 );
+export type LoginInput = Static<typeof LoginBody>;
 export const TokenSchema = Type.Object(
   { token: Type.String(), tokenType: Type.Literal('Bearer'), expiresAt: Timestamp() },
   { $id: 'Token' },
