@@ -26,7 +26,7 @@ beforeAll(async () => {
   await api('POST', '/v1/customers', { code: 'C001', name: 'Seagull Fans' });
   await api('POST', '/v1/customers', { code: 'C002', name: 'North HVAC' });
   orders.open = await api('POST', '/v1/sales-orders', { customerCode: 'C001', lines: [{ materialCode: 'FAN-1', quantity: '3', price: '120', taxRate: '13', deliveryDate: '2026-07-01' }] });
-  orders.open = await api('POST', `/v1/sales-orders/${orders.open.id}/approve`);
+  orders.open = await api('POST', `/v1/sales-orders/${orders.open.id}/approve`, { version: orders.open.version });
   await api('POST', '/v1/delivery-plans', { customerCode: 'C001', plannedDate: '2026-06-30', lines: [{ orderLineId: orders.open.lines[0].id, quantity: '2' }] });
   orders.draft = await api('POST', '/v1/sales-orders', { customerCode: 'C002', lines: [{ materialCode: 'FAN-1', quantity: '1', price: '100', deliveryDate: '2026-07-02' }] });
 });
@@ -40,7 +40,7 @@ describe('mes sales', () => {
     const open = await mes(['sales', 'orders', 'list', '--status', 'open'], asTenant());
     expect(open.code, open.stderr).toBe(0);
     expect(open.stdout.split('\n')[0]).toMatch(/^DOC NO\s+DATE\s+CUSTOMER\s+STATUS\s+VERSION\s+LINES\s+GROSS\s+CREATED$/);
-    expect(open.stdout).toMatch(new RegExp(`^${orders.open.docNo}\\s+\\S+\\s+C001\\s+approved\\s+1\\s+1\\s+406\\.80\\s`, 'm'));
+    expect(open.stdout).toMatch(new RegExp(`^${orders.open.docNo}\\s+\\S+\\s+C001\\s+approved\\s+2\\s+1\\s+406\\.80\\s`, 'm'));
     expect(open.stdout).not.toContain(orders.draft.docNo);
     const json = await mesJson(['sales', 'orders', 'list', '--customer', 'C002'], asTenant());
     expect(json.code, json.stderr).toBe(0);
@@ -54,7 +54,7 @@ describe('mes sales', () => {
   it('S1-5.4.1-b: orders show by document number prints the lines with planned and open quantities', async () => {
     const res = await mes(['sales', 'orders', 'show', orders.open.docNo], asTenant());
     expect(res.code, res.stderr).toBe(0);
-    expect(res.stdout).toContain(`${orders.open.docNo}  approved  version 1`);
+    expect(res.stdout).toContain(`${orders.open.docNo}  approved  version 2`);
     expect(res.stdout).toMatch(/^1\s+FAN-1\s+3 BOX\s+30 PCS\s+20\s+0\s+0\s+30\s+120\s+406\.80\s+2026-07-01$/m);
     const json = await mesJson(['sales', 'orders', 'show', orders.open.id], asTenant());
     expect(json.json.lines[0]).toMatchObject({ planned: '20', open: '30' });

@@ -20,7 +20,7 @@ import type {
   UpdateTenantInput, UpdateUserInput, UpdateWarehouseInput, User, UserPage, Warehouse, WarehouseList,
 } from './types.js';
 import type {
-  SupplierMaterial, SupplierMaterialList, SupplierMaterialQuery, PutSupplierMaterialInput, PurchaseOrder, PurchaseOrderLine, PurchaseOrderSummary, PurchaseOrderPage, PurchaseOrderQuery, CreatePurchaseOrderInput, UpdatePurchaseOrderInput, PurchaseOrderActionInput, DocumentVersion, DocumentVersionList, PurchaseSuggestionInput, PurchaseSuggestionResult, PurchaseReceipt, PurchaseReceiptLine, PurchaseReceiptSummary, PurchaseReceiptPage, PurchaseReceiptQuery, CreatePurchaseReceiptInput, PurchaseLabel, PurchaseLabelList, IncomingInspection, InspectPurchaseReceiptInput, InspectionResult, PurchaseInbound, PurchaseInboundSummary, PurchaseInboundPage, PurchaseDocumentQuery, PurchaseReturn, PurchaseReturnSummary, PurchaseReturnPage, CreatePurchaseReturnInput, PurchasingProgressRow, PurchasingProgressPage, PurchasingProgressQuery,
+  SupplierMaterial, SupplierMaterialList, SupplierMaterialQuery, PutSupplierMaterialInput, PurchaseOrder, PurchaseOrderLine, PurchaseOrderSummary, PurchaseOrderPage, PurchaseOrderQuery, CreatePurchaseOrderInput, UpdatePurchaseOrderInput, PurchaseOrderActionInput, SalesOrderActionInput, DocumentVersion, DocumentVersionList, PurchaseSuggestionInput, PurchaseSuggestionResult, PurchaseReceipt, PurchaseReceiptLine, PurchaseReceiptSummary, PurchaseReceiptPage, PurchaseReceiptQuery, CreatePurchaseReceiptInput, PurchaseLabel, PurchaseLabelList, IncomingInspection, InspectPurchaseReceiptInput, InspectionResult, PurchaseInbound, PurchaseInboundSummary, PurchaseInboundPage, PurchaseDocumentQuery, PurchaseReturn, PurchaseReturnSummary, PurchaseReturnPage, CreatePurchaseReturnInput, PurchasingProgressRow, PurchasingProgressPage, PurchasingProgressQuery,
 } from './types.js';
 import { SDK_VERSION } from './version.js';
 
@@ -323,11 +323,12 @@ export class MesClient {
       /** Pass the version you read (409 VERSION_CONFLICT). After approval each change is a new version; an increase sends it back to draft. */
       update: (id: string, body: UpdateSalesOrderInput, options?: RequestOptions): Promise<SalesOrder> => this.call('updateSalesOrder', { path: { id }, body }, options),
       versions: (id: string, options?: RequestOptions): Promise<DocumentVersionList> => this.call('listSalesOrderVersions', { path: { id } }, options),
-      /** Needs sales:approve; 403 SELF_APPROVAL_FORBIDDEN where the tenant forbids approving one's own order. */
-      approve: (id: string, options?: MutationOptions): Promise<SalesOrder> => this.call('approveSalesOrder', { path: { id } }, options),
-      cancel: (id: string, body: { reason?: string } = {}, options?: MutationOptions): Promise<SalesOrder> => this.call('cancelSalesOrder', { path: { id }, body }, options),
-      /** Closes an approved or in-delivery order; what is not shipped is cancelled. */
-      close: (id: string, body: { reason?: string } = {}, options?: MutationOptions): Promise<SalesOrder> => this.call('closeSalesOrder', { path: { id }, body }, options),
+      /** Approves the version you reviewed (409 VERSION_CONFLICT if it changed since). Needs sales:approve; 403 SELF_APPROVAL_FORBIDDEN where the tenant forbids approving one's own order. */
+      approve: (id: string, version: number, options?: MutationOptions): Promise<SalesOrder> => this.call('approveSalesOrder', { path: { id }, body: { version } }, options),
+      /** Pass the version you read (409 VERSION_CONFLICT). */
+      cancel: (id: string, body: SalesOrderActionInput, options?: MutationOptions): Promise<SalesOrder> => this.call('cancelSalesOrder', { path: { id }, body }, options),
+      /** Closes an approved or in-delivery order; what is not shipped is cancelled. Pass the version you read. */
+      close: (id: string, body: SalesOrderActionInput, options?: MutationOptions): Promise<SalesOrder> => this.call('closeSalesOrder', { path: { id }, body }, options),
     },
     deliveryPlans: {
       list: (query?: DeliveryPlanQuery, options?: RequestOptions): Promise<DeliveryPlanPage> => this.call('listDeliveryPlans', { query }, options),

@@ -206,6 +206,8 @@ export type PurchaseOrderQuery = QueryOf<'listPurchaseOrders'>;
 export type CreatePurchaseOrderInput = BodyOf<'createPurchaseOrder'>;
 export type UpdatePurchaseOrderInput = BodyOf<'updatePurchaseOrder'>;
 export type PurchaseOrderActionInput = BodyOf<'cancelPurchaseOrder'>;
+/** The version you read, and a reason: what approve, cancel and close of a sales order take. */
+export type SalesOrderActionInput = BodyOf<'cancelSalesOrder'>;
 export type PurchaseSuggestionInput = BodyOf<'createPurchaseSuggestions'>;
 export type PurchaseSuggestionResult = Schemas['PurchaseSuggestionResult'];
 export type PurchaseReceipt = Schemas['PurchaseReceipt'];

@@ -29,8 +29,8 @@ describe('sales', () => {
 
     const order = await mes.sales.orders.create({ customerId: customer.id, lines: [{ materialId: fan.id, quantity: '8', price: '99.99', taxRate: '13', deliveryDate: '2026-09-01' }] });
     expect(order).toMatchObject({ status: 'draft', netTotal: '799.92', taxTotal: '103.99', grossTotal: '903.91' });
-    expect((await mes.sales.orders.approve(order.id)).status).toBe('approved');
-    expect((await mes.sales.orders.versions(order.id)).items.map((v) => v.version)).toEqual([1]);
+    expect((await mes.sales.orders.approve(order.id, order.version)).status).toBe('approved');
+    expect((await mes.sales.orders.versions(order.id)).items.map((v) => v.version)).toEqual([2]);
 
     const plan = await mes.sales.deliveryPlans.create({ customerId: customer.id, plannedDate: '2026-08-20', lines: [{ orderLineId: order.lines[0].id, quantity: '8' }] });
     const over = await mes.sales.deliveryPlans.create({ customerId: customer.id, plannedDate: '2026-08-20', lines: [{ orderLineId: order.lines[0].id, quantity: '1' }] }).catch((e: MesError) => e);

@@ -50,8 +50,12 @@ async function setup(slug: string) {
   const balances = async () =>
     (await listAll(t, tenant.key, '/v1/stock/balances')).map((b) => `${b.materialCode}@${b.warehouseCode}/${b.batchNo ?? ''}=${b.quantity}`).sort();
   const order = async (customerId: string, lines: unknown[], api: Api = as) => make('/v1/sales-orders', { customerId, lines }, api);
-  const approve = (id: string, api: Api = as) => make(`/v1/sales-orders/${id}/approve`, undefined, api);
-  const approved = async (customerId: string, lines: unknown[]) => approve((await order(customerId, lines)).id);
+  /** Approves the order's current version, as a reviewer who just read it. */
+  const approve = async (id: string, api: Api = as) => make(`/v1/sales-orders/${id}/approve`, { version: (await api('GET', `/v1/sales-orders/${id}`)).body.version }, api);
+  const approved = async (customerId: string, lines: unknown[]) => {
+    const o = await order(customerId, lines);
+    return make(`/v1/sales-orders/${o.id}/approve`, { version: o.version });
+  };
   const plan = (customerId: string, lines: unknown[], extra: Record<string, unknown> = {}) => as('POST', '/v1/delivery-plans', { customerId, plannedDate: '2026-07-01', lines, ...extra });
   const events = async (aggregateId: string) => (await as('GET', `/v1/events?aggregateId=${aggregateId}`)).body.items.map((e: any) => e.type);
   return { ...tenant, as, make, m, w, c1: c1.id as string, c2: c2.id as string, balances, order, approve, approved, plan, events, stockIn };
@@ -83,10 +87,10 @@ describe('the full flow: order, plan, outbound, return (S1-5.4.1-b..e, S1-5.4.1-
     ]);
     expect(await T.balances()).toEqual(opening);
 
-    const ok = await T.as('POST', `/v1/sales-orders/${o.id}/approve`);
+    const ok = await T.as('POST', `/v1/sales-orders/${o.id}/approve`, { version: 1 });
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ status: 'approved', version: 1 });
-    expect((await T.as('GET', `/v1/sales-orders/${o.id}/versions`)).body.items.map((v: any) => [v.version, v.reason, v.snapshot.status])).toEqual([[1, 'approved', 'approved']]);
+    expect(ok.body).toMatchObject({ status: 'approved', version: 2 });
+    expect((await T.as('GET', `/v1/sales-orders/${o.id}/versions`)).body.items.map((v: any) => [v.version, v.reason, v.snapshot.status])).toEqual([[2, 'approved', 'approved']]);
 
     // Plan 3 of the 5 boxes and all motors.
     const p = await T.plan(T.c1, [{ orderLineId: o.lines[0].id, quantity: '3' }, { orderDocNo: o.docNo, lineNo: 2, quantity: '40' }], { consignee: { name: '李雷', phone: '13800000000' } });
@@ -176,7 +180,7 @@ describe('the full flow: order, plan, outbound, return (S1-5.4.1-b..e, S1-5.4.1-
     // Closing by hand cancels the rest: nothing open, and nothing more ships against it.
     const rest = await T.plan(T.c1, [{ orderLineId: o.lines[0].id, quantity: '1' }]);
     expect(rest.status).toBe(201);
-    const closed = await T.as('POST', `/v1/sales-orders/${o.id}/close`, { reason: 'customer needs no more' });
+    const closed = await T.as('POST', `/v1/sales-orders/${o.id}/close`, { version: (await T.as('GET', `/v1/sales-orders/${o.id}`)).body.version, reason: 'customer needs no more' });
     expect(closed.body).toMatchObject({ status: 'closed', closeReason: 'customer needs no more' });
     expect(closed.body.lines.map((l: any) => l.open)).toEqual(['0', '0']);
     const late = await T.as('POST', '/v1/sales-outbounds', { planId: rest.body.id, warehouseCode: 'MAIN' });
@@ -258,8 +262,8 @@ describe('delivery plans: split, merged, tolerance (S1-5.4.1-c)', () => {
     expect(unapproved.status).toBe(409);
     expect(unapproved.body.code).toBe('ORDER_NOT_APPROVED');
     // A cancelled order had nothing planned; one with a plan cannot be cancelled.
-    expect((await T.as('POST', `/v1/sales-orders/${o2.id}/cancel`)).body.code).toBe('ORDER_NOT_CANCELLABLE');
-    expect((await T.as('POST', `/v1/sales-orders/${draft.id}/cancel`, { reason: 'typo' })).body.status).toBe('cancelled');
+    expect((await T.as('POST', `/v1/sales-orders/${o2.id}/cancel`, { version: o2.version })).body.code).toBe('ORDER_NOT_CANCELLABLE');
+    expect((await T.as('POST', `/v1/sales-orders/${draft.id}/cancel`, { version: draft.version, reason: 'typo' })).body.status).toBe('cancelled');
     expect(await T.events(draft.id)).toEqual(['sales_order.created', 'sales_order.cancelled']);
   });
 
@@ -323,7 +327,7 @@ describe('approval and versions (S1-5.4.1-b, S1-5.1.5)', () => {
     const clerk = (await T.make('/v1/api-keys', { name: 'clerk', permissions: ['sales:read', 'sales:write'] })).key as string;
     const asClerk: Api = (method, path, body) => call(t.url, clerk, method, path, body);
     const o = await T.order(T.c1, [{ materialCode: 'BLADE', quantity: '3', price: '2', deliveryDate: D }], asClerk);
-    const denied = await asClerk('POST', `/v1/sales-orders/${o.id}/approve`);
+    const denied = await asClerk('POST', `/v1/sales-orders/${o.id}/approve`, { version: o.version });
     expect(denied.status).toBe(403);
     expect(denied.body).toMatchObject({ code: 'PERMISSION_DENIED', permission: 'sales:approve' });
     const shipDenied = await asClerk('POST', '/v1/sales-returns', { customerCode: 'C1', warehouseCode: 'QC', reasonCode: 'other', lines: [{ materialCode: 'BLADE', quantity: '1' }] });
@@ -331,17 +335,40 @@ describe('approval and versions (S1-5.4.1-b, S1-5.1.5)', () => {
 
     expect((await T.as('PATCH', '/v1/settings', { forbidSelfApproval: true })).status).toBe(200);
     // The clerk's key belongs to the tenant admin user: the same user cannot approve.
-    const self = await T.as('POST', `/v1/sales-orders/${o.id}/approve`);
+    const self = await T.as('POST', `/v1/sales-orders/${o.id}/approve`, { version: o.version });
     expect(self.status).toBe(403);
     expect(self.body.code).toBe('SELF_APPROVAL_FORBIDDEN');
     const boss = await T.make('/v1/users', { username: 'boss', displayName: 'Boss', roles: ['admin'] });
     const bossKey = (await T.make('/v1/api-keys', { name: 'boss', userId: boss.id, permissions: ['sales:*'] })).key as string;
-    const ok = await call(t.url, bossKey, 'POST', `/v1/sales-orders/${o.id}/approve`);
+    const ok = await call(t.url, bossKey, 'POST', `/v1/sales-orders/${o.id}/approve`, { version: o.version });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ status: 'approved', approvedBy: expect.stringContaining('boss') });
-    const again = await call(t.url, bossKey, 'POST', `/v1/sales-orders/${o.id}/approve`);
+    const again = await call(t.url, bossKey, 'POST', `/v1/sales-orders/${o.id}/approve`, { version: ok.body.version });
     // RFC 9457: `status` is the HTTP status; the document's state travels as documentStatus.
     expect(again.body).toMatchObject({ status: 409, code: 'ORDER_NOT_DRAFT', documentStatus: 'approved' });
+  });
+
+  it('S1-5.4.1-b: approve, cancel and close take the version the caller read and bump it: an order changed after the review is not approved as changed', async () => {
+    const T = await setup('sales-action-versions');
+    const o = await T.order(T.c1, [{ materialCode: 'BLADE', quantity: '10', price: '2', deliveryDate: D }]);
+    // The reviewer read version 1; meanwhile a clerk raised the quantity.
+    expect((await T.as('PATCH', `/v1/sales-orders/${o.id}`, { version: 1, lines: [{ lineNo: 1, materialCode: 'BLADE', quantity: '40', price: '2', deliveryDate: D }] })).status).toBe(200);
+    const stale = await T.as('POST', `/v1/sales-orders/${o.id}/approve`, { version: 1 });
+    expect(stale.body).toMatchObject({ status: 409, code: 'VERSION_CONFLICT', currentVersion: 2 });
+    expect((await T.as('GET', `/v1/sales-orders/${o.id}`)).body).toMatchObject({ status: 'draft', version: 2 });
+    const missing = await T.as('POST', `/v1/sales-orders/${o.id}/approve`, {});
+    expect(missing.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', errors: [{ field: 'version', code: 'REQUIRED' }] });
+    const ok = await T.as('POST', `/v1/sales-orders/${o.id}/approve`, { version: 2 });
+    expect(ok.body).toMatchObject({ status: 'approved', version: 3 });
+    expect((await T.as('GET', `/v1/sales-orders/${o.id}/versions`)).body.items.map((v: any) => [v.version, v.snapshot.lines[0].quantity])).toEqual([[3, '40']]);
+
+    expect((await T.as('POST', `/v1/sales-orders/${o.id}/close`, { version: 2, reason: 'late' })).body).toMatchObject({ status: 409, code: 'VERSION_CONFLICT', currentVersion: 3 });
+    expect((await T.as('POST', `/v1/sales-orders/${o.id}/close`, { version: 3, reason: 'customer needs no more' })).body).toMatchObject({ status: 'closed', version: 4 });
+
+    const draft = await T.order(T.c1, [{ materialCode: 'BLADE', quantity: '1', price: '2', deliveryDate: D }]);
+    expect((await T.as('POST', `/v1/sales-orders/${draft.id}/cancel`, { version: 0 })).body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    expect((await T.as('POST', `/v1/sales-orders/${draft.id}/cancel`, { version: 2 })).body).toMatchObject({ status: 409, code: 'VERSION_CONFLICT', currentVersion: 1 });
+    expect((await T.as('POST', `/v1/sales-orders/${draft.id}/cancel`, { version: 1, reason: 'typo' })).body).toMatchObject({ status: 'cancelled', version: 2 });
   });
 
   it('S1-5.4.1-b: every change of a draft bumps its version (a second clerk with a stale copy is refused); after approval each change is a new version, an increase needs approval again, and shipping waits for it', async () => {
@@ -357,32 +384,32 @@ describe('approval and versions (S1-5.4.1-b, S1-5.1.5)', () => {
     const ob = (await T.as('POST', '/v1/sales-outbounds', { planId: p.id, warehouseCode: 'MAIN', lines: [{ materialCode: 'BLADE', quantity: '4' }] })).body;
     expect((await T.as('POST', `/v1/sales-outbounds/${ob.id}/post`)).status).toBe(200);
 
-    // Lowering the quantity and moving the date keeps it in delivery: version 3.
-    const lower = await T.as('PATCH', `/v1/sales-orders/${o.id}`, { version: 2, reason: 'customer cut back', lines: [{ lineNo: 1, materialCode: 'BLADE', quantity: '8', price: '2', deliveryDate: '2026-08-01' }] });
+    // Approval made version 3. Lowering the quantity and moving the date keeps it in delivery: version 4.
+    const lower = await T.as('PATCH', `/v1/sales-orders/${o.id}`, { version: 3, reason: 'customer cut back', lines: [{ lineNo: 1, materialCode: 'BLADE', quantity: '8', price: '2', deliveryDate: '2026-08-01' }] });
     expect(lower.status).toBe(200);
-    expect(lower.body).toMatchObject({ version: 3, status: 'in_delivery', lines: [{ quantity: '8', deliveryDate: '2026-08-01', open: '4' }] });
+    expect(lower.body).toMatchObject({ version: 4, status: 'in_delivery', lines: [{ quantity: '8', deliveryDate: '2026-08-01', open: '4' }] });
     // Never below shipped (4), nor below what plans hold (6) beyond the tolerance; a stale version is 409.
-    const below = await T.as('PATCH', `/v1/sales-orders/${o.id}`, { version: 3, lines: [{ lineNo: 1, materialCode: 'BLADE', quantity: '3', price: '2', deliveryDate: D }] });
+    const below = await T.as('PATCH', `/v1/sales-orders/${o.id}`, { version: 4, lines: [{ lineNo: 1, materialCode: 'BLADE', quantity: '3', price: '2', deliveryDate: D }] });
     expect(fieldsOf(below.body)).toEqual(['lines[0].quantity:BELOW_SHIPPED']);
-    const belowPlan = await T.as('PATCH', `/v1/sales-orders/${o.id}`, { version: 3, lines: [{ lineNo: 1, materialCode: 'BLADE', quantity: '5', price: '2', deliveryDate: D }] });
+    const belowPlan = await T.as('PATCH', `/v1/sales-orders/${o.id}`, { version: 4, lines: [{ lineNo: 1, materialCode: 'BLADE', quantity: '5', price: '2', deliveryDate: D }] });
     expect(fieldsOf(belowPlan.body)).toEqual(['lines[0].quantity:BELOW_PLANNED']);
-    const stale = await T.as('PATCH', `/v1/sales-orders/${o.id}`, { version: 2, remark: 'x' });
-    expect(stale.body).toMatchObject({ code: 'VERSION_CONFLICT', currentVersion: 3 });
+    const stale = await T.as('PATCH', `/v1/sales-orders/${o.id}`, { version: 3, remark: 'x' });
+    expect(stale.body).toMatchObject({ code: 'VERSION_CONFLICT', currentVersion: 4 });
 
     // Adding a line sends it back for approval; meanwhile nothing ships.
-    const more = await T.as('PATCH', `/v1/sales-orders/${o.id}`, { version: 3, reason: 'add fans', lines: [{ lineNo: 1, materialCode: 'BLADE', quantity: '8', price: '2', deliveryDate: D }, { materialCode: 'FAN', quantity: '1', price: '50', deliveryDate: D }] });
-    expect(more.body).toMatchObject({ version: 4, status: 'draft' });
+    const more = await T.as('PATCH', `/v1/sales-orders/${o.id}`, { version: 4, reason: 'add fans', lines: [{ lineNo: 1, materialCode: 'BLADE', quantity: '8', price: '2', deliveryDate: D }, { materialCode: 'FAN', quantity: '1', price: '50', deliveryDate: D }] });
+    expect(more.body).toMatchObject({ version: 5, status: 'draft' });
     expect(more.body.lines.map((l: any) => [l.lineNo, l.materialCode])).toEqual([[1, 'BLADE'], [2, 'FAN']]);
     const waiting = (await T.as('POST', '/v1/sales-outbounds', { planId: p.id, warehouseCode: 'MAIN', lines: [] }));
     expect(waiting.status).toBe(409);
     expect(waiting.body.code).toBe('ORDER_NOT_APPROVED');
     expect(await T.balances()).toEqual(['BLADE@MAIN/=46', 'FAN@MAIN/=120', 'MOTOR@MAIN/B1=30', 'MOTOR@MAIN/B2=50']);
     const again = await T.approve(o.id);
-    expect(again).toMatchObject({ status: 'in_delivery', version: 4 });
+    expect(again).toMatchObject({ status: 'in_delivery', version: 6 });
 
     const versions = (await T.as('GET', `/v1/sales-orders/${o.id}/versions`)).body.items;
     expect(versions.map((v: any) => [v.version, v.reason, v.snapshot.status, v.snapshot.lines.length, v.snapshot.lines[0].quantity])).toEqual([
-      [2, 'approved', 'approved', 1, '12'], [3, 'customer cut back', 'in_delivery', 1, '8'], [4, 'add fans', 'draft', 2, '8'],
+      [3, 'approved', 'approved', 1, '12'], [4, 'customer cut back', 'in_delivery', 1, '8'], [5, 'add fans', 'draft', 2, '8'], [6, 'approved', 'in_delivery', 2, '8'],
     ]);
     expect(await T.events(o.id)).toEqual([
       'sales_order.created', 'sales_order.changed', 'sales_order.approved', 'sales_order.in_delivery', 'sales_order.changed', 'sales_order.changed', 'sales_order.approved',
@@ -453,7 +480,7 @@ describe('tenant isolation (S1-5.3.2-a)', () => {
     const B = await setup('sales-iso-b');
     const o = await A.order(A.c1, [{ materialCode: 'BLADE', quantity: '5', price: '1', deliveryDate: D }]);
     expect((await B.as('GET', `/v1/sales-orders/${o.id}`)).status).toBe(404);
-    expect((await B.as('POST', `/v1/sales-orders/${o.id}/approve`)).status).toBe(404);
+    expect((await B.as('POST', `/v1/sales-orders/${o.id}/approve`, { version: 1 })).status).toBe(404);
     expect((await B.as('GET', `/v1/sales-orders/${o.id}/versions`)).status).toBe(404);
     await A.approve(o.id);
     const p = (await A.plan(A.c1, [{ orderLineId: o.lines[0].id, quantity: '5' }])).body;

@@ -1181,7 +1181,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve a draft (business review; self-approval refused where the tenant forbids it) */
+        /** Approve the version of a draft you reviewed (business review; self-approval refused where the tenant forbids it) */
         post: operations["approveSalesOrder"];
         delete?: never;
         options?: never;
@@ -1198,7 +1198,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a draft or an approved order with nothing planned or shipped */
+        /** Cancel a draft or an approved order with nothing planned or shipped (optimistic concurrency on version) */
         post: operations["cancelSalesOrder"];
         delete?: never;
         options?: never;
@@ -1215,7 +1215,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Close an approved or in-delivery order; what is not shipped is cancelled */
+        /** Close an approved or in-delivery order; what is not shipped is cancelled (optimistic concurrency on version) */
         post: operations["closeSalesOrder"];
         delete?: never;
         options?: never;
@@ -13002,7 +13002,15 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The version you read; a stale one is refused with 409 VERSION_CONFLICT */
+                    version: number;
+                    reason?: string;
+                };
+            };
+        };
         responses: {
             /** @description Default Response */
             200: {
@@ -13049,6 +13057,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflict with the current state */
             409: {
                 headers: {
@@ -13058,8 +13075,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description URL or path parameter too long */
             414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13102,6 +13137,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The version you read; a stale one is refused with 409 VERSION_CONFLICT */
+                    version: number;
                     reason?: string;
                 };
             };
@@ -13232,6 +13269,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The version you read; a stale one is refused with 409 VERSION_CONFLICT */
+                    version: number;
                     reason?: string;
                 };
             };

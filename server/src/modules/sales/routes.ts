@@ -9,7 +9,7 @@ import { IdParams, problems } from '../../platform/schemas.js';
 import * as repo from './repo.js';
 import {
   CreateDeliveryPlanBody, CreateSalesOrderBody, CreateSalesOutboundBody, CreateSalesReturnBody, DeliveryPlanListQuery, DeliveryPlanPageSchema, DeliveryPlanSchema,
-  DeliveryPlanSummarySchema, ReasonBody, SalesOrderListQuery, SalesOrderPageSchema, SalesOrderSchema, SalesOrderSummarySchema, SalesOutboundListQuery,
+  DeliveryPlanSummarySchema, OrderActionBody, ReasonBody, SalesOrderListQuery, SalesOrderPageSchema, SalesOrderSchema, SalesOrderSummarySchema, SalesOutboundListQuery,
   SalesOutboundPageSchema, SalesOutboundSchema, SalesOutboundSummarySchema, SalesProgressPageSchema, SalesProgressQuery, SalesProgressRowSchema,
   SalesReturnListQuery, SalesReturnPageSchema, SalesReturnSchema, SalesReturnSummarySchema, ScanBody, UpdateDeliveryPlanBody, UpdateSalesOrderBody,
 } from './schema.js';
@@ -73,18 +73,18 @@ export function salesRoutes(app: MesApp, { db }: AppContext): void {
 
   app.post('/v1/sales-orders/:id/approve', {
     config: { permission: 'sales:approve' },
-    schema: { operationId: 'approveSalesOrder', tags, summary: 'Approve a draft (business review; self-approval refused where the tenant forbids it)', params: IdParams, response: { 200: Type.Ref(SalesOrderSchema), ...problems(404, 409) } },
-  }, async (req, reply) => mutate(db, req, reply, (tx) => service.approveOrder(tx, who(req), req.params.id), { resource: (o) => `sales-order/${o.id}`, details: (o) => ({ version: o.version }) }));
+    schema: { operationId: 'approveSalesOrder', tags, summary: 'Approve the version of a draft you reviewed (business review; self-approval refused where the tenant forbids it)', params: IdParams, body: OrderActionBody, response: { 200: Type.Ref(SalesOrderSchema), ...problems(404, 409) } },
+  }, async (req, reply) => mutate(db, req, reply, (tx) => service.approveOrder(tx, who(req), req.params.id, req.body), { resource: (o) => `sales-order/${o.id}`, details: (o) => ({ version: o.version }) }));
 
   app.post('/v1/sales-orders/:id/cancel', {
     config: write,
-    schema: { operationId: 'cancelSalesOrder', tags, summary: 'Cancel a draft or an approved order with nothing planned or shipped', params: IdParams, body: ReasonBody, response: { 200: Type.Ref(SalesOrderSchema), ...problems(404, 409) } },
-  }, async (req, reply) => mutate(db, req, reply, (tx) => service.cancelOrder(tx, who(req), req.params.id, req.body?.reason), { resource: (o) => `sales-order/${o.id}` }));
+    schema: { operationId: 'cancelSalesOrder', tags, summary: 'Cancel a draft or an approved order with nothing planned or shipped (optimistic concurrency on version)', params: IdParams, body: OrderActionBody, response: { 200: Type.Ref(SalesOrderSchema), ...problems(404, 409) } },
+  }, async (req, reply) => mutate(db, req, reply, (tx) => service.cancelOrder(tx, who(req), req.params.id, req.body), { resource: (o) => `sales-order/${o.id}`, details: (o) => ({ version: o.version }) }));
 
   app.post('/v1/sales-orders/:id/close', {
     config: write,
-    schema: { operationId: 'closeSalesOrder', tags, summary: 'Close an approved or in-delivery order; what is not shipped is cancelled', params: IdParams, body: ReasonBody, response: { 200: Type.Ref(SalesOrderSchema), ...problems(404, 409) } },
-  }, async (req, reply) => mutate(db, req, reply, (tx) => service.closeOrder(tx, who(req), req.params.id, req.body?.reason), { resource: (o) => `sales-order/${o.id}` }));
+    schema: { operationId: 'closeSalesOrder', tags, summary: 'Close an approved or in-delivery order; what is not shipped is cancelled (optimistic concurrency on version)', params: IdParams, body: OrderActionBody, response: { 200: Type.Ref(SalesOrderSchema), ...problems(404, 409) } },
+  }, async (req, reply) => mutate(db, req, reply, (tx) => service.closeOrder(tx, who(req), req.params.id, req.body), { resource: (o) => `sales-order/${o.id}`, details: (o) => ({ version: o.version }) }));
 
   // ------------------------------------------------------------ delivery plans
   app.get('/v1/delivery-plans', {

@@ -104,6 +104,15 @@ export const UpdateSalesOrderBody = Type.Object(
 export type UpdateSalesOrderInput = Static<typeof UpdateSalesOrderBody>;
 
 export const ReasonBody = Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }));
+/** What approve, cancel and close of an order take: the version the caller read (a stale one is 409 VERSION_CONFLICT). */
+export const OrderActionBody = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1, description: 'The version you read; a stale one is refused with 409 VERSION_CONFLICT' }),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type OrderActionInput = Static<typeof OrderActionBody>;
 
 export const SalesOrderListQuery = Type.Object(
   {

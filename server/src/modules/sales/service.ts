@@ -13,7 +13,7 @@ import { UnitConverter } from '../masterdata/units.js';
 import { assertMayApprove } from '../settings/service.js';
 import * as repo from './repo.js';
 import type {
-  CreateDeliveryPlanInput, CreateSalesOrderInput, DeliveryPlan, OrderLineInput, PlanLineInput, SalesOrder, UpdateDeliveryPlanInput, UpdateSalesOrderInput,
+  CreateDeliveryPlanInput, CreateSalesOrderInput, DeliveryPlan, OrderActionInput, OrderLineInput, PlanLineInput, SalesOrder, UpdateDeliveryPlanInput, UpdateSalesOrderInput,
 } from './schema.js';
 
 /** Who acts: the user (for the four-eyes rule) and how the audit names them. */
@@ -237,40 +237,52 @@ export async function updateOrder(tx: Sql, who: Who, id: string, input: UpdateSa
   return order;
 }
 
-/** The business review (S1-5.1.5): sales:approve, and not one's own order where the tenant forbids it. */
-export async function approveOrder(tx: Sql, who: Who, id: string): Promise<SalesOrder> {
+/** A stale version is refused: the caller acted on an order that has changed since they read it. */
+function checkVersion(order: { version: number; docNo: string }, version: number): void {
+  if (order.version !== version) {
+    throw conflict('VERSION_CONFLICT', `sales order ${order.docNo} is at version ${order.version}, not ${version}; read it again`, { currentVersion: order.version });
+  }
+}
+
+/**
+ * The business review (S1-5.1.5) of the version the reviewer read: sales:approve, and not one's
+ * own order where the tenant forbids it. The approved version is kept whole.
+ */
+export async function approveOrder(tx: Sql, who: Who, id: string, input: OrderActionInput): Promise<SalesOrder> {
   const current = await getOrder(tx, who.tenantId, id, true);
+  checkVersion(current, input.version);
   if (current.status !== 'draft') throw conflict('ORDER_NOT_DRAFT', `sales order ${current.docNo} is ${current.status}; only a draft is approved`, { documentStatus: current.status });
   await assertMayApprove(tx, who.principal, current.createdByUser, `sales order ${current.docNo}`);
   const shipped = current.lines.some((l) => qty(l.shipped).gt(0));
   const status = shipped ? 'in_delivery' : 'approved';
-  await tx.query(`UPDATE sales_orders SET status = $3, approved_by = $4, approved_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $2`, [who.tenantId, id, status, who.actor]);
+  await tx.query(`UPDATE sales_orders SET status = $3, approved_by = $4, approved_at = now(), version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [who.tenantId, id, status, who.actor]);
   const order = repo.publicOrder(await getOrder(tx, who.tenantId, id));
-  const recorded = await tx.query('SELECT 1 FROM document_versions WHERE tenant_id = $1 AND doc_type = $2 AND doc_id = $3 AND version = $4', [who.tenantId, ORDER_DOC, id, order.version]);
-  if (!recorded.rows.length) await recordVersion(tx, who.tenantId, { type: ORDER_DOC, id, version: order.version }, order, who.actor, 'approved');
+  await recordVersion(tx, who.tenantId, { type: ORDER_DOC, id, version: order.version }, order, who.actor, input.reason ?? 'approved');
   recordEvent(tx, event(who.tenantId, 'sales_order.approved', 'sales_order', order));
   return order;
 }
 
-export async function cancelOrder(tx: Sql, who: Who, id: string, reason?: string): Promise<SalesOrder> {
+export async function cancelOrder(tx: Sql, who: Who, id: string, input: OrderActionInput): Promise<SalesOrder> {
   const current = await getOrder(tx, who.tenantId, id, true);
+  checkVersion(current, input.version);
   const busy = current.lines.some((l) => qty(l.planned).gt(0) || qty(l.shipped).gt(0));
   if (!['draft', 'approved'].includes(current.status) || busy) {
     throw conflict('ORDER_NOT_CANCELLABLE', `sales order ${current.docNo} is ${current.status}${busy ? ' and has planned or shipped quantities' : ''}: only a draft or an approved order with nothing planned or shipped is cancelled`, { documentStatus: current.status });
   }
-  await tx.query(`UPDATE sales_orders SET status = 'cancelled', closed_at = now(), close_reason = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [who.tenantId, id, reason ?? '']);
+  await tx.query(`UPDATE sales_orders SET status = 'cancelled', closed_at = now(), close_reason = $3, version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [who.tenantId, id, input.reason ?? '']);
   const order = repo.publicOrder(await getOrder(tx, who.tenantId, id));
   recordEvent(tx, event(who.tenantId, 'sales_order.cancelled', 'sales_order', order));
   return order;
 }
 
 /** Closes an approved or in-delivery order by hand: what is not shipped is not shipped any more. */
-export async function closeOrder(tx: Sql, who: Who, id: string, reason?: string): Promise<SalesOrder> {
+export async function closeOrder(tx: Sql, who: Who, id: string, input: OrderActionInput): Promise<SalesOrder> {
   const current = await getOrder(tx, who.tenantId, id, true);
+  checkVersion(current, input.version);
   if (current.status !== 'approved' && current.status !== 'in_delivery') {
     throw conflict('ORDER_NOT_CLOSABLE', `sales order ${current.docNo} is ${current.status}; only an approved or in-delivery order is closed`, { documentStatus: current.status });
   }
-  await tx.query(`UPDATE sales_orders SET status = 'closed', closed_at = now(), close_reason = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [who.tenantId, id, reason ?? 'closed by hand']);
+  await tx.query(`UPDATE sales_orders SET status = 'closed', closed_at = now(), close_reason = $3, version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [who.tenantId, id, input.reason ?? 'closed by hand']);
   const order = repo.publicOrder(await getOrder(tx, who.tenantId, id));
   recordEvent(tx, event(who.tenantId, 'sales_order.closed', 'sales_order', order, { remainingCancelled: true }));
   return order;
