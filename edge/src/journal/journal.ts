@@ -173,8 +173,8 @@ export class Journal extends EventEmitter {
     for (const seg of this.segments) {
       const segLast = seg.firstSeq + seg.count - 1;
       if (segLast < want) continue;
-      if (seg.firstSeq > want) want = seg.firstSeq;
-      if (want > limit) break;
+      if (want > limit || seg.firstSeq > limit) break;
+      if (seg.firstSeq > want) want = seg.firstSeq; // records a full journal dropped
       if (firstSeq === 0) firstSeq = want;
       const take = Math.min(limit, segLast) - want + 1;
       const known = this.cursor?.path === seg.path && this.cursor.seq === want ? this.cursor.offset : undefined;

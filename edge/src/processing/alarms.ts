@@ -39,7 +39,8 @@ export class AlarmEvaluator {
   private ratePerMinute(v: number, t: number): number | undefined {
     const r = this.rule as Extract<AlarmRule, { kind: 'rate' }>;
     this.history.push({ v, t });
-    while (this.history.length > 1 && t - this.history[0].t > r.windowMs) this.history.shift();
+    // Keep the last sample at or before the window's start as the anchor of the rate.
+    while (this.history.length > 2 && t - this.history[1].t >= r.windowMs) this.history.shift();
     const first = this.history[0];
     if (t === first.t) return undefined;
     return ((v - first.v) / (t - first.t)) * 60_000;
