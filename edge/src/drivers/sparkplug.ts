@@ -5,7 +5,7 @@ import { need, type Driver, type DriverContext, type DriverDefinition } from './
 import { connectMqtt } from './mqtt-connect.js';
 
 const codec = sparkplug.get('spBv1.0')!;
-/** A node is asked to rebirth at most this often (a burst of gaps asks once). */
+/** Between two births a node is asked to rebirth at most this often (a burst of gaps asks once). */
 const REBIRTH_EVERY_MS = 2000;
 
 interface Metric {
@@ -97,6 +97,7 @@ class SparkplugDriver implements Driver {
 
   private onNodeBirth(msg: { seq?: unknown; timestamp?: unknown }, metrics: Metric[], mine: boolean): void {
     this.aliases = new Map();
+    this.lastRebirth = 0; // the birth answered any request: a new problem may ask again at once
     this.learnAliases(metrics);
     this.bdSeq = num(metrics.find((m) => m.name === 'bdSeq')?.value);
     const seq = num(msg.seq);

@@ -54,6 +54,8 @@ export interface SparkplugCompressor extends Publisher {
   group: string;
   node: string;
   device: string;
+  /** The birth/death sequence number of this session (NBIRTH and the NDEATH will carry it). */
+  bdSeq: number;
   /** Births published so far (rebirth requests answered). */
   births: number;
   /** Makes the next data message skip one seq (a lost message), for tests. */
@@ -123,7 +125,7 @@ export async function startSparkplugCompressor(brokerUrl: string, opts: { group?
   const p = withTimer(client, publishOnce, opts.intervalMs, {});
   return {
     ...p,
-    group, node, device,
+    group, node, device, bdSeq,
     get births() { return state.births; },
     skipSeq: () => void (state.skip = true),
     sendUnknownAlias: () => publish(`${base}/DDATA/${node}/${device}`, { timestamp: Date.now(), seq: nextSeq(), metrics: [{ alias: 99, type: 'Double', value: 1 }] }),
