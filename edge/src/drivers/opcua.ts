@@ -79,7 +79,10 @@ class OpcuaDriver implements Driver {
     this.ctx.connection('connecting');
     // Connects in the background: a device that is off must not hold up the gateway.
     void this.connect().catch((err) => {
-      if (!this.stopped) this.ctx.log.error('opcua connect failed', { device: this.ctx.device.device, error: (err as Error).message });
+      if (this.stopped) return;
+      // Refused for good (a wrong password, an untrusted certificate): an operator must act.
+      this.ctx.connection('disconnected', (err as Error).message);
+      this.ctx.log.error('opcua connect failed', { device: this.ctx.device.device, error: (err as Error).message });
     });
   }
 

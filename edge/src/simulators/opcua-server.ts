@@ -43,7 +43,7 @@ export async function startOpcuaSimulator(opts: { port?: number; pkiDir: string;
   const id = (name: string) => `ns=${ns.index};s=CNC1.${name}`;
   const variable = (name: string, dataType: 'Double' | 'String', get: () => number | string) =>
     ns.addVariable({
-      componentOf: cnc, nodeId: id(name), browseName: name, dataType,
+      componentOf: cnc, nodeId: id(name), browseName: name, dataType, minimumSamplingInterval: 100,
       value: { get: () => new ua.Variant({ dataType: ua.DataType[dataType], value: get() }) },
     });
   variable('Temperature', 'Double', () => signals.temperature);
@@ -51,7 +51,7 @@ export async function startOpcuaSimulator(opts: { port?: number; pkiDir: string;
   variable('State', 'String', () => signals.state);
   variable('Energy', 'Double', () => signals.energyKwh);
   ns.addVariable({
-    componentOf: cnc, nodeId: id('Setpoint'), browseName: 'Setpoint', dataType: 'Double',
+    componentOf: cnc, nodeId: id('Setpoint'), browseName: 'Setpoint', dataType: 'Double', minimumSamplingInterval: 100,
     accessLevel: 'CurrentRead | CurrentWrite', userAccessLevel: 'CurrentRead | CurrentWrite',
     value: {
       get: () => new ua.Variant({ dataType: ua.DataType.Double, value: setpoint }),
