@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { format } from 'node:util';
 import type { ClientSession, ClientSubscription, DataValue, OPCUAClient, OPCUACertificateManager } from 'node-opcua';
 import type { ConfigProblem, DeviceConfig, PointConfig } from '../config.js';
 import type { PointValue, Quality } from '../record.js';
@@ -41,6 +42,22 @@ export const opcuaDriver: DriverDefinition = {
 
 type NodeOpcua = typeof import('node-opcua');
 
+/**
+ * node-opcua, loaded on first use (it is large and many gateways have no OPC UA device), with its
+ * own log lines sent to stderr: stdout belongs to the command's output (--json).
+ */
+export async function loadNodeOpcua(): Promise<NodeOpcua> {
+  // Set before node-opcua loads: some of its checks log while it loads. Same module instance
+  // (node-opcua-debug is pinned to node-opcua's own version).
+  const debug = await import('node-opcua-debug');
+  const toStderr = (at: unknown, ...args: unknown[]) => void process.stderr.write(`node-opcua ${(at as { filename?: string })?.filename ?? ''}: ${format(...args)}\n`);
+  debug.setWarningLogger(toStderr);
+  debug.setErrorLogger(toStderr);
+  debug.setDebugLogger(toStderr);
+  debug.setTraceLogger(toStderr);
+  return import('node-opcua');
+}
+
 class OpcuaDriver implements Driver {
   private ua?: NodeOpcua;
   private client?: OPCUAClient;
@@ -55,8 +72,7 @@ class OpcuaDriver implements Driver {
   }
 
   async start(): Promise<void> {
-    // Loaded on first use: node-opcua is large and many gateways have no OPC UA device.
-    const ua = (this.ua = await import('node-opcua'));
+    const ua = (this.ua = await loadNodeOpcua());
     this.certificates = new ua.OPCUACertificateManager({
       rootFolder: join(this.ctx.dataDir, 'pki', 'opcua'),
       automaticallyAcceptUnknownCertificate: this.conn.acceptUnknownCertificate ?? false,

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { loadNodeOpcua } from '../drivers/opcua.js';
 import { SimulatedMachine } from './machine.js';
 
 export interface OpcuaSimulator {
@@ -17,7 +18,7 @@ export interface OpcuaSimulator {
  * has not seen before (it is a simulator); its own PKI lives under `pkiDir`.
  */
 export async function startOpcuaSimulator(opts: { port?: number; pkiDir: string; user?: { name: string; password: string }; allowAnonymous?: boolean }): Promise<OpcuaSimulator> {
-  const ua = await import('node-opcua');
+  const ua = await loadNodeOpcua();
   const certificates = new ua.OPCUACertificateManager({ rootFolder: join(opts.pkiDir, 'server'), automaticallyAcceptUnknownCertificate: true });
   await certificates.initialize();
   const server = new ua.OPCUAServer({
