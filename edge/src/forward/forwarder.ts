@@ -44,6 +44,8 @@ export class Forwarder {
   private wake?: { done: () => void; onData: boolean };
   private loop?: Promise<void>;
   private cursor: number;
+  /** Last batchSeq used in this run. */
+  private batchSeq?: number;
   private readonly st: ForwarderStatus = { cloudReachable: false, sentSeq: 0, consecutiveFailures: 0, lastRejections: [] };
   /** Called with the configVersion of every answer (the management loop pulls a newer config). */
   onConfigVersion?: (version: number) => void;
@@ -97,8 +99,8 @@ export class Forwarder {
 
   /** Sends one batch until the MES has it, or the forwarder stops. */
   private async deliver(slice: JournalSlice): Promise<void> {
-    this.journal.saveCheckpoint({ batchSeq: this.journal.state.batchSeq + 1 });
-    let body = batchBody(this.journal.state.batchSeq, slice.payloads);
+    let batchSeq = this.nextBatchSeq();
+    let body = batchBody(batchSeq, slice.payloads);
     for (let attempt = 0; this.running; attempt++) {
       let res: CloudAnswer;
       try {
@@ -111,14 +113,26 @@ export class Forwarder {
       if (res.status === 200) return this.delivered(slice, res.body as BatchAnswer);
       if (res.code === 'BATCH_REPLAYED') {
         // This batchSeq was used before with other records (a checkpoint lost with its directory): take a new one.
-        this.fail('BATCH_REPLAYED', `batchSeq ${this.journal.state.batchSeq} was used before`, 'replayed', true);
-        this.journal.saveCheckpoint({ batchSeq: this.journal.state.batchSeq + 1 });
-        body = batchBody(this.journal.state.batchSeq, slice.payloads);
+        this.fail('BATCH_REPLAYED', `batchSeq ${batchSeq} was used before`, 'replayed', true);
+        batchSeq = this.nextBatchSeq();
+        body = batchBody(batchSeq, slice.payloads);
         continue;
       }
       this.fail(res.code ?? `HTTP_${res.status}`, problemDetail(res), res.status >= 500 || res.status === 429 ? 'unavailable' : 'refused', true);
       await this.sleep(this.backoff(attempt));
     }
+  }
+
+  /**
+   * A batchSeq never used before, across restarts too: they are reserved on disk a block at a
+   * time, and a restart continues above the reserved block (gaps are fine, reuse is not).
+   */
+  private nextBatchSeq(): number {
+    if (this.batchSeq === undefined || this.batchSeq >= this.journal.state.batchSeq) {
+      this.batchSeq ??= this.journal.state.batchSeq;
+      this.journal.saveCheckpoint({ batchSeq: this.batchSeq + BATCH_SEQ_BLOCK });
+    }
+    return ++this.batchSeq;
   }
 
   private delivered(slice: JournalSlice, a: BatchAnswer): void {
@@ -175,6 +189,8 @@ export class Forwarder {
     });
   }
 }
+
+const BATCH_SEQ_BLOCK = 1000;
 
 /** `{"batchSeq":n,"records":[…]}` from the journal's JSON, without parsing it again. */
 function batchBody(batchSeq: number, payloads: Buffer[]): Buffer {
