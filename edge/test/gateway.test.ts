@@ -122,7 +122,7 @@ describe('fault: MES down and the gateway killed with -9 mid-buffer', () => {
     const receiver = new TestReceiver();
     await receiver.start();
     receiver.addGateway(fx.gatewayId, fx.publicKeyPem);
-    const configFile = fx.writeConfig(fx.config(receiver.url, [compressor(10)], { fsync: 'batch', forward: { lingerMs: 20, minBackoffMs: 50, maxBackoffMs: 200, maxBatch: 500, timeoutMs: 5000 } }));
+    const configFile = fx.writeConfig(fx.config(receiver.url, [compressor(5)], { fsync: 'batch', forward: { lingerMs: 20, minBackoffMs: 50, maxBackoffMs: 200, maxBatch: 500, timeoutMs: 5000 } }));
     let child = await startGateway(configFile);
     try {
       await receiver.until(() => receiver.stored.size >= 200);
