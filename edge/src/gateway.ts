@@ -69,7 +69,7 @@ export class Gateway {
       applyConfig: (c) => this.applyConfig(c),
       execute: (c) => this.execute(c),
     }, this.metrics, this.log);
-    this.forwarder.onConfigVersion = (v) => this.management.configAnnounced(v);
+    this.forwarder.onConfigVersion = (v) => void this.management.configAnnounced(v);
   }
 
   /** Starts everything; the device map is the last one pulled from the MES, else the file's. */

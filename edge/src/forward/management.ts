@@ -80,7 +80,8 @@ export class Management {
       if (res.status !== 200) throw new Error(`heartbeat answered ${res.status} ${res.code ?? ''}`.trim());
       this.metrics.heartbeats.inc({ outcome: 'ok' });
       const answer = res.body as { configVersion?: number; commands?: Command[] };
-      if (answer.configVersion !== undefined) this.configAnnounced(answer.configVersion);
+      // The new device map first: the commands may be for its devices, and drivers restart with it.
+      if (answer.configVersion !== undefined) await this.configAnnounced(answer.configVersion);
       await this.runCommands(answer.commands ?? []);
     } catch (err) {
       this.metrics.heartbeats.inc({ outcome: 'failed' });
@@ -89,11 +90,12 @@ export class Management {
     await this.report();
   }
 
-  /** The MES has config `version`: pull it if it is newer than the one in use. */
-  configAnnounced(version: number): void {
+  /** The MES has config `version`: pull it if it is newer than the one in use (one pull at a time). */
+  configAnnounced(version: number): Promise<void> {
     if (this.opts.pullConfig && version > this.hooks.configVersion() && !this.pulling) {
       this.pulling = this.pull().finally(() => (this.pulling = undefined));
     }
+    return this.pulling ?? Promise.resolve();
   }
 
   private async pull(): Promise<void> {
