@@ -60,19 +60,28 @@ describe('Modbus TCP driver', () => {
     }
   });
 
-  it('S1-5.3.8-a: a device that is down is retried until it answers; the connection state says so', async () => {
+  it('S1-5.3.8-a: a device that is down is retried until it answers again; the connection state says so', async () => {
+    const late = await startModbusSimulator();
+    const port = late.port;
+    await late.close(); // the device is switched off
     const device: DeviceConfig = {
-      device: 'LATE', protocol: 'modbus', connection: { host: '127.0.0.1', port: 1, pollMs: 20, timeoutMs: 200 },
-      points: [{ point: 'temperature', type: 'number', source: { ...MODBUS_MAP.temperature } }],
+      device: 'LATE', protocol: 'modbus', connection: { host: '127.0.0.1', port, pollMs: 20, timeoutMs: 200 },
+      points: [{ point: 'setpoint', type: 'number', source: { ...MODBUS_MAP.setpoint } }],
     };
     const r = recordingContext(device);
     const driver = modbusDriver.create(r.ctx);
     await driver.start();
+    const back = { sim: undefined as ModbusSimulator | undefined };
     try {
       await r.until(() => r.states.filter((s) => s === 'disconnected').length >= 2, 'two failed attempts');
       expect(r.readings).toEqual([]);
+      back.sim = await startModbusSimulator({ port }); // switched on again
+      await r.until(() => r.readings.length > 0, 'a reading after the device is back');
+      expect(r.readings[0]).toMatchObject({ point: 'setpoint', value: 1500 });
+      expect(r.states.at(-1)).toBe('connected');
     } finally {
       await driver.stop();
+      await back.sim?.close();
     }
   });
 });

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -168,6 +169,35 @@ describe('gateway with the MES unreachable', () => {
       await gateway.stop();
       await publisher.endAsync();
       await broker.close();
+      fx.cleanup();
+    }
+  });
+});
+
+describe('TLS to the MES', () => {
+  it('S1-5.3.8-a: uploads over https trusting a private CA from tls.caFile; without it the certificate is refused', async () => {
+    const fx = gatewayFixture('gw-tls');
+    // A certificate for 127.0.0.1 that no public CA signed: the plant's private PKI.
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
+      '-keyout', join(fx.dir, 'tls.key'), '-out', join(fx.dir, 'ca.pem'), '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const receiver = new TestReceiver({ key: readFileSync(join(fx.dir, 'tls.key'), 'utf8'), cert: readFileSync(join(fx.dir, 'ca.pem'), 'utf8') });
+    await receiver.start();
+    receiver.addGateway(fx.gatewayId, fx.publicKeyPem);
+    const untrusting = await Gateway.start(parseConfig(fx.config(receiver.url, [compressor(20)])), { log: silentLogger });
+    try {
+      await until('a refused certificate', () => untrusting.status().forwarder.lastError);
+      expect(untrusting.status().forwarder.lastError).toMatchObject({ code: 'CLOUD_UNREACHABLE', message: expect.stringMatching(/self[- ]signed/i) });
+      expect(receiver.stored.size).toBe(0);
+    } finally {
+      await untrusting.stop();
+    }
+    const gateway = await Gateway.start(parseConfig({ ...fx.config(receiver.url, [compressor(20)]), tls: { caFile: join(fx.dir, 'ca.pem') } }), { log: silentLogger });
+    try {
+      await receiver.until(() => receiver.stored.size >= 10);
+      expect([...receiver.stored.keys()].sort((a, b) => a - b).slice(0, 3)).toEqual([1, 2, 3]);
+    } finally {
+      await gateway.stop();
+      await receiver.stop();
       fx.cleanup();
     }
   });

@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { verifySignature } from '../../src/forward/signing.js';
@@ -34,12 +35,15 @@ export class TestReceiver {
   private readonly waiters: Array<{ test: () => boolean; resolve: () => void }> = [];
   port = 0;
 
+  /** With a key and certificate (PEM) the receiver speaks HTTPS. */
+  constructor(private readonly tls?: { key: string; cert: string }) {}
+
   addGateway(gateway: string, publicKeyPem: string): void {
     this.keys.set(gateway, createPublicKey(publicKeyPem));
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   get highestSeq(): number {
@@ -50,11 +54,12 @@ export class TestReceiver {
 
   /** Starts listening (on the same port again after stop(), as a restarted MES would). */
   async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
+    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => this.handle(req, Buffer.concat(chunks), res));
-    });
+    };
+    this.server = this.tls ? https.createServer(this.tls, onRequest) : http.createServer(onRequest);
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
   }
