@@ -432,6 +432,15 @@ export class MesClient {
     ready: (options?: RequestOptions): Promise<Health> => this.call('getReadiness', {}, options, 0),
   };
 
+  /**
+   * A route this SDK has no typed operation for yet (a server newer than the SDK, or a module still
+   * landing), by method and path. Same authentication, retries, idempotency keys and MesError
+   * problems as every typed call; the answer is the parsed JSON, untyped.
+   */
+  request<T = unknown>(method: Method, path: string, params: { query?: Record<string, unknown>; body?: unknown } = {}, options?: MutationOptions): Promise<T> {
+    return this.http.request({ method, path, query: params.query, body: params.body, options });
+  }
+
   /** Resolves an operation's route and fills in its path parameters. Async, so bad arguments reject like any failure. */
   /** Customers and suppliers are one shape on the server; one builder serves both. */
   private partnerNamespace(ops: { list: 'listCustomers' | 'listSuppliers'; create: 'createCustomer' | 'createSupplier'; get: 'getCustomer' | 'getSupplier'; update: 'updateCustomer' | 'updateSupplier' }) {

@@ -65,6 +65,16 @@ describe('health and reference data', () => {
   });
 });
 
+describe('raw requests', () => {
+  it('S1-5.3.5-a request() reaches a route by method and path with the same auth and errors as typed calls', async () => {
+    const me = await admin.me.get();
+    expect(await admin.request('GET', '/v1/me')).toEqual(me);
+    const err = await failure(admin.request('POST', '/v1/no-such-route', { body: { a: 1 } }));
+    expect(err.status).toBe(404);
+    expect((await failure(clientWith().request('GET', '/v1/me'))).status).toBe(401);
+  });
+});
+
 describe('tenants', () => {
   it('S1-5.3.5-a create, get, update, list and iterate a tenant', async () => {
     const slug = unique('acme');

@@ -7,6 +7,7 @@ import {
 import { LocalPlatform, PlatformError, type LocalPlatformOptions, type PlatformEvent, type Replica } from '@mes/platform';
 import { CommandFailure, EXIT, MesCommand } from '../base-command.js';
 import { redactUrl } from '../format.js';
+import { exitAtOnce, stopSignal } from '../signals.js';
 
 export interface UpResult {
   url: string;
@@ -132,10 +133,7 @@ With --replicas N it runs the local platform instead: N server processes on 127.
     stopping: string;
     stop(running: T): Promise<void>;
   }): Promise<undefined> {
-    const stop = stopSignal((signal) => {
-      process.stderr.write(`mes: ${signal} again: exiting without a graceful shutdown\n`);
-      process.exit(1);
-    });
+    const stop = stopSignal(exitAtOnce);
     this.logToStderr(mode.starting);
     let running: T;
     try {
@@ -242,25 +240,4 @@ function startFailure(err: Error): CommandFailure {
     return new CommandFailure(err.message, { code: err.code, cause: err });
   }
   return new CommandFailure(`the MES could not start: ${err.message}`, { code: 'START_FAILED', cause: err });
-}
-
-/** Resolves with the first SIGINT/SIGTERM; a second one calls onForce. */
-function stopSignal(onForce: (signal: NodeJS.Signals) => void) {
-  let resolve!: (s: NodeJS.Signals) => void;
-  const received = new Promise<NodeJS.Signals>((r) => (resolve = r));
-  let count = 0;
-  const handler = (signal: NodeJS.Signals) => {
-    count++;
-    if (count === 1) resolve(signal);
-    else onForce(signal);
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return {
-    received,
-    dispose() {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
-  };
 }
