@@ -333,7 +333,8 @@ function shapeProblems(schema: TSchema, value: unknown, base: string): ConfigPro
     const path = joinPath(base, e.path);
     const members = e.schema.anyOf as TSchema[] | undefined;
     if (members && e.value && typeof e.value === 'object') {
-      const candidates = members.map((m) => shapeProblems(m, Value.Default(m, structuredClone(e.value)), path));
+      const member = members.find((m) => discriminatedBy(m, e.value as Record<string, unknown>));
+      const candidates = (member ? [member] : members).map((m) => shapeProblems(m, Value.Default(m, structuredClone(e.value)), path));
       const closest = candidates.reduce((best, c) => (c.length < best.length ? c : best));
       if (closest.length) {
         problems.push(...closest);
@@ -345,18 +346,31 @@ function shapeProblems(schema: TSchema, value: unknown, base: string): ConfigPro
   return problems;
 }
 
+/** The union member whose literal properties (a database's `kind`) the value carries. */
+function discriminatedBy(member: TSchema, value: Record<string, unknown>): boolean {
+  const literals = Object.entries((member.properties ?? {}) as Record<string, TSchema>).filter(([, p]) => p.const !== undefined);
+  return literals.length > 0 && literals.every(([k, p]) => value[k] === p.const);
+}
+
 function joinPath(base: string, pointer: string): string {
   const rest = pointer.replace(/^\//, '').replace(/\//g, '.');
   return [base, rest].filter(Boolean).join('.');
 }
 
-function shapeMessage(schema: TSchema, message: string): string {
+function shapeMessage(schema: TSchema, raw: string): string {
+  const message = raw === 'Expected required property' ? MISSING : raw;
   if (schema.description) return `${message} (${schema.description})`;
   if (schema.pattern) return `${message} (pattern ${schema.pattern})`;
   return message;
 }
 
+/** One problem per path and message; a missing property is reported as missing, not also as mistyped. */
 function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const missing = new Set(problems.filter((p) => p.message.startsWith(MISSING)).map((p) => p.path));
   const seen = new Set<string>();
-  return problems.filter((p) => !seen.has(`${p.path}|${p.message}`) && seen.add(`${p.path}|${p.message}`));
+  return problems
+    .filter((p) => !missing.has(p.path) || p.message.startsWith(MISSING))
+    .filter((p) => !seen.has(`${p.path}|${p.message}`) && seen.add(`${p.path}|${p.message}`));
 }
+
+const MISSING = 'is required';

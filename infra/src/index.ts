@@ -13,3 +13,5 @@ export { encryptedStorageClasses, mesProgram, type ExpectedSecret, type Resolved
 export { evaluatePolicies, type PolicyConfig, type PolicyResource, type Violation } from './policy/rules.js';
 export { mesPolicies, policyPackConfig, POLICY_PACK_NAME } from './policy/policies.js';
 export { fileText, kubernetesObjects, planConfig, renderManifests, type KubernetesObject, type RenderResult } from './render.js';
+export { DEFAULT_STATE_DIR, INSTALL_PULUMI, InfraUsageError, POLICY_PACK_DIR, findPulumi, loadConfigFile, readSavedOutputs, runInfra, stackOutputsFile, type InfraAction, type InfraRunOptions, type InfraRunResult } from './automation.js';
+export { SecretSourceError, resolveSecrets } from './secrets.js';
