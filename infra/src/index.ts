@@ -1,0 +1,17 @@
+export { COMPONENTS, TARGETS, InfraConfigError, InfraConfigSchema, componentsOf, isPinnedImage, releaseOf, validateInfraConfig, type Component, type ConfigProblem, type InfraConfig, type SecretSource, type Target } from './config.js';
+export { ComponentArgsError, type DatabaseEndpoint } from './components/common.js';
+export { MesAckCluster } from './components/cluster.js';
+export { MesDatabase, databaseEndpoint } from './components/database.js';
+export { MesEdgeBox } from './components/edge-box.js';
+export { EDGE_CONTRACT, gatewayConfig, type GatewayConfig } from './components/edge-contract.js';
+export { MesEdgeSite } from './components/edge-site.js';
+export { MesNamespace } from './components/namespace.js';
+export { MesPlatform, terminationGraceSeconds } from './components/platform.js';
+export { CONFORMANCE_ROLE_RULES, CONFORMANCE_SERVICE_ACCOUNT } from './components/rbac.js';
+export { planWithMocks, type Plan, type PlannedResource } from './mocks.js';
+export { encryptedStorageClasses, mesProgram, type ExpectedSecret, type ResolvedSecrets, type StackOutputs } from './program.js';
+export { evaluatePolicies, type PolicyConfig, type PolicyResource, type Violation } from './policy/rules.js';
+export { mesPolicies, policyPackConfig, POLICY_PACK_NAME } from './policy/policies.js';
+export { fileText, kubernetesObjects, planConfig, renderManifests, type KubernetesObject, type RenderResult } from './render.js';
+export { DEFAULT_STATE_DIR, INSTALL_PULUMI, InfraUsageError, POLICY_PACK_DIR, findPulumi, loadConfigFile, readSavedOutputs, runInfra, stackOutputsFile, type InfraAction, type InfraRunOptions, type InfraRunResult } from './automation.js';
+export { SecretSourceError, resolveSecrets } from './secrets.js';
