@@ -1,15 +1,15 @@
 /**
  * api-overhead: an authenticated GET of a small resource (one user) through the whole stack
  * (HTTP, auth, tenant transaction with RLS, JSON) against the same SELECT sent straight to
- * PostgreSQL with pg, both with 16 concurrent clients on the same machine in the same run.
- * The figure that matters is the ratio; absolute rates on a shared machine are noise.
+ * PostgreSQL with pg, both with 16 concurrent clients on the same machine, in interleaved phases
+ * of one run. The figure that matters is the ratio; absolute rates on a shared machine are noise.
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { formatResult, runLoad, type LoadResult } from './load.js';
+import { formatInterleaved, interleave, type Interleaved } from './load.js';
 import { freshDatabase } from './database.js';
 
 const USER_SQL = `SELECT u.id, u.username, u.display_name, u.email, u.status, u.is_platform_admin, u.version, u.created_at, u.updated_at,
@@ -17,16 +17,17 @@ const USER_SQL = `SELECT u.id, u.username, u.display_name, u.email, u.status, u.
   FROM users u WHERE u.tenant_id = $1 AND u.id = $2`;
 
 export interface ApiOverheadResult {
-  api: LoadResult;
-  /** The bare SELECT: what a program with no tenancy, auth or HTTP would pay. */
-  direct: LoadResult;
-  /** The statements the API sends per request (BEGIN with the tenant set, SELECT, COMMIT). */
-  directTenantTx: LoadResult;
-  ratio: number;
-  ratioToTenantTx: number;
+  /** The bare SELECT (baseline) against the API GET (subject). */
+  reads: Interleaved;
 }
 
-export async function apiOverhead(opts: { seconds: number; concurrency: number }): Promise<ApiOverheadResult> {
+export interface BenchOptions {
+  seconds: number;
+  rounds: number;
+  concurrency: number;
+}
+
+export async function apiOverhead(opts: BenchOptions): Promise<ApiOverheadResult> {
   const db = await freshDatabase('api_overhead');
   const port = await freePort();
   const server = spawn(process.execPath, [fileURLToPath(new URL('../../dist/main.js', import.meta.url))], {
@@ -44,35 +45,14 @@ export async function apiOverhead(opts: { seconds: number; concurrency: number }
     if (probe.status !== 200) throw new Error(`probe failed: ${probe.status} ${probe.body}`);
 
     const pool = new pg.Pool({ connectionString: db.url, max: opts.concurrency });
-    const direct = () => pool.query(USER_SQL, [tenant.tenant.id, tenant.admin.id]).then((r) => r.rowCount === 1);
-    const directTenantTx = async () => {
-      const client = await pool.connect();
-      try {
-        await client.query(`BEGIN; SELECT set_config('mes.tenant_id', '${tenant.tenant.id}', true), set_config('mes.platform', 'off', true)`);
-        const r = await client.query(USER_SQL, [tenant.tenant.id, tenant.admin.id]);
-        await client.query('COMMIT');
-        return r.rowCount === 1;
-      } finally {
-        client.release();
-      }
-    };
-    const api = () => get(path, key).then((r) => r.status === 200);
-
-    // Warm both paths (JIT, plan cache, pools), then measure each in turn.
-    await runLoad('warm-up', { concurrency: opts.concurrency, seconds: 1 }, api);
-    await runLoad('warm-up', { concurrency: opts.concurrency, seconds: 1 }, direct);
-    const directResult = await runLoad('direct SQL (pg, 16 clients)', { concurrency: opts.concurrency, seconds: opts.seconds }, direct);
-    const txResult = await runLoad('direct SQL in a tenant transaction', { concurrency: opts.concurrency, seconds: opts.seconds }, directTenantTx);
-    const apiResult = await runLoad('API GET /v1/users/{id}', { concurrency: opts.concurrency, seconds: opts.seconds }, api);
+    const reads = await interleave(
+      opts,
+      { label: `direct SELECT (pg, ${opts.concurrency} clients)`, once: () => pool.query(USER_SQL, [tenant.tenant.id, tenant.admin.id]).then((r) => r.rowCount === 1) },
+      { label: 'API GET /v1/users/{id}', once: () => get(path, key).then((r) => r.status === 200) },
+    );
     await pool.end();
     agent.destroy();
-    return {
-      api: apiResult,
-      direct: directResult,
-      directTenantTx: txResult,
-      ratio: apiResult.perSecond / directResult.perSecond,
-      ratioToTenantTx: apiResult.perSecond / txResult.perSecond,
-    };
+    return { reads };
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
@@ -119,10 +99,6 @@ export function freePort(): Promise<number> {
 }
 
 export function printApiOverhead(r: ApiOverheadResult): void {
-  console.log('\napi-overhead: authenticated GET through the full stack vs the same SELECT sent directly');
-  console.log(formatResult(r.direct));
-  console.log(formatResult(r.directTenantTx));
-  console.log(formatResult(r.api));
-  console.log(`ratio API / direct SELECT:            ${r.ratio.toFixed(3)}  (aim: >= 0.5)`);
-  console.log(`ratio API / same statements direct:   ${r.ratioToTenantTx.toFixed(3)}  (HTTP, auth, limits, JSON alone)`);
+  console.log('\napi-overhead: authenticated GET through the full stack vs the same SELECT sent directly, interleaved');
+  console.log(formatInterleaved(r.reads, 0.5));
 }

@@ -4,8 +4,8 @@
  * 1. Postings per second: 16 clients POSTing single-line other_in/other_out documents with
  *    post: true to a server process on a fresh PostgreSQL database, against the same SQL sent
  *    straight with pg by 16 clients (tenant transaction; document row, line row, movement,
- *    balance upsert; one transaction each). Both post to one balance, so both serialise on its
- *    row lock the same way.
+ *    balance upsert; one transaction each), in interleaved phases of one run. Both post to one
+ *    balance, so both serialise on its row lock the same way.
  * 2. The receive/issue/balance summary over 1,000,000 movements (200 materials, 3 warehouses,
  *    365 days, generated with INSERT … SELECT generate_series as the owner, nothing disabled):
  *    the median of 5 runs of the summary for one month, through GET /v1/reports/stock-summary
@@ -19,10 +19,12 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort, readAdminKey, request } from './api-overhead.js';
 import { freshDatabase } from './database.js';
-import { formatResult, runLoad, type LoadResult } from './load.js';
+import { formatInterleaved, interleave, type Interleaved } from './load.js';
+import type { BenchOptions } from './api-overhead.js';
 
 export interface LedgerBenchResult {
-  postings: { api: LoadResult; direct: LoadResult; ratio: number };
+  /** The posting SQL sent directly (baseline) against the API posting (subject). */
+  postings: Interleaved;
   summary: {
     movements: number;
     generationSeconds: number;
@@ -37,7 +39,7 @@ export interface LedgerBenchResult {
 
 const MOVEMENTS = Number(process.env.MES_BENCH_LEDGER_MOVEMENTS ?? 1_000_000);
 
-export async function ledgerBench(opts: { seconds: number; concurrency: number }): Promise<LedgerBenchResult> {
+export async function ledgerBench(opts: BenchOptions): Promise<LedgerBenchResult> {
   const db = await freshDatabase('ledger');
   const port = await freePort();
   const server = spawn(process.execPath, [fileURLToPath(new URL('../../dist/main.js', import.meta.url))], {
@@ -67,7 +69,7 @@ export async function ledgerBench(opts: { seconds: number; concurrency: number }
 
 type Api = (method: string, path: string, key: string, body?: unknown, expect?: number) => Promise<any>;
 
-async function measurePostings(opts: { seconds: number; concurrency: number }, api: Api, pool: pg.Pool, adminKey: string, port: number, agent: http.Agent) {
+async function measurePostings(opts: BenchOptions, api: Api, pool: pg.Pool, adminKey: string, port: number, agent: http.Agent) {
   const tenant = await api('POST', '/v1/tenants', adminKey, { slug: 'bench-ledger', name: 'Bench ledger', plan: 'unlimited' });
   const key: string = tenant.apiKey.key;
   const tenantId: string = tenant.tenant.id;
@@ -119,12 +121,11 @@ async function measurePostings(opts: { seconds: number; concurrency: number }, a
       client.release();
     }
   };
-  const load = { concurrency: opts.concurrency, seconds: opts.seconds, maxRequests: 2_000_000 };
-  await runLoad('warm-up', { ...load, seconds: 1 }, viaApi);
-  await runLoad('warm-up', { ...load, seconds: 1 }, direct);
-  const directResult = await runLoad('direct SQL posting (pg, 16 clients)', load, direct);
-  const apiResult = await runLoad('API POST /v1/stock-documents post', load, viaApi);
-  return { api: apiResult, direct: directResult, ratio: apiResult.perSecond / directResult.perSecond };
+  return interleave(
+    { ...opts, maxRequests: 2_000_000 },
+    { label: `direct SQL posting (pg, ${opts.concurrency} clients)`, once: direct },
+    { label: 'API POST /v1/stock-documents post', once: viaApi },
+  );
 }
 
 async function measureSummary(opts: { seconds: number }, api: Api, pool: pg.Pool, adminKey: string) {
@@ -219,10 +220,8 @@ async function measureSummary(opts: { seconds: number }, api: Api, pool: pg.Pool
 }
 
 export function printLedgerBench(r: LedgerBenchResult): void {
-  console.log('\nledger postings: single-line other_in/other_out posted through the API vs the same SQL sent directly (one balance)');
-  console.log(formatResult(r.postings.direct));
-  console.log(formatResult(r.postings.api));
-  console.log(`ratio API / direct posting SQL:       ${r.postings.ratio.toFixed(3)}  (aim: >= 0.5)`);
+  console.log('\nledger postings: single-line other_in/other_out posted through the API vs the same SQL sent directly (one balance), interleaved');
+  console.log(formatInterleaved(r.postings, 0.5));
   const s = r.summary;
   console.log(`\nledger summary: receive/issue/balance for one month over ${s.movements.toLocaleString('en')} movements (200 materials, 3 warehouses, 365 days)`);
   console.log(`generation (INSERT … SELECT generate_series, balances, ANALYZE): ${s.generationSeconds.toFixed(1)} s`);

@@ -284,9 +284,11 @@ export function toProblem(error: FastifyError & { validationContext?: string }):
  * diagnostics check that says more; the cause (addresses, SQLSTATEs) stays in the log.
  */
 function databaseProblem(error: DatabaseUnavailableError): MesProblem {
-  const detail = error.code === 'DATABASE_POOL_EXHAUSTED'
-    ? 'every database connection of this replica is busy; retry shortly (operators: the databasePool check of GET /v1/diagnostics)'
-    : 'the database is unreachable; retry shortly (operators: the database check of GET /v1/diagnostics)';
+  const detail = {
+    DATABASE_POOL_EXHAUSTED: 'every database connection of this replica is busy; retry shortly (operators: the databasePool check of GET /v1/diagnostics)',
+    DATABASE_TOO_MANY_CONNECTIONS: 'the database refused a new connection because its connection limit (max_connections) is reached; retry shortly (operators: the databaseConnections check of GET /v1/diagnostics)',
+    DATABASE_UNAVAILABLE: 'the database is unreachable; retry shortly (operators: the database check of GET /v1/diagnostics)',
+  }[error.code];
   return new MesProblem(503, error.code, detail, { headers: { 'retry-after': '2' } });
 }
 

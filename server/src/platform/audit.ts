@@ -43,35 +43,36 @@ export function recordHash(r: Omit<AuditRecord, 'hash'>): string {
 }
 
 /**
- * Appends to the tenant's chain inside the caller's transaction. Bumping the chain head takes its
- * row lock, so appends within one tenant serialise until commit; the caller appends last to keep
- * that lock short.
+ * Appends to the tenant's chain inside the caller's transaction, deferred: it travels with the
+ * transaction's COMMIT and costs no round trip. The database numbers the record and computes its
+ * hash (the same recordHash, from the canonical JSON built here around the sequence number and the
+ * previous hash it reads under the chain head's row lock). That lock serialises appends within one
+ * tenant until commit; taken in the COMMIT's own write, it is held for the commit alone.
  */
 export async function appendAudit(tx: Sql, entry: AuditEntry): Promise<void> {
-  const head = await tx.query<{ last_seq: string; last_hash: string }>(
-    `INSERT INTO audit_heads (tenant_id, last_seq, last_hash) VALUES ($1, 1, $2)
-       ON CONFLICT (tenant_id) DO UPDATE SET last_seq = audit_heads.last_seq + 1
-     RETURNING last_seq, last_hash`,
-    [entry.tenantId, genesisHash(entry.tenantId)],
-  );
-  const record: Omit<AuditRecord, 'hash'> = {
-    details: {},
-    ...entry,
-    seq: Number(head.rows[0].last_seq),
-    occurredAt: new Date(),
-    prevHash: head.rows[0].last_hash,
-  };
-  const hash = recordHash(record);
-  await tx.query(
-    `WITH appended AS (
-       INSERT INTO audit_log (tenant_id, seq, occurred_at, actor_type, actor_id, action, resource, outcome, status_code,
-                              request_id, trace_id, details, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14))
-     UPDATE audit_heads SET last_hash = $14 WHERE tenant_id = $1`,
+  const occurredAt = new Date();
+  const r = { details: {}, ...entry };
+  // recordHash's text is canonicalJson([tenantId, "<seq>", …, details, "<prevHash>"]): the parts before and after the two the database fills in.
+  const beforeSeq = `${canonicalJson([r.tenantId]).slice(0, -1)},"`;
+  const afterSeq = `",${canonicalJson([occurredAt.toISOString(), r.actorType, r.actorId, r.action, r.resource, r.outcome, r.statusCode, r.requestId, r.traceId, r.details]).slice(1, -1)},"`;
+  tx.defer(
+    `WITH head AS (
+       INSERT INTO audit_heads AS h (tenant_id, last_seq, last_hash) VALUES ($1, 1, $2)
+         ON CONFLICT (tenant_id) DO UPDATE SET last_seq = h.last_seq + 1
+       RETURNING last_seq, last_hash)
+     INSERT INTO audit_log (tenant_id, seq, occurred_at, actor_type, actor_id, action, resource, outcome, status_code,
+                            request_id, trace_id, details, prev_hash, hash)
+     SELECT $1, head.last_seq, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, head.last_hash,
+            encode(sha256(convert_to($13::text || head.last_seq || $14::text || head.last_hash || '"]', 'UTF8')), 'hex')
+       FROM head`,
     [
-      record.tenantId, record.seq, record.occurredAt, record.actorType, record.actorId, record.action, record.resource,
-      record.outcome, record.statusCode, record.requestId, record.traceId, JSON.stringify(record.details), record.prevHash, hash,
+      r.tenantId, genesisHash(r.tenantId), occurredAt, r.actorType, r.actorId, r.action, r.resource,
+      r.outcome, r.statusCode, r.requestId, r.traceId, JSON.stringify(r.details), beforeSeq, afterSeq,
     ],
+  );
+  tx.defer(
+    'UPDATE audit_heads h SET last_hash = l.hash FROM audit_log l WHERE h.tenant_id = $1 AND l.tenant_id = $1 AND l.seq = h.last_seq',
+    [r.tenantId],
   );
 }
 

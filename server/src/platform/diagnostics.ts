@@ -2,7 +2,7 @@ import { statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import v8 from 'node:v8';
-import { POOL_EXHAUSTED_AFTER_MS, poolExhausted, type Database, type PoolStats } from './db.js';
+import { DatabaseUnavailableError, POOL_EXHAUSTED_AFTER_MS, poolExhausted, type Database, type PoolStats } from './db.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -144,9 +144,10 @@ export class Diagnostics {
         message: `${this.db.kind} answered in ${round(ms)} ms`,
         hint: status === 'ok' ? '' : 'the database is slow: check its CPU and I/O, long-running queries (pg_stat_activity) and locks (pg_locks)',
       };
-      return [latency, connections(activity), poolCheck(pool, activity)];
+      return [latency, connections(activity, pool), poolCheck(pool, activity)];
     } catch (err) {
       const reason = (err as Error).message;
+      if (err instanceof DatabaseUnavailableError && err.code === 'DATABASE_TOO_MANY_CONNECTIONS') return [refusedAtLimit(reason), connectionLimit(new Date()), poolCheck(pool)];
       return [
         {
           name: 'database', component: 'database', status: 'fail', value: null, unit: 'ms round trip',
@@ -163,7 +164,31 @@ export class Diagnostics {
   }
 }
 
-function connections({ used, max }: Activity): DiagnosticCheck {
+/** A refusal at the connection limit this recent still fails the connections check. */
+const LIMIT_REFUSAL_WINDOW_MS = 60_000;
+const LIMIT_HINT = 'the database is at max_connections and refuses new sessions: find who holds them (SELECT application_name, count(*) FROM pg_stat_activity GROUP BY 1), put PgBouncer in front, lower MES_DB_POOL_SIZE × replicas, or raise max_connections';
+
+/** The database answers on the operations connection but refused a new session at its limit. */
+function refusedAtLimit(reason: string): DiagnosticCheck {
+  return {
+    name: 'database', component: 'database', status: 'fail', value: null, unit: 'ms round trip',
+    message: `the database is running but refused a new connection because its connection limit is reached (${reason})`,
+    hint: LIMIT_HINT,
+  };
+}
+
+function connectionLimit(at: Date, activity?: Activity): DiagnosticCheck {
+  return {
+    name: 'databaseConnections', component: 'database', status: 'fail', value: activity ? round(activity.used / activity.max) : null, unit: 'share of max_connections',
+    message: `the database refused new connections because its connection limit is reached (last refusal ${at.toISOString()}${activity ? `; ${activity.used} of ${activity.max} server connections in use now` : ''})`,
+    hint: LIMIT_HINT,
+  };
+}
+
+function connections(activity: Activity, pool: PoolStats): DiagnosticCheck {
+  const refusal = pool.lastLimitRefusal;
+  if (refusal && Date.now() - refusal.getTime() < LIMIT_REFUSAL_WINDOW_MS) return connectionLimit(refusal, activity);
+  const { used, max } = activity;
   const share = used / max;
   const status = grade(share, 0.8, 0.95);
   return {

@@ -23,9 +23,10 @@ export function recordEvent(tx: Sql, event: OutboxEvent): void {
 }
 
 /**
- * Writes the transaction's events; the database layer calls it just before COMMIT. Numbering last
- * keeps the outbox head's row lock, which orders a tenant's events, to the end of the transaction,
- * after every other lock: no transaction waits on it while holding another, so it cannot deadlock.
+ * Writes the transaction's events, deferred with its COMMIT; the database layer calls it just
+ * before committing. Numbering last keeps the outbox head's row lock, which orders a tenant's
+ * events, to the end of the transaction, after every other lock: no transaction waits on it while
+ * holding another, so it cannot deadlock.
  */
 export async function writeRecordedEvents(tx: Sql): Promise<void> {
   const events = pending.get(tx);
@@ -34,17 +35,15 @@ export async function writeRecordedEvents(tx: Sql): Promise<void> {
   const byTenant = new Map<string, OutboxEvent[]>();
   for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
   for (const [tenantId, list] of [...byTenant.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const { rows } = await tx.query<{ last_seq: string }>(
-      `INSERT INTO outbox_heads (tenant_id, last_seq) VALUES ($1, $2)
-         ON CONFLICT (tenant_id) DO UPDATE SET last_seq = outbox_heads.last_seq + $2
-       RETURNING last_seq`,
-      [tenantId, list.length],
-    );
-    const first = Number(rows[0].last_seq) - list.length + 1;
-    await tx.query(
-      `INSERT INTO outbox_events (tenant_id, seq, event_type, aggregate_type, aggregate_id, payload)
-       SELECT $1, s, t, a, i, p FROM unnest($2::bigint[], $3::text[], $4::text[], $5::uuid[], $6::jsonb[]) AS x(s, t, a, i, p)`,
-      [tenantId, list.map((_, i) => first + i), list.map((e) => e.type), list.map((e) => e.aggregateType), list.map((e) => e.aggregateId), list.map((e) => JSON.stringify(e.payload))],
+    tx.defer(
+      `WITH head AS (
+         INSERT INTO outbox_heads (tenant_id, last_seq) VALUES ($1, $2)
+           ON CONFLICT (tenant_id) DO UPDATE SET last_seq = outbox_heads.last_seq + $2
+         RETURNING last_seq)
+       INSERT INTO outbox_events (tenant_id, seq, event_type, aggregate_type, aggregate_id, payload)
+       SELECT $1, head.last_seq - $2 + x.n, t, a, i, p
+         FROM head, unnest($3::text[], $4::text[], $5::uuid[], $6::jsonb[]) WITH ORDINALITY AS x(t, a, i, p, n)`,
+      [tenantId, list.length, list.map((e) => e.type), list.map((e) => e.aggregateType), list.map((e) => e.aggregateId), list.map((e) => JSON.stringify(e.payload))],
     );
   }
 }

@@ -34,9 +34,9 @@ function scopeOf(req: FastifyRequest): TxScope {
   return { tenantId: p.tenantId, platform: req.routeOptions.config.platform === true };
 }
 
-/** A read: one transaction scoped to the caller's tenant. */
+/** A read: READ ONLY, scoped to the caller's tenant; each statement one write on PostgreSQL (TxScope.readOnly). */
 export function read<T>(db: Database, req: FastifyRequest, fn: (tx: Sql) => Promise<T>): Promise<T> {
-  return db.transaction(scopeOf(req), fn);
+  return db.transaction({ ...scopeOf(req), readOnly: true }, fn);
 }
 
 export interface MutationOptions<T> {
@@ -56,7 +56,9 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /**
  * A state change: one transaction that runs the service, appends the audit record and (when the
  * request carries an Idempotency-Key) stores the response, all committing together. A replay of
- * the same key and body answers with the stored response and changes nothing.
+ * the same key and body by the same credential answers with the stored response and changes
+ * nothing; keys are scoped per credential (an API key, or the user behind a login token), so two
+ * integrations of one tenant never see each other's responses.
  */
 export async function mutate<F extends (tx: Sql) => Promise<unknown>, T = Awaited<ReturnType<F>>>(
   db: Database,
@@ -67,10 +69,11 @@ export async function mutate<F extends (tx: Sql) => Promise<unknown>, T = Awaite
 ): Promise<T> {
   const p = principalOf(req);
   const key = idempotencyKeyOf(req);
+  const credential = credentialOf(p);
   const status = opts.status ?? 200;
   const result = await db.transaction(scopeOf(req), async (tx) => {
     if (key) {
-      const replay = await claimIdempotencyKey(tx, p.tenantId, key, requestHash(req));
+      const replay = await claimIdempotencyKey(tx, p.tenantId, credential, key, requestHash(req));
       if (replay && opts.oneTimeSecret) throw secretNotReplayable(replay.body);
       if (replay) {
         await appendAudit(tx, auditEntry(req, p, replay.status, req.url, { idempotentReplay: true, idempotencyKey: key }));
@@ -81,8 +84,8 @@ export async function mutate<F extends (tx: Sql) => Promise<unknown>, T = Awaite
     const resource = opts.resource(body);
     if (key) {
       const stored = opts.oneTimeSecret ? { createdResource: resource } : body ?? null;
-      await tx.query('UPDATE idempotency_keys SET status_code = $3, response_body = $4 WHERE tenant_id = $1 AND key = $2', [
-        p.tenantId, key, status, JSON.stringify(stored),
+      tx.defer('UPDATE idempotency_keys SET status_code = $4, response_body = $5 WHERE tenant_id = $1 AND credential = $2 AND key = $3', [
+        p.tenantId, credential, key, status, JSON.stringify(stored),
       ]);
     }
     await appendAudit(tx, auditEntry(req, p, status, resource, { ...opts.details?.(body), ...(key ? { idempotencyKey: key } : {}) }));
@@ -133,17 +136,25 @@ function requestHash(req: FastifyRequest): string {
   return createHash('sha256').update(`${req.method} ${req.url}\n${canonicalJson(req.body ?? null)}`).digest('hex');
 }
 
+/** Whose Idempotency-Keys these are: the API key, or the user a login token was issued to. */
+function credentialOf(p: Principal): string {
+  return p.via === 'api_key' ? `api_key:${p.keyId}` : `user:${p.userId}`;
+}
+
 /**
  * Claims the key for this request, or returns the stored response of the request that claimed
  * it first. A concurrent duplicate blocks on the key's row until the first commits, then replays.
  */
-async function claimIdempotencyKey(tx: Sql, tenantId: string, key: string, hash: string) {
-  await tx.query(`DELETE FROM idempotency_keys WHERE tenant_id = $1 AND key = $2 AND created_at < now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'`, [tenantId, key]);
-  const claimed = await tx.query('INSERT INTO idempotency_keys (tenant_id, key, request_hash, status_code) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING', [tenantId, key, hash]);
+async function claimIdempotencyKey(tx: Sql, tenantId: string, credential: string, key: string, hash: string) {
+  tx.defer(`DELETE FROM idempotency_keys WHERE tenant_id = $1 AND credential = $2 AND key = $3 AND created_at < now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'`, [tenantId, credential, key]);
+  const claimed = await tx.query(
+    'INSERT INTO idempotency_keys (tenant_id, credential, key, request_hash, status_code) VALUES ($1, $2, $3, $4, 0) ON CONFLICT DO NOTHING',
+    [tenantId, credential, key, hash],
+  );
   if (claimed.rowCount === 1) return undefined;
   const { rows } = await tx.query<{ request_hash: string; status_code: number; response_body: unknown }>(
-    'SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE tenant_id = $1 AND key = $2',
-    [tenantId, key],
+    'SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE tenant_id = $1 AND credential = $2 AND key = $3',
+    [tenantId, credential, key],
   );
   const stored = rows[0];
   if (stored.request_hash !== hash) {

@@ -3,7 +3,7 @@ import type { Sql } from '../../platform/db.js';
 import { MesProblem, conflict, fieldError, notFound, unprocessable, type FieldError } from '../../platform/errors.js';
 import { formatQty, qty } from '../../platform/quantity.js';
 import { resolveBarcode } from '../barcodes/service.js';
-import { nextCode } from '../masterdata/coding.js';
+import { codeTaker, nextCode } from '../masterdata/coding.js';
 import * as masterdata from '../masterdata/repo.js';
 import type { Material, Warehouse } from '../masterdata/schema.js';
 import { UnitConverter } from '../masterdata/units.js';
@@ -67,14 +67,17 @@ async function readScans(tx: Sql, tenantId: string, line: StockLineInput, field:
 export async function resolveLines(tx: Sql, tenantId: string, type: DocType, lines: StockLineInput[]): Promise<ResolvedLine[]> {
   const errors: FieldError[] = [];
   const scans = await Promise.all(lines.map((l, i) => (l.barcode || l.locationBarcode ? readScans(tx, tenantId, l, `lines[${i}]`, errors) : Promise.resolve({} as Awaited<ReturnType<typeof readScans>>))));
-  const materials = await masterdata.findMaterials(
-    tx, tenantId,
-    lines.map((l, i) => l.materialId ?? scans[i].materialId).filter((x): x is string => !!x),
-    lines.map((l) => l.materialCode).filter((x): x is string => !!x),
-  );
-  const warehouses = await masterdata.listWarehouses(tx, tenantId);
-  const bins = await repo.binsOf(tx, tenantId);
-  const units = await UnitConverter.load(tx, tenantId);
+  // Independent lookups: one write.
+  const [materials, warehouses, bins, units] = await Promise.all([
+    masterdata.findMaterials(
+      tx, tenantId,
+      lines.map((l, i) => l.materialId ?? scans[i].materialId).filter((x): x is string => !!x),
+      lines.map((l) => l.materialCode).filter((x): x is string => !!x),
+    ),
+    masterdata.listWarehouses(tx, tenantId),
+    repo.binsOf(tx, tenantId),
+    UnitConverter.load(tx, tenantId),
+  ]);
   const inbound = INBOUND.includes(type);
   // An expiry-tracked receipt without expiryDate is fine only into a batch that already exists (it has its expiry).
   const undated = inbound ? lines.flatMap((l, i) => (!l.expiryDate && (l.batchNo ?? scans[i].batchNo) ? [(l.batchNo ?? scans[i].batchNo)!] : [])) : [];
@@ -183,11 +186,13 @@ export async function createDocument(tx: Sql, tenantId: string, actor: string, i
       l.serialNo = await nextCode(tx, tenantId, 'serial', { material: l.material.code }, { pattern: '{material}-{seq:6}', reset: 'never', description: 'Serial numbers' });
     }
   }
+  const takeNumber = await documentNumbering(tx, tenantId);
   const id = randomUUID();
   await repo.insertDocument(tx, tenantId, { id, docNo: provisionalNumber(id), type: input.type, reason: input.reason ?? '', createdBy: actor, reversesId: null });
   await repo.insertLines(tx, tenantId, id, lines);
-  const doc = input.post ? await postDocument(tx, tenantId, actor, id) : (await repo.findDocument(tx, tenantId, id))!;
-  return { ...doc, docNo: await numberDocument(tx, tenantId, id) };
+  const doc = input.post ? await postDocument(tx, tenantId, actor, id, takeNumber) : { ...(await repo.findDocument(tx, tenantId, id))!, docNo: await takeNumber() };
+  await repo.setDocNo(tx, tenantId, id, doc.docNo);
+  return doc;
 }
 
 /** Unique and never visible: the document gets its real number in the same transaction. */
@@ -195,21 +200,25 @@ const provisionalNumber = (id: string) => `~${id}`;
 
 /**
  * Document numbers come from one sequence row per tenant and day, whose lock is held until
- * commit: taking it last keeps a tenant's concurrent documents from queueing behind each other.
+ * commit: the rule is read first, and the number taken last (for a posting, in the same write as
+ * the balance upsert), so a tenant's concurrent documents queue behind each other only briefly.
  */
+const documentNumbering = (tx: Sql, tenantId: string) =>
+  codeTaker(tx, tenantId, 'stock_document', {}, { pattern: 'SD{yyyy}{mm}{dd}-{seq:4}', reset: 'daily', description: 'Stock document numbers' });
+
 async function numberDocument(tx: Sql, tenantId: string, id: string): Promise<string> {
-  const docNo = await nextCode(tx, tenantId, 'stock_document', {}, { pattern: 'SD{yyyy}{mm}{dd}-{seq:4}', reset: 'daily', description: 'Stock document numbers' });
+  const docNo = await (await documentNumbering(tx, tenantId))();
   await repo.setDocNo(tx, tenantId, id, docNo);
   return docNo;
 }
 
 /**
  * Posts a draft: its movements and balances in this transaction. Posting a posted document is
- * a no-op that returns it, so a retried post never moves stock twice.
+ * a no-op that returns it, so a retried post never moves stock twice. takeNumber, when given,
+ * numbers the document in the same write as the balance upsert.
  */
-export async function postDocument(tx: Sql, tenantId: string, actor: string, id: string): Promise<StockDocument> {
-  const claimed = await repo.markPosted(tx, tenantId, id, actor);
-  const doc = await repo.findDocument(tx, tenantId, id);
+export async function postDocument(tx: Sql, tenantId: string, actor: string, id: string, takeNumber?: () => Promise<string>): Promise<StockDocument> {
+  const [claimed, doc] = await Promise.all([repo.markPosted(tx, tenantId, id, actor), repo.findDocument(tx, tenantId, id)]);
   if (!doc) throw notFound('stock document', id);
   if (!claimed) return doc;
   const moves: Movement[] = [];
@@ -231,8 +240,8 @@ export async function postDocument(tx: Sql, tenantId: string, actor: string, id:
     }
   }
   // The document as read after markPosted is what posting leaves; balances are locked from here on.
-  await postMovements(tx, tenantId, { type: 'stock_document', id }, actor, moves);
-  return doc;
+  const [, docNo] = await Promise.all([postMovements(tx, tenantId, { type: 'stock_document', id }, actor, moves), takeNumber?.()]);
+  return docNo === undefined ? doc : { ...doc, docNo };
 }
 
 /** Corrects a posted document the only way the ledger allows: a compensating document. */

@@ -50,7 +50,9 @@ export async function postMovements(
   moves: Movement[],
 ): Promise<void> {
   if (moves.length === 0) return;
-  await insertMovements(tx, tenantId, source, postedBy, moves);
+  // The movements go in the same write as the balance upsert; nothing here awaits before it, so a
+  // caller may send another locking statement (a document number) in that write too.
+  insertMovements(tx, tenantId, source, postedBy, moves);
   const deltas = new Map<string, { key: StockKey; delta: Qty; fields: string[] }>();
   for (const m of moves) {
     const k = keyOf(m);
@@ -80,8 +82,8 @@ export async function postMovements(
   await refuseDuplicateSerials(tx, tenantId, ordered);
 }
 
-async function insertMovements(tx: Sql, tenantId: string, source: { type: string; id: string }, postedBy: string, moves: Movement[]): Promise<void> {
-  await tx.query(
+function insertMovements(tx: Sql, tenantId: string, source: { type: string; id: string }, postedBy: string, moves: Movement[]): void {
+  tx.defer(
     `INSERT INTO stock_movements (tenant_id, movement_type, material_id, warehouse_id, bin_id, batch_id, serial_id, quantity,
                                   entered_quantity, entered_unit, source_type, source_id, source_line, posted_by)
      SELECT $1, t, m, w, b, ba, s, q, eq, eu, $10, $11, l, $12

@@ -16,20 +16,20 @@ export async function binsOf(tx: Sql, tenantId: string): Promise<BinRef[]> {
 }
 
 export async function insertDocument(tx: Sql, tenantId: string, d: { id: string; docNo: string; type: string; reason: string; createdBy: string; reversesId: string | null }): Promise<void> {
-  await tx.query(
+  tx.defer(
     'INSERT INTO stock_documents (tenant_id, id, doc_no, doc_type, reason, created_by, reverses_id) VALUES ($1, $2, $3, $4, $5, $6, $7)',
     [tenantId, d.id, d.docNo, d.type, d.reason, d.createdBy, d.reversesId],
   );
 }
 
 export async function setDocNo(tx: Sql, tenantId: string, id: string, docNo: string): Promise<void> {
-  await tx.query('UPDATE stock_documents SET doc_no = $3 WHERE tenant_id = $1 AND id = $2', [tenantId, id, docNo]);
+  tx.defer('UPDATE stock_documents SET doc_no = $3 WHERE tenant_id = $1 AND id = $2', [tenantId, id, docNo]);
 }
 
 /** All lines in one statement: a 10,000-line count sheet is one round trip. */
 export async function insertLines(tx: Sql, tenantId: string, documentId: string, lines: ResolvedLine[]): Promise<void> {
   const col = <T>(f: (l: ResolvedLine) => T) => lines.map(f);
-  await tx.query(
+  tx.defer(
     `INSERT INTO stock_document_lines (tenant_id, document_id, line_no, material_id, quantity, unit, base_quantity, warehouse_id, bin_id,
                                        to_warehouse_id, to_bin_id, batch_no, serial_no, production_date, expiry_date, supplier_batch)
      SELECT $1, $2, * FROM unnest($3::int[], $4::uuid[], $5::numeric[], $6::text[], $7::numeric[], $8::uuid[], $9::uuid[], $10::uuid[], $11::uuid[],
@@ -95,9 +95,8 @@ const toSummary = (r: DocRow): Omit<StockDocument, 'lines'> => ({
 });
 
 export async function findDocument(tx: Sql, tenantId: string, id: string): Promise<StockDocument | undefined> {
-  const { rows } = await tx.query<DocRow>(`${DOC_SELECT} WHERE d.tenant_id = $1 AND d.id = $2`, [tenantId, id]);
-  if (!rows[0]) return undefined;
-  const lines = await tx.query<{
+  // The document and its lines in one write.
+  const [{ rows }, lines] = await Promise.all([tx.query<DocRow>(`${DOC_SELECT} WHERE d.tenant_id = $1 AND d.id = $2`, [tenantId, id]), tx.query<{
     line_no: number; material_id: string; material_code: string; quantity: string; unit: string; base_quantity: string; base_unit: string;
     warehouse_id: string; bin_id: string | null; to_warehouse_id: string | null; to_bin_id: string | null; batch_no: string | null; serial_no: string | null;
     production_date: string | null; expiry_date: string | null; supplier_batch: string | null;
@@ -107,7 +106,8 @@ export async function findDocument(tx: Sql, tenantId: string, id: string): Promi
        FROM stock_document_lines l JOIN materials m ON m.tenant_id = l.tenant_id AND m.id = l.material_id
       WHERE l.tenant_id = $1 AND l.document_id = $2 ORDER BY l.line_no`,
     [tenantId, id],
-  );
+  )]);
+  if (!rows[0]) return undefined;
   return {
     ...toSummary(rows[0]),
     lines: lines.rows.map((l) => ({

@@ -284,19 +284,36 @@ export async function nextCode(
   ctx: CodingContext = {},
   fallback?: CodingRuleDefaults,
 ): Promise<string> {
+  return (await codeTaker(tx, tenantId, ruleCode, ctx, fallback))();
+}
+
+/**
+ * nextCode in two steps: reads (or creates) the rule now, and returns the function that takes
+ * the number in one statement. A caller that must hold the sequence's row lock briefly reads the
+ * rule early and takes the number in the same write as its other locking statements.
+ */
+export async function codeTaker(
+  tx: Sql,
+  tenantId: string,
+  ruleCode: string,
+  ctx: CodingContext = {},
+  fallback?: CodingRuleDefaults,
+): Promise<() => Promise<string>> {
   const rule = await ruleOrDefault(tx, tenantId, ruleCode, fallback);
   const tokens = parsePattern(rule.pattern);
   checkContext(tokens, ctx);
   const date = dateOf(ctx);
-  if (!tokens.some((t) => t.kind === 'seq')) return renderTokens(tokens, 0, ctx, date);
-  // One statement: the upsert's row lock makes concurrent takers wait for each other.
-  const { rows } = await tx.query<{ last_value: string }>(
-    `INSERT INTO coding_sequences (tenant_id, rule_code, period, last_value) VALUES ($1, $2, $3, 1)
-     ON CONFLICT (tenant_id, rule_code, period) DO UPDATE SET last_value = coding_sequences.last_value + 1
-     RETURNING last_value::text AS last_value`,
-    [tenantId, rule.code, sequenceKey(tokens, rule.reset, ctx, date)],
-  );
-  return renderTokens(tokens, Number(rows[0].last_value), ctx, date);
+  if (!tokens.some((t) => t.kind === 'seq')) return async () => renderTokens(tokens, 0, ctx, date);
+  return async () => {
+    // One statement: the upsert's row lock makes concurrent takers wait for each other.
+    const { rows } = await tx.query<{ last_value: string }>(
+      `INSERT INTO coding_sequences (tenant_id, rule_code, period, last_value) VALUES ($1, $2, $3, 1)
+       ON CONFLICT (tenant_id, rule_code, period) DO UPDATE SET last_value = coding_sequences.last_value + 1
+       RETURNING last_value::text AS last_value`,
+      [tenantId, rule.code, sequenceKey(tokens, rule.reset, ctx, date)],
+    );
+    return renderTokens(tokens, Number(rows[0].last_value), ctx, date);
+  };
 }
 
 /** The code nextCode would give now, without taking it. A rule that does not exist: 404. */

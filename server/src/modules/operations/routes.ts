@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { AppContext, MesApp } from '../../app.js';
-import { poolExhausted } from '../../platform/db.js';
+import { DatabaseUnavailableError, poolExhausted } from '../../platform/db.js';
 import { withTimeout } from '../../platform/diagnostics.js';
 import { MesProblem } from '../../platform/errors.js';
 import { problems } from '../../platform/schemas.js';
@@ -48,7 +48,8 @@ export function operationsRoutes(app: MesApp, { db, config, diagnostics, metrics
       // On the operations connection, so the answer does not queue behind requests.
       await withTimeout(db.probe('SELECT 1'), 2000);
     } catch (err) {
-      throw new MesProblem(503, 'DATABASE_UNAVAILABLE', `the database does not answer: ${(err as Error).message}`, { headers: { 'retry-after': '2' } });
+      const code = err instanceof DatabaseUnavailableError ? err.code : 'DATABASE_UNAVAILABLE';
+      throw new MesProblem(503, code, `the database does not answer: ${(err as Error).message}`, { headers: { 'retry-after': '2' } });
     }
     return { status: 'ready', version: config.version, uptimeSeconds: Math.round(process.uptime()) };
   });
