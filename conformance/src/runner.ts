@@ -15,6 +15,7 @@ import { Rng } from './rng.js';
 import { html, junit, markdown, type RunResults } from './summary.js';
 import { resolveResilience, type ResilienceOverrides } from './resilience-config.js';
 import { apiAutomationSuite } from './suites/api-automation.js';
+import { businessSuite } from './suites/business/index.js';
 import { isolationSuite } from './suites/isolation.js';
 import { diagnosisSuite } from './suites/resilience/diagnosis.js';
 import { platformEvents, platformSnapshot } from './suites/resilience/experiment.js';
@@ -39,7 +40,7 @@ import { TOOL_VERSION } from './version.js';
 import type { Platform } from '@mes/platform';
 
 /** In run order: the resilience suites after the API ones, failover first (it needs the platform steady). */
-export const SUITES: Suite[] = [isolationSuite, apiAutomationSuite, failoverSuite, upgradeSuite, scalingSuite, diagnosisSuite];
+export const SUITES: Suite[] = [isolationSuite, apiAutomationSuite, businessSuite, failoverSuite, upgradeSuite, scalingSuite, diagnosisSuite];
 
 /** A run that cannot start as asked (bad profile, no target): exit 2. */
 export class UsageError extends Error {
