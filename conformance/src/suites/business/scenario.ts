@@ -96,9 +96,13 @@ export class Scenario {
     return new Scenario(ctx, tenant, new Map(ops.map((o) => [o.operationId, o])));
   }
 
+  /** The latest exchange: what a failed comparison quotes when it is given no other. */
+  private last?: Exchange;
+
   async call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Exchange> {
     const res = await this.ctx.target.request(method, path, { key: this.tenant.adminKey, body, headers });
-    return { method, path, body, status: res.status, json: res.json, text: res.text };
+    this.last = { method, path, body, status: res.status, json: res.json, text: res.text };
+    return this.last;
   }
 
   /** The request must succeed (2xx); its JSON body. Rows it created are counted for the cleanup report. */
@@ -143,9 +147,11 @@ export class Scenario {
     return this.ok(op.method, path, body);
   }
 
-  /** Deep equality, with what was compared and (when given) the exchange that produced it. */
+  /** Deep equality; a failure says what was compared, both values, and the exchange given (else the latest). */
   eq(actual: unknown, expected: unknown, what: string, ex?: Exchange): void {
-    this.ctx.assert(isDeepStrictEqual(canon(actual), canon(expected)), `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}${ex ? ` (${describeExchange(ex)})` : ''}`);
+    if (isDeepStrictEqual(canon(actual), canon(expected))) return void this.ctx.assert(true, what);
+    const context = ex ?? this.last;
+    this.ctx.assert(false, `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}${context ? ` (${ex ? '' : 'latest request: '}${describeExchange(context)})` : ''}`);
   }
 
   /**
