@@ -54,7 +54,8 @@ describe('mes conformance', () => {
     expect(report.code).toBe(0);
     expect(report.stdout).toMatch(/S1-6\.1-b\s+passed/);
     expect(report.stdout).toContain('verdict: PASSED');
-  });
+    // The whole core profile (isolation, newman, the business suite, the latency rounds) in a second process.
+  }, 180_000);
 
   it('verify exits 1 naming the changed file of a tampered bundle', async () => {
     const work = tempDir('mes-cli-tamper-');

@@ -25,7 +25,7 @@ import { readBundleResults, runConformance, UsageError, verifyBundle, type RunOu
  * fails a target whose neighbour really slows it is tested below with a proxy that does just that;
  * the statistics themselves in latency.test.ts.
  */
-export const TEST_LATENCY = { samplesPerWindow: 25, windowMs: 500, rounds: 8, maxP95Ratio: 2.5 };
+export const TEST_LATENCY = { samplesPerWindow: 25, windowMs: 500, rounds: 6, maxP95Ratio: 2.5 };
 const LATENCY_CHECK = 'isolation/noisy-neighbour-latency';
 
 let t: TestServer;
@@ -41,7 +41,7 @@ beforeAll(async () => {
   const t0 = Date.now();
   core = await runConformance({ target: t.url, apiKey: t.adminKey, profile: 'core', certified: true, seed: 1234, outDir: dir, signingKey: path.join(dir, 'key.pem'), latency: TEST_LATENCY, junit: coreJunit });
   coreMs = Date.now() - t0;
-});
+}, 240_000);
 
 /**
  * A proxy in front of the test server that can hold a request back or rewrite an answer: the
@@ -266,8 +266,9 @@ describe('a deliberately broken target', () => {
       },
     });
     try {
-      // Four rounds are plenty to tell a ×4 slowdown (and every held answer makes a phase longer).
-      const out = await runConformance({ target: proxy.url, apiKey: t.adminKey, profile: 'core', suites: ['isolation'], seed: 99, outDir: dir, signingKey: path.join(dir, 'key.pem'), latency: { ...TEST_LATENCY, rounds: 4, samplesPerWindow: 20 } });
+      // Four rounds are plenty to tell a ×4 slowdown from the certification bound ×1.2 (every held
+      // answer makes a phase longer, so fewer rounds than TEST_LATENCY).
+      const out = await runConformance({ target: proxy.url, apiKey: t.adminKey, profile: 'core', suites: ['isolation'], seed: 99, outDir: dir, signingKey: path.join(dir, 'key.pem'), latency: { ...TEST_LATENCY, rounds: 4, samplesPerWindow: 20, maxP95Ratio: 1.2 } });
       const clause = out.results.clauses.find((c) => c.id === 'S1-6.1-b')!;
       expect(clause.status).toBe('failed');
       expect(out.results.clauses.find((c) => c.id === 'S1-5.3.2-a')!.status).toBe('failed');
@@ -279,11 +280,11 @@ describe('a deliberately broken target', () => {
       expect(out.results.checks.find((c) => c.id === 'isolation/list-scan/listUsers')!.status).toBe('passed');
       expect(out.results.verdict).toBe('failed');
       expect(out.exitCode).toBe(1);
-      // The neighbour's effect is significant and beyond ×2.5: failed, with the interval in the message.
+      // The neighbour's effect is significant and beyond ×1.2: failed, with the interval in the message.
       const latency = out.results.checks.find((c) => c.id === LATENCY_CHECK)!;
       expect(latency.status, latency.message).toBe('failed');
-      expect(latency.message).toMatch(/p95 went from [\d.]+ ms to [\d.]+ ms \(×[\d.]+, 95% interval ×[\d.]+–×[\d.]+\) .* beyond the threshold ×2\.5/);
-      expect((latency.data as any).assessment.p95.ci[0]).toBeGreaterThan(2.5);
+      expect(latency.message).toMatch(/p95 went from [\d.]+ ms to [\d.]+ ms \(×[\d.]+, 95% interval ×[\d.]+–×[\d.]+\) .* beyond the threshold ×1\.2/);
+      expect((latency.data as any).assessment.p95.ci[0]).toBeGreaterThan(1.2);
       expect(out.results.clauses.find((c) => c.id === 'S1-5.3.2-b')!.status).toBe('failed');
       // The API-automation and business clauses did not run: unknown, never passed.
       expect(out.results.clauses.find((c) => c.id === 'S1-6.2.3-a')!.status).toBe('unknown');
