@@ -2,10 +2,11 @@ export { runConformance, rollUp, UsageError, DEFAULT_LATENCY, DEFAULT_SIGNING_KE
 export { verifyBundle, readBundleResults, openBundle, canonicalJson, loadOrCreateSigningKey, sha256, type VerifyResult } from './evidence.js';
 export { clauses, coverage, profiles, profile, loadRequirements, inRegistry, type Clause, type Profile } from './registry.js';
 export { loadFlows, buildCollection, FLOWS_DIR, type Flow } from './collection.js';
-export { terminalReport, markdown, type RunResults } from './summary.js';
+export { terminalReport, markdown, junit, type RunResults } from './summary.js';
 export { operationsOf, sample, deref } from './openapi.js';
 export { Rng } from './rng.js';
-export { percentile } from './suites/latency.js';
+export { percentile, mannWhitney, bootstrapRatio, normalCdf, type Round, type RatioEstimate, type MannWhitney } from './stats.js';
+export { assessNoisyNeighbour, type NoisyNeighbourAssessment } from './suites/latency.js';
 export * from './types.js';
 export { resolveResilience, RESILIENCE_PROFILES, type ResilienceConfig, type ResilienceOverrides, type ResilienceProfile } from './resilience-config.js';
 export { LoadGenerator, summarize, failureWindows, materialsMix, seedLoadTenant, toJsonl, isOk, type LoadOptions, type LoadRecord, type LoadSummary, type FailureWindow } from './load.js';

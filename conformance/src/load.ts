@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { HttpTarget } from './http.js';
-import { percentile } from './suites/latency.js';
+import { percentile } from './stats.js';
 import type { TenantPool } from './tenants.js';
 
 /** One kind of request in the mix. `path`/`body` are called per request (fresh ids, codes). */

@@ -5,6 +5,7 @@
  * requirement digest by scripts/sync-requirements.mjs), grouped into profiles.
  */
 import { readFileSync } from 'node:fs';
+import { BUSINESS_CLAUSES } from './suites/business/index.js';
 import type { Suite } from './types.js';
 
 export interface Requirement {
@@ -44,7 +45,9 @@ export function inRegistry(id: string): boolean {
   return /^S1-6\./.test(id) || /^S1-5\.4\.\d/.test(id) || /^S1-5\.3\.2-/.test(id) || PLATFORM_TECHNICAL.includes(id);
 }
 
-const CORE = ['S1-5.3.2-a', 'S1-5.3.2-b', 'S1-6.1-b', 'S1-6.1-e', 'S1-6.2.3-a', 'S1-5.4.3-a', 'S1-5.4.3-b', 'S1-5.4.3-g', 'S1-5.4.3-j', 'S1-5.4.3-k'];
+const CORE = ['S1-5.3.2-a', 'S1-5.3.2-b', 'S1-6.1-b', 'S1-6.1-e', 'S1-6.2.3-a', 'S1-5.4.3-a', 'S1-5.4.3-b', 'S1-5.4.3-g', 'S1-5.4.3-j', 'S1-5.4.3-k', ...BUSINESS_CLAUSES];
+/** The suites any target is tested with, in run order. */
+const API_SUITES = ['isolation', 'api-automation', 'business'];
 /** Proved by the resilience suites on a platform driver (--platform); S1-6.1-a (deployment) has no suite yet. */
 const PLATFORM = ['S1-6.1-a', 'S1-6.1-c', 'S1-6.1-d', 'S1-6.1-f', 'S1-6.1-g', ...PLATFORM_TECHNICAL];
 /** The platform profile's suites, in run order. */
@@ -53,9 +56,9 @@ const RESILIENCE = ['failover', 'upgrade', 'scaling', 'diagnosis'];
 export function profiles(): Profile[] {
   const registry = loadRequirements().filter((r) => inRegistry(r.id)).map((r) => r.id);
   return [
-    { name: 'core', description: 'Tenant isolation and API automation against any target: what CI runs', suites: ['isolation', 'api-automation'], clauses: CORE },
+    { name: 'core', description: 'Tenant isolation, API automation and the business functions against any target: what CI runs', suites: API_SUITES, clauses: CORE },
     { name: 'platform', description: 'Failover, upgrade and rollback, elastic scaling, fault diagnosis; needs --platform local|kubernetes', suites: RESILIENCE, clauses: PLATFORM },
-    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: ['isolation', 'api-automation', ...RESILIENCE], clauses: registry },
+    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, ...RESILIENCE], clauses: registry },
   ];
 }
 

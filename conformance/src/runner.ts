@@ -15,6 +15,7 @@ import { Rng } from './rng.js';
 import { html, junit, markdown, type RunResults } from './summary.js';
 import { resolveResilience, type ResilienceOverrides } from './resilience-config.js';
 import { apiAutomationSuite } from './suites/api-automation.js';
+import { businessSuite } from './suites/business/index.js';
 import { isolationSuite } from './suites/isolation.js';
 import { diagnosisSuite } from './suites/resilience/diagnosis.js';
 import { platformEvents, platformSnapshot } from './suites/resilience/experiment.js';
@@ -39,7 +40,7 @@ import { TOOL_VERSION } from './version.js';
 import type { Platform } from '@mes/platform';
 
 /** In run order: the resilience suites after the API ones, failover first (it needs the platform steady). */
-export const SUITES: Suite[] = [isolationSuite, apiAutomationSuite, failoverSuite, upgradeSuite, scalingSuite, diagnosisSuite];
+export const SUITES: Suite[] = [isolationSuite, apiAutomationSuite, businessSuite, failoverSuite, upgradeSuite, scalingSuite, diagnosisSuite];
 
 /** A run that cannot start as asked (bad profile, no target): exit 2. */
 export class UsageError extends Error {
@@ -47,12 +48,15 @@ export class UsageError extends Error {
 }
 
 export const DEFAULT_LATENCY: LatencyConfig = {
-  samplesPerWindow: 100,
-  windowMs: 3000,
-  rounds: 6,
+  samplesPerWindow: 50,
+  windowMs: 1500,
+  rounds: 10,
   noisyPlan: 'basic',
   overdrive: 1.5,
   maxP95Ratio: 1.2,
+  confidence: 0.95,
+  resamples: 1000,
+  alpha: 0.01,
   maxLoadRequests: 5000,
   maxDurationMs: 120_000,
 };
@@ -79,6 +83,10 @@ export interface RunOptions {
   requestTimeoutMs?: number;
   /** Run only these suites of the profile (tests; the verdict still covers every clause of the profile). */
   suites?: string[];
+  /** Run only the checks whose id starts with one of these (tests and drills; the verdict still covers every clause of the profile). */
+  checks?: string[];
+  /** Also write the run as JUnit XML to this file (it is in the bundle as raw/junit.xml either way). */
+  junit?: string;
   /** Per-check time bound. */
   checkTimeoutMs?: number;
   onProgress?(message: string): void;
@@ -189,11 +197,12 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
         try {
           plan = await suite.prepare(sctx);
         } catch (err) {
-          checks.push({ id: `${suite.id}/prepare`, suite: suite.id, title: `prepare ${suite.title}`, clauses: suite.proves, status: 'failed', assertions: 1, durationMs: performance.now() - t0, message: (err as Error).message });
+          checks.push({ id: `${suite.id}/prepare`, suite: suite.id, title: `prepare ${suite.title}`, clauses: suite.proves, status: 'failed', failure: 'error', assertions: 1, durationMs: performance.now() - t0, message: (err as Error).message });
           log(`[${suite.id}] could not prepare: ${(err as Error).message}`);
           continue;
         }
-        const shuffled = rng.fork(`${suite.id}/order`).shuffle(plan.checks);
+        const selected = opts.checks ? plan.checks.filter((c) => opts.checks!.some((prefix) => c.id.startsWith(prefix))) : plan.checks;
+        const shuffled = rng.fork(`${suite.id}/order`).shuffle(selected);
         log(`[${suite.id}] ${shuffled.length} checks`);
         for (const check of shuffled) {
           order.push(check.id);
@@ -207,7 +216,7 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
               checks.push(r);
             }
           } catch (err) {
-            checks.push({ id: `${suite.id}/external`, suite: suite.id, title: `${suite.title}: external runner`, clauses: suite.proves, status: 'failed', assertions: 1, durationMs: 0, message: (err as Error).message });
+            checks.push({ id: `${suite.id}/external`, suite: suite.id, title: `${suite.title}: external runner`, clauses: suite.proves, status: 'failed', failure: 'error', assertions: 1, durationMs: 0, message: (err as Error).message });
           }
         }
         suiteNotes[suite.id] = plan.notes?.() ?? {};
@@ -253,6 +262,10 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
     await writeEvidence('summary.md', markdown(results));
     await writeEvidence('summary.html', html(results));
     await writeEvidence('raw/junit.xml', junit(results));
+    if (opts.junit) {
+      mkdirSync(path.dirname(path.resolve(opts.junit)), { recursive: true });
+      writeFileSync(opts.junit, junit(results));
+    }
     await writeEvidence('cleanup.json', canonicalJson(cleanup));
     log(`verdict ${verdict}: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
     await writeEvidence('logs/run.log', `${logLines.join('\n')}\n`);
@@ -297,6 +310,7 @@ async function runCheck(check: { id: string; title: string; clauses: string[]; r
   };
   const t0 = performance.now();
   let status: Status;
+  let failure: CheckResult['failure'];
   let message: string | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -312,15 +326,15 @@ async function runCheck(check: { id: string; title: string; clauses: string[]; r
     message = (err as Error).message;
     if (err instanceof CheckSkipped) status = 'skipped';
     else if (err instanceof CheckInconclusive) status = 'unknown';
-    else if (err instanceof CheckFailure) status = 'failed';
+    else if (err instanceof CheckFailure) [status, failure] = ['failed', 'assertion'];
     else {
-      status = 'failed';
+      [status, failure] = ['failed', 'error'];
       message = `error: ${message}`;
     }
   } finally {
     clearTimeout(timer);
   }
-  const result: CheckResult = { id: check.id, suite, title: check.title, clauses: check.clauses, status, assertions, durationMs: Math.round(performance.now() - t0), ...(message ? { message } : {}), ...(Object.keys(data).length ? { data } : {}) };
+  const result: CheckResult = { id: check.id, suite, title: check.title, clauses: check.clauses, status, ...(failure ? { failure } : {}), assertions, durationMs: Math.round(performance.now() - t0), ...(message ? { message } : {}), ...(Object.keys(data).length ? { data } : {}) };
   if (status !== 'passed') log(`${status}: ${check.id}: ${message ?? ''}`);
   return result;
 }

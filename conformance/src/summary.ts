@@ -72,18 +72,39 @@ ${r.checks.map((c) => `<tr><td>${esc(c.id)}</td><td class="${c.status}">${c.stat
 `;
 }
 
+/** XML 1.0 cannot carry most control characters: a response body quoted in a message may hold them. */
+const xml = (s: string) => esc(s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD'));
+const secs = (ms: number) => (ms / 1000).toFixed(3);
+const property = (name: string, value: unknown) => `<property name="${xml(name)}" value="${xml(String(value))}"/>`;
+
+/**
+ * The whole run as JUnit XML, for CI systems: one <testsuite> per suite, one <testcase> per check
+ * named `<clauses>: <check id>` with the clauses, status and assertion count as properties, and
+ * its time. failed → <failure> (an assertion the target did not meet) or <error> (the check could
+ * not go on); skipped and unknown (ran, reached no verdict) → <skipped> saying which.
+ */
 export function junit(r: RunResults): string {
   const bySuite = new Map<string, CheckResult[]>();
   for (const c of r.checks) bySuite.set(c.suite, [...(bySuite.get(c.suite) ?? []), c]);
-  const parts = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="mes conformance ${esc(r.runId)}" tests="${r.checks.length}">`];
+  const count = (checks: CheckResult[]) => ({
+    tests: checks.length,
+    failures: checks.filter((c) => c.status === 'failed' && c.failure !== 'error').length,
+    errors: checks.filter((c) => c.status === 'failed' && c.failure === 'error').length,
+    skipped: checks.filter((c) => c.status === 'skipped' || c.status === 'unknown').length,
+    time: secs(checks.reduce((n, c) => n + c.durationMs, 0)),
+  });
+  const attrs = (o: Record<string, unknown>) => Object.entries(o).map(([k, v]) => `${k}="${xml(String(v))}"`).join(' ');
+  const all = count(r.checks);
+  const parts = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites ${attrs({ name: `mes conformance ${r.runId}`, ...all, time: secs(r.durationMs), timestamp: r.startedAt })}>`];
   for (const [suite, checks] of bySuite) {
-    const failures = checks.filter((c) => c.status === 'failed').length;
-    const skipped = checks.filter((c) => c.status === 'skipped' || c.status === 'unknown').length;
-    parts.push(`  <testsuite name="${esc(suite)}" tests="${checks.length}" failures="${failures}" skipped="${skipped}">`);
+    parts.push(`  <testsuite ${attrs({ name: suite, ...count(checks), timestamp: r.startedAt })}>`);
+    parts.push(`    <properties>${[property('runId', r.runId), property('seed', r.seed), property('profile', r.profile), property('certified', r.certified), property('target', r.target.url), property('verdict', r.verdict)].join('')}</properties>`);
     for (const c of checks) {
-      parts.push(`    <testcase classname="${esc(suite)}" name="${esc(`${c.clauses.join(' ')}: ${c.id}`)}" time="${(c.durationMs / 1000).toFixed(3)}">`);
-      if (c.status === 'failed') parts.push(`      <failure message="${esc(c.message ?? 'failed')}"/>`);
-      if (c.status === 'skipped' || c.status === 'unknown') parts.push(`      <skipped message="${esc(`${c.status}: ${c.message ?? ''}`)}"/>`);
+      parts.push(`    <testcase ${attrs({ classname: `mes.conformance.${suite}`, name: `${c.clauses.join(' ')}: ${c.id}`, time: secs(c.durationMs), assertions: c.assertions })}>`);
+      parts.push(`      <properties>${[property('check', c.id), property('title', c.title), ...c.clauses.map((id) => property('clause', id)), property('status', c.status)].join('')}</properties>`);
+      const message = c.message ?? c.status;
+      if (c.status === 'failed') parts.push(`      <${c.failure === 'error' ? 'error' : 'failure'} ${attrs({ message: message.split('\n')[0].slice(0, 500), type: c.failure === 'error' ? 'CheckError' : 'CheckFailure' })}>${xml(message)}</${c.failure === 'error' ? 'error' : 'failure'}>`);
+      if (c.status === 'skipped' || c.status === 'unknown') parts.push(`      <skipped ${attrs({ message: `${c.status === 'unknown' ? 'inconclusive' : 'skipped'}: ${message}`.slice(0, 500) })}/>`);
       parts.push('    </testcase>');
     }
     parts.push('  </testsuite>');

@@ -93,6 +93,8 @@ export interface CheckResult {
   title: string;
   clauses: string[];
   status: Status;
+  /** A failed check: an assertion the target did not meet, or an error (the check itself could not go on). */
+  failure?: 'assertion' | 'error';
   assertions: number;
   durationMs: number;
   /** Failure, skip or inconclusive reason; the first failing assertion. */
@@ -109,16 +111,22 @@ export interface ClauseResult {
 }
 
 export interface LatencyConfig {
-  /** Probes per window for the quiet tenant, paced evenly over windowMs. */
+  /** Probes per phase for the quiet tenant, paced evenly over windowMs. */
   samplesPerWindow: number;
   windowMs: number;
-  /** Alternating baseline/load window pairs. */
+  /** Rounds of a quiet and a noisy phase, in counterbalanced order. */
   rounds: number;
   /** The noisy tenant's plan; it sends overdrive × that plan's rate. */
   noisyPlan: string;
   overdrive: number;
-  /** Pass when p95(load) / p95(baseline) is at most this. */
+  /** The threshold on p95(with the neighbour) / p95(alone). */
   maxP95Ratio: number;
+  /** Two-sided level of the ratio's bootstrap interval: passed when its upper end is within the threshold. */
+  confidence: number;
+  /** Bootstrap resamples. */
+  resamples: number;
+  /** Failed needs the lower end beyond the threshold and a Mann-Whitney p below this. */
+  alpha: number;
   /** Upper bounds on the load: whichever comes first. */
   maxLoadRequests: number;
   maxDurationMs: number;

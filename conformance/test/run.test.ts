@@ -1,7 +1,9 @@
 /**
  * The runner against real servers over real HTTP: the reference server must pass the core profile
- * (certified), a server behind a leaking proxy must fail tenant isolation, and evidence bundles must
- * fail verification when a byte or the key changes.
+ * (certified), business suite included; a server behind a leaking proxy must fail tenant isolation,
+ * one that slows other tenants while a noisy one is active must fail the noisy-neighbour check, one
+ * that answers a wrong figure must fail the business check that reads it; evidence bundles must fail
+ * verification when a byte or the key changes; the JUnit XML of a run parses back to its counts.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -9,33 +11,83 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/harness.js';
+import { BUSINESS_CLAUSES } from '../src/suites/business/index.js';
 import { readBundleResults, runConformance, UsageError, verifyBundle, type RunOutcome } from '../src/index.js';
 
 /**
- * Short latency windows for tests; real runs use the defaults (DEFAULT_LATENCY, ×1.2). Under
- * `npx vitest run` every package's tests share two cores with this in-process server; measured here:
- * ×0.95–1.29 on PGlite, ×2.2 on PostgreSQL. So the threshold here is the test machine's (2.5), not
- * a certification one, and the tests check that the verdict follows the recorded numbers rather
- * than which verdict this machine gets. That the comparison fails a target over its threshold is
- * tested below with the broken target (threshold 0.5).
+ * Short latency phases for tests; real runs use the defaults (DEFAULT_LATENCY, ×1.2). Under
+ * `npx vitest run` every package's tests share two cores with this in-process server, so the
+ * threshold here is the test machine's (2.5), not a certification one, and the tests check that the
+ * verdict follows the recorded interval rather than which verdict this machine gets. That the check
+ * fails a target whose neighbour really slows it is tested below with a proxy that does just that;
+ * the statistics themselves in latency.test.ts.
  */
-export const TEST_LATENCY = { samplesPerWindow: 50, windowMs: 800, rounds: 4, maxP95Ratio: 2.5 };
+export const TEST_LATENCY = { samplesPerWindow: 25, windowMs: 500, rounds: 6, maxP95Ratio: 2.5 };
 const LATENCY_CHECK = 'isolation/noisy-neighbour-latency';
 
 let t: TestServer;
 let dir: string;
 let core: RunOutcome;
 let coreMs: number;
+let coreJunit: string;
 
 beforeAll(async () => {
   t = await startTestServer();
   dir = mkdtempSync(path.join(tmpdir(), 'mes-conformance-test-'));
+  coreJunit = path.join(dir, 'ci', 'conformance-junit.xml');
   const t0 = Date.now();
-  core = await runConformance({ target: t.url, apiKey: t.adminKey, profile: 'core', certified: true, seed: 1234, outDir: dir, signingKey: path.join(dir, 'key.pem'), latency: TEST_LATENCY });
+  core = await runConformance({ target: t.url, apiKey: t.adminKey, profile: 'core', certified: true, seed: 1234, outDir: dir, signingKey: path.join(dir, 'key.pem'), latency: TEST_LATENCY, junit: coreJunit });
   coreMs = Date.now() - t0;
-});
+}, 240_000);
+
+/**
+ * A proxy in front of the test server that can hold a request back or rewrite an answer: the
+ * misbehaving targets of the tests below.
+ */
+async function misbehavingProxy(behave: {
+  /** ms to hold an answer back once it has come from the server. */
+  hold?(req: http.IncomingMessage): number;
+  /** Called with every answer; returns the body to send instead (or nothing to pass it on). */
+  rewrite?(req: http.IncomingMessage, requestBody: Buffer, status: number, body: Buffer): Buffer | undefined;
+  /** Headers to send upstream instead of the client's. */
+  headers?(req: http.IncomingMessage, headers: http.IncomingHttpHeaders): http.IncomingHttpHeaders;
+  /** Tells the proxy when an answer has gone back (the request is no longer in flight). */
+  done?(req: http.IncomingMessage): void;
+}) {
+  const upstream = new URL(t.url);
+  const proxy = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const headers = behave.headers?.(req, { ...req.headers, host: upstream.host }) ?? { ...req.headers, host: upstream.host };
+      const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers }, (ur) => {
+        const answer: Buffer[] = [];
+        ur.on('data', (c) => answer.push(c));
+        ur.on('end', () => {
+          const original = Buffer.concat(answer);
+          const text = behave.rewrite?.(req, body, ur.statusCode ?? 502, original) ?? original;
+          const { 'content-length': _length, ...rest } = ur.headers;
+          const send = () => {
+            res.writeHead(ur.statusCode ?? 502, { ...rest, 'content-length': String(text.length) });
+            res.end(text);
+            behave.done?.(req);
+          };
+          const wait = behave.hold?.(req) ?? 0;
+          if (wait > 0) setTimeout(send, wait);
+          else send();
+        });
+      });
+      up.on('error', () => res.destroy());
+      up.end(body);
+    });
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`, close: () => new Promise((r) => proxy.close(r)) };
+}
 afterAll(async () => {
   await t?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -43,17 +95,18 @@ afterAll(async () => {
 
 describe('core profile against the reference server', () => {
   it('S1-6.1-b S1-5.3.2-a S1-5.3.2-b S1-6.2.3-a S1-6.1-e: every core clause passes, certified, within the CI budget', () => {
-    // The noisy-neighbour verdict is the machine's (see TEST_LATENCY): checked for consistency with
-    // its own numbers in the next test. Everything else must pass.
+    // The noisy-neighbour verdict is the machine's (see TEST_LATENCY): checked against its own
+    // interval in the next tests. Everything else must pass.
     const failing = core.results.checks.filter((c) => c.status !== 'passed' && c.id !== LATENCY_CHECK).map((c) => `${c.status} ${c.id}: ${c.message}`);
     expect(failing).toEqual([]);
-    const latencyPassed = core.results.checks.find((c) => c.id === LATENCY_CHECK)!.status === 'passed';
-    const expected = (id: string) => (latencyPassed || !['S1-5.3.2-b', 'S1-6.1-b'].includes(id) ? 'passed' : 'failed');
+    const latency = core.results.checks.find((c) => c.id === LATENCY_CHECK)!.status;
+    // S1-5.3.2-b has only the latency check; S1-6.1-b has it among many passed ones.
+    const expected = (id: string) => (latency === 'passed' || !['S1-5.3.2-b', 'S1-6.1-b'].includes(id) ? 'passed' : latency === 'failed' ? 'failed' : id === 'S1-5.3.2-b' ? 'unknown' : 'skipped');
     expect(core.results.clauses.map((c) => [c.id, c.status])).toEqual(core.results.clauses.map((c) => [c.id, expected(c.id)]));
-    expect(core.results.verdict).toBe(latencyPassed ? 'passed' : 'failed');
-    expect(core.exitCode).toBe(latencyPassed ? 0 : 1);
-    expect(core.results.checks.length).toBeGreaterThan(150);
-    expect(coreMs).toBeLessThan(120_000);
+    expect(core.results.verdict).toBe({ passed: 'passed', failed: 'failed' }[latency as string] ?? 'incomplete');
+    expect(core.exitCode).toBe(latency === 'passed' ? 0 : 1);
+    expect(core.results.checks.length).toBeGreaterThan(170);
+    expect(coreMs).toBeLessThan(150_000);
     console.log(`core profile: ${core.results.checks.length} checks in ${(coreMs / 1000).toFixed(1)} s`);
   });
 
@@ -65,18 +118,61 @@ describe('core profile against the reference server', () => {
     expect(probe.data).toMatchObject({ response: '404 RESOURCE_NOT_FOUND', control: 'tenant A itself: 200' });
   });
 
-  it('S1-5.3.2-b: the noisy-neighbour ratio is measured and recorded with its raw samples', () => {
+  it('S1-5.4.1-a S1-5.4.1-b S1-5.4.1-c S1-5.4.1-d S1-5.4.1-e S1-5.4.1-g S1-5.4.2-a S1-5.4.2-b S1-5.4.2-c S1-5.4.2-d S1-5.4.2-e S1-5.4.2-g S1-5.4.3-c S1-5.4.3-d S1-5.4.3-e S1-5.4.3-f S1-5.4.3-h S1-5.4.3-i: the business suite passes on the reference server, each check on a tenant of its own', () => {
+    const business = core.results.checks.filter((c) => c.suite === 'business');
+    expect(business.filter((c) => c.status !== 'passed').map((c) => `${c.status} ${c.id}: ${c.message}`)).toEqual([]);
+    expect(business).toHaveLength(19);
+    expect([...new Set(business.flatMap((c) => c.clauses))].sort()).toEqual([...BUSINESS_CLAUSES].sort());
+    for (const c of business) expect(c.assertions, c.id).toBeGreaterThanOrEqual(5);
+    for (const id of BUSINESS_CLAUSES) expect(core.results.clauses.find((c) => c.id === id)?.status, id).toBe('passed');
+    // Kitting and production demand are not built: those clauses are not in the core profile, so unproved.
+    expect(core.results.clauses.map((c) => c.id)).not.toContain('S1-5.4.1-f');
+    expect(core.results.clauses.map((c) => c.id)).not.toContain('S1-5.4.2-f');
+    const tenants = (core.results.cleanup as any).tenants.map((x: any) => x.slug).filter((slug: string) => slug.includes('-biz-'));
+    expect(tenants).toHaveLength(19);
+    const ms = business.reduce((n, c) => n + c.durationMs, 0);
+    console.log(`business suite: ${business.length} checks, ${business.reduce((n, c) => n + c.assertions, 0)} assertions in ${(ms / 1000).toFixed(1)} s`);
+  });
+
+  it('--junit: the whole run as JUnit XML, a testsuite per suite and a testcase per check named by its clauses; the bundle holds the same file', () => {
+    const text = readFileSync(coreJunit, 'utf8');
+    expect(XMLValidator.validate(text)).toBe(true);
+    const doc = parseJunit(text);
+    const checks = core.results.checks;
+    expect(doc.testsuites).toMatchObject({ tests: String(checks.length), failures: String(checks.filter((c) => c.status === 'failed').length), errors: '0', timestamp: core.results.startedAt });
+    const suites = doc.testsuites.testsuite;
+    expect(suites.map((x: any) => x.name).sort()).toEqual(['api-automation', 'business', 'isolation']);
+    for (const suite of suites) {
+      const mine = checks.filter((c) => c.suite === suite.name);
+      expect(suite.testcase).toHaveLength(mine.length);
+      expect([suite.tests, suite.skipped].map(Number)).toEqual([mine.length, mine.filter((c) => c.status === 'skipped' || c.status === 'unknown').length]);
+      expect(suite.properties.property.find((p: any) => p.name === 'seed').value).toBe('1234');
+    }
+    const customer = suites.find((x: any) => x.name === 'business').testcase.find((c: any) => c.name === 'S1-5.4.1-a: business/sales/customer-master');
+    expect(customer).toMatchObject({ classname: 'mes.conformance.business', assertions: String(checks.find((c) => c.id === 'business/sales/customer-master')!.assertions) });
+    expect(Number(customer.time)).toBeGreaterThan(0);
+    expect(customer.properties.property.filter((p: any) => p.name === 'clause' || p.name === 'status').map((p: any) => p.value)).toEqual(['S1-5.4.1-a', 'passed']);
+    const inBundle = execFileSync('tar', ['xzOf', core.bundle, `${path.basename(core.bundle, '.tar.gz')}/raw/junit.xml`], { encoding: 'utf8' });
+    expect(inBundle).toBe(text);
+  });
+
+  it('S1-5.3.2-b: the noisy-neighbour verdict is its recorded interval\'s, with every raw sample per phase in counterbalanced order', () => {
     const c = core.results.checks.find((x) => x.id === LATENCY_CHECK)!;
     const d = c.data as any;
     expect(d.noisy.limited).toBeGreaterThan(0);
-    expect(d.quiet.samplesMs.baseline).toHaveLength(TEST_LATENCY.samplesPerWindow * TEST_LATENCY.rounds);
-    expect(d.quiet.samplesMs.load).toHaveLength(TEST_LATENCY.samplesPerWindow * TEST_LATENCY.rounds);
-    expect(d.maxP95Ratio).toBe(TEST_LATENCY.maxP95Ratio);
-    expect(d.p95Ratio).toBeCloseTo(d.quiet.load.p95 / d.quiet.baseline.p95, 2);
-    // The verdict follows the numbers: passed exactly when the ratio is within the threshold.
-    expect(c.status).toBe(d.p95Ratio <= d.maxP95Ratio ? 'passed' : 'failed');
-    if (c.status === 'failed') console.warn(`noisy neighbour FAILED on this machine: ${c.message}`);
-    console.log(`noisy neighbour: p95 ${d.quiet.baseline.p95} ms alone, ${d.quiet.load.p95} ms with the noisy tenant at its limit, ratio ${d.p95Ratio}`);
+    expect(d.phases.map((p: any) => `${p.round}${p.phase}`)).toEqual(Array.from({ length: TEST_LATENCY.rounds }, (_, r) => (r % 2 ? [`${r}noisy`, `${r}quiet`] : [`${r}quiet`, `${r}noisy`])).flat());
+    for (const p of d.phases) expect(p.samplesMs).toHaveLength(TEST_LATENCY.samplesPerWindow);
+    const a = d.assessment;
+    expect(a).toMatchObject({ maxP95Ratio: TEST_LATENCY.maxP95Ratio, confidence: 0.95 });
+    expect(a.p95.ci[0]).toBeLessThanOrEqual(a.p95.ratio);
+    expect(a.p95.ci[1]).toBeGreaterThanOrEqual(a.p95.ratio);
+    // The verdict follows the interval: passed when its upper end is within the threshold, failed
+    // only when its lower end is beyond it (and significant), otherwise inconclusive.
+    expect(c.status).toBe({ passed: 'passed', failed: 'failed', inconclusive: 'unknown' }[a.verdict as string]);
+    if (c.status === 'passed') expect(a.p95.ci[1]).toBeLessThanOrEqual(TEST_LATENCY.maxP95Ratio);
+    if (c.status === 'failed') expect(a.p95.ci[0]).toBeGreaterThan(TEST_LATENCY.maxP95Ratio);
+    if (c.status !== 'passed') console.warn(`noisy neighbour ${c.status} on this machine: ${c.message}`);
+    console.log(`noisy neighbour: ${a.reason}`);
   });
 
   it('cleanup: every tenant the run created is suspended, its keys revoked, and what is left is stated', () => {
@@ -131,37 +227,48 @@ describe('core profile against the reference server', () => {
 });
 
 describe('a deliberately broken target', () => {
-  it('S1-6.1-b S1-5.3.2-a: a proxy that answers other tenants\' lists with tenant A\'s rows fails tenant isolation', async () => {
+  it('S1-6.1-b S1-5.3.2-a S1-5.3.2-b: a proxy that leaks tenant A\'s rows into other tenants\' lists, and slows every tenant while a noisy one is busy, fails both', async () => {
     // The leak: remember the key of the first tenant created through the proxy (tenant A), then
     // answer other tenants' list requests for warehouses, customers, suppliers and units with A's
-    // credentials. (Materials are left alone: the noisy-neighbour check measures them.)
+    // credentials. The slowdown: while the noisy tenant has a request in flight (or had one in the
+    // last 150 ms), every other tenant's answer is held back three times as long as it took, plus
+    // 20 ms: a target without resource isolation, slower by ×4 whatever this machine's speed.
     let leakKey: string | undefined;
-    const upstream = new URL(t.url);
-    const proxy = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', () => {
-        const headers = { ...req.headers, host: upstream.host };
+    let noisyKey: string | undefined;
+    let noisyInFlight = 0;
+    let noisyLast = 0;
+    const started = new WeakMap<http.IncomingMessage, number>();
+    const isNoisy = (req: http.IncomingMessage) => noisyKey !== undefined && req.headers.authorization === `Bearer ${noisyKey}`;
+    const proxy = await misbehavingProxy({
+      headers(req, headers) {
+        started.set(req, performance.now());
+        if (isNoisy(req)) noisyInFlight++;
         const isList = req.method === 'GET' && /^\/v1\/(warehouses|customers|suppliers|units)(\?|$)/.test(req.url ?? '');
-        if (isList && leakKey && headers.authorization && headers.authorization !== `Bearer ${t.adminKey}`) headers.authorization = `Bearer ${leakKey}`;
-        const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers }, (ur) => {
-          const body: Buffer[] = [];
-          ur.on('data', (c) => body.push(c));
-          ur.on('end', () => {
-            const text = Buffer.concat(body);
-            if (req.method === 'POST' && req.url === '/v1/tenants' && ur.statusCode === 201 && !leakKey) leakKey = JSON.parse(text.toString()).apiKey.key;
-            res.writeHead(ur.statusCode ?? 502, ur.headers);
-            res.end(text);
-          });
-        });
-        up.on('error', () => res.destroy());
-        up.end(Buffer.concat(chunks));
-      });
+        if (isList && leakKey && headers.authorization && headers.authorization !== `Bearer ${t.adminKey}`) return { ...headers, authorization: `Bearer ${leakKey}` };
+        return headers;
+      },
+      rewrite(req, requestBody, status, body) {
+        if (req.method === 'POST' && req.url === '/v1/tenants' && status === 201) {
+          const key = JSON.parse(body.toString()).apiKey.key;
+          leakKey ??= key;
+          if (JSON.parse(requestBody.toString()).slug.endsWith('-noisy')) noisyKey = key;
+        }
+        return undefined;
+      },
+      hold(req) {
+        const neighbourBusy = noisyInFlight > 0 || performance.now() - noisyLast < 150;
+        return !isNoisy(req) && noisyKey && neighbourBusy ? 3 * (performance.now() - (started.get(req) ?? performance.now())) + 20 : 0;
+      },
+      done(req) {
+        if (!isNoisy(req)) return;
+        noisyInFlight--;
+        noisyLast = performance.now();
+      },
     });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
-    const url = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
     try {
-      const out = await runConformance({ target: url, apiKey: t.adminKey, profile: 'core', suites: ['isolation'], seed: 99, outDir: dir, signingKey: path.join(dir, 'key.pem'), latency: { ...TEST_LATENCY, maxP95Ratio: 0.5 } });
+      // Four rounds are plenty to tell a ×4 slowdown from the certification bound ×1.2 (every held
+      // answer makes a phase longer, so fewer rounds than TEST_LATENCY).
+      const out = await runConformance({ target: proxy.url, apiKey: t.adminKey, profile: 'core', suites: ['isolation'], seed: 99, outDir: dir, signingKey: path.join(dir, 'key.pem'), latency: { ...TEST_LATENCY, rounds: 4, samplesPerWindow: 20, maxP95Ratio: 1.2 } });
       const clause = out.results.clauses.find((c) => c.id === 'S1-6.1-b')!;
       expect(clause.status).toBe('failed');
       expect(out.results.clauses.find((c) => c.id === 'S1-5.3.2-a')!.status).toBe('failed');
@@ -173,18 +280,58 @@ describe('a deliberately broken target', () => {
       expect(out.results.checks.find((c) => c.id === 'isolation/list-scan/listUsers')!.status).toBe('passed');
       expect(out.results.verdict).toBe('failed');
       expect(out.exitCode).toBe(1);
-      // A p95 ratio over the threshold fails S1-5.3.2-b, with the numbers in the message.
-      const latency = out.results.checks.find((c) => c.id === 'isolation/noisy-neighbour-latency')!;
-      expect(latency.status).toBe('failed');
-      expect(latency.message).toMatch(/p95 went from [\d.]+ ms to [\d.]+ ms \(×[\d.]+\) .* the threshold is ×0.5/);
+      // The neighbour's effect is significant and beyond ×1.2: failed, with the interval in the message.
+      const latency = out.results.checks.find((c) => c.id === LATENCY_CHECK)!;
+      expect(latency.status, latency.message).toBe('failed');
+      expect(latency.message).toMatch(/p95 went from [\d.]+ ms to [\d.]+ ms \(×[\d.]+, 95% interval ×[\d.]+–×[\d.]+\) .* beyond the threshold ×1\.2/);
+      expect((latency.data as any).assessment.p95.ci[0]).toBeGreaterThan(1.2);
       expect(out.results.clauses.find((c) => c.id === 'S1-5.3.2-b')!.status).toBe('failed');
-      // The API-automation clauses did not run: unknown, never passed.
+      // The API-automation and business clauses did not run: unknown, never passed.
       expect(out.results.clauses.find((c) => c.id === 'S1-6.2.3-a')!.status).toBe('unknown');
+      expect(out.results.clauses.find((c) => c.id === 'S1-5.4.1-a')!.status).toBe('unknown');
     } finally {
-      await new Promise((r) => proxy.close(r));
+      await proxy.close();
+    }
+  });
+
+  it('S1-5.4.1-g S1-5.4.3-c: a target that reports one shipped quantity one too high fails the sales report check, naming what it expected and got; the JUnit XML says so', async () => {
+    // The sales progress report by material answers its first row's shipped quantity + 1.
+    const proxy = await misbehavingProxy({
+      rewrite(req, _body, status, body) {
+        if (req.method !== 'GET' || !req.url?.startsWith('/v1/reports/sales-progress?groupBy=material') || status !== 200) return undefined;
+        const report = JSON.parse(body.toString());
+        if (report.items[0]) report.items[0].shipped = String(Number(report.items[0].shipped) + 1);
+        return Buffer.from(JSON.stringify(report));
+      },
+    });
+    try {
+      const junitFile = path.join(dir, 'broken-business-junit.xml');
+      const out = await runConformance({ target: proxy.url, apiKey: t.adminKey, profile: 'core', suites: ['business'], checks: ['business/sales/reports', 'business/warehouse/transfers'], seed: 7, outDir: dir, signingKey: path.join(dir, 'key.pem'), junit: junitFile });
+      expect(out.results.checks.map((c) => [c.id, c.status])).toEqual([['business/sales/reports', 'failed'], ['business/warehouse/transfers', 'passed']]);
+      const failed = out.results.checks[0];
+      expect(failed.failure).toBe('assertion');
+      expect(failed.message).toMatch(/^sales progress by material: expected \[\[null,"BLADE","40","40","40",.*got \[\[null,"BLADE","40","40","41",/);
+      expect(failed.message).toContain('GET /v1/reports/sales-progress?groupBy=material');
+      expect(out.results.clauses.find((c) => c.id === 'S1-5.4.1-g')!.status).toBe('failed');
+      expect(out.results.clauses.find((c) => c.id === 'S1-5.4.3-c')!.status).toBe('passed');
+      expect(out.results.clauses.find((c) => c.id === 'S1-5.4.1-a')!.status).toBe('unknown');
+      expect(out.results.verdict).toBe('failed');
+      expect(out.exitCode).toBe(1);
+      const suite = parseJunit(readFileSync(junitFile, 'utf8')).testsuites.testsuite[0];
+      expect(suite).toMatchObject({ name: 'business', tests: '2', failures: '1', errors: '0', skipped: '0' });
+      const testcase = suite.testcase.find((c: any) => c.name === 'S1-5.4.1-g: business/sales/reports');
+      expect(testcase.failure.type).toBe('CheckFailure');
+      expect(testcase.failure['#text']).toContain('"41"');
+    } finally {
+      await proxy.close();
     }
   });
 });
+
+/** JUnit XML as objects: attributes as strings, testsuite, testcase and property always arrays. */
+function parseJunit(text: string) {
+  return new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', parseAttributeValue: false, isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name) }).parse(text);
+}
 
 describe('what a run refuses or cannot prove', () => {
   it('no target and no platform: a usage error that says what to pass', async () => {

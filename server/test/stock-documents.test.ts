@@ -289,6 +289,11 @@ describe('validation (S1-5.4.3-a)', () => {
       expect(res.status, path).toBeGreaterThanOrEqual(400);
       expect(res.status, path).toBeLessThan(500);
     }
+    // A FIFO suggestion for nothing or less is refused, not answered with a negative shortfall.
+    for (const quantity of ['0', '-1']) {
+      const fifo = await T.as('GET', `/v1/stock/fifo?materialId=${T.m.b}&quantity=${quantity}`);
+      expect([fifo.status, fifo.body.code, fieldsOf(fifo.body)]).toEqual([422, 'FIFO_QUERY_INVALID', ['quantity:NOT_POSITIVE']]);
+    }
     expect((await T.as('POST', '/v1/stock-documents/not-a-uuid/post')).status).toBe(400);
     expect((await T.as('POST', '/v1/stock-documents/not-a-uuid/reverse')).status).toBe(400);
     expect(await T.balances()).toEqual(before);

@@ -16,11 +16,11 @@ The platform profile's resilience suites (failover, upgrade and rollback, scalin
 
 Each check and each clause ends passed, failed, skipped or unknown; a clause whose checks ran nothing is unknown, never passed. Exit 1 when any clause or check failed, or with --certified when any clause is not passed; exit 2 for usage errors.
 
-The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed, versions, raw results (JUnit XML, newman JSON, per-request load samples), results.json, summary.md/.html, the Postman collection, logs, the platform's state before and after, and manifest.json of SHA-256 digests signed with Ed25519. See docs/conformance.md.`;
+The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed, versions, raw results (JUnit XML of the whole run, also written to --junit FILE; newman JSON, per-request load samples), results.json, summary.md/.html, the Postman collection, logs, the platform's state before and after, and manifest.json of SHA-256 digests signed with Ed25519. See docs/conformance.md.`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --target http://127.0.0.1:8080 --api-key mes_…',
-    { description: 'CI: certified core run, replayable, bundle into ./evidence', command: '<%= config.bin %> <%= command.id %> --target $MES_URL --profile core --certified --seed 42 --out evidence' },
+    { description: 'CI: certified core run, replayable, bundle into ./evidence, JUnit XML for the CI system', command: '<%= config.bin %> <%= command.id %> --target $MES_URL --profile core --certified --seed 42 --out evidence --junit evidence/conformance-junit.xml' },
     { description: 'Resilience suites on a local platform of 2 replicas over PostgreSQL (short windows)', command: '<%= config.bin %> <%= command.id %> --profile platform --platform local --database postgres://postgres@127.0.0.1:5432/mes_conf --replicas 2 --resilience short' },
     { description: 'The failover drill alone against a Deployment (see runbooks/failover-drill.md)', command: '<%= config.bin %> <%= command.id %> --profile platform --suites failover --platform kubernetes --namespace mes --deployment mes --target https://mes.example.com --api-key $MES_API_KEY' },
     { description: 'Resilience suites against a Deployment on a cluster', command: '<%= config.bin %> <%= command.id %> --profile platform --platform kubernetes --context prod --namespace mes --deployment mes --target https://mes.example.com --api-key $MES_API_KEY --resilience full --config resilience.json' },
@@ -42,6 +42,7 @@ The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed,
     certified: Flags.boolean({ summary: 'Fail unless every clause of the profile passed (no skipped or unknown).', default: false }),
     seed: Flags.integer({ summary: 'Seed of every random choice; the same seed replays the same run. Default: random, recorded.', min: 0 }),
     out: Flags.string({ summary: 'Directory for the evidence bundle.', default: '.' }),
+    junit: Flags.string({ summary: 'Also write the whole run as JUnit XML to this file, for CI systems (one testsuite per suite, one testcase per check named by its clauses); the bundle holds it as raw/junit.xml either way.' }),
     'signing-key': Flags.string({ summary: 'Ed25519 private key (PKCS#8 PEM) to sign the manifest; generated there when the file does not exist.', env: 'MES_CONFORMANCE_SIGNING_KEY', default: DEFAULT_SIGNING_KEY }),
     config: Flags.string({ summary: 'JSON file with measurement settings, e.g. {"latency": {"maxP95Ratio": 1.2}, "resilience": {"failover": {"rate": 50}, "releases": {…}}}.' }),
   };
@@ -86,6 +87,7 @@ The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed,
         certified: f.certified,
         seed: f.seed,
         outDir: f.out,
+        ...(f.junit ? { junit: f.junit } : {}),
         signingKey: f['signing-key'],
         latency: settings.latency,
         resilience,
@@ -102,7 +104,7 @@ The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed,
       if (platform?.kind === 'local') process.stderr.write('stopping the local platform\n');
       await platform?.close();
     }
-    const summary = { bundle: outcome.bundle, verdict: outcome.results.verdict, runId: outcome.results.runId, seed: outcome.results.seed, profile: outcome.results.profile, certified: outcome.results.certified, counts: outcome.results.counts, clauses: outcome.results.clauses.map((c) => ({ id: c.id, status: c.status, ...(c.reason ? { reason: c.reason } : {}) })), ...(outcome.results.platform ? { platform: { kind: outcome.results.platform.kind, url: outcome.results.platform.url } } : {}), signingKey: outcome.signingKey };
+    const summary = { bundle: outcome.bundle, ...(f.junit ? { junit: f.junit } : {}), verdict: outcome.results.verdict, runId: outcome.results.runId, seed: outcome.results.seed, profile: outcome.results.profile, certified: outcome.results.certified, counts: outcome.results.counts, clauses: outcome.results.clauses.map((c) => ({ id: c.id, status: c.status, ...(c.reason ? { reason: c.reason } : {}) })), ...(outcome.results.platform ? { platform: { kind: outcome.results.platform.kind, url: outcome.results.platform.url } } : {}), signingKey: outcome.signingKey };
     if (outcome.exitCode !== 0) {
       if (!this.jsonEnabled()) process.stderr.write(`${terminalReport(outcome.results)}\nevidence: ${outcome.bundle}\n`);
       throw new CommandFailure(`conformance ${outcome.results.verdict}${outcome.results.certified && outcome.results.verdict !== 'failed' ? ' (a certified run needs every clause passed)' : ''}: evidence in ${outcome.bundle}`, { code: outcome.results.verdict === 'failed' ? 'CONFORMANCE_FAILED' : 'CONFORMANCE_INCOMPLETE', details: summary });

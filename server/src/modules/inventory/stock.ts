@@ -1,5 +1,5 @@
 import type { Sql } from '../../platform/db.js';
-import { notFound } from '../../platform/errors.js';
+import { fieldError, notFound, unprocessable } from '../../platform/errors.js';
 import { formatQty, qty } from '../../platform/quantity.js';
 
 /**
@@ -8,6 +8,7 @@ import { formatQty, qty } from '../../platform/quantity.js';
  * order. Only positive balances in active warehouses that are not quarantine or WIP count.
  */
 export async function suggestFifo(tx: Sql, tenantId: string, materialId: string, quantity: string, warehouseId?: string) {
+  if (!qty(quantity).gt(0)) throw unprocessable('FIFO_QUERY_INVALID', 'a FIFO suggestion is for a quantity greater than 0', [fieldError('quantity', 'NOT_POSITIVE', 'must be greater than 0', 'query')]);
   const material = await tx.query<{ track_expiry: boolean }>('SELECT track_expiry FROM materials WHERE tenant_id = $1 AND id = $2', [tenantId, materialId]);
   if (!material.rows[0]) throw notFound('material', materialId);
   const { rows } = await tx.query<{
