@@ -11,7 +11,8 @@ import type { BulkSession, Database, Sql } from '../../platform/db.js';
 import { applyMigrations } from '../../platform/migrations.js';
 import type { BackupSource } from './backup-set.js';
 import { storedName } from './backup-set.js';
-import { BULK_SESSION_SETTINGS, countLines } from './dump.js';
+import { issueRecoveryKey } from '../identity/service.js';
+import { BULK_SESSION_SETTINGS, countLines, scopeTo } from './dump.js';
 import { BackupError } from './errors.js';
 import { quoteIdent as q, readSchema, type SchemaMap, type TableInfo } from './introspect.js';
 import { planSchema, type TableEntry } from './manifest.js';
@@ -32,6 +33,11 @@ export interface RestoreOptions {
    * at the backup's schema to compare it with the manifest; the server it starts migrates it.
    */
   migrateForward?: boolean;
+  /**
+   * After a backup without secrets (no key or password works): issue a new API key for the first
+   * platform admin, returned once in the report. Not for verification, which compares content.
+   */
+  recoveryKey?: boolean;
   onProgress?(p: RestoreProgress): void;
 }
 
@@ -41,6 +47,8 @@ export interface RestoreReport {
   /** Migrations applied after loading: the backup came from an older schema. */
   migratedForward: string[];
   durationMs: number;
+  /** The new platform-admin key of a restore from a backup without secrets (recoveryKey). */
+  recoveryKey?: { tenant: string; username: string; key: string };
 }
 
 export async function restoreInstance(db: Database, source: BackupSource, opts: RestoreOptions = {}): Promise<RestoreReport> {
@@ -49,6 +57,7 @@ export async function restoreInstance(db: Database, source: BackupSource, opts: 
   const plan = planSchema(manifest.schema.migrations);
   const progress = opts.onProgress ?? (() => {});
   let rows = 0;
+  let recoveryKey: RestoreReport['recoveryKey'];
   await db.bulk({}, async (s) => {
     await s.query(BULK_SESSION_SETTINGS);
     await prepareTarget(s, opts.force === true);
@@ -72,9 +81,10 @@ export async function restoreInstance(db: Database, source: BackupSource, opts: 
       progress({ phase: 'forward' });
       await applyMigrations(s, plan.forward);
     }
+    if (opts.recoveryKey && manifest.secrets === 'redacted') recoveryKey = await platformRecoveryKey(s);
   });
   const forward = opts.migrateForward === false ? [] : plan.forward.map((m) => m.name);
-  return { tables: manifest.tables.length, rows, migratedForward: forward, durationMs: Math.round(performance.now() - t0) };
+  return { tables: manifest.tables.length, rows, migratedForward: forward, durationMs: Math.round(performance.now() - t0), ...(recoveryKey ? { recoveryKey } : {}) };
 }
 
 /** An empty target, or (force) one emptied: anything in its public schema means it is in use. */
@@ -194,4 +204,16 @@ export async function advanceIdentity(s: Sql, table: string, column: string): Pr
       WHERE x.top IS NOT NULL AND x.top > coalesce(pg_sequence_last_value(x.seq), 0)`,
     [q(table), column],
   );
+}
+
+/** A key for the first platform admin found (tenants oldest first), in that tenant's scope. */
+async function platformRecoveryKey(s: Sql): Promise<RestoreReport['recoveryKey']> {
+  await scopeTo(s, null);
+  const tenants = (await s.query<{ id: string; slug: string }>('SELECT id, slug FROM tenants ORDER BY created_at, id')).rows;
+  for (const t of tenants) {
+    await scopeTo(s, t.id);
+    const issued = await issueRecoveryKey(s, t.id, true);
+    if (issued) return { tenant: t.slug, username: issued.username, key: issued.key };
+  }
+  return undefined;
 }
