@@ -3,7 +3,7 @@
  * admin's key (the conformance suite, an auditor) can prove recovery through the API alone: a
  * backup of the instance (or one tenant), encrypted with a one-time key and signed with a one-time
  * signing key, written to a temporary directory, then verified by restoring it into a scratch
- * database (PGlite in that directory, or a database created on MES_BACKUP_SCRATCH_URL), with the
+ * database (an in-memory PGlite, or a database created on MES_BACKUP_SCRATCH_URL), with the
  * real server started on it. Everything is removed afterwards; the drill's record stays.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -70,7 +70,7 @@ export async function runDrill(db: Database, opts: { tenantId?: string; scratchU
 /** A database to restore into and throw away. */
 async function openScratch(work: string, adminUrl: string | undefined): Promise<{ db: Database; kind: 'pglite' | 'postgres'; drop(): Promise<void> }> {
   if (!adminUrl) {
-    const db = await openDatabase({ url: path.join(work, 'scratch'), dataDir: work });
+    const db = await openDatabase({ url: 'memory://', dataDir: work });
     return { db, kind: 'pglite', drop: () => db.close() };
   }
   const name = `mes_drill_${randomBytes(6).toString('hex')}`;

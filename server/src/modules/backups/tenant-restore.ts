@@ -55,16 +55,16 @@ export async function restoreTenant(db: Database, source: BackupSource, opts: Te
     let rows = 0;
     const renumbered: string[] = [];
     for (const entry of manifest.tables) {
-      if (entry.slices.every((sl) => sl.tenantId === null)) continue; // platform rows: the instance's own
+      if (entry.slices.every((sl) => sl.tenantId === null)) {
+        // Platform rows (its plan): the instance's own stand; the stream moves past them.
+        for await (const _ of source.table(entry)) void _;
+        continue;
+      }
       const table = schema.tables.find((t) => t.name === entry.name);
       if (!table) throw new BackupError('BACKUP_MANIFEST_INVALID', `the manifest lists table ${entry.name}, which this instance does not have`, 'manifest.json');
-      if (entry.name === TENANTS_TABLE || entry.identity.length) {
-        const staged = await loadStaged(s, source, entry, table, slug);
-        rows += staged.rows;
-        if (staged.renumbered) renumbered.push(entry.name);
-      } else {
-        rows += await loadTable(s, source, entry, table, q(entry.name));
-      }
+      const staged = await loadStaged(s, source, entry, table, slug);
+      rows += staged.rows;
+      if (staged.renumbered) renumbered.push(entry.name);
     }
     const demoted = await demoteArrivedPlatformAdmins(s, tenantId);
     const recovery = manifest.secrets === 'redacted' ? await issueRecoveryKey(s, tenantId) : undefined;
@@ -95,25 +95,33 @@ async function requireNewTenant(s: BulkSession, tenantId: string, slug: string):
 }
 
 /**
- * Through a temporary table: the tenants row gets its slug here, and identity columns keep their
- * values unless the instance has used them (tried under a savepoint), else are numbered afresh.
+ * Through a temporary table: the rows are loaded by the owner (PGlite reads COPY input only as a
+ * superuser), then inserted as the app role, within the tenant's row-level security. The tenants
+ * row gets its slug there, and identity columns keep their values unless the instance has used
+ * them (tried under a savepoint), else are numbered afresh in their original order.
  */
 async function loadStaged(s: BulkSession, source: BackupSource, entry: TableEntry, table: TableInfo, slug: string): Promise<{ rows: number; renumbered: boolean }> {
   const stage = q(`mes_restore_${entry.name}`);
   await s.query(`CREATE TEMP TABLE ${stage} (LIKE ${q(entry.name)}) ON COMMIT DROP`);
-  const rows = await loadTable(s, source, entry, table, stage);
+  const rows = await asOwner(s, () => loadTable(s, source, entry, table, stage));
   if (entry.name === TENANTS_TABLE) await s.query(`UPDATE ${stage} SET slug = $1`, [slug]);
   const all = entry.columns.map(q).join(', ');
-  const order = entry.identity.length ? ` ORDER BY ${entry.identity.map(q).join(', ')}` : '';
+  if (!entry.identity.length) {
+    await s.query(`INSERT INTO ${q(entry.name)} (${all}) SELECT ${all} FROM ${stage}`);
+    return { rows, renumbered: false };
+  }
+  const order = ` ORDER BY ${entry.identity.map(q).join(', ')}`;
   await s.query('SAVEPOINT keep_ids');
   try {
     await s.query(`INSERT INTO ${q(entry.name)} (${all}) OVERRIDING SYSTEM VALUE SELECT ${all} FROM ${stage}${order}`);
     await s.query('RELEASE SAVEPOINT keep_ids');
-    if (entry.identity.length) await asOwner(s, () => Promise.all(entry.identity.map((c) => advanceIdentity(s, entry.name, c))));
+    await asOwner(s, async () => {
+      for (const c of entry.identity) await advanceIdentity(s, entry.name, c);
+    });
     return { rows, renumbered: false };
   } catch (err) {
     await s.query('ROLLBACK TO SAVEPOINT keep_ids');
-    if ((err as { code?: string }).code !== '23505' || !entry.identity.length) throw err;
+    if ((err as { code?: string }).code !== '23505') throw err;
   }
   const rest = entry.columns.filter((c) => !entry.identity.includes(c)).map(q).join(', ');
   await s.query(`INSERT INTO ${q(entry.name)} (${rest}) SELECT ${rest} FROM ${stage}${order}`);
