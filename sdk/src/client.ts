@@ -1,5 +1,5 @@
 import { MesError } from './errors.js';
-import { HttpCore, type BinaryBody, type Method } from './http.js';
+import { HttpCore, type BinaryBody, type Method, type StreamBody } from './http.js';
 import { ROUTES, type RoutedOperation } from './routes.js';
 import type {
   ApiKey, ApiKeyPage, AuditPage, AuditQuery, AuditRecord, Balance, BalanceExportQuery, BalancePage, BalanceQuery, Bin, BinList, BodyOf, ChainVerdict,
@@ -22,6 +22,7 @@ import type {
 import type {
   SupplierMaterial, SupplierMaterialList, SupplierMaterialQuery, PutSupplierMaterialInput, PurchaseOrder, PurchaseOrderLine, PurchaseOrderSummary, PurchaseOrderPage, PurchaseOrderQuery, CreatePurchaseOrderInput, UpdatePurchaseOrderInput, PurchaseOrderActionInput, SalesOrderActionInput, DocumentVersion, DocumentVersionList, PurchaseSuggestionInput, PurchaseSuggestionResult, PurchaseReceipt, PurchaseReceiptLine, PurchaseReceiptSummary, PurchaseReceiptPage, PurchaseReceiptQuery, CreatePurchaseReceiptInput, PurchaseLabel, PurchaseLabelList, IncomingInspection, InspectPurchaseReceiptInput, InspectionResult, PurchaseInbound, PurchaseInboundSummary, PurchaseInboundPage, PurchaseDocumentQuery, PurchaseReturn, PurchaseReturnSummary, PurchaseReturnPage, CreatePurchaseReturnInput, PurchasingProgressRow, PurchasingProgressPage, PurchasingProgressQuery,
 } from './types.js';
+import type { BackupDrill, BackupDrillPage, CreateBackupInput, StartBackupDrillInput, TenantRestore, TenantRestoreQuery } from './types.js';
 import { SDK_VERSION } from './version.js';
 
 export interface MesClientOptions {
@@ -51,7 +52,8 @@ type PagedOperation =
   | 'listStockBalances' | 'listCodingRules' | 'listFeatures' | 'listCountSheets' | 'getStockSummary' | 'getSafetyStockReport' | 'getShortageReport'
   | 'listCustomers' | 'listSuppliers'
   | 'listSalesOrders' | 'listDeliveryPlans' | 'listSalesOutbounds' | 'listSalesReturns' | 'getSalesProgress'
-  | 'listPurchaseOrders' | 'listPurchaseReceipts' | 'listPurchaseInbounds' | 'listPurchaseReturns' | 'getPurchasingProgress';
+  | 'listPurchaseOrders' | 'listPurchaseReceipts' | 'listPurchaseInbounds' | 'listPurchaseReturns' | 'getPurchasingProgress'
+  | 'listBackupDrills';
 /** Operations whose success is an image or text rather than JSON. */
 type BinaryOperation = 'createLabel' | 'getMaterialLabel' | 'exportStockSummary' | 'exportStockBalances';
 type ItemOf<K extends PagedOperation> = SuccessOf<K> extends { items: (infer I)[] } ? I : never;
@@ -418,6 +420,28 @@ export class MesClient {
     /** Ordered, received, inspected, in, rejected, returned, pending and open per supplier or material. */
     progress: (query?: PurchasingProgressQuery, options?: RequestOptions): Promise<PurchasingProgressPage> => this.call('getPurchasingProgress', { query }, options),
     iterateProgress: (query?: PurchasingProgressQuery, options?: RequestOptions): AsyncGenerator<PurchasingProgressRow> => this.pages('getPurchasingProgress', query, options),
+  };
+
+  /**
+   * Backups (platform admin, docs/backup.md). `mes backup` turns the streams into signed,
+   * optionally encrypted backups on disk and verifies them by restoring.
+   */
+  readonly backups = {
+    /** A backup of the instance or one tenant as a backup stream (application/vnd.mes.backup-stream), read as it arrives. */
+    create: (body: CreateBackupInput = {}, options?: MutationOptions): Promise<StreamBody> => {
+      const [method, path] = routeOf('createBackup', undefined);
+      return this.http.request({ method, path, body, options, responseType: 'stream', retries: 0 });
+    },
+    /** Restores one tenant from a backup stream (the tenant-narrowed manifest first, then its tables); 409 TENANT_EXISTS if this instance has it. */
+    restoreTenant: (stream: AsyncIterable<Uint8Array>, query: TenantRestoreQuery = {}, options?: MutationOptions): Promise<TenantRestore> => {
+      const [method, path] = routeOf('restoreTenant', undefined);
+      return this.http.request({ method, path, query, options, upload: { contentType: 'application/vnd.mes.backup-stream', stream } });
+    },
+    /** Starts a drill (backup, restore into scratch, checks, server start); poll getDrill until it is no longer running. */
+    startDrill: (body: StartBackupDrillInput = {}, options?: MutationOptions): Promise<BackupDrill> => this.call('startBackupDrill', { body }, options),
+    getDrill: (id: string, options?: RequestOptions): Promise<BackupDrill> => this.call('getBackupDrill', { path: { id } }, options),
+    listDrills: (query?: PageQuery, options?: RequestOptions): Promise<BackupDrillPage> => this.call('listBackupDrills', { query }, options),
+    iterateDrills: (query?: PageQuery, options?: RequestOptions): AsyncGenerator<BackupDrill> => this.pages('listBackupDrills', query, options),
   };
 
   readonly diagnostics = {

@@ -23,9 +23,23 @@ export interface HttpRequest {
   retries?: number;
   /**
    * How to read a success: 'json' (the default) parses JSON; 'binary' returns the body's bytes and
-   * content type as a BinaryBody (labels: image/png, image/svg+xml; CSV). Errors are problems either way.
+   * content type as a BinaryBody (labels: image/png, image/svg+xml; CSV); 'stream' returns the body
+   * unread as a StreamBody (a backup), the timeout then covering only the wait for its headers.
+   * Errors are problems either way.
    */
-  responseType?: 'json' | 'binary';
+  responseType?: 'json' | 'binary' | 'stream';
+  /**
+   * A request body sent as it is produced (a backup stream), instead of `body` as JSON. It cannot
+   * be sent twice, so such a call is never retried; the server answers when it has applied it
+   * (minutes for a large tenant), so the timeout covers only reading that answer. Abort with a signal.
+   */
+  upload?: { contentType: string; stream: AsyncIterable<Uint8Array> };
+}
+
+/** A success read as a stream: the body, unread, and the content type the server gave it. */
+export interface StreamBody {
+  contentType: string;
+  body: ReadableStream<Uint8Array>;
 }
 
 /** A success that is not JSON: the bytes as sent and the content type the server gave them. */
@@ -48,16 +62,17 @@ export class HttpCore {
     const url = this.urlOf(req);
     // Chosen once per call, so every retry of a POST carries the same key and the server applies it once.
     const idempotencyKey = req.method === 'POST' ? (req.options?.idempotencyKey ?? crypto.randomUUID()) : undefined;
-    const init: RequestInit = {
+    const init: RequestInit & { duplex?: 'half' } = {
       method: req.method,
       headers: this.headersOf(req, idempotencyKey),
-      body: req.body === undefined ? undefined : JSON.stringify(req.body),
+      body: req.upload ? (req.upload.stream as unknown as BodyInit) : req.body === undefined ? undefined : JSON.stringify(req.body),
+      ...(req.upload ? { duplex: 'half' } : {}),
     };
-    const retries = req.retries ?? this.config.retries;
+    const retries = req.upload ? 0 : req.retries ?? this.config.retries;
     const signal = req.options?.signal;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once<T>(url, init, signal, req.responseType ?? 'json');
+        return await this.once<T>(url, init, signal, req.responseType ?? 'json', req.upload !== undefined);
       } catch (err) {
         const delay = attempt < retries ? retryDelayMs(err, req.method, attempt) : undefined;
         if (delay === undefined) throw err;
@@ -66,15 +81,23 @@ export class HttpCore {
     }
   }
 
-  /** One attempt; the timeout covers the whole response, body included. */
-  private async once<T>(url: string, init: RequestInit, signal: AbortSignal | undefined, responseType: 'json' | 'binary'): Promise<T> {
+  /**
+   * One attempt; the timeout covers the whole response, body included, but for streams: a streamed
+   * response's timeout ends with its headers, and an upload's starts with them.
+   */
+  private async once<T>(url: string, init: RequestInit, signal: AbortSignal | undefined, responseType: 'json' | 'binary' | 'stream', uploading: boolean): Promise<T> {
     signal?.throwIfAborted();
     const attempt = new AbortController();
-    const timer = setTimeout(() => attempt.abort(), this.config.timeoutMs);
+    let timer = uploading ? undefined : setTimeout(() => attempt.abort(), this.config.timeoutMs);
     const onAbort = () => attempt.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const res = await this.config.fetch(url, { ...init, signal: attempt.signal });
+      if (uploading) timer = setTimeout(() => attempt.abort(), this.config.timeoutMs);
+      if (responseType === 'stream' && res.ok && res.body) {
+        clearTimeout(timer);
+        return { contentType: res.headers.get('content-type') ?? 'application/octet-stream', body: res.body } satisfies StreamBody as T;
+      }
       if (responseType === 'binary' && res.ok) {
         const bytes = new Uint8Array(await res.arrayBuffer());
         return { contentType: res.headers.get('content-type') ?? 'application/octet-stream', bytes } satisfies BinaryBody as T;
@@ -103,11 +126,12 @@ export class HttpCore {
   }
 
   private headersOf(req: HttpRequest, idempotencyKey: string | undefined): Headers {
-    const accept = req.responseType === 'binary' ? '*/*' : 'application/json, application/problem+json';
+    const accept = req.responseType === 'binary' || req.responseType === 'stream' ? '*/*' : 'application/json, application/problem+json';
     const headers = new Headers({ accept, 'user-agent': this.config.userAgent });
     if (this.config.authorization) headers.set('authorization', this.config.authorization);
     // Only with a body: the server refuses an empty body declared as JSON.
-    if (req.body !== undefined) headers.set('content-type', 'application/json');
+    if (req.upload) headers.set('content-type', req.upload.contentType);
+    else if (req.body !== undefined) headers.set('content-type', 'application/json');
     if (idempotencyKey) headers.set('idempotency-key', idempotencyKey);
     for (const [name, value] of Object.entries(req.options?.headers ?? {})) headers.set(name, value);
     return headers;

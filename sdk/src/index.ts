@@ -1,6 +1,6 @@
 export { MesClient, type MesClientOptions } from './client.js';
 export { MesConnectionError, MesError, MesTimeoutError } from './errors.js';
-export type { BinaryBody } from './http.js';
+export type { BinaryBody, StreamBody } from './http.js';
 export { ROUTES } from './routes.js';
 export { SDK_VERSION } from './version.js';
 export type {
@@ -26,5 +26,7 @@ export type {
 export type {
   SupplierMaterial, SupplierMaterialList, SupplierMaterialQuery, PutSupplierMaterialInput, PurchaseOrder, PurchaseOrderLine, PurchaseOrderSummary, PurchaseOrderPage, PurchaseOrderQuery, CreatePurchaseOrderInput, UpdatePurchaseOrderInput, PurchaseOrderActionInput, SalesOrderActionInput, DocumentVersion, DocumentVersionList, PurchaseSuggestionInput, PurchaseSuggestionResult, PurchaseReceipt, PurchaseReceiptLine, PurchaseReceiptSummary, PurchaseReceiptPage, PurchaseReceiptQuery, CreatePurchaseReceiptInput, PurchaseLabel, PurchaseLabelList, IncomingInspection, InspectPurchaseReceiptInput, InspectionResult, PurchaseInbound, PurchaseInboundSummary, PurchaseInboundPage, PurchaseDocumentQuery, PurchaseReturn, PurchaseReturnSummary, PurchaseReturnPage, CreatePurchaseReturnInput, PurchasingProgressRow, PurchasingProgressPage, PurchasingProgressQuery,
 } from './types.js';
+/** Backups. */
+export type { BackupDrill, BackupDrillPage, CreateBackupInput, StartBackupDrillInput, TenantRestore, TenantRestoreQuery } from './types.js';
 /** The raw generated OpenAPI types, for anything the named aliases do not cover. */
 export type { components, operations, paths } from './generated/openapi.js';

@@ -139,6 +139,11 @@ export const ROUTES = {
   listPurchaseReturns: 'GET /v1/purchase-returns',
   getPurchaseReturn: 'GET /v1/purchase-returns/{id}',
   getPurchasingProgress: 'GET /v1/reports/purchasing-progress',
+  createBackup: 'POST /v1/backups',
+  restoreTenant: 'POST /v1/tenant-restores',
+  startBackupDrill: 'POST /v1/backup-drills',
+  listBackupDrills: 'GET /v1/backup-drills',
+  getBackupDrill: 'GET /v1/backup-drills/{id}',
 } as const satisfies Partial<Record<OperationId, `${'GET' | 'POST' | 'PUT' | 'PATCH'} /${string}`>>;
 
 export type RoutedOperation = keyof typeof ROUTES;

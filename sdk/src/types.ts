@@ -84,7 +84,7 @@ type JsonContent<R> = R extends { content: { 'application/json': infer T } } ? T
 type Responses<K extends OperationId> = operations[K]['responses'];
 
 /** The JSON body of an operation's success response (200 or 201). */
-export type SuccessOf<K extends OperationId> = JsonContent<Responses<K>[Extract<keyof Responses<K>, 200 | 201>]>;
+export type SuccessOf<K extends OperationId> = JsonContent<Responses<K>[Extract<keyof Responses<K>, 200 | 201 | 202>]>;
 /** The JSON request body of an operation; never when it takes none. */
 export type BodyOf<K extends OperationId> = JsonContent<operations[K] extends { requestBody: infer B } ? B : never>;
 /** The query parameters of an operation; never when it takes none. */
@@ -232,3 +232,10 @@ export type CreatePurchaseReturnInput = BodyOf<'createPurchaseReturn'>;
 export type PurchasingProgressRow = Schemas['PurchasingProgressRow'];
 export type PurchasingProgressPage = Schemas['PurchasingProgressPage'];
 export type PurchasingProgressQuery = QueryOf<'getPurchasingProgress'>;
+// Backups (S1-8.4, S1-8.2): platform admin.
+export type CreateBackupInput = BodyOf<'createBackup'>;
+export type TenantRestore = Schemas['TenantRestore'];
+export type TenantRestoreQuery = QueryOf<'restoreTenant'>;
+export type BackupDrill = Schemas['BackupDrill'];
+export type BackupDrillPage = Schemas['BackupDrillPage'];
+export type StartBackupDrillInput = BodyOf<'startBackupDrill'>;

@@ -23,6 +23,11 @@ export interface ServerConfig {
   tokenTtlSeconds: number;
   keyCacheTtlMs: number;
   planTtlMs: number;
+  /**
+   * A PostgreSQL server (postgres://… of a user that may create databases) on which backup drills
+   * create and drop their scratch database; unset: a PGlite scratch in a temporary directory.
+   */
+  backupScratchUrl?: string;
   version: string;
 }
 
@@ -52,6 +57,7 @@ export function loadConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
     tokenTtlSeconds: int(env.MES_TOKEN_TTL_SECONDS, 900, 'MES_TOKEN_TTL_SECONDS'),
     keyCacheTtlMs: int(env.MES_KEY_CACHE_TTL_MS, 5000, 'MES_KEY_CACHE_TTL_MS'),
     planTtlMs: int(env.MES_PLAN_TTL_MS, 2000, 'MES_PLAN_TTL_MS'),
+    backupScratchUrl: env.MES_BACKUP_SCRATCH_URL || undefined,
     version: SERVER_VERSION,
   };
   const merged = { ...fromEnv, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };

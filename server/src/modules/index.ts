@@ -1,5 +1,6 @@
 import type { AppContext, MesApp } from '../app.js';
 import { auditRoutes } from './audit/routes.js';
+import { backupRoutes } from './backups/routes.js';
 import { barcodeRoutes } from './barcodes/routes.js';
 import { identityRoutes } from './identity/routes.js';
 import { countingRoutes } from './inventory/counting-routes.js';
@@ -34,4 +35,5 @@ export function registerModules(app: MesApp, ctx: AppContext): void {
   eventRoutes(app, ctx);
   salesRoutes(app, ctx);
   purchasingRoutes(app, ctx);
+  backupRoutes(app, ctx);
 }

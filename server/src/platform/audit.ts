@@ -151,3 +151,22 @@ export async function verifyChain(tx: Sql, tenantId: string, batch = 2000): Prom
   if (headSeq > 0 && head.rows[0].last_hash !== prevHash) return bad(headSeq, 'altered');
   return { intact: true, checked, headSeq };
 }
+
+export interface ChainHead {
+  seq: number;
+  hash: string | null;
+  /** When the newest record was written; null for an empty chain. */
+  at: string | null;
+}
+
+/** The tip of the tenant's chain (what a backup records, and what a restored copy must match). */
+export async function chainHead(tx: Sql, tenantId: string): Promise<ChainHead> {
+  const { rows } = await tx.query<{ last_seq: string; last_hash: string; occurred_at: Date | null }>(
+    `SELECT h.last_seq, h.last_hash, l.occurred_at FROM audit_heads h
+       LEFT JOIN audit_log l ON l.tenant_id = h.tenant_id AND l.seq = h.last_seq
+      WHERE h.tenant_id = $1`,
+    [tenantId],
+  );
+  const head = rows[0];
+  return head ? { seq: Number(head.last_seq), hash: head.last_hash, at: head.occurred_at ? new Date(head.occurred_at).toISOString() : null } : { seq: 0, hash: null, at: null };
+}

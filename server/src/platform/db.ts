@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { PGlite as PGliteType } from '@electric-sql/pglite';
 import { writeRecordedEvents } from './outbox.js';
 
@@ -119,6 +122,25 @@ class WaitTracker {
   }
 }
 
+/**
+ * A session for bulk work (backups and restores): owner rights, one transaction that commits when
+ * the callback resolves and rolls back when it throws, and COPY in both directions.
+ */
+export interface BulkSession extends Sql {
+  /**
+   * The rows of a SELECT in PostgreSQL's COPY text format (one line per row, tab-separated, `\N`
+   * for null), streamed: COPY … TO STDOUT on PostgreSQL, a cursor on PGlite (same bytes).
+   */
+  copyOut(select: string): AsyncIterable<Buffer>;
+  /** Loads COPY text into `table` (its `columns`, in order): COPY … FROM STDIN, or through blobs on PGlite. */
+  copyIn(table: string, columns: string[], source: AsyncIterable<Buffer>): Promise<void>;
+}
+
+export interface BulkOptions {
+  /** One read-only repeatable-read snapshot (PostgreSQL; PGlite runs one transaction at a time anyway). */
+  snapshot?: boolean;
+}
+
 export interface Database {
   readonly kind: 'postgres' | 'pglite';
   /** One statement outside any transaction, as the app role with no tenant: it sees no tenant's rows. */
@@ -137,6 +159,8 @@ export interface Database {
   transaction<T>(scope: TxScope, fn: (tx: Sql) => Promise<T>): Promise<T>;
   /** Runs fn with owner rights (migrations, bootstrap, operator tooling). */
   asOwner<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
+  /** Runs fn in one owner transaction of its own with COPY streaming (backups, restores). */
+  bulk<T>(opts: BulkOptions, fn: (session: BulkSession) => Promise<T>): Promise<T>;
   stats(): PoolStats;
   /** PGlite only: the whole data directory as a tarball, which `snapshot` opens again. */
   dumpDataDir?(): Promise<Blob>;
@@ -463,6 +487,26 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Databas
         await client.end();
       }
     },
+    async bulk(opts, fn) {
+      const client = owner();
+      await client.connect().catch((err) => Promise.reject(classify(err)));
+      try {
+        await client.query(opts.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
+        const sql = new SequentialSql(async <R>(text: string, params?: unknown[]) => normalise<R>(await client.query(text, params)));
+        const result = await fn(Object.assign(sql, {
+          copyOut: (select: string) => client.query(copyTo(`COPY (${select}) TO STDOUT`)),
+          copyIn: (table: string, columns: string[], source: AsyncIterable<Buffer>) => pipeline(Readable.from(source), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`))),
+        }));
+        await sql.flush();
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw classify(err);
+      } finally {
+        await client.end().catch(() => {});
+      }
+    },
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max, longestWaitMs: waits.longestMs(), lastLimitRefusal }),
     close: async () => {
       await Promise.all([pool.end(), operations.end()]);
@@ -532,8 +576,70 @@ async function openPGlite(dir: string, snapshot?: Blob): Promise<Database> {
         return result;
       });
     },
+    async bulk(_opts, fn) {
+      return db.transaction(async (tx) => {
+        await tx.exec('RESET ROLE');
+        const sql = new SequentialSql((text, params) => run(tx, text, params));
+        const result = await fn(Object.assign(sql, {
+          copyOut: (select: string) => pgliteCopyOut(tx, select),
+          copyIn: (table: string, columns: string[], source: AsyncIterable<Buffer>) => pgliteCopyIn(tx, table, columns, source),
+        }));
+        await sql.flush();
+        await tx.exec(`DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN SET ROLE ${APP_ROLE}; END IF; END $$`);
+        return result;
+      });
+    },
     stats: () => ({ total: 1, idle: active === 0 ? 1 : 0, waiting: waits.count, max: 1, longestWaitMs: waits.longestMs(), lastLimitRefusal: null }),
     dumpDataDir: async () => db.dumpDataDir('none'),
     close: () => db.close(),
   };
 }
+
+type PGliteTx = Parameters<Parameters<PGliteType['transaction']>[0]>[0];
+
+let cursors = 0;
+const FETCH_ROWS = 5000;
+
+/**
+ * COPY text from a cursor. Every column is read as its type's text output (identity parsers for
+ * the result's type oids), then escaped as COPY does, so the bytes equal PostgreSQL's COPY TO.
+ */
+async function* pgliteCopyOut(tx: PGliteTx, select: string): AsyncGenerator<Buffer> {
+  const cursor = `mes_bulk_${++cursors}`;
+  await tx.exec(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${select}`);
+  try {
+    const probe = await tx.query(`FETCH 0 FROM ${cursor}`);
+    const parsers = Object.fromEntries(probe.fields.map((f) => [f.dataTypeID, (v: string) => v]));
+    for (;;) {
+      const { rows } = await tx.query<unknown[]>(`FETCH ${FETCH_ROWS} FROM ${cursor}`, [], { rowMode: 'array', parsers });
+      if (rows.length) yield Buffer.from(rows.map((r) => r.map((v) => (v === null ? '\\N' : escapeCopyText(v as string))).join('\t')).join('\n') + '\n');
+      if (rows.length < FETCH_ROWS) return;
+    }
+  } finally {
+    await tx.exec(`CLOSE ${cursor}`);
+  }
+}
+
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const escapeCopyText = (v: string) => v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]);
+
+/** PGlite reads COPY input from a blob: the stream is cut into blobs of whole lines. */
+async function pgliteCopyIn(tx: PGliteTx, table: string, columns: string[], source: AsyncIterable<Buffer>): Promise<void> {
+  const statement = `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`;
+  let pending: Buffer[] = [];
+  let size = 0;
+  const load = (bytes: Buffer) => (bytes.length ? tx.query(statement, [], { blob: new Blob([new Uint8Array(bytes)]) }) : undefined);
+  for await (const chunk of source) {
+    pending.push(chunk);
+    size += chunk.length;
+    if (size < BLOB_BYTES) continue;
+    const all = Buffer.concat(pending);
+    const cut = all.lastIndexOf(0x0a) + 1;
+    await load(all.subarray(0, cut));
+    pending = [all.subarray(cut)];
+    size = all.length - cut;
+  }
+  await load(Buffer.concat(pending));
+}
+
+const BLOB_BYTES = 8 * 1024 * 1024;

@@ -53,8 +53,7 @@ export async function migrate(db: Database, files = readMigrations()): Promise<M
     const postgres = db.kind === 'postgres';
     if (postgres) await sql.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
-      await sql.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-        name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      await sql.query(SCHEMA_MIGRATIONS_TABLE);
       const { rows } = await sql.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations ORDER BY name');
       const applied = new Map(rows.map((r) => [r.name, r.checksum]));
       checkApplied(applied, files);
@@ -77,6 +76,18 @@ function checkApplied(applied: Map<string, string>, files: MigrationFile[]): voi
     if (!file) throw new MigrationUnknownError(name);
     if (file.checksum !== checksum) throw new MigrationChecksumError(name, checksum, file.checksum);
   }
+}
+
+const SCHEMA_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`;
+
+/**
+ * Applies migrations in the caller's transaction, without the lock: a restore builds the schema
+ * of the backup it loads, then migrates it forward, all in the one transaction of the restore.
+ */
+export async function applyMigrations(sql: Sql, files: MigrationFile[]): Promise<void> {
+  await sql.query(SCHEMA_MIGRATIONS_TABLE);
+  for (const file of files) await applyOne(sql, file, false);
 }
 
 async function applyOne(sql: Sql, file: MigrationFile, ownTransaction: boolean): Promise<void> {

@@ -4,7 +4,7 @@
  * from being a platform admin, never from a wildcard.
  */
 
-export const PLATFORM_PERMISSIONS = ['tenants:read', 'tenants:write'] as const;
+export const PLATFORM_PERMISSIONS = ['tenants:read', 'tenants:write', 'backups:read', 'backups:write'] as const;
 
 export const TENANT_PERMISSIONS = [
   'users:read',

@@ -172,3 +172,21 @@ export async function insertApiKey(
 export async function revokeApiKey(tx: Sql, tenantId: string, id: string): Promise<void> {
   await tx.query('UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
 }
+
+/** Clears the platform-admin flag of a tenant's users; returns how many had it. */
+export async function demotePlatformAdmins(tx: Sql, tenantId: string): Promise<number> {
+  return (await tx.query('UPDATE users SET is_platform_admin = false WHERE tenant_id = $1 AND is_platform_admin', [tenantId])).rowCount;
+}
+
+/** The first active user (by username) holding the built-in admin role, or the platform-admin flag. */
+export async function firstAdmin(tx: Sql, tenantId: string, platform: boolean): Promise<{ id: string; username: string } | undefined> {
+  const { rows } = await tx.query<{ id: string; username: string }>(
+    platform
+      ? `SELECT id, username FROM users WHERE tenant_id = $1 AND status = 'active' AND is_platform_admin ORDER BY username LIMIT 1`
+      : `SELECT u.id, u.username FROM users u JOIN user_roles ur ON ur.tenant_id = u.tenant_id AND ur.user_id = u.id
+           JOIN roles r ON r.tenant_id = ur.tenant_id AND r.id = ur.role_id
+          WHERE u.tenant_id = $1 AND u.status = 'active' AND r.builtin AND r.name = 'admin' ORDER BY u.username LIMIT 1`,
+    [tenantId],
+  );
+  return rows[0];
+}

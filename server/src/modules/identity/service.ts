@@ -121,3 +121,24 @@ export async function provisionTenantIdentity(tx: Sql, tenantId: string, admin: 
   const key = await issueKey(tx, tenantId, user.id, `${admin.username} (initial)`, scopes, null);
   return { user, key };
 }
+
+/**
+ * A tenant that arrived from another instance (a tenant restore) keeps its users, roles and keys,
+ * but platform administration is the receiving instance's to grant: the flag is cleared.
+ * Returns how many users had it.
+ */
+export async function demoteArrivedPlatformAdmins(tx: Sql, tenantId: string): Promise<number> {
+  return repo.demotePlatformAdmins(tx, tenantId);
+}
+
+/**
+ * A new key for the tenant's first admin (with `platform`, its first platform admin, and the
+ * platform permissions), after a restore from a backup without secrets, whose keys and passwords
+ * do not work: the one way back in, shown once.
+ */
+export async function issueRecoveryKey(tx: Sql, tenantId: string, platform = false): Promise<(CreatedApiKey & { username: string }) | undefined> {
+  const admin = await repo.firstAdmin(tx, tenantId, platform);
+  if (!admin) return undefined;
+  const scopes = platform ? ['*', ...PLATFORM_PERMISSIONS] : ['*'];
+  return { ...(await issueKey(tx, tenantId, admin.id, 'recovery key (restored without secrets)', scopes, null)), username: admin.username };
+}

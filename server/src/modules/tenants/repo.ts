@@ -38,6 +38,11 @@ export async function listTenants(tx: Sql, limit: number, after?: [string, strin
   return rows.map(toTenant);
 }
 
+export async function findTenantBySlug(tx: Sql, slug: string): Promise<Tenant | undefined> {
+  const { rows } = await tx.query<TenantRow>(`${SELECT} WHERE slug = $1`, [slug]);
+  return rows[0] && toTenant(rows[0]);
+}
+
 export async function slugTaken(tx: Sql, slug: string): Promise<boolean> {
   return (await tx.query('SELECT 1 FROM tenants WHERE slug = $1', [slug])).rows.length > 0;
 }

@@ -2,7 +2,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Page, Timestamp, Uuid } from '../../platform/schemas.js';
 import { CreatedApiKeySchema, UserSchema } from '../identity/schema.js';
 
-const Slug = Type.String({ pattern: '^[a-z][a-z0-9-]{1,62}$', description: 'Lower-case letters, digits and dashes; starts with a letter' });
+export const SLUG_PATTERN = '^[a-z][a-z0-9-]{1,62}$';
+const Slug = Type.String({ pattern: SLUG_PATTERN, description: 'Lower-case letters, digits and dashes; starts with a letter' });
 const PlanCode = Type.String({ minLength: 1, maxLength: 40, description: 'A plan code from GET /v1/plans' });
 
 export const TenantSchema = Type.Object(

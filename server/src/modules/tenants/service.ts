@@ -58,3 +58,14 @@ export async function updateTenant(tx: Sql, id: string, input: UpdateTenantInput
   }
   return (await repo.findTenant(tx, id))!;
 }
+
+/** A tenant by slug (platform-scoped transactions see every tenant), or 404. */
+export async function tenantBySlug(tx: Sql, slug: string): Promise<Tenant> {
+  const tenant = await repo.findTenantBySlug(tx, slug);
+  if (!tenant) throw notFound('tenant', slug);
+  return tenant;
+}
+
+export async function tenantById(tx: Sql, id: string): Promise<Tenant | undefined> {
+  return repo.findTenant(tx, id);
+}
