@@ -25,7 +25,7 @@ export function createMetrics(db: Database) {
   gauge('mes_db_pool_waiting', 'Requests waiting for a database connection', () => db.stats().waiting);
   gauge('mes_db_pool_max', 'Pool size limit', () => db.stats().max);
   const inFlight = new client.Gauge({ name: 'mes_http_requests_in_flight', help: 'Requests being served', registers: [registry] });
-  return { registry, httpDuration, rejections, inFlight };
+  return { registry, httpDuration, rejections, inFlight, gauge };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
