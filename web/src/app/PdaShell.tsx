@@ -28,7 +28,7 @@ function PdaLayout({ area }: { area: 'pda' | 'mobile' }) {
   const atHome = location.pathname.replace(/\/$/, '') === base;
   return (
     <div style={{ maxWidth: 520, margin: '0 auto', minHeight: '100vh', background: '#fff' }}>
-      <header style={{ position: 'sticky', top: 0, zIndex: 10, background: '#1677ff', color: '#fff', padding: '8px 12px' }}>
+      <header style={{ position: 'sticky', top: 0, zIndex: 10, background: '#0950b8', color: '#fff', padding: '8px 12px' }}>
         <Space style={{ width: '100%', justifyContent: 'space-between' }}>
           {atHome ? (
             <Link to="/" style={{ color: '#fff', fontSize: 18 }}>

@@ -5,11 +5,12 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { friendly, type FriendlyError } from '../app/errors';
 import { ErrorAlert } from './ErrorAlert';
+import { RefSelect } from './RefSelect';
 
 export interface FilterField {
   name: string;
   label: string;
-  kind?: 'text' | 'select' | 'bool' | 'date';
+  kind?: 'text' | 'select' | 'bool' | 'date' | 'material' | 'warehouse';
   options?: { value: string; label: string }[];
   placeholder?: string;
 }
@@ -121,6 +122,8 @@ export function ServerTable<T extends object>({ load, columns, rowKey, filters =
                   aria-label={f.label}
                   options={f.kind === 'bool' ? [{ value: 'true', label: t('yes') }, { value: 'false', label: t('no') }] : f.options}
                 />
+              ) : f.kind === 'material' || f.kind === 'warehouse' ? (
+                <RefSelect kind={f.kind} aria-label={f.label} testId={`filter-${f.name}`} />
               ) : f.kind === 'date' ? (
                 <DatePicker aria-label={f.label} />
               ) : (

@@ -30,8 +30,8 @@ export default function Balances() {
           return { ...page, items: page.items.map((b) => ({ ...b, key: `${b.materialId}|${b.warehouseId}|${b.binId}|${b.batchNo}|${b.serialNo}` })) };
         }}
         filters={[
-          { name: 'materialId', label: t('balances.material'), placeholder: 'ID' },
-          { name: 'warehouseId', label: t('balances.warehouse'), placeholder: 'ID' },
+          { name: 'materialId', label: t('balances.material'), kind: 'material' },
+          { name: 'warehouseId', label: t('balances.warehouse'), kind: 'warehouse' },
           { name: 'batchNo', label: t('balances.batch') },
           { name: 'category', label: t('balances.category') },
           { name: 'includeZero', label: t('balances.includeZero'), kind: 'bool' },

@@ -16,8 +16,8 @@ export default function Movements() {
         rowKey="id"
         load={(q) => client.stock.movements({ ...q, ...(q.from ? { from: new Date(String(q.from)).toISOString() } : {}), ...(q.to ? { to: new Date(String(q.to)).toISOString() } : {}) } as never)}
         filters={[
-          { name: 'materialId', label: t('balances.material'), placeholder: 'ID' },
-          { name: 'warehouseId', label: t('balances.warehouse'), placeholder: 'ID' },
+          { name: 'materialId', label: t('balances.material'), kind: 'material' },
+          { name: 'warehouseId', label: t('balances.warehouse'), kind: 'warehouse' },
           { name: 'batchNo', label: t('balances.batch') },
           { name: 'from', label: t('movements.from'), kind: 'date' },
           { name: 'to', label: t('movements.to'), kind: 'date' },

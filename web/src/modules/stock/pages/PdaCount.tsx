@@ -55,7 +55,7 @@ export default function PdaCount() {
       {sheets.length === 0 && <Alert type="info" message={t('pdaCount.none')} />}
       <Form layout="vertical">
         <Form.Item label={t('pdaCount.sheet')}>
-          <Select size="large" value={sheetId} onChange={setSheetId} options={sheets.map((s) => ({ value: s.id, label: `${s.sheetNo} · ${s.warehouseCode}` }))} aria-label={t('pdaCount.sheet')} />
+          <Select size="large" value={sheetId} onChange={setSheetId} options={sheets.map((s) => ({ value: s.id, label: `${s.sheetNo} · ${s.warehouseCode}` }))} aria-label={t('pdaCount.sheet')} data-testid="count-sheet" />
         </Form.Item>
         <Form.Item label={t('pdaCount.item')}>
           <ScanInput ref={scan} label={t('pdaCount.item')} onScan={onScan} />
