@@ -15,6 +15,9 @@ const router = buildRouter(MODULES);
 const meta = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content;
 const nonce = meta && meta !== '__CSP_NONCE__' ? meta : undefined;
 
+/** WCAG AA contrast (4.5:1) for links, placeholders and secondary text on white. */
+const THEME = { colorPrimary: '#0958d9', colorLink: '#0950b8', colorTextPlaceholder: '#6e6e6e', colorTextDisabled: '#6e6e6e', colorTextDescription: '#595959', colorTextSecondary: '#595959' };
+
 function App() {
   const { i18n } = useTranslation();
   const [lang, setLang] = useState(i18n.language);
@@ -24,7 +27,7 @@ function App() {
     return () => i18n.off('languageChanged', on);
   }, [i18n]);
   return (
-    <ConfigProvider locale={lang === 'en' ? enUS : zhCN} csp={nonce ? { nonce } : undefined} theme={{ token: { colorPrimary: '#1668dc' } }}>
+    <ConfigProvider locale={lang === 'en' ? enUS : zhCN} csp={nonce ? { nonce } : undefined} theme={{ token: THEME }}>
       <RouterProvider router={router} />
     </ConfigProvider>
   );

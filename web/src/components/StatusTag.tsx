@@ -8,5 +8,5 @@ const COLORS: Record<string, string> = {
 
 export function StatusTag({ status }: { status: string }) {
   const { t } = useTranslation();
-  return <Tag color={COLORS[status] ?? 'default'}>{t(`status.${status}`, { defaultValue: status })}</Tag>;
+  return <Tag color={COLORS[status] ?? 'default'} style={{ color: '#1f1f1f' }}>{t(`status.${status}`, { defaultValue: status })}</Tag>;
 }

@@ -63,7 +63,7 @@ export default function PdaCount() {
         {location && <Alert type="info" message={`${t('pdaCount.location')}: ${location}`} />}
         {item && <Alert type="success" message={`${t('pdaCount.item')}: ${item}`} />}
         <Form.Item label={t('pdaCount.quantity')}>
-          <Input size="large" inputMode="decimal" value={quantity} onChange={(e) => setQuantity(e.target.value)} style={{ fontSize: 20 }} data-testid="count-quantity" />
+          <Input size="large" inputMode="decimal" value={quantity} onChange={(e) => setQuantity(e.target.value)} style={{ fontSize: 20 }} aria-label={t('pdaCount.quantity')} data-testid="count-quantity" />
         </Form.Item>
         <ErrorAlert error={error} />
         {done && <Alert type="success" showIcon message={done} style={{ marginBottom: 12 }} />}
