@@ -24,6 +24,11 @@ export interface Operation {
   body?: JsonSchema;
   /** status -> schema of the JSON body (dereferenced), or null for a non-JSON body. */
   responses: Record<string, JsonSchema | null>;
+  /**
+   * Answers with a stream that stays open (text/event-stream): generic checks that read a whole
+   * response (list scans, schema checks) leave it out; it has checks of its own.
+   */
+  stream: boolean;
 }
 
 export interface OpenApiDocument {
@@ -56,6 +61,7 @@ export function operationsOf(spec: OpenApiDocument): Operation[] {
         params: (op.parameters ?? []).map((p: any) => ({ name: p.name, in: p.in, required: p.required === true, schema: { ...(p.description ? { description: p.description } : {}), ...deref(spec, p.schema ?? {}) } })),
         body: body ? deref(spec, body) : undefined,
         responses,
+        stream: Object.values<any>(op.responses ?? {}).some((r) => r?.content?.['text/event-stream'] !== undefined),
       });
     }
   }

@@ -50,6 +50,8 @@ const CORE = ['S1-5.3.2-a', 'S1-5.3.2-b', 'S1-6.1-b', 'S1-6.1-e', 'S1-6.2.3-a', 
 const API_SUITES = ['isolation', 'api-automation', 'business'];
 /** Proved by the resilience suites on a platform driver (--platform); S1-6.1-a (deployment) has no suite yet. */
 const PLATFORM = ['S1-6.1-a', 'S1-6.1-c', 'S1-6.1-d', 'S1-6.1-f', 'S1-6.1-g', ...PLATFORM_TECHNICAL];
+/** Proved by the ui suite through the target's web console. */
+const UI = ['S1-6.2.2', 'S1-6.2.3-b'];
 /** The platform profile's suites, in run order. */
 const RESILIENCE = ['failover', 'upgrade', 'scaling', 'diagnosis'];
 
@@ -57,8 +59,9 @@ export function profiles(): Profile[] {
   const registry = loadRequirements().filter((r) => inRegistry(r.id)).map((r) => r.id);
   return [
     { name: 'core', description: 'Tenant isolation, API automation and the business functions against any target: what CI runs', suites: API_SUITES, clauses: CORE },
+    { name: 'ui', description: 'The web console, PDA pages and boards in a real browser (Selenium, Chromium): needs the console at /', suites: ['ui'], clauses: UI },
     { name: 'platform', description: 'Failover, upgrade and rollback, elastic scaling, fault diagnosis; needs --platform local|kubernetes', suites: RESILIENCE, clauses: PLATFORM },
-    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, ...RESILIENCE], clauses: registry },
+    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', ...RESILIENCE], clauses: registry },
   ];
 }
 

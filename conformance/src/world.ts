@@ -209,7 +209,7 @@ export class World {
 
   /** Every id the tenant's own list operations show (users, roles, keys, documents, movements…). */
   private async harvest(target: HttpTarget, ops: Operation[]): Promise<void> {
-    for (const op of ops.filter((o) => o.method === 'GET' && !o.public && !o.platform && !o.path.includes('{') && !o.params.some((p) => p.required))) {
+    for (const op of ops.filter((o) => o.method === 'GET' && !o.stream && !o.public && !o.platform && !o.path.includes('{') && !o.params.some((p) => p.required))) {
       const limit = op.params.some((p) => p.name === 'limit') ? { limit: 100 } : undefined;
       const res = await target.request('GET', op.path, { key: this.tenant.adminKey, query: limit });
       const items = Array.isArray(res.json?.items) ? res.json.items : [];

@@ -6,7 +6,7 @@ import type {
   CodeContextInput, CodePreview, CodingRule, CodingRuleList, ConversionResult, ConvertQuery, CountEntriesInput, CountEntriesResult, CountSheet,
   CountSheetListQuery, CountSheetPage, CountSheetQuery, CountSheetSummary, CreateApiKeyInput, CreateBinInput, CreateCountSheetInput, CreatedApiKey,
   CreatedTenant, CreateFeatureInput, CreateLabelInput, CreateMaterialInput, CreateStockDocumentInput, CreateTenantInput, CreateUnitConversionInput,
-  EventQuery, OutboxEventPage, TenantSettings, UpdateTenantSettingsInput,
+  EventQuery, OutboxEvent, OutboxEventPage, TenantSettings, UpdateTenantSettingsInput,
   CreateDeliveryPlanInput, CreateSalesOrderInput, CreateSalesOutboundInput, CreateSalesReturnInput, DeliveryPlan, DeliveryPlanPage, DeliveryPlanQuery,
   DeliveryPlanSummary, SalesOrder, SalesOrderPage, SalesOrderQuery, SalesOrderSummary, SalesOutbound, SalesOutboundPage,
   SalesOutboundQuery, SalesOutboundSummary, SalesProgressPage, SalesProgressQuery, SalesProgressRow, SalesReturn, SalesReturnPage, SalesReturnQuery,
@@ -23,6 +23,7 @@ import type {
   SupplierMaterial, SupplierMaterialList, SupplierMaterialQuery, PutSupplierMaterialInput, PurchaseOrder, PurchaseOrderLine, PurchaseOrderSummary, PurchaseOrderPage, PurchaseOrderQuery, CreatePurchaseOrderInput, UpdatePurchaseOrderInput, PurchaseOrderActionInput, SalesOrderActionInput, DocumentVersion, DocumentVersionList, PurchaseSuggestionInput, PurchaseSuggestionResult, PurchaseReceipt, PurchaseReceiptLine, PurchaseReceiptSummary, PurchaseReceiptPage, PurchaseReceiptQuery, CreatePurchaseReceiptInput, PurchaseLabel, PurchaseLabelList, IncomingInspection, InspectPurchaseReceiptInput, InspectionResult, PurchaseInbound, PurchaseInboundSummary, PurchaseInboundPage, PurchaseDocumentQuery, PurchaseReturn, PurchaseReturnSummary, PurchaseReturnPage, CreatePurchaseReturnInput, PurchasingProgressRow, PurchasingProgressPage, PurchasingProgressQuery,
 } from './types.js';
 import type { BackupDrill, BackupDrillPage, CreateBackupInput, StartBackupDrillInput, TenantRestore, TenantRestoreQuery } from './types.js';
+import { streamEvents, type EventStreamOptions, type EventStreamQuery } from './stream.js';
 import { SDK_VERSION } from './version.js';
 
 export interface MesClientOptions {
@@ -74,7 +75,7 @@ export class MesClient {
       timeoutMs: integerAtLeast(options.timeoutMs ?? 30_000, 'timeoutMs', 1),
       retries: integerAtLeast(options.retries ?? 2, 'retries', 0),
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-      userAgent: options.userAgent ?? `mes-sdk/${SDK_VERSION} node/${globalThis.process?.version ?? 'unknown'}`,
+      userAgent: options.userAgent ?? (globalThis.process?.versions?.node ? `mes-sdk/${SDK_VERSION} node/${globalThis.process.version}` : ''),
     });
   }
 
@@ -310,6 +311,13 @@ export class MesClient {
   readonly events = {
     /** Events after `after` (a seq); keep the answer's lastSeq and pass it next time. */
     list: (query?: EventQuery, options?: RequestOptions): Promise<OutboxEventPage> => this.call('listEvents', { query }, options),
+    /**
+     * Events as they commit (Server-Sent Events over fetch, in Node and browsers): reconnects after
+     * a lost connection or a server restart and resumes after the last event it yielded, so none is
+     * missed or repeated. Ends when `signal` aborts; throws the MesError of a refusal (401
+     * AUTH_EXPIRED when a login token expires, 403 without events:read).
+     */
+    stream: (query?: EventStreamQuery, options?: EventStreamOptions): AsyncGenerator<OutboxEvent> => streamEvents(this.http, query, options),
   };
 
   /** Sales (S1-5.4.1-b..g): orders, delivery plans, outbounds, returns and the progress report. */

@@ -9,6 +9,7 @@ export interface HttpConfig {
   timeoutMs: number;
   retries: number;
   fetch: typeof fetch;
+  /** Empty in browsers, which send their own. */
   userAgent: string;
 }
 
@@ -61,7 +62,7 @@ export class HttpCore {
   async request<T>(req: HttpRequest): Promise<T> {
     const url = this.urlOf(req);
     // Chosen once per call, so every retry of a POST carries the same key and the server applies it once.
-    const idempotencyKey = req.method === 'POST' ? (req.options?.idempotencyKey ?? crypto.randomUUID()) : undefined;
+    const idempotencyKey = req.method === 'POST' ? (req.options?.idempotencyKey ?? randomUuid()) : undefined;
     const init: RequestInit & { duplex?: 'half' } = {
       method: req.method,
       headers: this.headersOf(req, idempotencyKey),
@@ -116,6 +117,38 @@ export class HttpCore {
     }
   }
 
+  /**
+   * Opens a streaming GET (Server-Sent Events) and returns the response once its headers arrived:
+   * the timeout covers only that, never the body, which lasts as long as the caller reads it.
+   * A non-2xx answer throws its MesError.
+   */
+  async openStream(req: Pick<HttpRequest, 'path' | 'query' | 'options'>, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+    const url = this.urlOf({ method: 'GET', ...req });
+    const connect = new AbortController();
+    const timer = setTimeout(() => connect.abort(), this.config.timeoutMs);
+    const onAbort = () => connect.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const h = this.headersOf({ method: 'GET', path: req.path, options: req.options }, undefined);
+      h.set('accept', 'text/event-stream');
+      for (const [name, value] of Object.entries(headers)) h.set(name, value);
+      const res = await this.config.fetch(url, { method: 'GET', headers: h, signal: connect.signal });
+      if (!res.ok) {
+        const text = await res.text();
+        throw errorFromResponse(res, parseJson(text) ?? text);
+      }
+      return res;
+    } catch (err) {
+      if (err instanceof MesError) throw err;
+      if (signal.aborted) throw signal.reason;
+      if (connect.signal.aborted) throw new MesTimeoutError(url, this.config.timeoutMs);
+      throw new MesConnectionError(url, err);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
   private urlOf(req: HttpRequest): string {
     const search = new URLSearchParams();
     for (const [name, value] of Object.entries(req.query ?? {})) {
@@ -127,7 +160,9 @@ export class HttpCore {
 
   private headersOf(req: HttpRequest, idempotencyKey: string | undefined): Headers {
     const accept = req.responseType === 'binary' || req.responseType === 'stream' ? '*/*' : 'application/json, application/problem+json';
-    const headers = new Headers({ accept, 'user-agent': this.config.userAgent });
+    const headers = new Headers({ accept });
+    // Browsers own the User-Agent header (and a set one would make every call a CORS preflight).
+    if (this.config.userAgent) headers.set('user-agent', this.config.userAgent);
     if (this.config.authorization) headers.set('authorization', this.config.authorization);
     // Only with a body: the server refuses an empty body declared as JSON.
     if (req.upload) headers.set('content-type', req.upload.contentType);
@@ -177,7 +212,20 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-function parseJson(text: string): unknown {
+/**
+ * A random (v4) UUID. crypto.randomUUID exists only in secure contexts: a console opened over
+ * plain http on a factory LAN has crypto.getRandomValues alone.
+ */
+export function randomUuid(): string {
+  if (typeof globalThis.crypto?.randomUUID === 'function') return globalThis.crypto.randomUUID();
+  const b = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export function parseJson(text: string): unknown {
   try {
     return text ? JSON.parse(text) : undefined;
   } catch {

@@ -1,6 +1,7 @@
 export { MesClient, type MesClientOptions } from './client.js';
 export { MesConnectionError, MesError, MesTimeoutError } from './errors.js';
 export type { BinaryBody, StreamBody } from './http.js';
+export type { EventStreamOptions, EventStreamQuery } from './stream.js';
 export { ROUTES } from './routes.js';
 export { SDK_VERSION } from './version.js';
 export type {

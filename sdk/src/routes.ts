@@ -95,6 +95,7 @@ export const ROUTES = {
   getTenantSettings: 'GET /v1/settings',
   updateTenantSettings: 'PATCH /v1/settings',
   listEvents: 'GET /v1/events',
+  streamEvents: 'GET /v1/events/stream',
   listSalesOrders: 'GET /v1/sales-orders',
   createSalesOrder: 'POST /v1/sales-orders',
   getSalesOrder: 'GET /v1/sales-orders/{id}',

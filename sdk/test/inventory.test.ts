@@ -337,3 +337,31 @@ describe('batches', () => {
     expect(items).toEqual([expect.objectContaining({ batchNo: 'PU-2611', productionDate: '2026-11-01', expiryDate: '2027-05-01', supplierBatch: 'HX-778', onHand: '2.5' })]);
   });
 });
+
+describe('events.stream()', () => {
+  it('S1-5.3.5-a: yields stock.posted events as they commit, filters by type, ends on abort, and throws a refusal', async () => {
+    const unit = await mes.units.create({ code: 'STR', name: 'Stream unit', decimals: 0 });
+    const m = await mes.materials.create({ code: 'STREAM-1', name: 'Streamed', baseUnit: unit.code });
+    const w = await mes.warehouses.create({ code: 'STREAM-W', name: 'Stream warehouse' });
+    const stop = new AbortController();
+    const states: string[] = [];
+    const received: string[] = [];
+    const stream = mes.events.stream({ type: 'stock.*' }, { signal: stop.signal, onState: (s) => states.push(s) });
+    const reading = (async () => {
+      for await (const e of stream) {
+        received.push(`${e.type} ${(e.payload as { sourceId: string }).sourceId}`);
+        if (received.length === 2) stop.abort();
+      }
+    })();
+    // The stream starts at "now": wait until it is open before posting.
+    while (!states.includes('open')) await new Promise((r) => setTimeout(r, 20));
+    const docs = [];
+    for (const quantity of ['1', '2']) docs.push(await mes.stockDocuments.create({ type: 'other_in', post: true, lines: [{ materialId: m.id, warehouseId: w.id, quantity }] }));
+    await reading;
+    expect(received).toEqual(docs.map((d) => `stock.posted ${d.id}`));
+
+    const narrow = new MesClient({ baseUrl: t.url, apiKey: (await mes.apiKeys.create({ name: 'no-events', permissions: ['inventory:read'] })).key });
+    const refused = await failure(all(narrow.events.stream()));
+    expect(refused).toMatchObject({ status: 403, code: 'PERMISSION_DENIED' });
+  });
+});

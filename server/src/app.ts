@@ -17,6 +17,7 @@ import { traceFrom } from './platform/tracing.js';
 import { registerSchemas, withPipelineContract } from './platform/schemas.js';
 import { lazySchemaCompilers } from './platform/validation.js';
 import { registerModules } from './modules/index.js';
+import { registerWebConsole, type WebConsole } from './web.js';
 
 export type MesApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
 
@@ -103,7 +104,8 @@ export async function buildApp(config: ServerConfig, opts: BuildOptions = {}): P
     transform: ({ schema, url, route }) => ({ schema: withAccessExtensions(withContract(schema, route), route.config), url }),
   });
   registerSchemas(app);
-  installPipeline(app, ctx);
+  const web = config.webDir ? await registerWebConsole(app, config.webDir) : undefined;
+  installPipeline(app, ctx, web);
   registerModules(app, ctx);
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
 
@@ -154,7 +156,18 @@ async function loadJwtSecret(db: Database): Promise<Uint8Array> {
   return Buffer.from(value, 'base64url');
 }
 
-function installPipeline(app: MesApp, ctx: AppContext): void {
+/** Each admitted request's plan slot, given back when its response ends. */
+const releases = new WeakMap<FastifyRequest, () => void>();
+
+/**
+ * Gives the request's concurrent-request slot back before its response ends: for a response that
+ * lasts hours (an event stream), which the plan's concurrency limit is not about.
+ */
+export function releaseAdmission(req: FastifyRequest): void {
+  releases.get(req)?.();
+}
+
+function installPipeline(app: MesApp, ctx: AppContext, web: WebConsole | undefined): void {
   app.decorateRequest('traceId', '');
   app.decorateRequest('principal', undefined);
   const started = new WeakMap<FastifyRequest, bigint>();
@@ -212,6 +225,7 @@ function installPipeline(app: MesApp, ctx: AppContext): void {
   });
 
   app.setNotFoundHandler(async (req, reply) => {
+    if (web?.serveDeepLink(req, reply)) return reply;
     return sendProblem(req, reply, new MesProblem(404, 'ROUTE_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}; the API is described at /openapi.json`));
   });
 

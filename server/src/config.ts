@@ -28,6 +28,12 @@ export interface ServerConfig {
    * create and drop their scratch database; unset: a PGlite scratch in a temporary directory.
    */
   backupScratchUrl?: string;
+  /** How often a tenant with open event streams has its outbox head read. */
+  eventStreamPollMs: number;
+  /** Heartbeat comments on event streams; credentials are re-checked at each. */
+  eventStreamHeartbeatMs: number;
+  /** The built web console (web/dist) served at `/`; unset: no console, the API alone. */
+  webDir?: string;
   version: string;
 }
 
@@ -58,8 +64,11 @@ export function loadConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
     keyCacheTtlMs: int(env.MES_KEY_CACHE_TTL_MS, 5000, 'MES_KEY_CACHE_TTL_MS'),
     planTtlMs: int(env.MES_PLAN_TTL_MS, 2000, 'MES_PLAN_TTL_MS'),
     backupScratchUrl: env.MES_BACKUP_SCRATCH_URL || undefined,
+    eventStreamPollMs: Math.max(50, int(env.MES_EVENT_STREAM_POLL_MS, 500, 'MES_EVENT_STREAM_POLL_MS')),
+    eventStreamHeartbeatMs: Math.max(100, int(env.MES_EVENT_STREAM_HEARTBEAT_MS, 15_000, 'MES_EVENT_STREAM_HEARTBEAT_MS')),
+    webDir: env.MES_WEB_DIR || undefined,
     version: SERVER_VERSION,
   };
   const merged = { ...fromEnv, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
-  return { ...merged, dataDir: path.resolve(merged.dataDir) };
+  return { ...merged, dataDir: path.resolve(merged.dataDir), ...(merged.webDir ? { webDir: path.resolve(merged.webDir) } : {}) };
 }

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Flags } from '@oclif/core';
 import {
@@ -75,6 +77,7 @@ With --replicas N it runs the local platform instead: N server processes on 127.
         dataDir: flags['data-dir'],
         databaseUrl: flags.database,
         logLevel: flags['log-level'],
+        webDir: process.env.MES_WEB_DIR ? undefined : builtConsole(),
       });
     } catch (err) {
       throw new CommandFailure(`invalid configuration: ${(err as Error).message}`, { code: 'INVALID_CONFIG', cause: err });
@@ -99,12 +102,13 @@ With --replicas N it runs the local platform instead: N server processes on 127.
     if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
       throw new CommandFailure('--replicas runs several server processes, which cannot share an embedded PGlite: pass --database postgres://… (or set MES_DATABASE_URL)', { code: 'NEEDS_POSTGRES', exit: EXIT.usage });
     }
+    const webDir = process.env.MES_WEB_DIR || builtConsole();
     const opts: LocalPlatformOptions = {
       databaseUrl,
       replicas,
       host: flags.host ?? process.env.MES_HOST ?? '127.0.0.1',
       port: flags.port ?? portFromEnv(),
-      env: { MES_LOG_LEVEL: flags['log-level'] ?? process.env.MES_LOG_LEVEL ?? 'warn' },
+      env: { MES_LOG_LEVEL: flags['log-level'] ?? process.env.MES_LOG_LEVEL ?? 'warn', ...(webDir ? { MES_WEB_DIR: webDir } : {}) },
       autoscaler: autoscalerFlags(flags, replicas),
       onEvent: (e: PlatformEvent) => process.stderr.write(`[platform] ${e.at} ${e.type}: ${e.message}\n`),
     };
@@ -240,4 +244,18 @@ function startFailure(err: Error): CommandFailure {
     return new CommandFailure(err.message, { code: err.code, cause: err });
   }
   return new CommandFailure(`the MES could not start: ${err.message}`, { code: 'START_FAILED', cause: err });
+}
+/**
+ * The built web console (the @mes/web package's dist/), served at / by the server; undefined when
+ * it is not built (the API still serves, and a note says how to get the console).
+ */
+function builtConsole(): string | undefined {
+  try {
+    const dir = path.join(path.dirname(createRequire(import.meta.url).resolve('@mes/web/package.json')), 'dist');
+    if (existsSync(path.join(dir, 'index.html'))) return dir;
+  } catch {
+    // not installed
+  }
+  process.stderr.write('mes: the web console is not built (npm run build); serving the API only\n');
+  return undefined;
 }

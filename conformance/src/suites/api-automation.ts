@@ -27,7 +27,7 @@ export const apiAutomationSuite: Suite = {
     const world = new World(tenant, ctx.rng.fork('world'), tag);
     await world.seed(ctx.target, ops, ctx.tenants);
     const generated: GeneratedRequest[] = [];
-    for (const op of ops.filter((o) => o.method === 'GET' && !o.platform)) {
+    for (const op of ops.filter((o) => o.method === 'GET' && !o.stream && !o.platform)) {
       const pathValues: Record<string, string> = {};
       let real = true;
       for (const p of op.params.filter((x) => x.in === 'path')) {

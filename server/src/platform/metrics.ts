@@ -30,7 +30,7 @@ export function createMetrics(db: Database) {
   gauge('mes_db_pool_waiting', 'Requests waiting for a database connection', () => db.stats().waiting);
   gauge('mes_db_pool_max', 'Pool size limit', () => db.stats().max);
   const inFlight = new client.Gauge({ name: 'mes_http_requests_in_flight', help: 'Requests being served', registers: [registry] });
-  return { registry, httpDuration, rejections, inFlight, loginChecks };
+  return { registry, httpDuration, rejections, inFlight, loginChecks, gauge };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -29,7 +29,7 @@ The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed,
   static override flags = {
     target: Flags.string({ summary: 'Base URL of the MES under test (with --platform local: the local front, not needed).', env: 'MES_URL' }),
     'api-key': Flags.string({ summary: 'A platform admin API key of the target (mes_…); with --platform local on an empty database the bootstrap key is used.', env: 'MES_API_KEY' }),
-    profile: Flags.string({ summary: 'Which clauses to prove.', options: ['core', 'platform', 'full'], default: 'core' }),
+    profile: Flags.string({ summary: 'Which clauses to prove. Default: core, or the profile that holds the suites --suites names (--suites ui: ui).', options: ['core', 'ui', 'platform', 'full'] }),
     platform: Flags.string({ summary: 'Platform driver for the resilience suites.', options: ['local', 'kubernetes'] }),
     database: Flags.string({ summary: '--platform local: the PostgreSQL database the replicas share (postgres://…).' }),
     replicas: Flags.integer({ summary: '--platform local: replicas to start (default: the resilience profile\'s, 2 for short); kubernetes: N the suites expect (default: the ready pods).', min: 1 }),
@@ -50,7 +50,9 @@ The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed,
   public async run() {
     const f = this.flags;
     const settings = this.readConfig();
-    const profile = profiles().find((p) => p.name === f.profile);
+    // Without --profile, --suites picks the profile that holds them all (--suites ui runs the ui profile).
+    const profileName = f.profile ?? (f.suites?.length ? profiles().find((p) => f.suites!.every((x) => p.suites.includes(x)))?.name : undefined) ?? 'core';
+    const profile = profiles().find((p) => p.name === profileName);
     if (!profile) throw usage(`no profile ${f.profile}`);
     const unknownSuites = (f.suites ?? []).filter((s) => !profile.suites.includes(s));
     if (unknownSuites.length) throw usage(`--suites ${unknownSuites.join(',')}: not in the ${profile.name} profile (its suites: ${profile.suites.join(', ')})`);
@@ -82,7 +84,7 @@ The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed,
       outcome = await runConformance({
         target: local ? local.url : (f.target ?? platform?.url),
         apiKey,
-        profile: f.profile,
+        profile: profile.name,
         platform,
         certified: f.certified,
         seed: f.seed,

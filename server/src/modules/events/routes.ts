@@ -1,7 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import type { AppContext, MesApp } from '../../app.js';
+import { releaseAdmission, type AppContext, type MesApp } from '../../app.js';
+import { badRequest, fieldError } from '../../platform/errors.js';
 import { principalOf, read } from '../../platform/request.js';
 import { Timestamp, Uuid, problems } from '../../platform/schemas.js';
+import { listEvents, typePattern } from './repo.js';
+import { EventStreams } from './stream.js';
 
 const EventSchema = Type.Object(
   {
@@ -18,18 +21,23 @@ const EventPageSchema = Type.Object(
   { items: Type.Array(Type.Ref(EventSchema)), lastSeq: Type.Integer({ description: 'Pass as after to read on; unchanged when nothing new' }) },
   { $id: 'OutboxEventPage' },
 );
+const TypeFilter = Type.String({ maxLength: 100, description: 'Exact type, or a prefix ending in * (sales_order.*)' });
 const EventQuery = Type.Object({
   after: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Events after this seq' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-  type: Type.Optional(Type.String({ maxLength: 100, description: 'Exact type, or a prefix ending in * (sales_order.*)' })),
+  type: Type.Optional(TypeFilter),
   aggregateId: Type.Optional(Uuid()),
+});
+const StreamQuery = Type.Object({
+  after: Type.Optional(Type.Integer({ minimum: 0, description: 'Start after this seq; default: the Last-Event-ID header, else only events from now on' })),
+  type: Type.Optional(TypeFilter),
 });
 
 /**
  * The tenant's event stream, read from the transactional outbox (S1-5.3.5-a): every state change of
  * a business document, in commit order. A consumer keeps lastSeq and asks for what came after it.
  */
-export function eventRoutes(app: MesApp, { db }: AppContext): void {
+export function eventRoutes(app: MesApp, { db, auth, config, metrics }: AppContext): void {
   app.addSchema(EventSchema);
   app.addSchema(EventPageSchema);
   app.get('/v1/events', {
@@ -37,14 +45,38 @@ export function eventRoutes(app: MesApp, { db }: AppContext): void {
     schema: { operationId: 'listEvents', tags: ['events'], summary: 'Business events in commit order', querystring: EventQuery, response: { 200: Type.Ref(EventPageSchema), ...problems() } },
   }, async (req) => {
     const { after = 0, limit = 100, type, aggregateId } = req.query;
-    const pattern = type === undefined ? null : type.endsWith('*') ? `${type.slice(0, -1).replace(/[\\%_]/g, '\\$&')}%` : type.replace(/[\\%_]/g, '\\$&');
-    const { rows } = await read(db, req, (tx) => tx.query<{ seq: string; event_type: string; aggregate_type: string; aggregate_id: string; payload: Record<string, unknown>; occurred_at: Date }>(
-      `SELECT seq, event_type, aggregate_type, aggregate_id, payload, occurred_at FROM outbox_events
-        WHERE tenant_id = $1 AND seq > $2 AND ($3::text IS NULL OR event_type LIKE $3) AND ($4::uuid IS NULL OR aggregate_id = $4)
-        ORDER BY seq LIMIT $5`,
-      [principalOf(req).tenantId, after, pattern, aggregateId ?? null, limit],
-    ));
-    const items = rows.map((r) => ({ seq: Number(r.seq), type: r.event_type, aggregateType: r.aggregate_type, aggregateId: r.aggregate_id, payload: r.payload, occurredAt: r.occurred_at.toISOString() }));
+    const items = await read(db, req, (tx) => listEvents(tx, principalOf(req).tenantId, after, typePattern(type), aggregateId ?? null, limit));
     return { items, lastSeq: items.at(-1)?.seq ?? after };
+  });
+
+  const streams = new EventStreams(db, auth, { pollMs: config.eventStreamPollMs, heartbeatMs: config.eventStreamHeartbeatMs });
+  metrics.gauge('mes_event_streams_open', 'Event streams (GET /v1/events/stream) open on this replica', () => streams.open);
+  // Before the listener waits for in-flight requests: an open stream would otherwise hold it open.
+  app.addHook('preClose', async () => streams.closeAll());
+
+  app.get('/v1/events/stream', {
+    config: { permission: 'events:read' },
+    schema: {
+      operationId: 'streamEvents',
+      tags: ['events'],
+      summary: 'Business events as they commit, as Server-Sent Events',
+      description:
+        'A text/event-stream: each event is `id: <seq>` and `data: <OutboxEvent JSON>`; comment lines every heartbeat. Resume with the Last-Event-ID header (or after=). ' +
+        'The stream ends when the credentials expire or lose events:read (an `error` event carries the problem), and when the server shuts down; reconnect then.',
+      querystring: StreamQuery,
+      headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ maxLength: 20 })) }),
+      response: { 200: { description: 'The event stream', content: { 'text/event-stream': { schema: Type.String() } } }, ...problems() },
+    },
+  }, async (req, reply) => {
+    const p = principalOf(req);
+    const lastEventId = req.headers['last-event-id'];
+    let after = req.query.after;
+    if (after === undefined && typeof lastEventId === 'string' && lastEventId !== '') {
+      if (!/^\d{1,15}$/.test(lastEventId)) throw badRequest('VALIDATION_FAILED', 'Last-Event-ID must be the seq of an event', [fieldError('last-event-id', 'PATTERN', 'must be a whole number', 'header')]);
+      after = Number(lastEventId);
+    }
+    // A stream lasts hours: it must not hold one of the tenant plan's concurrent-request slots.
+    releaseAdmission(req);
+    await streams.serve(req, reply, { tenantId: p.tenantId, after, pattern: typePattern(req.query.type), permission: 'events:read' });
   });
 }

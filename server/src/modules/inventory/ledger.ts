@@ -1,5 +1,6 @@
 import type { Sql } from '../../platform/db.js';
 import { MesProblem, type FieldError } from '../../platform/errors.js';
+import { recordEvent } from '../../platform/outbox.js';
 import { formatQty, qty, type Qty } from '../../platform/quantity.js';
 
 export type MovementType =
@@ -80,6 +81,21 @@ export async function postMovements(
   );
   await refuseNegatives(tx, tenantId, rows, deltas);
   await refuseDuplicateSerials(tx, tenantId, ordered);
+  // Whatever posted (a receipt, a shipment, a count), stock boards and integrations learn that it
+  // moved. The aggregate is the tenant's stock as a whole; the posting document is in the payload.
+  recordEvent(tx, {
+    tenantId,
+    type: 'stock.posted',
+    aggregateType: 'stock',
+    aggregateId: tenantId,
+    payload: {
+      sourceType: source.type,
+      sourceId: source.id,
+      movements: moves.length,
+      materialIds: [...new Set(moves.map((m) => m.materialId))],
+      warehouseIds: [...new Set(moves.map((m) => m.warehouseId))],
+    },
+  });
 }
 
 function insertMovements(tx: Sql, tenantId: string, source: { type: string; id: string }, postedBy: string, moves: Movement[]): void {

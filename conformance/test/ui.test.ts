@@ -1,0 +1,49 @@
+/**
+ * The ui suite (S1-6.2.3-b, S1-6.2.2) against a test server that serves the built web console
+ * (web/dist, built by `npm run build`), with Debian's Chromium and chromedriver: one browser
+ * session for every check, every page checked with axe, the console log and screenshots in the bundle.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../server/test/harness.js';
+import { readBundleResults, runConformance, verifyBundle, type RunOutcome } from '../src/index.js';
+
+const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+let t: TestServer;
+let dir: string;
+let run: RunOutcome;
+
+beforeAll(async () => {
+  t = await startTestServer({ webDir: WEB_DIST, eventStreamPollMs: 200 });
+  dir = mkdtempSync(path.join(tmpdir(), 'mes-ui-test-'));
+  run = await runConformance({ target: t.url, apiKey: t.adminKey, profile: 'ui', certified: true, seed: 17, outDir: dir, signingKey: path.join(dir, 'key.pem') });
+}, 240_000);
+afterAll(async () => {
+  await t?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('ui suite against the reference server and its console', () => {
+  it('S1-6.2.3-b S1-6.2.2: every UI check passes in Chromium, certified, and the bundle holds the screenshots and the console log', async () => {
+    const failing = run.results.checks.filter((c) => c.status !== 'passed').map((c) => `${c.status} ${c.id}: ${c.message}`);
+    expect(failing).toEqual([]);
+    expect(run.results.checks.map((c) => c.id).sort()).toEqual(['ui/board-live', 'ui/console-flow', 'ui/pda-phone', 'ui/permission-refusal']);
+    expect(run.results.clauses.map((c) => [c.id, c.status])).toEqual([['S1-6.2.2', 'passed'], ['S1-6.2.3-b', 'passed']]);
+    expect(run.exitCode).toBe(0);
+    const flow = run.results.checks.find((c) => c.id === 'ui/console-flow')!;
+    expect(flow.data?.fieldError).toBeTruthy();
+    const board = run.results.checks.find((c) => c.id === 'ui/board-live')!;
+    expect(board.data?.boardUpdateMs).toBeLessThanOrEqual(10_000);
+    const verified = await verifyBundle(run.bundle);
+    expect(verified.ok).toBe(true);
+    const files = execFileSync('tar', ['-tzf', run.bundle], { encoding: 'utf8' }).split('\n');
+    expect(files.filter((f) => /\/ui\/screenshots\/\d+-[a-z-]+\.png$/.test(f)).length).toBeGreaterThanOrEqual(12);
+    expect(files.some((f) => f.endsWith('/ui/browser-console.log'))).toBe(true);
+    expect((await readBundleResults(run.bundle)).verdict).toBe('passed');
+  });
+});

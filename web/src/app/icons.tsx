@@ -1,0 +1,23 @@
+import {
+  AppstoreOutlined, AuditOutlined, BarChartOutlined, DashboardOutlined, DatabaseOutlined, InboxOutlined, MobileOutlined, SettingOutlined,
+  ShopOutlined, ShoppingCartOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+
+/** The icons modules name in their ModuleDef (add one here when a module needs another). */
+const ICONS: Record<string, ReactNode> = {
+  appstore: <AppstoreOutlined />,
+  audit: <AuditOutlined />,
+  chart: <BarChartOutlined />,
+  dashboard: <DashboardOutlined />,
+  database: <DatabaseOutlined />,
+  inbox: <InboxOutlined />,
+  mobile: <MobileOutlined />,
+  setting: <SettingOutlined />,
+  shop: <ShopOutlined />,
+  cart: <ShoppingCartOutlined />,
+};
+
+export function byName(name: string): ReactNode {
+  return ICONS[name] ?? <AppstoreOutlined />;
+}

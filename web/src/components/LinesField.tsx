@@ -1,0 +1,29 @@
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Form, Space } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { Field, type FieldSpec } from './Fields';
+
+/** The lines of a document: `lines[i].<field>`, exactly the API's names, so `lines[2].quantity` errors land on line 3. */
+export function LinesField({ fields }: { fields: FieldSpec[] }) {
+  const { t } = useTranslation();
+  return (
+    <Form.List name="lines" initialValue={[{}]}>
+      {(rows, { add, remove }) => (
+        <>
+          {rows.map((row, i) => (
+            <Space key={row.key} align="start" wrap style={{ display: 'flex', borderTop: '1px dashed #eee', paddingTop: 8 }} data-testid={`line-${i}`}>
+              <span style={{ lineHeight: '32px', marginTop: 30, minWidth: 24 }}>{i + 1}.</span>
+              {fields.map((f) => (
+                <Field key={f.name} spec={f} prefix={[row.name]} testPrefix={`lines-${i}-`} />
+              ))}
+              <Button icon={<DeleteOutlined />} aria-label={t('actions.delete')} onClick={() => remove(row.name)} style={{ marginTop: 30 }} />
+            </Space>
+          ))}
+          <Button icon={<PlusOutlined />} onClick={() => add({})} data-testid="add-line">
+            {t('actions.create')}
+          </Button>
+        </>
+      )}
+    </Form.List>
+  );
+}

@@ -1,0 +1,40 @@
+import { ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { StrictMode, useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { useTranslation } from 'react-i18next';
+import { RouterProvider } from 'react-router';
+import { initI18n } from './app/i18n';
+import { buildRouter } from './app/router';
+import { MODULES } from './modules';
+
+initI18n(MODULES);
+const router = buildRouter(MODULES);
+/** The server's per-response nonce: antd's runtime <style> elements carry it, so the CSP allows them. */
+const meta = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content;
+const nonce = meta && meta !== '__CSP_NONCE__' ? meta : undefined;
+
+/** WCAG AA contrast (4.5:1) for links, placeholders and secondary text on white. */
+const THEME = { colorPrimary: '#0958d9', colorLink: '#0950b8', colorTextPlaceholder: '#6e6e6e', colorTextDisabled: '#6e6e6e', colorTextDescription: '#595959', colorTextSecondary: '#595959' };
+
+function App() {
+  const { i18n } = useTranslation();
+  const [lang, setLang] = useState(i18n.language);
+  useEffect(() => {
+    const on = (l: string) => setLang(l);
+    i18n.on('languageChanged', on);
+    return () => i18n.off('languageChanged', on);
+  }, [i18n]);
+  return (
+    <ConfigProvider locale={lang === 'en' ? enUS : zhCN} csp={nonce ? { nonce } : undefined} theme={{ token: THEME }}>
+      <RouterProvider router={router} />
+    </ConfigProvider>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

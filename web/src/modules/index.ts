@@ -1,0 +1,13 @@
+import type { ModuleDef } from '../app/module';
+import admin from './admin';
+import masterdata from './masterdata';
+import purchasing from './purchasing';
+import reports from './reports';
+import sales from './sales';
+import stock from './stock';
+
+/**
+ * Every module of the console, in menu order. A new module is one folder (src/modules/<id>/) and one
+ * line here; see web/README.md.
+ */
+export const MODULES: ModuleDef[] = [masterdata, stock, purchasing, sales, reports, admin];
