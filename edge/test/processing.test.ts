@@ -95,8 +95,8 @@ describe('edge processing (S1-5.3.8-c)', () => {
     };
     const p = new DevicePipeline(device, {
       records: (r) => records.push(...r),
-      badInput: (_d, point, reason) => bad.push(`${point}:${reason}`),
-      alarm: (_d, point, c) => alarms.push(`${point}:${c.code}:${c.active}`),
+      badInput: (point, reason) => bad.push(`${point}:${reason}`),
+      alarm: (point, c) => alarms.push(`${point}:${c.code}:${c.active}`),
     });
     p.ingest('temp', 212, T0);
     p.ingest('temp', 212.5, T0 + 10); // within the 1 °C deadband after conversion
