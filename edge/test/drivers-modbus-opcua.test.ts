@@ -128,6 +128,31 @@ describe('OPC UA driver', () => {
     }
   });
 
+  it('S1-5.3.8-a: after the OPC UA server restarts, the client reconnects and its monitored items report again', async () => {
+    const pkiDir = join(tmpdir(), 'mes-edge-test-opcua-simulator');
+    let server = await startOpcuaSimulator({ pkiDir });
+    const port = Number(new URL(server.endpointUrl.replace('opc.tcp', 'http')).port);
+    const device: DeviceConfig = {
+      device: 'CNC-04', protocol: 'opcua', connection: { endpointUrl: server.endpointUrl, publishingIntervalMs: 100 },
+      points: [{ point: 'setpoint', type: 'number', source: { nodeId: server.nodes.setpoint, samplingMs: 100 } }],
+    };
+    const r = recordingContext(device, { dataDir: join(dir, 'gateway') });
+    const driver = opcuaDriver.create(r.ctx);
+    await driver.start();
+    try {
+      await r.until(() => r.readings.length > 0, 'the first value');
+      await server.close();
+      await r.until(() => r.states.at(-1) !== 'connected', 'the lost connection');
+      server = await startOpcuaSimulator({ pkiDir, port });
+      const before = r.readings.length;
+      await r.until(() => r.states.at(-1) === 'connected' && r.readings.length > before, 'values after the restart', 45_000);
+      expect(r.readings.at(-1)!.point).toBe('setpoint');
+    } finally {
+      await driver.stop();
+      await server.close();
+    }
+  });
+
   it('S1-5.3.8-a: a wrong password never connects and never reports a value', async () => {
     const device: DeviceConfig = {
       device: 'CNC-03', protocol: 'opcua',
