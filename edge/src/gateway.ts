@@ -129,8 +129,8 @@ export class Gateway {
       const rt: DeviceRuntime = { config, connection: 'connecting', readings: 0, badInput: new Map() } as DeviceRuntime;
       rt.pipeline = new DevicePipeline(config, {
         records: (r) => this.enqueue(r),
-        badInput: (device, point, reason, detail) => this.badInput(rt, point, reason, detail),
-        alarm: (device, point, change, tsMs) => this.alarm(device, point, change, tsMs),
+        badInput: (point, reason, detail) => this.badInput(rt, point, reason, detail),
+        alarm: (point, change, tsMs) => this.alarm(config.device, point, change, tsMs),
       });
       rt.driver = driverFor(config.protocol).create({
         device: config,

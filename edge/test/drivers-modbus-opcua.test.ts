@@ -10,6 +10,8 @@ import { startOpcuaSimulator, type OpcuaSimulator } from '../src/simulators/opcu
 import { recordingContext } from './support/context.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mes-edge-drivers-'));
+/** The simulator's PKI is kept between runs: making its certificates costs seconds of CPU. */
+const SIM_PKI = join(tmpdir(), 'mes-edge-test-opcua-simulator');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('Modbus TCP driver', () => {
@@ -89,8 +91,7 @@ describe('Modbus TCP driver', () => {
 describe('OPC UA driver', () => {
   let sim: OpcuaSimulator;
   beforeAll(async () => {
-    // The simulator's PKI is kept between runs: making its certificates costs seconds of CPU.
-    sim = await startOpcuaSimulator({ pkiDir: join(tmpdir(), 'mes-edge-test-opcua-simulator'), user: { name: 'edge', password: 's3cret' }, allowAnonymous: false });
+    sim = await startOpcuaSimulator({ pkiDir: SIM_PKI, user: { name: 'edge', password: 's3cret' }, allowAnonymous: false });
   });
   afterAll(() => sim.close());
 
@@ -141,6 +142,28 @@ describe('OPC UA driver', () => {
       await r.until(() => r.states.at(-1) === 'disconnected', 'the refusal');
       expect(r.states).not.toContain('connected');
       expect(r.readings).toEqual([]);
+    } finally {
+      await driver.stop();
+    }
+  });
+
+  it('S1-5.3.8-a: after the OPC UA server restarts, the client reconnects and its monitored items report again', async () => {
+    const port = Number(new URL(sim.endpointUrl.replace('opc.tcp', 'http')).port);
+    const device: DeviceConfig = {
+      device: 'CNC-04', protocol: 'opcua', connection: { endpointUrl: sim.endpointUrl, username: 'edge', password: 's3cret', publishingIntervalMs: 100 },
+      points: [{ point: 'setpoint', type: 'number', source: { nodeId: sim.nodes.setpoint, samplingMs: 100 } }],
+    };
+    const r = recordingContext(device, { dataDir: join(dir, 'gateway') });
+    const driver = opcuaDriver.create(r.ctx);
+    await driver.start();
+    try {
+      await r.until(() => r.readings.length > 0, 'the first value');
+      await sim.close();
+      await r.until(() => r.states.at(-1) !== 'connected', 'the lost connection');
+      sim = await startOpcuaSimulator({ pkiDir: SIM_PKI, user: { name: 'edge', password: 's3cret' }, allowAnonymous: false, port });
+      const before = r.readings.length;
+      await r.until(() => r.states.at(-1) === 'connected' && r.readings.length > before, 'values after the restart', 45_000);
+      expect(r.readings.at(-1)!.point).toBe('setpoint');
     } finally {
       await driver.stop();
     }

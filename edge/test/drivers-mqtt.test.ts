@@ -64,7 +64,7 @@ describe.each(brokers)('MQTT drivers on $name', ({ url }) => {
     }
   });
 
-  it('S2-5.2.1: Sparkplug B: births give aliases, DDATA by alias, seq gap and unknown alias ask for a rebirth, deaths mark values bad', async () => {
+  it('S2-5.2.1: Sparkplug B: births give aliases, DDATA by alias, seq gap and unknown alias ask for a rebirth, DDEATH and NDEATH (by bdSeq) mark values bad', async () => {
     const group = `mes-test-${randomUUID().slice(0, 8)}`;
     const device: DeviceConfig = {
       device: 'COMP-01', protocol: 'sparkplug', connection: { groupId: group, edgeNode: 'compressor-node', deviceId: 'compressor-01' },
@@ -100,6 +100,12 @@ describe.each(brokers)('MQTT drivers on $name', ({ url }) => {
       await comp.sendUnknownAlias();
       await r.until(() => r.bad.some((b) => b.point === 'alias:99') && comp.births > births2, 'the unknown alias and its rebirth');
       await r.until(() => r.readings.length >= 2 && r.readings.at(-1)!.point === 'running', 'the DBIRTH values');
+
+      // DDEATH: the device's last values are no longer current.
+      const d = r.readings.length;
+      await comp.deviceDeath();
+      await r.until(() => r.readings.length >= d + 2, 'stale values after DDEATH');
+      expect(r.readings.slice(d).map((x) => `${x.point}:${x.quality}`)).toEqual(['pressure:bad', 'running:bad']);
 
       // An NDEATH of an older session (another bdSeq) is ignored; the current one marks values bad.
       const death = (bdSeq: number) => raw.publishAsync(`spBv1.0/${group}/NDEATH/compressor-node`, Buffer.from(codec.encodePayload({ timestamp: Date.now(), metrics: [{ name: 'bdSeq', type: 'UInt64', value: bdSeq }] })));

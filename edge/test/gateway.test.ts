@@ -209,23 +209,23 @@ describe('fault: MES down and the gateway killed with -9 mid-buffer', () => {
     const receiver = new TestReceiver();
     await receiver.start();
     receiver.addGateway(fx.gatewayId, fx.publicKeyPem);
-    const configFile = fx.writeConfig(fx.config(receiver.url, [compressor(5)], { fsync: 'batch', forward: { lingerMs: 20, minBackoffMs: 50, maxBackoffMs: 200, maxBatch: 500, timeoutMs: 5000 } }));
+    const configFile = fx.writeConfig(fx.config(receiver.url, [compressor(5)], { fsync: 'batch', forward: { lingerMs: 20, minBackoffMs: 50, maxBackoffMs: 200, maxBatch: 100, timeoutMs: 5000 } }));
     let child = await startGateway(configFile);
     try {
-      await receiver.until(() => receiver.stored.size >= 200);
+      await receiver.until(() => receiver.stored.size >= 100);
       await receiver.stop(); // the MES goes away
-      await until('a backlog', async () => (await child.status()).journal.backlogRecords >= 600);
+      await until('a backlog', async () => (await child.status()).journal.backlogRecords >= 300);
       child.process.kill('SIGKILL');
       await child.exited;
       child = await startGateway(configFile); // restarted while the MES is still down
-      await until('more records after the restart', async () => (await child.status()).journal.backlogRecords >= 900);
+      await until('more records after the restart', async () => (await child.status()).journal.backlogRecords >= 500);
       const okBefore = receiver.batchesOk;
       await receiver.start();
       await receiver.until(() => receiver.batchesOk >= okBefore + 2);
       child.process.kill('SIGKILL'); // killed again in the middle of the replay
       await child.exited;
       // The last run has no devices: it only drains the journal, so the count below is exact.
-      child = await startGateway(fx.writeConfig(fx.config(receiver.url, [], { forward: { lingerMs: 0, minBackoffMs: 50, maxBackoffMs: 200, maxBatch: 500, timeoutMs: 5000 } })));
+      child = await startGateway(fx.writeConfig(fx.config(receiver.url, [], { forward: { lingerMs: 0, minBackoffMs: 50, maxBackoffMs: 200, maxBatch: 100, timeoutMs: 5000 } })));
       const last = (await child.status()).journal.lastSeq;
       await receiver.until(() => receiver.highestSeq >= last);
       child.process.kill('SIGTERM');
@@ -234,7 +234,7 @@ describe('fault: MES down and the gateway killed with -9 mid-buffer', () => {
       const finalSeq = journal.stats().lastSeq;
       journal.close();
       expect(finalSeq).toBe(last);
-      expect(last).toBeGreaterThan(900);
+      expect(last).toBeGreaterThanOrEqual(500);
       const stored = [...receiver.stored.keys()].sort((a, b) => a - b);
       expect(stored.length).toBe(finalSeq); // 0 lost
       expect(stored.every((s, i) => s === i + 1)).toBe(true); // each seq 1..last exactly once: 0 duplicated

@@ -1,4 +1,6 @@
+import { createHash, generateKeyPairSync, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { signatureHeaders } from '../src/forward/signing.js';
 import type { DeviceConfig } from '../src/config.js';
 import { parseConfig } from '../src/config.js';
 import { decodeRegisters, encodeRegisters } from '../src/drivers/modbus-codec.js';
@@ -95,8 +97,8 @@ describe('edge processing (S1-5.3.8-c)', () => {
     };
     const p = new DevicePipeline(device, {
       records: (r) => records.push(...r),
-      badInput: (_d, point, reason) => bad.push(`${point}:${reason}`),
-      alarm: (_d, point, c) => alarms.push(`${point}:${c.code}:${c.active}`),
+      badInput: (point, reason) => bad.push(`${point}:${reason}`),
+      alarm: (point, c) => alarms.push(`${point}:${c.code}:${c.active}`),
     });
     p.ingest('temp', 212, T0);
     p.ingest('temp', 212.5, T0 + 10); // within the 1 °C deadband after conversion
@@ -150,6 +152,19 @@ describe('protocol helpers (S1-5.3.8-b)', () => {
     expect(topicMatches('plant/+/telemetry', 'plant/cnc/telemetry')).toBe(true);
     expect(topicMatches('plant/#', 'plant/cnc/telemetry')).toBe(true);
     expect(topicMatches('plant/+', 'plant/cnc/telemetry')).toBe(false);
+  });
+
+  it('S1-5.2.2.1-a: the signature is Ed25519 over the contract\'s string, checkable with nothing but node:crypto', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const body = Buffer.from('{"batchSeq":7,"records":[]}');
+    const at = new Date('2026-03-01T08:00:00.123Z');
+    const h = signatureHeaders(privateKey, '8d3c1f7e-3a4b-4c5d-9e8f-0a1b2c3d4e5f.gw-1', body, at);
+    expect(h['x-mes-gateway']).toBe('8d3c1f7e-3a4b-4c5d-9e8f-0a1b2c3d4e5f.gw-1');
+    expect(h['x-mes-timestamp']).toBe('2026-03-01T08:00:00.123Z');
+    const signed = `mes-telemetry-v1\n8d3c1f7e-3a4b-4c5d-9e8f-0a1b2c3d4e5f.gw-1\n2026-03-01T08:00:00.123Z\n${createHash('sha256').update(body).digest('hex')}`;
+    const sig = Buffer.from(h['x-mes-signature'].replace(/^ed25519=/, ''), 'base64url');
+    expect(verify(null, Buffer.from(signed, 'utf8'), publicKey, sig)).toBe(true);
+    expect(verify(null, Buffer.from(signed.replace('gw-1', 'gw-2'), 'utf8'), publicKey, sig)).toBe(false);
   });
 
   it('S1-4.2.3: the config is checked as a whole and every problem is named', () => {

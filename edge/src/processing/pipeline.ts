@@ -7,11 +7,11 @@ import { PointFilter } from './filter.js';
 import { MachineState } from './state.js';
 import { convert } from './units.js';
 
-/** Where a device's pipeline sends what it makes. */
+/** Where a device's pipeline sends what it makes (one sink per device). */
 export interface PipelineSink {
   records(readings: Reading[]): void;
-  badInput(device: string, point: string, reason: BadInputReason, detail?: string): void;
-  alarm(device: string, point: string, change: AlarmChange, tsMs: number): void;
+  badInput(point: string, reason: BadInputReason, detail?: string): void;
+  alarm(point: string, change: AlarmChange, tsMs: number): void;
 }
 
 interface PointRuntime {
@@ -45,10 +45,10 @@ export class DevicePipeline {
 
   ingest(point: string, raw: unknown, tsMs: number, quality: Quality = 'good'): void {
     const p = this.points.get(point);
-    if (!p) return this.sink.badInput(this.device.device, point, 'UNKNOWN_POINT');
-    if (!Number.isFinite(tsMs)) return this.sink.badInput(this.device.device, point, 'BAD_TIMESTAMP');
+    if (!p) return this.sink.badInput(point, 'UNKNOWN_POINT');
+    if (!Number.isFinite(tsMs)) return this.sink.badInput(point, 'BAD_TIMESTAMP');
     const typed = coerce(raw, p.config.type);
-    if (typed === undefined) return this.sink.badInput(this.device.device, point, 'WRONG_TYPE', `expected ${p.config.type}, got ${describe(raw)}`);
+    if (typed === undefined) return this.sink.badInput(point, 'WRONG_TYPE', `expected ${p.config.type}, got ${describe(raw)}`);
     const value = typeof typed === 'number' ? this.toUnit(p.config, typed) : typed;
     const out: Reading[] = [];
     if (p.filter.pass(value, quality, tsMs)) out.push(this.reading(point, value, tsMs, quality, p.config.unit));
@@ -75,7 +75,7 @@ export class DevicePipeline {
         const change = alarm.update(value, tsMs);
         if (!change) continue;
         out.push(this.reading(`alarm.${change.code}`, change.active, tsMs, 'good'));
-        this.sink.alarm(this.device.device, p.config.point, change, tsMs);
+        this.sink.alarm(p.config.point, change, tsMs);
       }
     }
     const state = this.state?.evaluate(this.latest);

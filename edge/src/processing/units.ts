@@ -49,6 +49,3 @@ export function convert(value: number, from: string, to: string): number {
   return (base - (b.offset ?? 0)) / b.factor;
 }
 
-export function knownUnits(): string[] {
-  return Object.keys(UNITS);
-}
