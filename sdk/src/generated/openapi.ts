@@ -759,7 +759,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Which batches and bins to pick, first in first out (earliest expiry first where tracked) */
+        /** Which batches and bins to pick, first in first out (earliest expiry first where tracked); expired batches are never suggested */
         get: operations["suggestFifoPicks"];
         put?: never;
         post?: never;
@@ -2165,6 +2165,8 @@ export interface components {
             suggested: string;
             /** @description What the suggestion cannot cover; "0" when it can */
             shortfall: string;
+            /** @description Stock in scope in batches past their expiry date: never suggested */
+            expired: string;
             picks: {
                 /** Format: uuid */
                 warehouseId: string;
@@ -2637,6 +2639,7 @@ export interface components {
                 origin: "fifo" | "scan" | "manual";
                 /** @description Base unit returned against this line */
                 returned: string;
+                expiredReason: string | null;
             }[];
         };
         SalesOutboundSummary: {
@@ -14117,6 +14120,10 @@ export interface operations {
                         binCode?: string;
                         batchNo?: string;
                         serialNo?: string;
+                        /** @description Ship this batch although it is past its expiry date (422 EXPIRED_BATCH otherwise); needs expiredReason */
+                        allowExpired?: boolean;
+                        /** @description Why an expired batch ships; kept on the line and in the audit record */
+                        expiredReason?: string;
                     }[];
                 };
             };

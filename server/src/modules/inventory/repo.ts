@@ -149,6 +149,17 @@ export async function batchId(
   return rows[0]?.id ?? null;
 }
 
+/** The batches of these (material, batch number) pairs that are past their expiry date today, with that date. */
+export async function expiredBatches(tx: Sql, tenantId: string, pairs: { materialId: string; batchNo: string }[]): Promise<Map<string, string>> {
+  if (!pairs.length) return new Map();
+  const { rows } = await tx.query<{ material_id: string; batch_no: string; expiry_date: string }>(
+    `SELECT b.material_id, b.batch_no, b.expiry_date::text FROM batches b JOIN unnest($2::uuid[], $3::text[]) AS x(m, n) ON b.material_id = x.m AND b.batch_no = x.n
+      WHERE b.tenant_id = $1 AND b.expiry_date < current_date`,
+    [tenantId, pairs.map((p) => p.materialId), pairs.map((p) => p.batchNo)],
+  );
+  return new Map(rows.map((r) => [`${r.material_id}|${r.batch_no}`, r.expiry_date]));
+}
+
 export async function serialId(tx: Sql, tenantId: string, materialId: string, serialNo: string, batch: string | null, inbound: boolean): Promise<string | null> {
   if (inbound) {
     await tx.query(

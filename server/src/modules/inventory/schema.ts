@@ -140,6 +140,7 @@ export const FifoSuggestionSchema = Type.Object(
     requested: Type.String(),
     suggested: Type.String(),
     shortfall: Type.String({ description: 'What the suggestion cannot cover; "0" when it can' }),
+    expired: Type.String({ description: 'Stock in scope in batches past their expiry date: never suggested' }),
     picks: Type.Array(
       Type.Object({
         warehouseId: Uuid(),
