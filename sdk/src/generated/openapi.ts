@@ -8529,6 +8529,8 @@ export interface operations {
                         expiryDate?: string;
                         /** @description The supplier's own lot number, kept on a new batch */
                         supplierBatch?: string;
+                        /** @description Receiving into an existing batch whose dates differ from this line's: keep the recorded dates (the line takes them) instead of 409 BATCH_ATTRIBUTES_DIFFER */
+                        keepRecordedBatch?: boolean;
                     }[];
                     /** @description Post at once (a PDA scan-to-stock); default false leaves a draft */
                     post?: boolean;

@@ -139,14 +139,42 @@ export async function batchId(
   inbound?: { productionDate: string | null; expiryDate: string | null; supplierBatch: string | null },
 ): Promise<string | null> {
   if (inbound) {
+    // A receipt never changes a date the batch has (callers refuse different ones first:
+    // BATCH_ATTRIBUTES_DIFFER); it fills in one the batch was received without.
     await tx.query(
       `INSERT INTO batches (tenant_id, material_id, batch_no, production_date, expiry_date, supplier_batch) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (tenant_id, material_id, batch_no) DO NOTHING`,
       [tenantId, materialId, batchNo, inbound.productionDate, inbound.expiryDate, inbound.supplierBatch],
     );
+    // Only a batch that lacks a date the line brings is updated (and so locked): concurrent
+    // receipts into the same batches do not queue on its row.
+    if (inbound.productionDate || inbound.expiryDate || inbound.supplierBatch) {
+      await tx.query(
+        `UPDATE batches SET production_date = coalesce(production_date, $4), expiry_date = coalesce(expiry_date, $5), supplier_batch = coalesce(supplier_batch, $6)
+          WHERE tenant_id = $1 AND material_id = $2 AND batch_no = $3
+            AND ((production_date IS NULL AND $4::date IS NOT NULL) OR (expiry_date IS NULL AND $5::date IS NOT NULL) OR (supplier_batch IS NULL AND $6::text IS NOT NULL))`,
+        [tenantId, materialId, batchNo, inbound.productionDate, inbound.expiryDate, inbound.supplierBatch],
+      );
+    }
   }
   const { rows } = await tx.query<{ id: string }>('SELECT id FROM batches WHERE tenant_id = $1 AND material_id = $2 AND batch_no = $3', [tenantId, materialId, batchNo]);
   return rows[0]?.id ?? null;
+}
+
+export interface RecordedBatch {
+  productionDate: string | null;
+  expiryDate: string | null;
+}
+
+/** The dates of the existing batches among these (material, batch number) pairs, by `material|batchNo`. */
+export async function recordedBatches(tx: Sql, tenantId: string, pairs: { materialId: string; batchNo: string }[]): Promise<Map<string, RecordedBatch>> {
+  if (!pairs.length) return new Map();
+  const { rows } = await tx.query<{ material_id: string; batch_no: string; production_date: string | null; expiry_date: string | null }>(
+    `SELECT b.material_id, b.batch_no, b.production_date::text, b.expiry_date::text FROM batches b JOIN unnest($2::uuid[], $3::text[]) AS x(m, n) ON b.material_id = x.m AND b.batch_no = x.n
+      WHERE b.tenant_id = $1`,
+    [tenantId, pairs.map((p) => p.materialId), pairs.map((p) => p.batchNo)],
+  );
+  return new Map(rows.map((r) => [`${r.material_id}|${r.batch_no}`, { productionDate: r.production_date, expiryDate: r.expiry_date }]));
 }
 
 /** The batches of these (material, batch number) pairs that are past their expiry date today, with that date. */

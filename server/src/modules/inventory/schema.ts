@@ -31,6 +31,9 @@ export const StockLineInput = Type.Object(
     productionDate: Type.Optional(DateOnly),
     expiryDate: Type.Optional(DateOnly),
     supplierBatch: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: "The supplier's own lot number, kept on a new batch" })),
+    keepRecordedBatch: Type.Optional(Type.Boolean({
+      description: 'Receiving into an existing batch whose dates differ from this line\'s: keep the recorded dates (the line takes them) instead of 409 BATCH_ATTRIBUTES_DIFFER',
+    })),
   },
   { additionalProperties: false },
 );
