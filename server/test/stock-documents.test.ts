@@ -194,7 +194,7 @@ describe('posting exactly once (S1-5.4.3-g, S1-5.1.4)', () => {
     expect(await T.balances()).toEqual(['MAT-B@MAIN/A-01/=6']);
   });
 
-  it('S1-5.1.4: 10 concurrent POSTs of one draft\'s /post on PostgreSQL all answer posted and write its movements once', async () => {
+  it('S1-5.1.4: 10 concurrent POSTs of one draft\'s /post on PostgreSQL all answer posted and write its movements once; of 8 concurrent reversals one reverses and 7 are 409 ALREADY_REVERSED', async () => {
     const T = await setup(pgT, 'docs-double');
     const draft = await T.doc('other_in', [
       { materialId: T.m.a, quantity: '1', warehouseId: T.w.main },
@@ -208,6 +208,12 @@ describe('posting exactly once (S1-5.4.3-g, S1-5.1.4)', () => {
     expect(new Set(results.map((r) => r.body.postedAt)).size).toBe(1);
     expect(await T.movementsOf(draft.body.id)).toHaveLength(3);
     expect(await T.balances()).toEqual(['MAT-A@MAIN//=12', 'MAT-B@MAIN//=4', 'MAT-BATCH@MAIN//LOT-X=2']);
+
+    const reversals = await Promise.all(Array.from({ length: 8 }, () => T.as('POST', `/v1/stock-documents/${draft.body.id}/reverse`)));
+    const made = reversals.filter((r) => r.status === 201);
+    expect(made).toHaveLength(1);
+    expect(reversals.filter((r) => r.status !== 201).map((r) => [r.status, r.body.code, r.body.reversedById])).toEqual(Array(7).fill([409, 'ALREADY_REVERSED', made[0].body.id]));
+    expect(await T.balances()).toEqual([]);
   });
 
   it('S1-5.4.3-g: 8 concurrent PDA POSTs with one Idempotency-Key on PostgreSQL create and post one document', async () => {

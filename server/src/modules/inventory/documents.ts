@@ -269,6 +269,9 @@ export async function postDocument(tx: Sql, tenantId: string, actor: string, id:
 
 /** Corrects a posted document the only way the ledger allows: a compensating document. */
 export async function reverseDocument(tx: Sql, tenantId: string, actor: string, id: string, reason?: string): Promise<StockDocument> {
+  // Concurrent reversals of one document queue on its row; each later one then sees the first's
+  // reversal and is refused as ALREADY_REVERSED (not a unique-key ALREADY_EXISTS).
+  await repo.lockDocument(tx, tenantId, id);
   const doc = await repo.findDocument(tx, tenantId, id);
   if (!doc) throw notFound('stock document', id);
   if (doc.status !== 'posted') throw conflict('NOT_POSTED', `${doc.docNo} is a draft: a draft is changed or discarded, not reversed`);

@@ -53,6 +53,10 @@ export async function copyLines(tx: Sql, tenantId: string, fromId: string, toId:
   );
 }
 
+export async function lockDocument(tx: Sql, tenantId: string, id: string): Promise<void> {
+  await tx.query('SELECT 1 FROM stock_documents WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, id]);
+}
+
 /** Draft to posted, once: the row lock makes a concurrent second post see zero rows. */
 export async function markPosted(tx: Sql, tenantId: string, id: string, actor: string): Promise<boolean> {
   const { rowCount } = await tx.query(
