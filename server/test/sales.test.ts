@@ -321,6 +321,45 @@ describe('delivery plans: split, merged, tolerance (S1-5.4.1-c)', () => {
   });
 });
 
+describe('expired batches (S1-5.4.3-i, S1-5.4.1-d)', () => {
+  it('S1-5.4.3-i: FIFO/FEFO never suggests nor auto-picks an expired batch; a hand pick of one needs allowExpired with a reason, which the document and the audit keep', async () => {
+    const T = await setup('sales-expiry');
+    const milk = (await T.make('/v1/materials', { code: 'MILK', name: 'Milk', baseUnit: 'PCS', tracking: 'batch', trackExpiry: true })).id as string;
+    await T.stockIn([
+      { materialId: milk, quantity: '10', unit: 'PCS', warehouseId: T.w.main, batchNo: 'OLD', expiryDate: '2020-01-31' },
+      { materialId: milk, quantity: '10', unit: 'PCS', warehouseId: T.w.main, batchNo: 'NEW', expiryDate: '2099-12-31' },
+    ]);
+    const fifo = await T.as('GET', `/v1/stock/fifo?materialId=${milk}&quantity=15`);
+    expect(fifo.body).toMatchObject({ suggested: '10', shortfall: '5', expired: '10' });
+    expect(fifo.body.picks.map((p: any) => [p.batchNo, p.quantity])).toEqual([['NEW', '10']]);
+
+    const o = await T.approved(T.c1, [{ materialId: milk, quantity: '12', unit: 'PCS', price: '1', deliveryDate: D }]);
+    const p = (await T.plan(T.c1, [{ orderLineId: o.lines[0].id, quantity: '12' }])).body;
+    const auto = await T.as('POST', '/v1/sales-outbounds', { planId: p.id, warehouseCode: 'MAIN' });
+    expect(auto.body.lines.map((l: any) => [l.batchNo, l.baseQuantity, l.origin])).toEqual([['NEW', '10', 'fifo']]);
+
+    const line = { materialId: milk, quantity: '2', unit: 'PCS', batchNo: 'OLD' };
+    const refused = await T.as('POST', '/v1/sales-outbounds', { planId: p.id, warehouseCode: 'MAIN', lines: [line] });
+    expect(refused.body).toMatchObject({ status: 422, code: 'EXPIRED_BATCH' });
+    expect(fieldsOf(refused.body)).toEqual(['lines[0].batchNo:EXPIRED_BATCH']);
+    const noReason = await T.as('POST', '/v1/sales-outbounds', { planId: p.id, warehouseCode: 'MAIN', lines: [{ ...line, allowExpired: true }] });
+    expect(fieldsOf(noReason.body)).toEqual(['lines[0].expiredReason:REASON_REQUIRED']);
+    const chosen = await T.as('POST', '/v1/sales-outbounds', { planId: p.id, warehouseCode: 'MAIN', lines: [{ ...line, allowExpired: true, expiredReason: 'customer takes it for rework' }] });
+    expect(chosen.status).toBe(201);
+    expect(chosen.body.lines.map((l: any) => [l.batchNo, l.expiredReason])).toEqual([['OLD', 'customer takes it for rework']]);
+    expect((await T.as('POST', `/v1/sales-outbounds/${chosen.body.id}/post`)).status).toBe(200);
+    const audit = (await T.as('GET', '/v1/audit?action=createSalesOutbound&outcome=success')).body.items.at(-1);
+    expect(audit.details.expiredPicks).toEqual([{ lineNo: 1, batchNo: 'OLD', reason: 'customer takes it for rework' }]);
+
+    // A batch that expires after the draft was picked is not shipped by the FIFO draft either.
+    await t.server.built.ctx.db.asOwner((sql) => sql.query(`UPDATE batches SET expiry_date = current_date - 1 WHERE tenant_id = '${T.id}' AND batch_no = 'NEW'`));
+    const late = await T.as('POST', `/v1/sales-outbounds/${auto.body.id}/post`);
+    expect(late.body).toMatchObject({ status: 409, code: 'EXPIRED_BATCH' });
+    expect(fieldsOf(late.body)).toEqual(['lines[0].batchNo:EXPIRED_BATCH']);
+    expect((await T.balances()).filter((b) => b.startsWith('MILK'))).toEqual(['MILK@MAIN/NEW=10', 'MILK@MAIN/OLD=8']);
+  });
+});
+
 describe('approval and versions (S1-5.4.1-b, S1-5.1.5)', () => {
   it('S1-5.1.5: approving needs sales:approve, and where the tenant forbids it nobody approves their own order', async () => {
     const T = await setup('sales-approve');

@@ -194,7 +194,7 @@ describe('posting exactly once (S1-5.4.3-g, S1-5.1.4)', () => {
     expect(await T.balances()).toEqual(['MAT-B@MAIN/A-01/=6']);
   });
 
-  it('S1-5.1.4: 10 concurrent POSTs of one draft\'s /post on PostgreSQL all answer posted and write its movements once', async () => {
+  it('S1-5.1.4: 10 concurrent POSTs of one draft\'s /post on PostgreSQL all answer posted and write its movements once; of 8 concurrent reversals one reverses and 7 are 409 ALREADY_REVERSED', async () => {
     const T = await setup(pgT, 'docs-double');
     const draft = await T.doc('other_in', [
       { materialId: T.m.a, quantity: '1', warehouseId: T.w.main },
@@ -208,6 +208,12 @@ describe('posting exactly once (S1-5.4.3-g, S1-5.1.4)', () => {
     expect(new Set(results.map((r) => r.body.postedAt)).size).toBe(1);
     expect(await T.movementsOf(draft.body.id)).toHaveLength(3);
     expect(await T.balances()).toEqual(['MAT-A@MAIN//=12', 'MAT-B@MAIN//=4', 'MAT-BATCH@MAIN//LOT-X=2']);
+
+    const reversals = await Promise.all(Array.from({ length: 8 }, () => T.as('POST', `/v1/stock-documents/${draft.body.id}/reverse`)));
+    const made = reversals.filter((r) => r.status === 201);
+    expect(made).toHaveLength(1);
+    expect(reversals.filter((r) => r.status !== 201).map((r) => [r.status, r.body.code, r.body.reversedById])).toEqual(Array(7).fill([409, 'ALREADY_REVERSED', made[0].body.id]));
+    expect(await T.balances()).toEqual([]);
   });
 
   it('S1-5.4.3-g: 8 concurrent PDA POSTs with one Idempotency-Key on PostgreSQL create and post one document', async () => {
@@ -218,6 +224,44 @@ describe('posting exactly once (S1-5.4.3-g, S1-5.1.4)', () => {
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
     expect(await T.balances()).toEqual(['MAT-B@MAIN//=2']);
     expect(await listAll(pgT, T.key, '/v1/stock-documents')).toHaveLength(1);
+  });
+});
+
+describe('a batch keeps its dates (S1-5.4.3-f)', () => {
+  it('S1-5.4.3-f: receiving an existing batch number with another expiry or production date is 409 BATCH_ATTRIBUTES_DIFFER naming the field, unless the line keeps the recorded batch; a draft is checked again when posted', async () => {
+    const T = await setup(t, 'docs-batch-dates');
+    const lot = (extra: Record<string, unknown>) => ({ materialId: T.m.batch, quantity: '5', warehouseId: T.w.main, batchNo: 'LOT-1', ...extra });
+    await T.posted('other_in', [lot({ productionDate: '2026-01-10', expiryDate: '2027-01-10' })]);
+    // A draft made now, with the dates the batch has.
+    const draft = await T.doc('other_in', [{ ...lot({ expiryDate: '2027-01-10' }), batchNo: 'LOT-2' }]);
+
+    const expiry = await T.doc('other_in', [lot({ expiryDate: '2027-06-30' })], { post: true });
+    expect(expiry.body).toMatchObject({ status: 409, code: 'BATCH_ATTRIBUTES_DIFFER' });
+    expect(expiry.body.errors.map((e: any) => `${e.field}:${e.code}`)).toEqual(['lines[0].expiryDate:BATCH_ATTRIBUTES_DIFFER']);
+    expect(expiry.body.errors[0].message).toContain('2027-01-10');
+    const both = await T.doc('other_in', [lot({}), lot({ productionDate: '2026-02-01', expiryDate: '2027-06-30' })], { post: true });
+    expect(both.body.errors.map((e: any) => `${e.field}:${e.code}`)).toEqual(['lines[1].productionDate:BATCH_ATTRIBUTES_DIFFER', 'lines[1].expiryDate:BATCH_ATTRIBUTES_DIFFER']);
+    expect(await T.balances()).toEqual(['MAT-BATCH@MAIN//LOT-1=5']);
+
+    // The same dates, or none, receive into the batch; keepRecordedBatch receives with the recorded dates.
+    expect((await T.doc('other_in', [lot({ expiryDate: '2027-01-10' }), lot({})], { post: true })).status).toBe(201);
+    const kept = await T.doc('other_in', [lot({ expiryDate: '2027-06-30', keepRecordedBatch: true })], { post: true });
+    expect(kept.status).toBe(201);
+    expect(kept.body.lines[0]).toMatchObject({ batchNo: 'LOT-1', productionDate: '2026-01-10', expiryDate: '2027-01-10' });
+    const batches = (await T.as('GET', `/v1/materials/${T.m.batch}/batches`)).body.items;
+    expect(batches.map((b: any) => [b.batchNo, b.productionDate, b.expiryDate, b.onHand])).toEqual([['LOT-1', '2026-01-10', '2027-01-10', '20']]);
+
+    // A date the batch was received without is filled in, never lost.
+    await T.posted('other_in', [{ ...lot({}), batchNo: 'LOT-3' }]);
+    await T.posted('other_in', [{ ...lot({ expiryDate: '2029-03-01' }), batchNo: 'LOT-3' }]);
+    expect((await T.as('GET', `/v1/materials/${T.m.batch}/batches`)).body.items.find((b: any) => b.batchNo === 'LOT-3').expiryDate).toBe('2029-03-01');
+
+    // LOT-2 arrives by another document with another expiry before the draft is posted.
+    await T.posted('other_in', [{ ...lot({ expiryDate: '2028-01-01' }), batchNo: 'LOT-2' }]);
+    const late = await T.as('POST', `/v1/stock-documents/${draft.body.id}/post`);
+    expect(late.body).toMatchObject({ status: 409, code: 'BATCH_ATTRIBUTES_DIFFER' });
+    expect(late.body.errors.map((e: any) => e.field)).toEqual(['lines[0].expiryDate']);
+    expect((await T.as('GET', `/v1/stock-documents/${draft.body.id}`)).body.status).toBe('draft');
   });
 });
 

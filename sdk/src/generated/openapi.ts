@@ -759,7 +759,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Which batches and bins to pick, first in first out (earliest expiry first where tracked) */
+        /** Which batches and bins to pick, first in first out (earliest expiry first where tracked); expired batches are never suggested */
         get: operations["suggestFifoPicks"];
         put?: never;
         post?: never;
@@ -2254,6 +2254,8 @@ export interface components {
             suggested: string;
             /** @description What the suggestion cannot cover; "0" when it can */
             shortfall: string;
+            /** @description Stock in scope in batches past their expiry date: never suggested */
+            expired: string;
             picks: {
                 /** Format: uuid */
                 warehouseId: string;
@@ -2726,6 +2728,7 @@ export interface components {
                 origin: "fifo" | "scan" | "manual";
                 /** @description Base unit returned against this line */
                 returned: string;
+                expiredReason: string | null;
             }[];
         };
         SalesOutboundSummary: {
@@ -8661,6 +8664,8 @@ export interface operations {
                         expiryDate?: string;
                         /** @description The supplier's own lot number, kept on a new batch */
                         supplierBatch?: string;
+                        /** @description Receiving into an existing batch whose dates differ from this line's: keep the recorded dates (the line takes them) instead of 409 BATCH_ATTRIBUTES_DIFFER */
+                        keepRecordedBatch?: boolean;
                     }[];
                     /** @description Post at once (a PDA scan-to-stock); default false leaves a draft */
                     post?: boolean;
@@ -14342,6 +14347,10 @@ export interface operations {
                         binCode?: string;
                         batchNo?: string;
                         serialNo?: string;
+                        /** @description Ship this batch although it is past its expiry date (422 EXPIRED_BATCH otherwise); needs expiredReason */
+                        allowExpired?: boolean;
+                        /** @description Why an expired batch ships; kept on the line and in the audit record */
+                        expiredReason?: string;
                     }[];
                 };
             };

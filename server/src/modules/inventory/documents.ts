@@ -79,11 +79,15 @@ export async function resolveLines(tx: Sql, tenantId: string, type: DocType, lin
     UnitConverter.load(tx, tenantId),
   ]);
   const inbound = INBOUND.includes(type);
-  // An expiry-tracked receipt without expiryDate is fine only into a batch that already exists (it has its expiry).
-  const undated = inbound ? lines.flatMap((l, i) => (!l.expiryDate && (l.batchNo ?? scans[i].batchNo) ? [(l.batchNo ?? scans[i].batchNo)!] : [])) : [];
-  const knownBatches = new Set(undated.length
-    ? (await tx.query<{ k: string }>(`SELECT material_id::text || '|' || batch_no AS k FROM batches WHERE tenant_id = $1 AND batch_no = ANY($2::text[])`, [tenantId, undated])).rows.map((r) => r.k)
-    : []);
+  // Receipts into batches that exist: an expiry-tracked line may leave out the expiry (the batch has
+  // it), and may not bring other dates (BATCH_ATTRIBUTES_DIFFER below).
+  const recorded = inbound
+    ? await repo.recordedBatches(tx, tenantId, lines.flatMap((l, i) => {
+      const batchNo = l.batchNo ?? scans[i].batchNo;
+      const materialId = l.materialId ?? scans[i].materialId ?? materials.find((m) => m.code === l.materialCode)?.id;
+      return batchNo && materialId ? [{ materialId, batchNo }] : [];
+    }))
+    : new Map<string, repo.RecordedBatch>();
   const resolved: ResolvedLine[] = [];
 
   for (const [i, line] of lines.entries()) {
@@ -110,7 +114,10 @@ export async function resolveLines(tx: Sql, tenantId: string, type: DocType, lin
     if (converted && !converted.quantity.gt(0)) err('quantity', 'NOT_POSITIVE', 'must be greater than 0');
     const batchNo = line.batchNo ?? scan.batchNo ?? null;
     const serialNo = line.serialNo ?? scan.serialNo ?? null;
-    checkTracking(material, inbound, batchNo, serialNo, converted?.quantity, line, !!batchNo && knownBatches.has(`${material.id}|${batchNo}`), err);
+    const batch = batchNo ? recorded.get(`${material.id}|${batchNo}`) : undefined;
+    checkTracking(material, inbound, batchNo, serialNo, converted?.quantity, line, batch !== undefined, err);
+    const dates = batch && line.keepRecordedBatch ? batch : { productionDate: line.productionDate ?? null, expiryDate: line.expiryDate ?? null };
+    if (batch) for (const e of batchDateConflicts(batch, dates, batchNo!, material.code, field)) errors.push(e);
     resolved.push({
       lineNo: i + 1,
       field,
@@ -124,14 +131,30 @@ export async function resolveLines(tx: Sql, tenantId: string, type: DocType, lin
       toBinId,
       batchNo,
       serialNo,
-      productionDate: line.productionDate ?? null,
-      expiryDate: line.expiryDate ?? null,
+      productionDate: dates.productionDate,
+      expiryDate: dates.expiryDate,
       supplierBatch: line.supplierBatch ?? null,
     });
   }
+  if (errors.length && errors.every((e) => e.code === 'BATCH_ATTRIBUTES_DIFFER')) throw batchesDiffer(errors);
   if (errors.length) throw unprocessable('STOCK_DOCUMENT_INVALID', `${new Set(errors.map((e) => e.field.split('.')[0])).size} line(s) cannot be used; nothing was saved`, errors);
   return resolved;
 }
+
+/**
+ * A batch is one lot with one production and one expiry date: a receipt naming an existing batch
+ * with another date would lose the new one silently, so each differing date is a field error.
+ * A date the line leaves out, or the batch was received without, is no conflict.
+ */
+function batchDateConflicts(recorded: repo.RecordedBatch, line: repo.RecordedBatch, batchNo: string, materialCode: string, field: string): FieldError[] {
+  return (['productionDate', 'expiryDate'] as const)
+    .filter((d) => line[d] !== null && recorded[d] !== null && line[d] !== recorded[d])
+    .map((d) => fieldError(`${field}.${d}`, 'BATCH_ATTRIBUTES_DIFFER',
+      `batch ${batchNo} of ${materialCode} was received with ${d} ${recorded[d]}, not ${line[d]}; use another batch number, or keepRecordedBatch: true to receive it with ${recorded[d]}`));
+}
+
+const batchesDiffer = (errors: FieldError[]) =>
+  conflict('BATCH_ATTRIBUTES_DIFFER', `${errors.length} date(s) differ from the batches already received under the same numbers; nothing was saved`, { errors });
 
 type Err = (attr: string, code: string, message: string) => void;
 
@@ -221,6 +244,15 @@ export async function postDocument(tx: Sql, tenantId: string, actor: string, id:
   const [claimed, doc] = await Promise.all([repo.markPosted(tx, tenantId, id, actor), repo.findDocument(tx, tenantId, id)]);
   if (!doc) throw notFound('stock document', id);
   if (!claimed) return doc;
+  if (doc.type === 'other_in') {
+    // A batch received by another document since this draft was made may carry other dates.
+    const recorded = await repo.recordedBatches(tx, tenantId, doc.lines.flatMap((l) => (l.batchNo ? [{ materialId: l.materialId, batchNo: l.batchNo }] : [])));
+    const errors = doc.lines.flatMap((l) => {
+      const batch = l.batchNo ? recorded.get(`${l.materialId}|${l.batchNo}`) : undefined;
+      return batch ? batchDateConflicts(batch, l, l.batchNo!, l.materialCode, `lines[${l.lineNo - 1}]`) : [];
+    });
+    if (errors.length) throw batchesDiffer(errors);
+  }
   const moves: Movement[] = [];
   for (const line of doc.lines) {
     const field = `lines[${line.lineNo - 1}]`;
@@ -246,6 +278,9 @@ export async function postDocument(tx: Sql, tenantId: string, actor: string, id:
 
 /** Corrects a posted document the only way the ledger allows: a compensating document. */
 export async function reverseDocument(tx: Sql, tenantId: string, actor: string, id: string, reason?: string): Promise<StockDocument> {
+  // Concurrent reversals of one document queue on its row; each later one then sees the first's
+  // reversal and is refused as ALREADY_REVERSED (not a unique-key ALREADY_EXISTS).
+  await repo.lockDocument(tx, tenantId, id);
   const doc = await repo.findDocument(tx, tenantId, id);
   if (!doc) throw notFound('stock document', id);
   if (doc.status !== 'posted') throw conflict('NOT_POSTED', `${doc.docNo} is a draft: a draft is changed or discarded, not reversed`);

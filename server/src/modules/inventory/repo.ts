@@ -53,6 +53,10 @@ export async function copyLines(tx: Sql, tenantId: string, fromId: string, toId:
   );
 }
 
+export async function lockDocument(tx: Sql, tenantId: string, id: string): Promise<void> {
+  await tx.query('SELECT 1 FROM stock_documents WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, id]);
+}
+
 /** Draft to posted, once: the row lock makes a concurrent second post see zero rows. */
 export async function markPosted(tx: Sql, tenantId: string, id: string, actor: string): Promise<boolean> {
   const { rowCount } = await tx.query(
@@ -139,14 +143,53 @@ export async function batchId(
   inbound?: { productionDate: string | null; expiryDate: string | null; supplierBatch: string | null },
 ): Promise<string | null> {
   if (inbound) {
+    // A receipt never changes a date the batch has (callers refuse different ones first:
+    // BATCH_ATTRIBUTES_DIFFER); it fills in one the batch was received without.
     await tx.query(
       `INSERT INTO batches (tenant_id, material_id, batch_no, production_date, expiry_date, supplier_batch) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (tenant_id, material_id, batch_no) DO NOTHING`,
       [tenantId, materialId, batchNo, inbound.productionDate, inbound.expiryDate, inbound.supplierBatch],
     );
+    // Only a batch that lacks a date the line brings is updated (and so locked): concurrent
+    // receipts into the same batches do not queue on its row.
+    if (inbound.productionDate || inbound.expiryDate || inbound.supplierBatch) {
+      await tx.query(
+        `UPDATE batches SET production_date = coalesce(production_date, $4), expiry_date = coalesce(expiry_date, $5), supplier_batch = coalesce(supplier_batch, $6)
+          WHERE tenant_id = $1 AND material_id = $2 AND batch_no = $3
+            AND ((production_date IS NULL AND $4::date IS NOT NULL) OR (expiry_date IS NULL AND $5::date IS NOT NULL) OR (supplier_batch IS NULL AND $6::text IS NOT NULL))`,
+        [tenantId, materialId, batchNo, inbound.productionDate, inbound.expiryDate, inbound.supplierBatch],
+      );
+    }
   }
   const { rows } = await tx.query<{ id: string }>('SELECT id FROM batches WHERE tenant_id = $1 AND material_id = $2 AND batch_no = $3', [tenantId, materialId, batchNo]);
   return rows[0]?.id ?? null;
+}
+
+export interface RecordedBatch {
+  productionDate: string | null;
+  expiryDate: string | null;
+}
+
+/** The dates of the existing batches among these (material, batch number) pairs, by `material|batchNo`. */
+export async function recordedBatches(tx: Sql, tenantId: string, pairs: { materialId: string; batchNo: string }[]): Promise<Map<string, RecordedBatch>> {
+  if (!pairs.length) return new Map();
+  const { rows } = await tx.query<{ material_id: string; batch_no: string; production_date: string | null; expiry_date: string | null }>(
+    `SELECT b.material_id, b.batch_no, b.production_date::text, b.expiry_date::text FROM batches b JOIN unnest($2::uuid[], $3::text[]) AS x(m, n) ON b.material_id = x.m AND b.batch_no = x.n
+      WHERE b.tenant_id = $1`,
+    [tenantId, pairs.map((p) => p.materialId), pairs.map((p) => p.batchNo)],
+  );
+  return new Map(rows.map((r) => [`${r.material_id}|${r.batch_no}`, { productionDate: r.production_date, expiryDate: r.expiry_date }]));
+}
+
+/** The batches of these (material, batch number) pairs that are past their expiry date today, with that date. */
+export async function expiredBatches(tx: Sql, tenantId: string, pairs: { materialId: string; batchNo: string }[]): Promise<Map<string, string>> {
+  if (!pairs.length) return new Map();
+  const { rows } = await tx.query<{ material_id: string; batch_no: string; expiry_date: string }>(
+    `SELECT b.material_id, b.batch_no, b.expiry_date::text FROM batches b JOIN unnest($2::uuid[], $3::text[]) AS x(m, n) ON b.material_id = x.m AND b.batch_no = x.n
+      WHERE b.tenant_id = $1 AND b.expiry_date < current_date`,
+    [tenantId, pairs.map((p) => p.materialId), pairs.map((p) => p.batchNo)],
+  );
+  return new Map(rows.map((r) => [`${r.material_id}|${r.batch_no}`, r.expiry_date]));
 }
 
 export async function serialId(tx: Sql, tenantId: string, materialId: string, serialNo: string, batch: string | null, inbound: boolean): Promise<string | null> {

@@ -123,6 +123,6 @@ export function inventoryRoutes(app: MesApp, { db }: AppContext): void {
 
   app.get('/v1/stock/fifo', {
     config: { permission: 'inventory:read' },
-    schema: { operationId: 'suggestFifoPicks', tags, summary: 'Which batches and bins to pick, first in first out (earliest expiry first where tracked)', querystring: FifoQuery, response: { 200: Type.Ref(FifoSuggestionSchema), ...problems(404, 422) } },
+    schema: { operationId: 'suggestFifoPicks', tags, summary: 'Which batches and bins to pick, first in first out (earliest expiry first where tracked); expired batches are never suggested', querystring: FifoQuery, response: { 200: Type.Ref(FifoSuggestionSchema), ...problems(404, 422) } },
   }, async (req) => read(db, req, (tx) => stock.suggestFifo(tx, tenant(req), req.query.materialId, req.query.quantity, req.query.warehouseId)));
 }

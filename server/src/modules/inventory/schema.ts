@@ -31,6 +31,9 @@ export const StockLineInput = Type.Object(
     productionDate: Type.Optional(DateOnly),
     expiryDate: Type.Optional(DateOnly),
     supplierBatch: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: "The supplier's own lot number, kept on a new batch" })),
+    keepRecordedBatch: Type.Optional(Type.Boolean({
+      description: 'Receiving into an existing batch whose dates differ from this line\'s: keep the recorded dates (the line takes them) instead of 409 BATCH_ATTRIBUTES_DIFFER',
+    })),
   },
   { additionalProperties: false },
 );
@@ -140,6 +143,7 @@ export const FifoSuggestionSchema = Type.Object(
     requested: Type.String(),
     suggested: Type.String(),
     shortfall: Type.String({ description: 'What the suggestion cannot cover; "0" when it can' }),
+    expired: Type.String({ description: 'Stock in scope in batches past their expiry date: never suggested' }),
     picks: Type.Array(
       Type.Object({
         warehouseId: Uuid(),

@@ -5,7 +5,8 @@ import { formatQty, qty } from '../../platform/quantity.js';
 /**
  * FIFO suggestion (S1-5.4.3-i): the batches and bins to pick for a quantity, earliest expiry
  * first where the material tracks expiry, then oldest receipt, then location code for a stable
- * order. Only positive balances in active warehouses that are not quarantine or WIP count.
+ * order. Only positive balances in active warehouses that are not quarantine or WIP count, and
+ * never a batch past its expiry date: that quantity is reported as `expired`, not suggested.
  */
 export async function suggestFifo(tx: Sql, tenantId: string, materialId: string, quantity: string, warehouseId?: string) {
   if (!qty(quantity).gt(0)) throw unprocessable('FIFO_QUERY_INVALID', 'a FIFO suggestion is for a quantity greater than 0', [fieldError('quantity', 'NOT_POSITIVE', 'must be greater than 0', 'query')]);
@@ -13,9 +14,10 @@ export async function suggestFifo(tx: Sql, tenantId: string, materialId: string,
   if (!material.rows[0]) throw notFound('material', materialId);
   const { rows } = await tx.query<{
     warehouse_id: string; bin_id: string | null; batch_id: string | null; batch_no: string | null; serial_no: string | null;
-    expiry_date: string | null; received_at: Date | null; quantity: string;
+    expiry_date: string | null; received_at: Date | null; quantity: string; expired: boolean;
   }>(
-    `SELECT b.warehouse_id, b.bin_id, b.batch_id, ba.batch_no, s.serial_no, ba.expiry_date::text, ba.received_at, b.quantity::text
+    `SELECT b.warehouse_id, b.bin_id, b.batch_id, ba.batch_no, s.serial_no, ba.expiry_date::text, ba.received_at, b.quantity::text,
+            coalesce(ba.expiry_date < current_date, false) AS expired
        FROM stock_balances b
        JOIN warehouses w ON w.tenant_id = b.tenant_id AND w.id = b.warehouse_id
        LEFT JOIN bins bi ON bi.tenant_id = b.tenant_id AND bi.id = b.bin_id
@@ -28,7 +30,8 @@ export async function suggestFifo(tx: Sql, tenantId: string, materialId: string,
   );
   let open = qty(quantity);
   const picks = [];
-  for (const r of rows) {
+  const expired = rows.filter((r) => r.expired).reduce((sum, r) => sum.plus(qty(r.quantity)), qty(0));
+  for (const r of rows.filter((x) => !x.expired)) {
     if (!open.gt(0)) break; // not isPositive(): decimal.js counts 0 as positive
     const take = qty(r.quantity).lessThan(open) ? qty(r.quantity) : open;
     picks.push({
@@ -37,7 +40,7 @@ export async function suggestFifo(tx: Sql, tenantId: string, materialId: string,
     });
     open = open.minus(take);
   }
-  return { materialId, requested: formatQty(qty(quantity)), suggested: formatQty(qty(quantity).minus(open)), shortfall: formatQty(open), picks };
+  return { materialId, requested: formatQty(qty(quantity)), suggested: formatQty(qty(quantity).minus(open)), shortfall: formatQty(open), expired: formatQty(expired), picks };
 }
 
 export interface BalanceFilter {

@@ -182,14 +182,14 @@ const toOutboundSummary = (r: OutboundRow) => ({
 export interface OutboundLineRow {
   line_no: number; plan_line_id: string; plan_line_no: number; order_line_id: string; order_id: string; order_doc_no: string; order_line_no: number;
   material_id: string; material_code: string; quantity: string; unit: string; base_quantity: string; base_unit: string; warehouse_id: string;
-  bin_id: string | null; batch_no: string | null; serial_no: string | null; origin: 'fifo' | 'scan' | 'manual'; returned_base: string;
+  bin_id: string | null; batch_no: string | null; serial_no: string | null; origin: 'fifo' | 'scan' | 'manual'; returned_base: string; expired_reason: string | null;
 }
 
 export async function outboundLines(tx: Sql, tenantId: string, outboundId: string, lock = false): Promise<OutboundLineRow[]> {
   const { rows } = await tx.query<OutboundLineRow>(
     `SELECT sl.line_no, sl.plan_line_id, pl.line_no AS plan_line_no, pl.order_line_id, ol.order_id, o.doc_no AS order_doc_no, ol.line_no AS order_line_no,
             sl.material_id, m.code AS material_code, sl.quantity::text, sl.unit, sl.base_quantity::text, m.base_unit, sl.warehouse_id, sl.bin_id,
-            sl.batch_no, sl.serial_no, sl.origin, sl.returned_base::text
+            sl.batch_no, sl.serial_no, sl.origin, sl.returned_base::text, sl.expired_reason
        FROM sales_outbound_lines sl
        JOIN delivery_plan_lines pl ON pl.tenant_id = sl.tenant_id AND pl.id = sl.plan_line_id
        JOIN sales_order_lines ol ON ol.tenant_id = pl.tenant_id AND ol.id = pl.order_line_id
@@ -211,7 +211,7 @@ export async function findOutbound(tx: Sql, tenantId: string, id: string): Promi
     lines: lines.map((l) => ({
       lineNo: l.line_no, planLineNo: l.plan_line_no, orderId: l.order_id, orderDocNo: l.order_doc_no, orderLineNo: l.order_line_no, materialId: l.material_id,
       materialCode: l.material_code, quantity: l.quantity, unit: l.unit, baseQuantity: l.base_quantity, baseUnit: l.base_unit, warehouseId: l.warehouse_id,
-      binId: l.bin_id, batchNo: l.batch_no, serialNo: l.serial_no, origin: l.origin, returned: l.returned_base,
+      binId: l.bin_id, batchNo: l.batch_no, serialNo: l.serial_no, origin: l.origin, returned: l.returned_base, expiredReason: l.expired_reason,
     })),
   };
 }

@@ -134,7 +134,13 @@ export function salesRoutes(app: MesApp, { db }: AppContext): void {
       operationId: 'createSalesOutbound', tags, summary: 'A draft outbound from a delivery plan: FIFO picks by default, or the given lines, or empty for scanning',
       body: CreateSalesOutboundBody, response: { 201: Type.Ref(SalesOutboundSchema), ...problems(409, 422) },
     },
-  }, async (req, reply) => mutate(db, req, reply, (tx) => shipping.createOutbound(tx, who(req), req.body), { status: 201, resource: (o) => `sales-outbound/${o.id}`, details: (o) => ({ docNo: o.docNo, lines: o.lines.length }) }));
+  }, async (req, reply) => mutate(db, req, reply, (tx) => shipping.createOutbound(tx, who(req), req.body), {
+    status: 201, resource: (o) => `sales-outbound/${o.id}`,
+    details: (o) => {
+      const expiredPicks = o.lines.filter((l) => l.expiredReason).map((l) => ({ lineNo: l.lineNo, batchNo: l.batchNo, reason: l.expiredReason }));
+      return { docNo: o.docNo, lines: o.lines.length, ...(expiredPicks.length ? { expiredPicks } : {}) };
+    },
+  }));
 
   app.get('/v1/sales-outbounds/:id', {
     config: read_,

@@ -240,6 +240,7 @@ export const SalesOutboundLineSchema = Type.Object({
   serialNo: Nullable(Type.String()),
   origin: Lit('fifo', 'scan', 'manual'),
   returned: Type.String({ description: 'Base unit returned against this line' }),
+  expiredReason: Nullable(Type.String({ description: 'Set when an expired batch was chosen on purpose (allowExpired)' })),
 });
 
 const outboundHeader = {
@@ -273,6 +274,8 @@ export const OutboundLineInput = Type.Object(
     binCode: Type.Optional(Ref('Bin')),
     batchNo: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
     serialNo: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    allowExpired: Type.Optional(Type.Boolean({ description: 'Ship this batch although it is past its expiry date (422 EXPIRED_BATCH otherwise); needs expiredReason' })),
+    expiredReason: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Why an expired batch ships; kept on the line and in the audit record' })),
   },
   { additionalProperties: false },
 );

@@ -59,6 +59,8 @@ async function trackingIds(tx: Sql, tenantId: string, materialId: string, materi
 
 interface NewOutboundLine {
   planLineId: string;
+  /** The index of the input line it came from. */
+  input?: number;
   material: Material;
   quantity: string;
   unit: string;
@@ -67,14 +69,16 @@ interface NewOutboundLine {
   batchNo: string | null;
   serialNo: string | null;
   origin: 'fifo' | 'scan' | 'manual';
+  /** Why an expired batch ships; null for every other line. */
+  expiredReason?: string | null;
 }
 
 async function insertOutboundLines(tx: Sql, tenantId: string, outboundId: string, warehouseId: string, lines: NewOutboundLine[], firstNo: number): Promise<void> {
   for (const [i, l] of lines.entries()) {
     await tx.query(
-      `INSERT INTO sales_outbound_lines (tenant_id, outbound_id, line_no, plan_line_id, material_id, quantity, unit, base_quantity, warehouse_id, bin_id, batch_no, serial_no, origin)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [tenantId, outboundId, firstNo + i, l.planLineId, l.material.id, l.quantity, l.unit, formatQty(l.base), warehouseId, l.binId, l.batchNo, l.serialNo, l.origin],
+      `INSERT INTO sales_outbound_lines (tenant_id, outbound_id, line_no, plan_line_id, material_id, quantity, unit, base_quantity, warehouse_id, bin_id, batch_no, serial_no, origin, expired_reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [tenantId, outboundId, firstNo + i, l.planLineId, l.material.id, l.quantity, l.unit, formatQty(l.base), warehouseId, l.binId, l.batchNo, l.serialNo, l.origin, l.expiredReason ?? null],
     );
   }
 }
@@ -131,7 +135,17 @@ async function resolveManualLines(tx: Sql, tenantId: string, planLines: repo.Pla
     checkTracking(material, batchNo, serialNo, base, field, err);
     const binId = await pickBin(tx, tenantId, warehouseId, l.binId, l.binCode, field, err);
     pending.set(pl.id, (pending.get(pl.id) ?? qty(0)).plus(base));
-    out.push({ planLineId: pl.id, material, quantity: formatQty(qty(l.quantity)), unit, base, binId, batchNo, serialNo, origin: scan ? 'scan' : 'manual' });
+    out.push({ planLineId: pl.id, material, quantity: formatQty(qty(l.quantity)), unit, base, binId, batchNo, serialNo, origin: scan ? 'scan' : 'manual', input: i });
+  }
+  // An expired batch ships only when the line says so, with a reason.
+  const expired = await inventory.expiredBatches(tx, tenantId, out.flatMap((l) => (l.batchNo ? [{ materialId: l.material.id, batchNo: l.batchNo }] : [])));
+  for (const l of out) {
+    const expiry = l.batchNo ? expired.get(`${l.material.id}|${l.batchNo}`) : undefined;
+    const input = lines[l.input!];
+    if (!expiry) continue;
+    if (!input.allowExpired) err(`lines[${l.input}].batchNo`, 'EXPIRED_BATCH', `batch ${l.batchNo} of ${l.material.code} expired on ${expiry}; pick another, or send allowExpired: true with expiredReason`);
+    else if (!input.expiredReason) err(`lines[${l.input}].expiredReason`, 'REASON_REQUIRED', `say why batch ${l.batchNo}, expired on ${expiry}, ships`);
+    else l.expiredReason = input.expiredReason;
   }
   return out;
 }
@@ -162,7 +176,10 @@ export async function createOutbound(tx: Sql, who: Who, input: CreateSalesOutbou
   const warehouse = await resolveWarehouse(tx, who.tenantId, input, errors);
   if (!warehouse) throw unprocessable('SALES_OUTBOUND_INVALID', 'the outbound cannot be created as given; nothing was saved', errors);
   const lines = input.lines === undefined ? await fifoLines(tx, who.tenantId, planLines, warehouse.id) : await resolveManualLines(tx, who.tenantId, planLines, warehouse.id, input.lines, errors);
-  if (errors.length) throw unprocessable('SALES_OUTBOUND_INVALID', `${new Set(errors.map((e) => e.field.split('.')[0])).size} line(s) cannot be used; nothing was saved`, errors);
+  if (errors.length) {
+    const expired = errors.every((e) => e.code === 'EXPIRED_BATCH');
+    throw unprocessable(expired ? 'EXPIRED_BATCH' : 'SALES_OUTBOUND_INVALID', expired ? 'a line picks a batch past its expiry date; nothing was saved' : `${new Set(errors.map((e) => e.field.split('.')[0])).size} line(s) cannot be used; nothing was saved`, errors);
+  }
   const id = randomUUID();
   await tx.query(
     `INSERT INTO sales_outbounds (tenant_id, id, doc_no, plan_id, customer_id, warehouse_id, created_by, created_by_user) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -191,6 +208,7 @@ export async function scanIntoOutbound(tx: Sql, who: Who, id: string, input: Sca
   const pending = new Map<string, Qty>();
   for (const l of lines) pending.set(l.planLineId, (pending.get(l.planLineId) ?? qty(0)).plus(qty(l.baseQuantity)));
   const materials = new Map<string, Material>();
+  const scannedBatches: { materialId: string; batchNo: string; field: string }[] = [];
   for (const [i, s] of input.scans.entries()) {
     const field = `scans[${i}]`;
     let r;
@@ -210,6 +228,7 @@ export async function scanIntoOutbound(tx: Sql, who: Who, id: string, input: Sca
     if (!pl) continue;
     const batchNo = r.batch?.batchNo ?? null;
     const serialNo = r.serial?.serialNo ?? null;
+    if (batchNo) scannedBatches.push({ materialId: material.id, batchNo, field });
     checkTracking(material, batchNo, serialNo, base, field, (f, c, m) => err(c === 'SERIAL_QUANTITY' ? f : `${field}.barcode`, c, m));
     const binId = await pickBin(tx, who.tenantId, doc.warehouseId, s.binId, s.binCode, field, err);
     if (serialNo && lines.some((l) => l.materialId === material.id && l.serialNo === serialNo)) { err(`${field}.barcode`, 'SERIAL_ALREADY_SCANNED', `serial ${serialNo} is already on this outbound`); continue; }
@@ -220,11 +239,17 @@ export async function scanIntoOutbound(tx: Sql, who: Who, id: string, input: Sca
       lines.push({
         lineNo: Math.max(0, ...lines.map((l) => l.lineNo)) + 1, planLineNo: pl.line_no, orderId: pl.order_id, orderDocNo: pl.order_doc_no, orderLineNo: pl.order_line_no,
         materialId: material.id, materialCode: material.code, quantity: '0', unit: material.baseUnit, baseQuantity: '0', baseUnit: material.baseUnit,
-        warehouseId: doc.warehouseId, binId, batchNo, serialNo, origin: 'scan', returned: '0', planLineId: pl.id, add: base, isNew: true,
+        warehouseId: doc.warehouseId, binId, batchNo, serialNo, origin: 'scan', returned: '0', expiredReason: null, planLineId: pl.id, add: base, isNew: true,
       });
     }
   }
-  if (errors.length) throw unprocessable('SCAN_INVALID', `${new Set(errors.map((e) => e.field.split('.')[0])).size} scan(s) cannot be used; nothing was added`, errors);
+  // A scanned label of an expired batch is refused; shipping one on purpose is a hand-picked line with allowExpired.
+  const expired = await inventory.expiredBatches(tx, who.tenantId, scannedBatches);
+  for (const b of scannedBatches) {
+    const expiry = expired.get(`${b.materialId}|${b.batchNo}`);
+    if (expiry) err(`${b.field}.barcode`, 'EXPIRED_BATCH', `batch ${b.batchNo} expired on ${expiry}; scan another`);
+  }
+  if (errors.length) throw unprocessable(errors.every((e) => e.code === 'EXPIRED_BATCH') ? 'EXPIRED_BATCH' : 'SCAN_INVALID', `${new Set(errors.map((e) => e.field.split('.')[0])).size} scan(s) cannot be used; nothing was added`, errors);
   for (const l of lines.filter((x) => x.add.gt(0))) {
     if (l.isNew) {
       await insertOutboundLines(tx, who.tenantId, id, doc.warehouseId, [{ planLineId: l.planLineId, material: materials.get(l.materialId)!, quantity: formatQty(l.add), unit: l.unit, base: l.add, binId: l.binId, batchNo: l.batchNo, serialNo: l.serialNo, origin: 'scan' }], l.lineNo);
@@ -289,6 +314,15 @@ export async function postOutbound(tx: Sql, who: Who, id: string): Promise<Sales
     moves.push({ type: 'sales_out', materialId: l.material_id, warehouseId: l.warehouse_id, binId: l.bin_id, batchId, serialId, quantity: qty(l.base_quantity).neg(), enteredQuantity: l.quantity, enteredUnit: l.unit, sourceLine: l.line_no, field });
   }
   if (errors.length) throw unprocessable('SALES_OUTBOUND_INVALID', 'a batch or serial of this outbound does not exist; nothing was posted', errors);
+  // A batch that expired since the draft was made does not ship unless the line chose it with a reason.
+  const expired = await inventory.expiredBatches(tx, who.tenantId, rawLines.flatMap((l) => (l.batch_no && !l.expired_reason ? [{ materialId: l.material_id, batchNo: l.batch_no }] : [])));
+  const expiredLines = rawLines.flatMap((l, i) => {
+    const expiry = l.batch_no && !l.expired_reason ? expired.get(`${l.material_id}|${l.batch_no}`) : undefined;
+    return expiry ? [fieldError(`lines[${i}].batchNo`, 'EXPIRED_BATCH', `batch ${l.batch_no} of ${l.material_code} expired on ${expiry}`)] : [];
+  });
+  if (expiredLines.length) {
+    throw conflict('EXPIRED_BATCH', `${expiredLines.length} line(s) ship a batch that has expired since the outbound was drafted; replace them or pick the batch by hand with allowExpired; nothing was posted`, { errors: expiredLines });
+  }
   await postMovements(tx, who.tenantId, { type: 'sales_outbound', id }, who.actor, moves);
 
   for (const [plId, add] of byPlanLine) await tx.query('UPDATE delivery_plan_lines SET shipped_base = shipped_base + $3 WHERE tenant_id = $1 AND id = $2', [who.tenantId, plId, formatQty(add)]);
