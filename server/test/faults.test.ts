@@ -162,4 +162,38 @@ describe('fault diagnosis on a private PostgreSQL', () => {
     for (const res of await Promise.all(requests.slice(0, POOL_SIZE))) expect(res.status).toBe(200);
     await expectRecovered();
   });
+  it('S1-6.1-f S1-5.3.6: the database at its connection limit (SQLSTATE 53300, taken by other clients): 503 DATABASE_TOO_MANY_CONNECTIONS saying so, never "unreachable"; diagnostics names the limit; recovers when connections free up', async () => {
+    expect((await get('/v1/materials')).status).toBe(200);
+    const outsider = new pg.Client({ connectionString: instance.url, application_name: 'fault-test-filler' });
+    await outsider.connect();
+    // The next request must open a connection: end the pool's sessions, then take every slot left.
+    await outsider.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'mes-server'`);
+    await waitFor('the pool to drop its terminated sessions', () => built.ctx.db.stats().total === 0);
+    const fillers: pg.Client[] = [outsider];
+    let refusal: unknown;
+    while (!refusal && fillers.length < 200) {
+      const c = new pg.Client({ connectionString: instance.url, application_name: 'fault-test-filler' });
+      c.on('error', () => {});
+      await c.connect().then(() => fillers.push(c), (err) => (refusal = err));
+    }
+    expect((refusal as { code?: string }).code).toBe('53300');
+    try {
+      await sleep(300); // past the key and plan cache lifetimes
+      const res = await get('/v1/materials');
+      expectUnavailable(res, 'DATABASE_TOO_MANY_CONNECTIONS');
+      expect(res.body.detail).toMatch(/refused a new connection because its connection limit \(max_connections\) is reached/);
+      expect(res.body.detail).not.toMatch(/unreachable/);
+
+      const diagnosis = await get('/v1/diagnostics');
+      expect(diagnosis.status, JSON.stringify(diagnosis.body)).toBe(200);
+      const connections = check(diagnosis.body, 'databaseConnections');
+      expect(connections).toMatchObject({ component: 'database', status: 'fail' });
+      expect(connections.message).toMatch(/refused new connections because its connection limit is reached/);
+      expect(connections.hint).toMatch(/max_connections/);
+      expect(check(diagnosis.body, 'database').status).not.toBe('fail'); // it runs, and answers on the operations connection
+    } finally {
+      await Promise.all(fillers.map((c) => c.end().catch(() => {})));
+    }
+    await expectRecovered();
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * Idempotent retries (S1-5.1.5 data validation and consistency): a POST repeated with the same
  * Idempotency-Key and body answers the stored response and creates nothing more; a key reused
- * for a different request is refused; keys belong to a tenant.
+ * for a different request is refused; keys belong to the credential (API key or user) that sent them.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +106,22 @@ describe('Idempotency-Key', () => {
     const againA = await call(t.url, A.key, 'POST', '/v1/users', { username: 'shared-a', displayName: 'A' }, { 'idempotency-key': 'shared-key' });
     expect(againA.body.id).toBe(a.body.id);
     expect(againA.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('S1-5.1.5: keys are per credential: two API keys of one tenant sending the same key each get their own result', async () => {
+    const second = await call(t.url, A.key, 'POST', '/v1/api-keys', { name: 'second integration', permissions: ['users:read', 'users:write'] });
+    expect(second.status).toBe(201);
+    const one = await call(t.url, A.key, 'POST', '/v1/users', { username: 'cred-one', displayName: 'One' }, { 'idempotency-key': 'per-credential' });
+    const two = await call(t.url, second.body.key, 'POST', '/v1/users', { username: 'cred-two', displayName: 'Two' }, { 'idempotency-key': 'per-credential' });
+    expect([one.status, two.status]).toEqual([201, 201]);
+    expect(two.headers.get('idempotent-replayed')).toBeNull();
+    expect([one.body.username, two.body.username]).toEqual(['cred-one', 'cred-two']);
+    expect(await usersNamed(t, A.key, 'cred-one')).toHaveLength(1);
+    expect(await usersNamed(t, A.key, 'cred-two')).toHaveLength(1);
+    // Each credential replays its own response.
+    const againTwo = await call(t.url, second.body.key, 'POST', '/v1/users', { username: 'cred-two', displayName: 'Two' }, { 'idempotency-key': 'per-credential' });
+    expect(againTwo.headers.get('idempotent-replayed')).toBe('true');
+    expect(againTwo.body.id).toBe(two.body.id);
   });
 
   it('S1-5.1.5: a request that failed did not use up its key: the corrected retry is not a replay of the failure', async () => {

@@ -212,6 +212,13 @@ describe('row-level security', () => {
     expect(bRows).toEqual([{ username: 'b1', display_name: 'b1' }, { username: 'b2', display_name: 'b2' }]);
   });
 
+  it('S1-5.1.5: a read (readOnly scope) cannot write, not even its own tenant\'s rows', async () => {
+    await expect(
+      db.transaction({ tenantId: A, readOnly: true }, (tx) => tx.query(`INSERT INTO users (tenant_id, username, display_name) VALUES ($1, 'reader', 'x')`, [A])),
+    ).rejects.toThrow(/read-only transaction/);
+    expect(await db.asOwner((sql) => count(sql, `SELECT count(*)::int AS n FROM users WHERE username = 'reader'`))).toBe(0);
+  });
+
   it('S1-5.3.2-a: a tenant scope ends with its transaction; a pooled session keeps none of it', async () => {
     // One connection: every statement reuses the session of the last (PGlite is one session anyway).
     const single = backend === 'postgres' ? await open(1) : db;

@@ -199,7 +199,8 @@ function checkTracking(m: Material, inbound: boolean, batchNo: string | null, se
 }
 
 export async function createDocument(tx: Sql, tenantId: string, actor: string, input: CreateStockDocumentInput): Promise<StockDocument> {
-  const lines = await resolveLines(tx, tenantId, input.type, input.lines);
+  // The numbering rule is read alongside the lines' references: before any lock, in the same write.
+  const [lines, takeNumber] = await Promise.all([resolveLines(tx, tenantId, input.type, input.lines), documentNumbering(tx, tenantId)]);
   // Numbers that inbound lines leave open come from the coding rules now, so the draft shows them.
   for (const l of lines.filter(() => INBOUND.includes(input.type))) {
     if (l.material.tracking !== 'none' && !l.batchNo && l.material.tracking === 'batch') {
@@ -209,7 +210,6 @@ export async function createDocument(tx: Sql, tenantId: string, actor: string, i
       l.serialNo = await nextCode(tx, tenantId, 'serial', { material: l.material.code }, { pattern: '{material}-{seq:6}', reset: 'never', description: 'Serial numbers' });
     }
   }
-  const takeNumber = await documentNumbering(tx, tenantId);
   const id = randomUUID();
   await repo.insertDocument(tx, tenantId, { id, docNo: provisionalNumber(id), type: input.type, reason: input.reason ?? '', createdBy: actor, reversesId: null });
   await repo.insertLines(tx, tenantId, id, lines);

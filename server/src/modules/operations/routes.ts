@@ -49,7 +49,8 @@ export function operationsRoutes(app: MesApp, { db, config, diagnostics, metrics
       await withTimeout(db.probe('SELECT 1'), 2000);
     } catch (err) {
       const code = err instanceof DatabaseUnavailableError ? err.code : 'DATABASE_UNAVAILABLE';
-      throw new MesProblem(503, code, `the database does not answer: ${(err as Error).message}`, { headers: { 'retry-after': '2' } });
+      const said = code === 'DATABASE_TOO_MANY_CONNECTIONS' ? 'the database refused a new connection because its connection limit (max_connections) is reached' : 'the database does not answer';
+      throw new MesProblem(503, code, `${said}: ${(err as Error).message}`, { headers: { 'retry-after': '2' } });
     }
     return { status: 'ready', version: config.version, uptimeSeconds: Math.round(process.uptime()) };
   });
