@@ -49,13 +49,16 @@ const CORE = ['S1-5.3.2-a', 'S1-5.3.2-b', 'S1-6.1-b', 'S1-6.1-e', 'S1-6.2.3-a', 
 const PLATFORM = ['S1-6.1-a', 'S1-6.1-c', 'S1-6.1-d', 'S1-6.1-f', 'S1-6.1-g', ...PLATFORM_TECHNICAL];
 /** The platform profile's suites, in run order. */
 const RESILIENCE = ['failover', 'upgrade', 'scaling', 'diagnosis'];
+/** Proved by the production suite through the API: engineering data and orders entered by hand. */
+const PRODUCTION = ['S1-5.4.4-a', 'S1-5.4.4-b', 'S1-5.4.4-c', 'S1-5.4.4-d', 'S1-5.4.4-e'];
 
 export function profiles(): Profile[] {
   const registry = loadRequirements().filter((r) => inRegistry(r.id)).map((r) => r.id);
   return [
     { name: 'core', description: 'Tenant isolation and API automation against any target: what CI runs', suites: ['isolation', 'api-automation'], clauses: CORE },
     { name: 'platform', description: 'Failover, upgrade and rollback, elastic scaling, fault diagnosis; needs --platform local|kubernetes', suites: RESILIENCE, clauses: PLATFORM },
-    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: ['isolation', 'api-automation', ...RESILIENCE], clauses: registry },
+    { name: 'production', description: 'Production engineering data (material parameters, BOMs, routings, drawings) and orders, through the API', suites: ['production'], clauses: PRODUCTION },
+    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: ['isolation', 'api-automation', 'production', ...RESILIENCE], clauses: registry },
   ];
 }
 

@@ -16,6 +16,7 @@ import { html, junit, markdown, type RunResults } from './summary.js';
 import { resolveResilience, type ResilienceOverrides } from './resilience-config.js';
 import { apiAutomationSuite } from './suites/api-automation.js';
 import { isolationSuite } from './suites/isolation.js';
+import { productionSuite } from './suites/production.js';
 import { diagnosisSuite } from './suites/resilience/diagnosis.js';
 import { platformEvents, platformSnapshot } from './suites/resilience/experiment.js';
 import { failoverSuite } from './suites/resilience/failover.js';
@@ -39,7 +40,7 @@ import { TOOL_VERSION } from './version.js';
 import type { Platform } from '@mes/platform';
 
 /** In run order: the resilience suites after the API ones, failover first (it needs the platform steady). */
-export const SUITES: Suite[] = [isolationSuite, apiAutomationSuite, failoverSuite, upgradeSuite, scalingSuite, diagnosisSuite];
+export const SUITES: Suite[] = [isolationSuite, apiAutomationSuite, productionSuite, failoverSuite, upgradeSuite, scalingSuite, diagnosisSuite];
 
 /** A run that cannot start as asked (bad profile, no target): exit 2. */
 export class UsageError extends Error {
