@@ -19,3 +19,19 @@ export async function warehouseByCode(client: MesClient, code: string): Promise<
   }
   return warehouse;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The id of the production order with this document number (or this id), or ORDER_NOT_FOUND (exit 1). */
+export async function productionOrderId(client: MesClient, ref: string): Promise<string> {
+  if (UUID.test(ref)) return ref;
+  const found = (await client.production.orders.list({ docNo: ref, limit: 1 })).items[0];
+  if (!found) throw new CommandFailure(`no production order ${ref}`, { code: 'ORDER_NOT_FOUND' });
+  return found.id;
+}
+
+/** The workshop with exactly this code, or WORKSHOP_NOT_FOUND (exit 1). */
+export async function workshopByCode(client: MesClient, code: string) {
+  for await (const w of client.plant.workshops.iterate({ limit: 500 })) if (w.code === code) return w;
+  throw new CommandFailure(`no workshop with code ${code}`, { code: 'WORKSHOP_NOT_FOUND' });
+}

@@ -1,6 +1,8 @@
 /** The target MES, reached only over HTTP. Every request is logged (never its credentials). */
 export interface HttpResponse {
   status: number;
+  /** The body as sent (a file download), and as UTF-8 text. */
+  bytes: Uint8Array;
   text: string;
   json: any;
   headers: Headers;
@@ -9,6 +11,7 @@ export interface HttpResponse {
 
 export interface RequestOptions {
   key?: string;
+  /** JSON, or bytes (a file upload) sent as they are, as application/octet-stream unless headers say otherwise. */
   body?: unknown;
   query?: Record<string, string | number | undefined>;
   headers?: Record<string, string>;
@@ -38,17 +41,19 @@ export class HttpTarget {
   async request(method: string, path: string, opts: RequestOptions = {}): Promise<HttpResponse> {
     const t0 = performance.now();
     this.requests++;
+    const binary = opts.body instanceof Uint8Array;
     const res = await fetch(this.url(path, opts.query), {
       method,
       headers: {
         ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}),
-        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(opts.body !== undefined ? { 'content-type': binary ? 'application/octet-stream' : 'application/json' } : {}),
         ...opts.headers,
       },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.body === undefined ? undefined : binary ? (opts.body as Uint8Array<ArrayBuffer>) : JSON.stringify(opts.body),
       signal: AbortSignal.timeout(this.timeoutMs),
     });
-    const text = await res.text();
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const text = new TextDecoder().decode(bytes);
     const ms = performance.now() - t0;
     let json: unknown;
     try {
@@ -58,6 +63,6 @@ export class HttpTarget {
     }
     const code = typeof (json as { code?: unknown })?.code === 'string' ? ` ${(json as { code: string }).code}` : '';
     this.log.push(`${new Date().toISOString()} ${method} ${path} -> ${res.status}${code} ${ms.toFixed(1)}ms`);
-    return { status: res.status, text, json, headers: res.headers, ms };
+    return { status: res.status, bytes, text, json, headers: res.headers, ms };
   }
 }

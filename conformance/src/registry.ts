@@ -54,6 +54,8 @@ const PLATFORM = ['S1-6.1-a', 'S1-6.1-c', 'S1-6.1-d', 'S1-6.1-f', 'S1-6.1-g', ..
 const UI = ['S1-6.2.2', 'S1-6.2.3-b'];
 /** The platform profile's suites, in run order. */
 const RESILIENCE = ['failover', 'upgrade', 'scaling', 'diagnosis'];
+/** Proved by the production suite through the API: engineering data and orders entered by hand. */
+const PRODUCTION = ['S1-5.4.4-a', 'S1-5.4.4-b', 'S1-5.4.4-c', 'S1-5.4.4-d', 'S1-5.4.4-e'];
 
 export function profiles(): Profile[] {
   const registry = loadRequirements().filter((r) => inRegistry(r.id)).map((r) => r.id);
@@ -61,7 +63,8 @@ export function profiles(): Profile[] {
     { name: 'core', description: 'Tenant isolation, API automation and the business functions against any target: what CI runs', suites: API_SUITES, clauses: CORE },
     { name: 'ui', description: 'The web console, PDA pages and boards in a real browser (Selenium, Chromium): needs the console at /', suites: ['ui'], clauses: UI },
     { name: 'platform', description: 'Failover, upgrade and rollback, elastic scaling, fault diagnosis; needs --platform local|kubernetes', suites: RESILIENCE, clauses: PLATFORM },
-    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', ...RESILIENCE], clauses: registry },
+    { name: 'production', description: 'Production engineering data (material parameters, BOMs, routings, drawings) and orders, through the API', suites: ['production'], clauses: PRODUCTION },
+    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', 'production', ...RESILIENCE], clauses: registry },
   ];
 }
 

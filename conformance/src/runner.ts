@@ -18,6 +18,7 @@ import { apiAutomationSuite } from './suites/api-automation.js';
 import { businessSuite } from './suites/business/index.js';
 import { isolationSuite } from './suites/isolation.js';
 import { uiSuite } from './suites/ui.js';
+import { productionSuite } from './suites/production.js';
 import { diagnosisSuite } from './suites/resilience/diagnosis.js';
 import { platformEvents, platformSnapshot } from './suites/resilience/experiment.js';
 import { failoverSuite } from './suites/resilience/failover.js';
@@ -41,7 +42,7 @@ import { TOOL_VERSION } from './version.js';
 import type { Platform } from '@mes/platform';
 
 /** In run order: the resilience suites after the API ones, failover first (it needs the platform steady). */
-export const SUITES: Suite[] = [isolationSuite, apiAutomationSuite, businessSuite, uiSuite, failoverSuite, upgradeSuite, scalingSuite, diagnosisSuite];
+export const SUITES: Suite[] = [isolationSuite, apiAutomationSuite, businessSuite, productionSuite, uiSuite, failoverSuite, upgradeSuite, scalingSuite, diagnosisSuite];
 
 /** A run that cannot start as asked (bad profile, no target): exit 2. */
 export class UsageError extends Error {

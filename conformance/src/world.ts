@@ -37,6 +37,19 @@ const RECIPES: Record<string, (w: World) => unknown> = {
   createPurchaseReceipt: (w) => ({ orderId: w.created('createPurchaseOrder')?.id }),
   inspectPurchaseReceipt: (w) => ({ lines: [{ receiptLineId: w.created('createPurchaseReceipt')?.lines?.[0]?.id, accepted: '4', rejected: '1', warehouseId: id(w, 'warehouses') }] }),
   createPurchaseReturn: (w) => ({ supplierId: id(w, 'suppliers'), lines: [{ materialId: id(w, 'materials'), warehouseId: id(w, 'warehouses'), quantity: '1' }] }),
+  // The plant model, each level under the one before (later passes fill what an earlier one lacked).
+  createCalendar: (w) => ({ code: w.code(), name: 'Calendar', shifts: [{ weekday: 1, start: '08:00', end: '16:00' }] }),
+  createPlant: (w) => ({ code: w.code(), name: 'Plant', calendarId: id(w, 'calendars') }),
+  createWorkshop: (w) => ({ code: w.code(), name: 'Workshop', plantId: id(w, 'plants') }),
+  createProductionLine: (w) => ({ code: w.code(), name: 'Line', workshopId: id(w, 'workshops') }),
+  createWorkCentre: (w) => ({ code: w.code(), name: 'Work centre', workshopId: id(w, 'workshops'), capacityUnit: 'machine_hours' }),
+  createStation: (w) => ({ code: w.code(), name: 'Station', workCentreId: id(w, 'workCentreId') }),
+  createRouting: (w) => ({ code: w.code(), name: 'Routing', operations: [{ seq: 10, name: 'Operation', workCentreId: id(w, 'workCentreId'), runMinutes: '1' }] }),
+  createBom: (w) => ({ materialId: id(w, 'materials'), type: 'manufacturing', lines: [] }),
+  createDrawing: (w) => ({ code: w.code(), name: 'Drawing', kind: 'product', materialId: id(w, 'materials') }),
+  // A drawing's file is bytes, not JSON: a one-pixel PNG.
+  uploadDrawingRevision: () => Uint8Array.from(Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4fe0000000049454e44ae426082', 'hex')),
+  createProductionOrder: (w) => ({ materialId: id(w, 'materials'), quantity: '5', plannedStart: '2030-01-10', plannedFinish: '2030-01-12' }),
 };
 
 /** Create operations run first in this order (what later ones refer to); the rest follow by path. */

@@ -24,6 +24,15 @@ import type {
 } from './types.js';
 import type { BackupDrill, BackupDrillPage, CreateBackupInput, StartBackupDrillInput, TenantRestore, TenantRestoreQuery } from './types.js';
 import { streamEvents, type EventStreamOptions, type EventStreamQuery } from './stream.js';
+import type {
+  Bom, BomExplosion, BomExplosionQuery, BomPage, BomQuery, BomSummary, BomWhereUsed, BomWhereUsedQuery, Calendar, CalendarPage, CalendarSummary, CapacityQuery,
+  CreateBomInput, CreateCalendarInput, CreateDrawingInput, CreatePlantInput, CreateProductionLineInput, CreateProductionOrderInput, CreateRoutingInput,
+  CreateStationInput, CreateWorkCentreInput, CreateWorkshopInput, Drawing, DrawingContentQuery, DrawingPage, DrawingQuery, DrawingSummary, Plant, PlantPage,
+  PlantQuery, PlantSummary, ProductionLine, ProductionLinePage, ProductionLineQuery, ProductionOrder, ProductionOrderActionInput, ProductionOrderPage,
+  ProductionOrderQuery, ProductionOrderSummary, Routing, RoutingPage, RoutingQuery, RoutingSummary, Station, StationPage, StationQuery, UpdateBomInput,
+  UpdateCalendarInput, UpdatePlantInput, UpdateProductionLineInput, UpdateProductionOrderInput, UpdateRoutingInput, UpdateStationInput, UpdateWorkCentreInput,
+  UpdateWorkshopInput, UploadDrawingQuery, WorkCentre, WorkCentreCapacity, WorkCentrePage, WorkCentreQuery, Workshop, WorkshopPage, WorkshopQuery,
+} from './types.js';
 import { SDK_VERSION } from './version.js';
 
 export interface MesClientOptions {
@@ -54,9 +63,11 @@ type PagedOperation =
   | 'listCustomers' | 'listSuppliers'
   | 'listSalesOrders' | 'listDeliveryPlans' | 'listSalesOutbounds' | 'listSalesReturns' | 'getSalesProgress'
   | 'listPurchaseOrders' | 'listPurchaseReceipts' | 'listPurchaseInbounds' | 'listPurchaseReturns' | 'getPurchasingProgress'
-  | 'listBackupDrills';
+  | 'listBackupDrills'
+  | 'listCalendars' | 'listPlants' | 'listWorkshops' | 'listProductionLines' | 'listWorkCentres' | 'listStations'
+  | 'listRoutings' | 'listBoms' | 'listDrawings' | 'listProductionOrders';
 /** Operations whose success is an image or text rather than JSON. */
-type BinaryOperation = 'createLabel' | 'getMaterialLabel' | 'exportStockSummary' | 'exportStockBalances';
+type BinaryOperation = 'createLabel' | 'getMaterialLabel' | 'exportStockSummary' | 'exportStockBalances' | 'getDrawingContent';
 type ItemOf<K extends PagedOperation> = SuccessOf<K> extends { items: (infer I)[] } ? I : never;
 
 /**
@@ -450,6 +461,123 @@ export class MesClient {
     getDrill: (id: string, options?: RequestOptions): Promise<BackupDrill> => this.call('getBackupDrill', { path: { id } }, options),
     listDrills: (query?: PageQuery, options?: RequestOptions): Promise<BackupDrillPage> => this.call('listBackupDrills', { query }, options),
     iterateDrills: (query?: PageQuery, options?: RequestOptions): AsyncGenerator<BackupDrill> => this.pages('listBackupDrills', query, options),
+  };
+
+  /**
+   * The plant model (plant → workshop → line → work centre → station) and working calendars; a
+   * work centre's capacity per day comes from its calendar, parallel count and efficiency.
+   */
+  readonly plant = {
+    /** Shifts per weekday and exceptions by date (holidays, make-up days). */
+    calendars: {
+      list: (query?: PageQuery, options?: RequestOptions): Promise<CalendarPage> => this.call('listCalendars', { query }, options),
+      iterate: (query?: PageQuery, options?: RequestOptions): AsyncGenerator<CalendarSummary> => this.pages('listCalendars', query, options),
+      create: (body: CreateCalendarInput, options?: MutationOptions): Promise<Calendar> => this.call('createCalendar', { body }, options),
+      get: (id: string, options?: RequestOptions): Promise<Calendar> => this.call('getCalendar', { path: { id } }, options),
+      /** `shifts` or `exceptions` replace the old list whole; `version` is the one you read. */
+      update: (id: string, body: UpdateCalendarInput, options?: RequestOptions): Promise<Calendar> => this.call('updateCalendar', { path: { id }, body }, options),
+    },
+    plants: {
+      list: (query?: PlantQuery, options?: RequestOptions): Promise<PlantPage> => this.call('listPlants', { query }, options),
+      iterate: (query?: PlantQuery, options?: RequestOptions): AsyncGenerator<PlantSummary> => this.pages('listPlants', query, options),
+      create: (body: CreatePlantInput, options?: MutationOptions): Promise<PlantSummary> => this.call('createPlant', { body }, options),
+      /** The plant with its whole model below it. */
+      get: (id: string, options?: RequestOptions): Promise<Plant> => this.call('getPlant', { path: { id } }, options),
+      update: (id: string, body: UpdatePlantInput, options?: RequestOptions): Promise<PlantSummary> => this.call('updatePlant', { path: { id }, body }, options),
+    },
+    workshops: {
+      list: (query?: WorkshopQuery, options?: RequestOptions): Promise<WorkshopPage> => this.call('listWorkshops', { query }, options),
+      iterate: (query?: WorkshopQuery, options?: RequestOptions): AsyncGenerator<Workshop> => this.pages('listWorkshops', query, options),
+      create: (body: CreateWorkshopInput, options?: MutationOptions): Promise<Workshop> => this.call('createWorkshop', { body }, options),
+      get: (id: string, options?: RequestOptions): Promise<Workshop> => this.call('getWorkshop', { path: { id } }, options),
+      update: (id: string, body: UpdateWorkshopInput, options?: RequestOptions): Promise<Workshop> => this.call('updateWorkshop', { path: { id }, body }, options),
+    },
+    lines: {
+      list: (query?: ProductionLineQuery, options?: RequestOptions): Promise<ProductionLinePage> => this.call('listProductionLines', { query }, options),
+      iterate: (query?: ProductionLineQuery, options?: RequestOptions): AsyncGenerator<ProductionLine> => this.pages('listProductionLines', query, options),
+      create: (body: CreateProductionLineInput, options?: MutationOptions): Promise<ProductionLine> => this.call('createProductionLine', { body }, options),
+      get: (id: string, options?: RequestOptions): Promise<ProductionLine> => this.call('getProductionLine', { path: { id } }, options),
+      update: (id: string, body: UpdateProductionLineInput, options?: RequestOptions): Promise<ProductionLine> => this.call('updateProductionLine', { path: { id }, body }, options),
+    },
+    workCentres: {
+      list: (query?: WorkCentreQuery, options?: RequestOptions): Promise<WorkCentrePage> => this.call('listWorkCentres', { query }, options),
+      iterate: (query?: WorkCentreQuery, options?: RequestOptions): AsyncGenerator<WorkCentre> => this.pages('listWorkCentres', query, options),
+      create: (body: CreateWorkCentreInput, options?: MutationOptions): Promise<WorkCentre> => this.call('createWorkCentre', { body }, options),
+      get: (id: string, options?: RequestOptions): Promise<WorkCentre> => this.call('getWorkCentre', { path: { id } }, options),
+      update: (id: string, body: UpdateWorkCentreInput, options?: RequestOptions): Promise<WorkCentre> => this.call('updateWorkCentre', { path: { id }, body }, options),
+      /** Per day over [from, to]: shifts worked, minutes and hours of capacity (at most 366 days). */
+      capacity: (id: string, query: CapacityQuery, options?: RequestOptions): Promise<WorkCentreCapacity> => this.call('getWorkCentreCapacity', { path: { id }, query }, options),
+    },
+    stations: {
+      list: (query?: StationQuery, options?: RequestOptions): Promise<StationPage> => this.call('listStations', { query }, options),
+      iterate: (query?: StationQuery, options?: RequestOptions): AsyncGenerator<Station> => this.pages('listStations', query, options),
+      create: (body: CreateStationInput, options?: MutationOptions): Promise<Station> => this.call('createStation', { body }, options),
+      get: (id: string, options?: RequestOptions): Promise<Station> => this.call('getStation', { path: { id } }, options),
+      update: (id: string, body: UpdateStationInput, options?: RequestOptions): Promise<Station> => this.call('updateStation', { path: { id }, body }, options),
+    },
+  };
+
+  /**
+   * Production (S1-5.4.4): routings, BOMs (explosion, where-used), process drawings and production
+   * orders. Engineering revisions are drafts until released (production:approve), then immutable.
+   */
+  readonly production = {
+    routings: {
+      /** Revisions, newest first; `code` narrows to one routing. */
+      list: (query?: RoutingQuery, options?: RequestOptions): Promise<RoutingPage> => this.call('listRoutings', { query }, options),
+      iterate: (query?: RoutingQuery, options?: RequestOptions): AsyncGenerator<RoutingSummary> => this.pages('listRoutings', query, options),
+      /** A new routing, or a new draft revision of the routing with that code (409 DRAFT_EXISTS while one is open). */
+      create: (body: CreateRoutingInput, options?: MutationOptions): Promise<Routing> => this.call('createRouting', { body }, options),
+      get: (id: string, options?: RequestOptions): Promise<Routing> => this.call('getRouting', { path: { id } }, options),
+      /** Drafts only: 409 RELEASED_IMMUTABLE otherwise. */
+      update: (id: string, body: UpdateRoutingInput, options?: RequestOptions): Promise<Routing> => this.call('updateRouting', { path: { id }, body }, options),
+      release: (id: string, version: number, options?: MutationOptions): Promise<Routing> => this.call('releaseRouting', { path: { id }, body: { version } }, options),
+    },
+    boms: {
+      list: (query?: BomQuery, options?: RequestOptions): Promise<BomPage> => this.call('listBoms', { query }, options),
+      iterate: (query?: BomQuery, options?: RequestOptions): AsyncGenerator<BomSummary> => this.pages('listBoms', query, options),
+      /** A draft revision of a product's BOM of a type; 422 BOM_CYCLE names the path a cycle would take. */
+      create: (body: CreateBomInput, options?: MutationOptions): Promise<Bom> => this.call('createBom', { body }, options),
+      get: (id: string, options?: RequestOptions): Promise<Bom> => this.call('getBom', { path: { id } }, options),
+      update: (id: string, body: UpdateBomInput, options?: RequestOptions): Promise<Bom> => this.call('updateBom', { path: { id }, body }, options),
+      release: (id: string, version: number, options?: MutationOptions): Promise<Bom> => this.call('releaseBom', { path: { id }, body: { version } }, options),
+      /** Every level below a product as of a date, phantoms blown through, exact quantities. */
+      explode: (materialId: string, query?: BomExplosionQuery, options?: RequestOptions): Promise<BomExplosion> => this.call('explodeBom', { path: { id: materialId }, query }, options),
+      /** Every product that uses a material, at every level up. */
+      whereUsed: (materialId: string, query?: BomWhereUsedQuery, options?: RequestOptions): Promise<BomWhereUsed> => this.call('getBomWhereUsed', { path: { id: materialId }, query }, options),
+    },
+    drawings: {
+      list: (query?: DrawingQuery, options?: RequestOptions): Promise<DrawingPage> => this.call('listDrawings', { query }, options),
+      iterate: (query?: DrawingQuery, options?: RequestOptions): AsyncGenerator<DrawingSummary> => this.pages('listDrawings', query, options),
+      create: (body: CreateDrawingInput, options?: MutationOptions): Promise<Drawing> => this.call('createDrawing', { body }, options),
+      get: (id: string, options?: RequestOptions): Promise<Drawing> => this.call('getDrawing', { path: { id } }, options),
+      /**
+       * Uploads a file as the drawing's next revision. The server takes its type from the bytes
+       * (PDF, PNG, JPEG, SVG, DXF, DWG); a `contentType` the bytes contradict is 422 DRAWING_TYPE_MISMATCH.
+       */
+      upload: (id: string, bytes: Uint8Array, query: UploadDrawingQuery = {}, options?: MutationOptions): Promise<Drawing> => {
+        const { contentType, ...rest } = query;
+        const [method, path] = routeOf('uploadDrawingRevision', { id });
+        return this.http.request({ method, path, query: rest, body: bytes, contentType: contentType ?? 'application/octet-stream', options });
+      },
+      /** A revision's bytes (default the current one) and their content type; the server audits it. */
+      content: (id: string, query?: DrawingContentQuery, options?: RequestOptions): Promise<BinaryBody> => this.binary('getDrawingContent', { path: { id }, query }, options),
+    },
+    orders: {
+      /** Newest first; `status: 'open'` is planned, released or in progress. */
+      list: (query?: ProductionOrderQuery, options?: RequestOptions): Promise<ProductionOrderPage> => this.call('listProductionOrders', { query }, options),
+      iterate: (query?: ProductionOrderQuery, options?: RequestOptions): AsyncGenerator<ProductionOrderSummary> => this.pages('listProductionOrders', query, options),
+      create: (body: CreateProductionOrderInput, options?: MutationOptions): Promise<ProductionOrder> => this.call('createProductionOrder', { body }, options),
+      get: (id: string, options?: RequestOptions): Promise<ProductionOrder> => this.call('getProductionOrder', { path: { id } }, options),
+      update: (id: string, body: UpdateProductionOrderInput, options?: RequestOptions): Promise<ProductionOrder> => this.call('updateProductionOrder', { path: { id }, body }, options),
+      /** Needs production:approve; 403 SELF_APPROVAL_FORBIDDEN where the tenant forbids approving your own order. */
+      approve: (id: string, version: number, options?: MutationOptions): Promise<ProductionOrder> => this.call('approveProductionOrder', { path: { id }, body: { version } }, options),
+      /** Gives the order its own operations and component requirements; 422 ORDER_NOT_RELEASABLE says why not. */
+      release: (id: string, version: number, options?: MutationOptions): Promise<ProductionOrder> => this.call('releaseProductionOrder', { path: { id }, body: { version } }, options),
+      cancel: (id: string, body: ProductionOrderActionInput, options?: MutationOptions): Promise<ProductionOrder> => this.call('cancelProductionOrder', { path: { id }, body }, options),
+      complete: (id: string, version: number, options?: MutationOptions): Promise<ProductionOrder> => this.call('completeProductionOrder', { path: { id }, body: { version } }, options),
+      close: (id: string, version: number, options?: MutationOptions): Promise<ProductionOrder> => this.call('closeProductionOrder', { path: { id }, body: { version } }, options),
+    },
   };
 
   readonly diagnostics = {

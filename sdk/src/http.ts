@@ -18,7 +18,10 @@ export interface HttpRequest {
   /** Path with its parameters already filled in. */
   path: string;
   query?: Record<string, unknown>;
+  /** JSON, or bytes (a file upload) sent as they are with `contentType`. */
   body?: unknown;
+  /** The Content-Type of a byte body; JSON bodies are application/json. */
+  contentType?: string;
   options?: MutationOptions;
   /** Overrides the client's retries for this call. */
   retries?: number;
@@ -66,7 +69,7 @@ export class HttpCore {
     const init: RequestInit & { duplex?: 'half' } = {
       method: req.method,
       headers: this.headersOf(req, idempotencyKey),
-      body: req.upload ? (req.upload.stream as unknown as BodyInit) : req.body === undefined ? undefined : JSON.stringify(req.body),
+      body: req.upload ? (req.upload.stream as unknown as BodyInit) : req.body === undefined ? undefined : req.body instanceof Uint8Array ? (req.body as Uint8Array<ArrayBuffer>) : JSON.stringify(req.body),
       ...(req.upload ? { duplex: 'half' } : {}),
     };
     const retries = req.upload ? 0 : req.retries ?? this.config.retries;
@@ -166,7 +169,7 @@ export class HttpCore {
     if (this.config.authorization) headers.set('authorization', this.config.authorization);
     // Only with a body: the server refuses an empty body declared as JSON.
     if (req.upload) headers.set('content-type', req.upload.contentType);
-    else if (req.body !== undefined) headers.set('content-type', 'application/json');
+    else if (req.body !== undefined) headers.set('content-type', req.body instanceof Uint8Array ? (req.contentType ?? 'application/octet-stream') : 'application/json');
     if (idempotencyKey) headers.set('idempotency-key', idempotencyKey);
     for (const [name, value] of Object.entries(req.options?.headers ?? {})) headers.set(name, value);
     return headers;

@@ -108,8 +108,8 @@ describe('materials', () => {
     });
     glue = await mes.materials.create({ code: 'GLU-EP01', name: '环氧胶 Epoxy', category: 'chemical', baseUnit: 'KG', tracking: 'batch', trackExpiry: true });
     expect(await mes.materials.get(screw.id)).toEqual(screw);
-    const updated = await mes.materials.update(screw.id, { version: 1, specification: 'DIN 7985, zinc', issueType: 'backflush' });
-    expect(updated).toMatchObject({ specification: 'DIN 7985, zinc', version: 2, production: { issueType: 'backflush' } });
+    const updated = await mes.materials.update(screw.id, { version: 1, specification: 'DIN 7985, zinc', issueType: 'backflush_receipt' });
+    expect(updated).toMatchObject({ specification: 'DIN 7985, zinc', version: 2, production: { issueType: 'backflush_receipt' } });
     screw = updated;
     const stale = await failure(mes.materials.update(screw.id, { version: 1, name: 'x' }));
     expect([stale.status, stale.code]).toEqual([409, 'VERSION_CONFLICT']);

@@ -8,6 +8,8 @@ export interface ServerConfig {
   port: number;
   logLevel: string;
   bodyLimitBytes: number;
+  /** The largest process drawing an upload may carry (its own limit: drawings are not JSON). */
+  drawingMaxBytes: number;
   dbPoolSize: number;
   /** How long SIGTERM waits for in-flight requests before the process exits anyway. */
   shutdownTimeoutMs: number;
@@ -55,6 +57,7 @@ export function loadConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
     port: int(env.MES_PORT, 8080, 'MES_PORT'),
     logLevel: env.MES_LOG_LEVEL || 'info',
     bodyLimitBytes: int(env.MES_BODY_LIMIT_BYTES, 1024 * 1024, 'MES_BODY_LIMIT_BYTES'),
+    drawingMaxBytes: int(env.MES_DRAWING_MAX_BYTES, 20 * 1024 * 1024, 'MES_DRAWING_MAX_BYTES'),
     dbPoolSize: int(env.MES_DB_POOL_SIZE, 20, 'MES_DB_POOL_SIZE'),
     shutdownTimeoutMs: int(env.MES_SHUTDOWN_TIMEOUT_MS, 10_000, 'MES_SHUTDOWN_TIMEOUT_MS'),
     shutdownDelayMs: int(env.MES_SHUTDOWN_DELAY_MS, 0, 'MES_SHUTDOWN_DELAY_MS'),

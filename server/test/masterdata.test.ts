@@ -108,15 +108,17 @@ describe('units and conversions (S1-5.4.3-e)', () => {
 
 describe('materials (S1-5.4.4-a, S1-5.4.3-d)', () => {
   it('S1-5.4.4-a: a material with every field echoes them back, production parameters included', async () => {
+    // A default routing names a routing that exists.
+    for (const code of ['R-100', 'R-9']) await created(asA('POST', '/v1/routings', { code, name: code, operations: [] }));
     const body = {
       code: 'FULL-1', name: 'Fully specified', specification: '6204-2RS', category: 'bearings', baseUnit: 'PCS', purchaseUnit: 'BOX', salesUnit: 'PACK',
-      stockUnit: 'PACK', productionUnit: 'PCS', tracking: 'batch', trackExpiry: true, issueType: 'backflush', includeInKitting: false, defaultRouting: 'R-100',
+      stockUnit: 'PACK', productionUnit: 'PCS', tracking: 'batch', trackExpiry: true, issueType: 'backflush_operation', includeInKitting: false, defaultRouting: 'R-100',
     };
     const m = await created(asA('POST', '/v1/materials', body));
     expect(m).toEqual({
       id: expect.any(String), code: 'FULL-1', name: 'Fully specified', specification: '6204-2RS', category: 'bearings', baseUnit: 'PCS', purchaseUnit: 'BOX',
       salesUnit: 'PACK', stockUnit: 'PACK', productionUnit: 'PCS', tracking: 'batch', trackExpiry: true,
-      production: { issueType: 'backflush', includeInKitting: false, productionUnit: 'PCS', defaultRouting: 'R-100' },
+      production: { issueType: 'backflush_operation', includeInKitting: false, productionUnit: 'PCS', defaultRouting: 'R-100' },
       variantOf: null, variantFeatures: [], variantRule: null, featureValues: {}, status: 'active', version: 1, createdAt: expect.any(String),
     });
     expect((await asA('GET', `/v1/materials/${m.id}`)).body).toEqual(m);
@@ -127,9 +129,9 @@ describe('materials (S1-5.4.4-a, S1-5.4.3-d)', () => {
 
   it('S1-5.4.4-a: production parameters change with optimistic concurrency; a stale version is 409 VERSION_CONFLICT', async () => {
     const m = await created(asA('POST', '/v1/materials', { code: 'PATCH-1', name: 'Patched', baseUnit: 'PCS' }));
-    const ok = await asA('PATCH', `/v1/materials/${m.id}`, { version: 1, issueType: 'backflush', includeInKitting: false, defaultRouting: 'R-9' });
+    const ok = await asA('PATCH', `/v1/materials/${m.id}`, { version: 1, issueType: 'backflush_receipt', includeInKitting: false, defaultRouting: 'R-9' });
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ version: 2, production: { issueType: 'backflush', includeInKitting: false, defaultRouting: 'R-9' } });
+    expect(ok.body).toMatchObject({ version: 2, production: { issueType: 'backflush_receipt', includeInKitting: false, defaultRouting: 'R-9' } });
     const stale = await asA('PATCH', `/v1/materials/${m.id}`, { version: 1, name: 'lost' });
     expect(stale.status).toBe(409);
     expect(stale.body.code).toBe('VERSION_CONFLICT');
@@ -149,11 +151,11 @@ describe('materials (S1-5.4.4-a, S1-5.4.3-d)', () => {
   it('S1-5.4.3-d: variants of a template with [COLOR, SIZE] get generated codes; a duplicate is 409 VARIANT_EXISTS; an unknown value is 422 on featureValues.COLOR', async () => {
     await created(asA('POST', '/v1/features', { code: 'COLOR', name: 'Colour', values: [{ code: 'RED', name: 'Red' }, { code: 'BLUE', name: 'Blue' }] }));
     await created(asA('POST', '/v1/features', { code: 'SIZE', name: 'Size', values: [{ code: 'M', name: 'Medium' }, { code: 'L', name: 'Large' }] }));
-    const template = await created(asA('POST', '/v1/materials', { code: 'TEMPLATE', name: 'Shirt', baseUnit: 'PCS', tracking: 'serial', issueType: 'backflush', variantFeatures: ['COLOR', 'SIZE'] }));
+    const template = await created(asA('POST', '/v1/materials', { code: 'TEMPLATE', name: 'Shirt', baseUnit: 'PCS', tracking: 'serial', issueType: 'backflush_receipt', variantFeatures: ['COLOR', 'SIZE'] }));
     expect(template.variantFeatures).toEqual(['COLOR', 'SIZE']);
 
     const red = await created(asA('POST', `/v1/materials/${template.id}/variants`, { featureValues: { COLOR: 'RED', SIZE: 'L' } }));
-    expect(red).toMatchObject({ code: 'TEMPLATE-RED-L', variantOf: template.id, featureValues: { COLOR: 'RED', SIZE: 'L' }, baseUnit: 'PCS', tracking: 'serial', variantFeatures: [], production: { issueType: 'backflush' } });
+    expect(red).toMatchObject({ code: 'TEMPLATE-RED-L', variantOf: template.id, featureValues: { COLOR: 'RED', SIZE: 'L' }, baseUnit: 'PCS', tracking: 'serial', variantFeatures: [], production: { issueType: 'backflush_receipt' } });
     const blue = await created(asA('POST', `/v1/materials/${template.id}/variants`, { featureValues: { SIZE: 'M', COLOR: 'BLUE' }, name: 'Blue shirt M' }));
     expect(blue).toMatchObject({ code: 'TEMPLATE-BLUE-M', name: 'Blue shirt M' });
 

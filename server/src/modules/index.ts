@@ -12,6 +12,8 @@ import { featureRoutes } from './masterdata/feature-routes.js';
 import { masterdataRoutes } from './masterdata/routes.js';
 import { operationsRoutes } from './operations/routes.js';
 import { partnerRoutes } from './partners/routes.js';
+import { plantRoutes } from './plant/routes.js';
+import { productionRoutes } from './production/routes.js';
 import { salesRoutes } from './sales/routes.js';
 import { purchasingRoutes } from './purchasing/routes.js';
 import { settingsRoutes } from './settings/routes.js';
@@ -36,4 +38,6 @@ export function registerModules(app: MesApp, ctx: AppContext): void {
   salesRoutes(app, ctx);
   purchasingRoutes(app, ctx);
   backupRoutes(app, ctx);
+  plantRoutes(app, ctx);
+  productionRoutes(app, ctx);
 }

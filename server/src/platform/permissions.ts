@@ -33,6 +33,11 @@ export const TENANT_PERMISSIONS = [
   'purchasing:approve',
   'purchasing:receive',
   'quality:inspect',
+  // Production (S1-5.4.4): engineering data and orders; approve releases BOMs and routings and
+  // approves orders where the tenant asks for it.
+  'production:read',
+  'production:write',
+  'production:approve',
 ] as const;
 
 export type Permission = (typeof PLATFORM_PERMISSIONS)[number] | (typeof TENANT_PERMISSIONS)[number];

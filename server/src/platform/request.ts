@@ -96,6 +96,14 @@ export async function mutate<F extends (tx: Sql) => Promise<unknown>, T = Awaite
   return result.body as T;
 }
 
+/**
+ * A read that leaves a trace (a download, an export, S1-8.3): the audit record is appended in the
+ * reading transaction, so a read that answered is always on the record.
+ */
+export async function auditRead(tx: Sql, req: FastifyRequest, resource: string, details: Record<string, unknown>): Promise<void> {
+  await appendAudit(tx, auditEntry(req, principalOf(req), 200, resource, details));
+}
+
 function secretNotReplayable(stored: unknown): MesProblem {
   const created = (stored as { createdResource?: string } | null)?.createdResource ?? 'a resource';
   return conflict(
@@ -133,7 +141,9 @@ function idempotencyKeyOf(req: FastifyRequest): string | undefined {
 }
 
 function requestHash(req: FastifyRequest): string {
-  return createHash('sha256').update(`${req.method} ${req.url}\n${canonicalJson(req.body ?? null)}`).digest('hex');
+  const hash = createHash('sha256').update(`${req.method} ${req.url}\n`);
+  // A binary body (a drawing upload) is hashed as its bytes, not walked as an object.
+  return (Buffer.isBuffer(req.body) ? hash.update(req.body) : hash.update(canonicalJson(req.body ?? null))).digest('hex');
 }
 
 /** Whose Idempotency-Keys these are: the API key, or the user a login token was issued to. */

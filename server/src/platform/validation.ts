@@ -39,6 +39,9 @@ export function lazySchemaCompilers() {
   };
 
   const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
+    // A binary body (a drawing's bytes) has nothing for JSON Schema to check: its handler checks
+    // the bytes themselves (size, type sniffed from the content).
+    if (httpPart === 'body' && (schema as { format?: string }).format === 'binary') return () => true;
     const validate = deferred(() => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
     const lazy = Object.assign((data: unknown) => {
       const ok = validate()(data);

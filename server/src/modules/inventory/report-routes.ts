@@ -1,13 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext, MesApp } from '../../app.js';
-import { appendAudit } from '../../platform/audit.js';
-import { actorId, type Principal } from '../../platform/auth.js';
 import { toCsv } from '../../platform/csv.js';
 import type { Sql } from '../../platform/db.js';
 import { badRequest } from '../../platform/errors.js';
 import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
-import { principalOf, read } from '../../platform/request.js';
+import { auditRead, principalOf, read } from '../../platform/request.js';
 import { problems } from '../../platform/schemas.js';
 import {
   BalancesCsvQuery, CsvResponse, SafetyStockPageSchema, SafetyStockReportQuery, SafetyStockRowSchema, StockSummaryCsvQuery, StockSummaryPageSchema,
@@ -25,23 +23,9 @@ function checkPeriod(f: StockSummaryFilter): void {
   }
 }
 
-/**
- * An export is a read that leaves a trace (S1-8.3): the rows are read and the audit record is
- * appended in one transaction, so an export that answered is always on the record.
- */
-async function audited(tx: Sql, req: FastifyRequest, p: Principal, rows: number, filters: Record<string, unknown>): Promise<void> {
-  await appendAudit(tx, {
-    tenantId: p.tenantId,
-    actorType: p.via,
-    actorId: actorId(p),
-    action: req.routeOptions.schema?.operationId ?? `${req.method} ${req.routeOptions.url}`,
-    resource: req.url.split('?')[0],
-    outcome: 'success',
-    statusCode: 200,
-    requestId: req.id,
-    traceId: req.traceId,
-    details: { rows, filters },
-  });
+/** An export is a read that leaves a trace (S1-8.3): the rows and the audit record, one transaction. */
+async function audited(tx: Sql, req: FastifyRequest, rows: number, filters: Record<string, unknown>): Promise<void> {
+  await auditRead(tx, req, req.url.split('?')[0], { rows, filters });
 }
 
 function sendCsv(reply: FastifyReply, filename: string, body: string) {
@@ -85,7 +69,7 @@ export function reportRoutes(app: MesApp, { db }: AppContext): void {
         if (page.length <= EXPORT_PAGE) break;
         after = page[EXPORT_PAGE - 1].materialCode;
       }
-      await audited(tx, req, p, all.length, { ...req.query });
+      await audited(tx, req, all.length, { ...req.query });
       return all;
     });
     const csv = toCsv(
@@ -135,7 +119,7 @@ export function reportRoutes(app: MesApp, { db }: AppContext): void {
         const last = page[EXPORT_PAGE - 1];
         after = [last.materialCode, last.warehouseCode, last.binCode ?? '', last.batchNo ?? '', last.serialNo ?? ''];
       }
-      await audited(tx, req, p, all.length, { ...req.query });
+      await audited(tx, req, all.length, { ...req.query });
       return all;
     });
     const csv = toCsv(

@@ -39,7 +39,7 @@ interface MaterialRow {
   production_unit: string | null;
   tracking: Material['tracking'];
   track_expiry: boolean;
-  issue_type: 'manual' | 'backflush';
+  issue_type: Material['production']['issueType'];
   include_in_kitting: boolean;
   default_routing: string | null;
   variant_of: string | null;

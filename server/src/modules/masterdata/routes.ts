@@ -69,7 +69,7 @@ export function masterdataRoutes(app: MesApp, { db }: AppContext): void {
 
   app.patch('/v1/materials/:id', {
     config: writePerm,
-    schema: { operationId: 'updateMaterial', tags, summary: 'Change a material (optimistic concurrency on version)', params: IdParams, body: UpdateMaterialBody, response: { 200: Type.Ref(MaterialSchema), ...problems(404, 409) } },
+    schema: { operationId: 'updateMaterial', tags, summary: 'Change a material (optimistic concurrency on version)', params: IdParams, body: UpdateMaterialBody, response: { 200: Type.Ref(MaterialSchema), ...problems(404, 409, 422) } },
   }, async (req, reply) => mutate(db, req, reply, (tx) => service.updateMaterial(tx, tenant(req), req.params.id, req.body), { resource: (m) => `material/${m.id}` }));
 
   app.post('/v1/materials/:id/variants', {

@@ -45,7 +45,12 @@ export const CreateConversionBody = Type.Object(
 );
 
 const Tracking = Type.Union([Type.Literal('none'), Type.Literal('batch'), Type.Literal('serial')]);
-const IssueType = Type.Union([Type.Literal('manual'), Type.Literal('backflush')]);
+/**
+ * How a component reaches production orders (S1-5.4.4-a, -f): issued by hand (manual), or deducted
+ * automatically when the operation consuming it reports (backflush_operation) or when the finished
+ * quantity is received (backflush_receipt).
+ */
+const IssueType = Type.Union([Type.Literal('manual'), Type.Literal('backflush_operation'), Type.Literal('backflush_receipt')]);
 
 export const MaterialSchema = Type.Object(
   {
@@ -65,7 +70,7 @@ export const MaterialSchema = Type.Object(
       issueType: IssueType,
       includeInKitting: Type.Boolean(),
       productionUnit: Type.String(),
-      defaultRouting: Type.Union([Type.String(), Type.Null()]),
+      defaultRouting: Type.Union([Type.String(), Type.Null()], { description: 'Code of the routing used when an order names none' }),
     }),
     variantOf: Type.Union([Uuid(), Type.Null()]),
     variantFeatures: Type.Array(Type.String()),
@@ -95,7 +100,7 @@ export const CreateMaterialBody = Type.Object(
     trackExpiry: Type.Optional(Type.Boolean()),
     issueType: Type.Optional(IssueType),
     includeInKitting: Type.Optional(Type.Boolean()),
-    defaultRouting: Type.Optional(Type.String({ maxLength: 64 })),
+    defaultRouting: Type.Optional(Type.String({ maxLength: 64, description: 'Code of an existing routing (GET /v1/routings)' })),
     variantFeatures: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z0-9_-]{1,32}$' }), { maxItems: 10, description: 'Feature codes that distinguish variants of this template' })),
     variantRule: Type.Optional(Type.String({ maxLength: 64, description: 'Coding rule for variant codes; default {material}-{feature:…}…' })),
   },
@@ -121,7 +126,7 @@ export const UpdateMaterialBody = Type.Object(
     status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('blocked')])),
     issueType: Type.Optional(IssueType),
     includeInKitting: Type.Optional(Type.Boolean()),
-    defaultRouting: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+    defaultRouting: Type.Optional(Type.Union([Type.String({ maxLength: 64, description: 'Code of an existing routing' }), Type.Null()])),
   },
   { additionalProperties: false },
 );

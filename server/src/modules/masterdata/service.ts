@@ -2,6 +2,7 @@ import type { Sql } from '../../platform/db.js';
 import { conflict, fieldError, notFound, unprocessable, type FieldError } from '../../platform/errors.js';
 import { formatQty, qty } from '../../platform/quantity.js';
 import { nextCode } from './coding.js';
+import { routingExists } from '../production/routings.js';
 import { resolveFeatureValues } from './features.js';
 import * as repo from './repo.js';
 import type { CreateMaterialInput, CreateVariantInput, Material, UpdateMaterialInput, Unit, UnitConversion, Warehouse } from './schema.js';
@@ -54,6 +55,11 @@ async function checkMaterialUnits(tx: Sql, tenantId: string, input: CreateMateri
   }
 }
 
+/** A default routing names a routing that exists (S1-5.4.4-a): orders take it when they name none. */
+async function checkDefaultRouting(tx: Sql, tenantId: string, code: string | null | undefined, errors: FieldError[]): Promise<void> {
+  if (code && !(await routingExists(tx, tenantId, code))) errors.push(fieldError('defaultRouting', 'UNKNOWN_ROUTING', `no routing ${code}; create it first (POST /v1/routings)`));
+}
+
 export async function createMaterial(tx: Sql, tenantId: string, input: CreateMaterialInput): Promise<Material> {
   const errors: FieldError[] = [];
   await checkMaterialUnits(tx, tenantId, input, errors);
@@ -66,6 +72,7 @@ export async function createMaterial(tx: Sql, tenantId: string, input: CreateMat
   if (input.variantRule && !(await exists(tx, 'SELECT 1 FROM coding_rules WHERE tenant_id = $1 AND code = $2', [tenantId, input.variantRule]))) {
     errors.push(fieldError('variantRule', 'UNKNOWN_CODING_RULE', `no coding rule ${input.variantRule}`));
   }
+  await checkDefaultRouting(tx, tenantId, input.defaultRouting, errors);
   if (await exists(tx, 'SELECT 1 FROM materials WHERE tenant_id = $1 AND code = $2', [tenantId, input.code])) {
     throw conflict('MATERIAL_CODE_TAKEN', `material ${input.code} already exists`, { errors: [fieldError('code', 'TAKEN', 'is already in use')] });
   }
@@ -134,6 +141,9 @@ export async function createVariant(tx: Sql, tenantId: string, templateId: strin
 export async function updateMaterial(tx: Sql, tenantId: string, id: string, input: UpdateMaterialInput): Promise<Material> {
   const current = await repo.findMaterial(tx, tenantId, id);
   if (!current) throw notFound('material', id);
+  const errors: FieldError[] = [];
+  await checkDefaultRouting(tx, tenantId, input.defaultRouting, errors);
+  if (errors.length) throw unprocessable('MATERIAL_INVALID', 'the material cannot be changed as asked; nothing was changed', errors);
   if (!(await repo.updateMaterial(tx, tenantId, id, input.version, input))) {
     throw conflict('VERSION_CONFLICT', `material ${current.code} is at version ${current.version}, not ${input.version}`, { currentVersion: current.version });
   }

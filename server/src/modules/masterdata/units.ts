@@ -135,4 +135,20 @@ export class UnitConverter {
     const exact = entered.mul(factor.num).div(factor.den);
     return { exact, quantity: roundTo(exact, target.decimals, target.rounding) };
   }
+
+  /**
+   * The one conversion rule for what is entered against a material: the quantity converts exactly
+   * to the material's base unit, or it is refused with INEXACT_CONVERSION (the base unit cannot
+   * hold the exact result). Nothing is rounded silently.
+   */
+  toBase(material: { id: string; baseUnit: string }, quantity: string, unit: string, field: string, errors: FieldError[]): Qty | undefined {
+    const converted = this.convert(material.id, quantity, unit, material.baseUnit, field, errors);
+    if (!converted) return undefined;
+    if (!converted.exact.eq(converted.quantity)) {
+      errors.push(fieldError(field ? `${field}.quantity` : 'quantity', 'INEXACT_CONVERSION',
+        `${quantity} ${unit} is ${converted.exact.toFixed()} ${material.baseUnit}, more decimals than ${material.baseUnit} allows`));
+      return undefined;
+    }
+    return converted.quantity;
+  }
 }

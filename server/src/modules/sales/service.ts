@@ -66,14 +66,9 @@ export const withTolerance = (base: Qty, tolerance: Qty) => base.mul(qty(100).pl
 
 /** Exact conversion to the base unit: a quantity that the base unit cannot hold exactly is refused. */
 export function toBase(units: UnitConverter, material: Material, quantity: string, unit: string, field: string, errors: FieldError[]): Qty | undefined {
-  const converted = units.convert(material.id, quantity, unit, material.baseUnit, field, errors);
-  if (!converted) return undefined;
-  if (!converted.exact.eq(converted.quantity)) {
-    errors.push(fieldError(`${field}.quantity`, 'INEXACT_CONVERSION', `${quantity} ${unit} is ${formatQty(converted.exact)} ${material.baseUnit}, more decimals than ${material.baseUnit} allows`));
-    return undefined;
-  }
-  if (!converted.quantity.gt(0)) return errors.push(fieldError(`${field}.quantity`, 'NOT_POSITIVE', 'must be greater than 0')), undefined;
-  return converted.quantity;
+  const base = units.toBase(material, quantity, unit, field, errors);
+  if (base && !base.gt(0)) return errors.push(fieldError(`${field}.quantity`, 'NOT_POSITIVE', 'must be greater than 0')), undefined;
+  return base;
 }
 
 export function pickSoldMaterial(materials: Material[], line: { materialId?: string; materialCode?: string }, field: string, errors: FieldError[]): Material | undefined {
@@ -286,6 +281,29 @@ export async function closeOrder(tx: Sql, who: Who, id: string, input: OrderActi
   const order = repo.publicOrder(await getOrder(tx, who.tenantId, id));
   recordEvent(tx, event(who.tenantId, 'sales_order.closed', 'sales_order', order, { remainingCancelled: true }));
   return order;
+}
+
+// ---------------------------------------------------------------- for documents made to order
+
+export interface OrderLineRef {
+  id: string;
+  orderId: string;
+  docNo: string;
+  lineNo: number;
+  status: SalesOrder['status'];
+  materialId: string;
+  deliveryDate: string;
+}
+
+/** Sales order lines by id, for what is made to order (a production order carries the order's number). */
+export async function orderLineRefs(tx: Sql, tenantId: string, ids: string[]): Promise<Map<string, OrderLineRef>> {
+  const { rows } = await tx.query<{ id: string; order_id: string; doc_no: string; line_no: number; status: SalesOrder['status']; material_id: string; delivery_date: string }>(
+    `SELECT l.id, l.order_id, o.doc_no, l.line_no, o.status, l.material_id, l.delivery_date::text
+       FROM sales_order_lines l JOIN sales_orders o ON o.tenant_id = l.tenant_id AND o.id = l.order_id
+      WHERE l.tenant_id = $1 AND l.id = ANY($2::uuid[])`,
+    [tenantId, ids],
+  );
+  return new Map(rows.map((r) => [r.id, { id: r.id, orderId: r.order_id, docNo: r.doc_no, lineNo: r.line_no, status: r.status, materialId: r.material_id, deliveryDate: r.delivery_date }]));
 }
 
 // ---------------------------------------------------------------- locking and order lines

@@ -3,7 +3,8 @@ import { Timestamp } from '../../platform/schemas.js';
 
 export const TenantSettingsSchema = Type.Object(
   {
-    forbidSelfApproval: Type.Boolean({ description: 'Nobody approves a sales or purchase order they created (business review, S1-5.1.5)' }),
+    forbidSelfApproval: Type.Boolean({ description: 'Nobody approves a sales, purchase or production order they created (business review, S1-5.1.5)' }),
+    productionOrderApproval: Type.Boolean({ description: 'Production orders are approved (production:approve) before they can be released' }),
     version: Type.Integer({ description: 'Send it back in a PATCH: a stale version answers 409' }),
     updatedAt: Type.Union([Timestamp(), Type.Null()], { description: 'null while the defaults apply' }),
   },
@@ -14,6 +15,7 @@ export type TenantSettings = Static<typeof TenantSettingsSchema>;
 export const UpdateTenantSettingsBody = Type.Object(
   {
     forbidSelfApproval: Type.Optional(Type.Boolean()),
+    productionOrderApproval: Type.Optional(Type.Boolean()),
     version: Type.Optional(Type.Integer({ minimum: 0, description: 'The version you read (0 while the defaults apply); omit to overwrite' })),
   },
   { additionalProperties: false, minProperties: 1 },

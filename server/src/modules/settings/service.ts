@@ -3,15 +3,17 @@ import type { Sql } from '../../platform/db.js';
 import { conflict, forbidden } from '../../platform/errors.js';
 import type { TenantSettings, UpdateTenantSettingsInput } from './schema.js';
 
-const DEFAULTS: TenantSettings = { forbidSelfApproval: false, version: 0, updatedAt: null };
+const DEFAULTS: TenantSettings = { forbidSelfApproval: false, productionOrderApproval: false, version: 0, updatedAt: null };
 
 export async function getSettings(tx: Sql, tenantId: string): Promise<TenantSettings> {
-  const { rows } = await tx.query<{ forbid_self_approval: boolean; version: number; updated_at: Date }>(
-    'SELECT forbid_self_approval, version, updated_at FROM tenant_settings WHERE tenant_id = $1',
+  const { rows } = await tx.query<{ forbid_self_approval: boolean; production_order_approval: boolean; version: number; updated_at: Date }>(
+    'SELECT forbid_self_approval, production_order_approval, version, updated_at FROM tenant_settings WHERE tenant_id = $1',
     [tenantId],
   );
   const r = rows[0];
-  return r ? { forbidSelfApproval: r.forbid_self_approval, version: r.version, updatedAt: r.updated_at.toISOString() } : DEFAULTS;
+  return r
+    ? { forbidSelfApproval: r.forbid_self_approval, productionOrderApproval: r.production_order_approval, version: r.version, updatedAt: r.updated_at.toISOString() }
+    : DEFAULTS;
 }
 
 export async function updateSettings(tx: Sql, tenantId: string, input: UpdateTenantSettingsInput): Promise<TenantSettings> {
@@ -20,10 +22,11 @@ export async function updateSettings(tx: Sql, tenantId: string, input: UpdateTen
     throw conflict('VERSION_CONFLICT', `the settings are at version ${current.version}, not ${input.version}: read them again`, { currentVersion: current.version });
   }
   const forbid = input.forbidSelfApproval ?? current.forbidSelfApproval;
+  const production = input.productionOrderApproval ?? current.productionOrderApproval;
   await tx.query(
-    `INSERT INTO tenant_settings (tenant_id, forbid_self_approval) VALUES ($1, $2)
-       ON CONFLICT (tenant_id) DO UPDATE SET forbid_self_approval = $2, version = tenant_settings.version + 1, updated_at = now()`,
-    [tenantId, forbid],
+    `INSERT INTO tenant_settings (tenant_id, forbid_self_approval, production_order_approval) VALUES ($1, $2, $3)
+       ON CONFLICT (tenant_id) DO UPDATE SET forbid_self_approval = $2, production_order_approval = $3, version = tenant_settings.version + 1, updated_at = now()`,
+    [tenantId, forbid, production],
   );
   return getSettings(tx, tenantId);
 }
