@@ -10,11 +10,11 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { SERVER_VERSION } from '../../config.js';
-import { openDatabase, type Database } from '../../platform/db.js';
+import type { Database } from '../../platform/db.js';
 import { BackupSetReader, BackupSetWriter } from './backup-set.js';
 import { newEncryption } from './crypto.js';
+import { openScratch } from './scratch.js';
 import { dumpDatabase } from './dump.js';
 import { readinessInProcess, verifyBackup, type VerifyReport } from './verify.js';
 
@@ -45,7 +45,7 @@ export async function runDrill(db: Database, opts: { tenantId?: string; scratchU
     const { dir, manifest } = await writer.finish(dump);
     const backupMs = Math.round(performance.now() - t0);
     const reader = await BackupSetReader.open(dir, { key: { keyFile } });
-    const scratch = await openScratch(work, opts.scratchUrl);
+    const scratch = await openScratch({ adminUrl: opts.scratchUrl });
     let verify: VerifyReport;
     try {
       verify = await verifyBackup(reader, scratch.db, { readiness: readinessInProcess });
@@ -65,34 +65,4 @@ export async function runDrill(db: Database, opts: { tenantId?: string; scratchU
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-}
-
-/** A database to restore into and throw away. */
-async function openScratch(work: string, adminUrl: string | undefined): Promise<{ db: Database; kind: 'pglite' | 'postgres'; drop(): Promise<void> }> {
-  if (!adminUrl) {
-    const db = await openDatabase({ url: 'memory://', dataDir: work });
-    return { db, kind: 'pglite', drop: () => db.close() };
-  }
-  const name = `mes_drill_${randomBytes(6).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: adminUrl, application_name: 'mes-backup-drill' });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString(), dataDir: work, poolSize: 4 });
-  return {
-    db,
-    kind: 'postgres',
-    async drop() {
-      await db.close();
-      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    },
-  };
 }

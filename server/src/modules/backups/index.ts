@@ -6,4 +6,5 @@ export { BackupError, type BackupErrorCode } from './errors.js';
 export { planSchema, tenantManifest, type BackupManifest, type BackupScope, type TableEntry, type TenantSummary } from './manifest.js';
 export { restoreInstance, type RestoreOptions, type RestoreProgress, type RestoreReport } from './restore.js';
 export { BACKUP_STREAM_TYPE, decodeFrames, receiveBackup, sendBackup } from './stream.js';
+export { openScratch, type Scratch } from './scratch.js';
 export { checkRestored, readinessInProcess, verifyBackup, type CheckReport, type VerifyReport } from './verify.js';
