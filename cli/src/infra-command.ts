@@ -1,4 +1,4 @@
-import { InfraConfigError, InfraUsageError, runInfra, SecretSourceError, TARGETS, type InfraAction, type InfraRunResult } from '@mes/infra';
+import { CommandError, InfraConfigError, InfraUsageError, runInfra, SecretSourceError, TARGETS, type InfraAction, type InfraRunResult } from '@mes/infra/automation';
 import { Command, Flags } from '@oclif/core';
 import { CommandFailure, EXIT, MesCommand } from './base-command.js';
 
@@ -52,8 +52,9 @@ export abstract class InfraStackCommand<T extends typeof Command> extends MesCom
   }
 
   protected override toFailure(err: Error & { oclif?: { exit?: number }; code?: unknown }): CommandFailure {
-    // The Automation API's CommandError: the pulumi CLI failed (its output was streamed above).
-    if (err.name === 'CommandError' || /^code: \d+/m.test(err.message ?? '')) {
+    // The pulumi CLI failed (its output was streamed above): a failed update, a policy violation,
+    // a concurrent update, a stack that does not exist.
+    if (err instanceof CommandError) {
       return new CommandFailure(`pulumi ${this.action} failed for stack ${(this.flags as { stack: string }).stack}: ${lastLines(err.message)}`, { code: 'PULUMI_FAILED', cause: err });
     }
     return super.toFailure(err);

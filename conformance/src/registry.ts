@@ -48,12 +48,15 @@ export function inRegistry(id: string): boolean {
 const CORE = ['S1-5.3.2-a', 'S1-5.3.2-b', 'S1-6.1-b', 'S1-6.1-e', 'S1-6.2.3-a', 'S1-5.4.3-a', 'S1-5.4.3-b', 'S1-5.4.3-g', 'S1-5.4.3-j', 'S1-5.4.3-k', ...BUSINESS_CLAUSES];
 /** The suites any target is tested with, in run order. */
 const API_SUITES = ['isolation', 'api-automation', 'business'];
-/** Proved by the resilience suites on a platform driver (--platform); S1-6.1-a (deployment) has no suite yet. */
+/**
+ * S1-6.1-a by the deployment suite (the @mes/infra plans of every target; needs no platform), the
+ * others by the resilience suites on a platform driver (--platform).
+ */
 const PLATFORM = ['S1-6.1-a', 'S1-6.1-c', 'S1-6.1-d', 'S1-6.1-f', 'S1-6.1-g', ...PLATFORM_TECHNICAL];
 /** Proved by the ui suite through the target's web console. */
 const UI = ['S1-6.2.2', 'S1-6.2.3-b'];
 /** The platform profile's suites, in run order. */
-const RESILIENCE = ['failover', 'upgrade', 'scaling', 'diagnosis'];
+const PLATFORM_SUITES = ['deployment', 'failover', 'upgrade', 'scaling', 'diagnosis'];
 /** Proved by the production suite through the API: engineering data and orders entered by hand. */
 const PRODUCTION = ['S1-5.4.4-a', 'S1-5.4.4-b', 'S1-5.4.4-c', 'S1-5.4.4-d', 'S1-5.4.4-e'];
 
@@ -62,9 +65,9 @@ export function profiles(): Profile[] {
   return [
     { name: 'core', description: 'Tenant isolation, API automation and the business functions against any target: what CI runs', suites: API_SUITES, clauses: CORE },
     { name: 'ui', description: 'The web console, PDA pages and boards in a real browser (Selenium, Chromium): needs the console at /', suites: ['ui'], clauses: UI },
-    { name: 'platform', description: 'Failover, upgrade and rollback, elastic scaling, fault diagnosis; needs --platform local|kubernetes', suites: RESILIENCE, clauses: PLATFORM },
+    { name: 'platform', description: 'Deployment plans of every target; failover, upgrade and rollback, elastic scaling, fault diagnosis (these need --platform local|kubernetes)', suites: PLATFORM_SUITES, clauses: PLATFORM },
     { name: 'production', description: 'Production engineering data (material parameters, BOMs, routings, drawings) and orders, through the API', suites: ['production'], clauses: PRODUCTION },
-    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', 'production', ...RESILIENCE], clauses: registry },
+    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', 'production', ...PLATFORM_SUITES], clauses: registry },
   ];
 }
 

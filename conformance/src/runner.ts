@@ -16,6 +16,7 @@ import { html, junit, markdown, type RunResults } from './summary.js';
 import { resolveResilience, type ResilienceOverrides } from './resilience-config.js';
 import { apiAutomationSuite } from './suites/api-automation.js';
 import { businessSuite } from './suites/business/index.js';
+import { deploymentSuite } from './suites/deployment.js';
 import { isolationSuite } from './suites/isolation.js';
 import { uiSuite } from './suites/ui.js';
 import { productionSuite } from './suites/production.js';
@@ -41,8 +42,11 @@ import {
 import { TOOL_VERSION } from './version.js';
 import type { Platform } from '@mes/platform';
 
-/** In run order: the resilience suites after the API ones, failover first (it needs the platform steady). */
-export const SUITES: Suite[] = [isolationSuite, apiAutomationSuite, businessSuite, productionSuite, uiSuite, failoverSuite, upgradeSuite, scalingSuite, diagnosisSuite];
+/**
+ * In run order: the API suites, then deployment (plans only, touches nothing), then the resilience
+ * suites, failover first (it needs the platform steady).
+ */
+export const SUITES: Suite[] = [isolationSuite, apiAutomationSuite, businessSuite, productionSuite, uiSuite, deploymentSuite, failoverSuite, upgradeSuite, scalingSuite, diagnosisSuite];
 
 /** A run that cannot start as asked (bad profile, no target): exit 2. */
 export class UsageError extends Error {

@@ -339,15 +339,22 @@ describe('what a run refuses or cannot prove', () => {
     await expect(runConformance({ apiKey: t.adminKey, outDir: dir, signingKey: path.join(dir, 'key.pem') })).rejects.toThrow(/--target/);
   });
 
-  it('without --platform the platform profile reports its clauses unknown; a certified run of it fails, an uncertified one does not', async () => {
+  it('S1-6.1-a: without --platform the platform profile proves deployment (plans need no platform) and reports the resilience clauses unknown; a certified run of it fails, an uncertified one does not', async () => {
     const plain = await runConformance({ target: t.url, apiKey: t.adminKey, profile: 'platform', outDir: dir, signingKey: path.join(dir, 'key.pem') });
-    expect(plain.results.clauses.map((c) => c.status)).toEqual(plain.results.clauses.map(() => 'unknown'));
+    const status = Object.fromEntries(plain.results.clauses.map((c) => [c.id, c.status]));
+    expect(status).toEqual({ ...Object.fromEntries(plain.results.clauses.map((c) => [c.id, 'unknown'])), 'S1-6.1-a': 'passed' });
+    expect(plain.results.checks.filter((c) => c.suite === 'deployment').map((c) => [c.id, c.status])).toEqual([
+      ['deployment/components-alone', 'passed'],
+      ['deployment/hybrid', 'passed'],
+      ['deployment/private', 'passed'],
+      ['deployment/public', 'passed'],
+    ]);
     expect(plain.results.clauses.length).toBe(10);
     expect(plain.results.clauses.find((c) => c.id === 'S1-6.1-g')!.reason).toMatch(/needs --platform local\|kubernetes/);
     expect(plain.results.suites.failover).toEqual({ unavailable: expect.stringMatching(/needs --platform/) });
     expect(plain.results.verdict).toBe('incomplete');
     expect(plain.exitCode).toBe(0);
-    const certified = await runConformance({ target: t.url, apiKey: t.adminKey, profile: 'platform', certified: true, outDir: dir, signingKey: path.join(dir, 'key.pem') });
+    const certified = await runConformance({ target: t.url, apiKey: t.adminKey, profile: 'platform', suites: ['failover'], certified: true, outDir: dir, signingKey: path.join(dir, 'key.pem') });
     expect(certified.exitCode).toBe(1);
   });
 

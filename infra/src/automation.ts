@@ -10,9 +10,15 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LocalWorkspace, PulumiCommand, type OutputMap, type Stack } from '@pulumi/pulumi/automation/index.js';
 import { validateInfraConfig, type InfraConfig } from './config.js';
-import { encryptedStorageClasses, mesProgram, type StackOutputs } from './program.js';
-import { policyPackConfig } from './policy/policies.js';
+import type { StackOutputs } from './program.js';
 import { resolveSecrets } from './secrets.js';
+
+// What the CLI needs besides runInfra, from modules as light as this one: `mes infra outputs` and
+// `mes conformance run --stack` load no component, provider or policy code.
+export { InfraConfigError, TARGETS, validateInfraConfig } from './config.js';
+export { SecretSourceError } from './secrets.js';
+/** The pulumi CLI failed (its output went to onOutput): what a stack command reports as exit 1. */
+export { CommandError } from '@pulumi/pulumi/automation/index.js';
 
 export const PROJECT = 'mes';
 export const DEFAULT_STATE_DIR = path.join(homedir(), '.mes', 'infra');
@@ -105,7 +111,10 @@ export async function runInfra(opts: InfraRunOptions): Promise<InfraRunResult> {
   // stack's own) and the secrets it names when the engine calls it.
   let config = given?.config;
   let configDir = given?.dir ?? process.cwd();
-  const program = async () => mesProgram(config!, resolveSecrets(config!, { baseDir: configDir, env }))();
+  const program = async () => {
+    const { mesProgram } = await import('./program.js');
+    return mesProgram(config!, resolveSecrets(config!, { baseDir: configDir, env }))();
+  };
   const pulumiCommand = await PulumiCommand.get({ skipVersionCheck: true });
   const stack = await LocalWorkspace.createOrSelectStack(
     { stackName: opts.stack, projectName: PROJECT, program },
@@ -126,6 +135,7 @@ export async function runInfra(opts: InfraRunOptions): Promise<InfraRunResult> {
     } else {
       ({ config, configDir } = await storedConfig(stack, opts.target));
     }
+    const [{ encryptedStorageClasses }, { policyPackConfig }] = await Promise.all([import('./program.js'), import('./policy/policies.js')]);
     const policyConfig = path.join(workDir, `policy-config.${opts.stack}.json`);
     writeFileSync(policyConfig, JSON.stringify(policyPackConfig({ encryptedStorageClasses: encryptedStorageClasses(config!) }), null, 2));
     const policy = { policyPacks: [POLICY_PACK_DIR], policyPackConfigs: [policyConfig] };

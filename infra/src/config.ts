@@ -137,8 +137,13 @@ const Platform = Type.Object(
         tlsSecret: Type.String({ minLength: 1, description: 'Secret of type kubernetes.io/tls (e.g. made by cert-manager)' }),
         className: Type.Optional(Type.String()),
         annotations: Type.Optional(Labels),
-        /** Namespaces (e.g. of the ingress controller and Prometheus) allowed to reach the API pods; absent: any source, on the API port only. */
+        /**
+         * Namespaces (of the ingress controller, Prometheus) and CIDRs (the control plane, whose pod
+         * proxy the conformance driver reads /metrics through) allowed to reach the API pods; neither
+         * given: any source, on the API port only.
+         */
         fromNamespaces: Type.Optional(Type.Array(dnsLabel())),
+        fromCidrs: Type.Optional(Type.Array(Cidr)),
       },
       { additionalProperties: false },
     ),
@@ -147,7 +152,8 @@ const Platform = Type.Object(
 );
 export type PlatformConfig = Static<typeof Platform>;
 
-const Device = Type.Object({ id: Type.String({ minLength: 1 }) }, { additionalProperties: true });
+/** An entry of the gateway's device map (docs/edge.md): its equipment code, the rest passed through. */
+const Device = Type.Object({ device: Type.String({ minLength: 1 }) }, { additionalProperties: true });
 
 const EdgeSite = Type.Object(
   {
@@ -211,6 +217,8 @@ export const InfraConfigSchema = Type.Object(
     /** Deploy only these components (each one deploys on its own); default: every one the target has. */
     components: Type.Optional(Type.Array(Type.Union(COMPONENTS.map((c) => Type.Literal(c))), { minItems: 1, uniqueItems: true })),
     namespace: dnsLabel({ default: 'mes' }),
+    /** Create the core namespace (false: it exists, made by another stack of this environment or the cluster's owner). */
+    manageNamespace: Type.Boolean({ default: true }),
     kubernetes: Type.Optional(Kubernetes),
     cluster: Type.Optional(Cluster),
     database: Database,
@@ -276,7 +284,6 @@ export function isPinnedImage(image: string): boolean {
 function crossFieldProblems(c: InfraConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const add = (path: string, message: string) => problems.push({ path, message });
-  const components = componentsOf(c);
   if (c.target === 'public') {
     if (!c.cluster) add('cluster', 'the public target runs on a managed Kubernetes cluster: give cluster {provider: "alicloud", region, vpcId, vswitchIds, vswitchCidrs}');
     if (c.database.kind !== 'alicloud-rds') add('database.kind', `the public target uses a managed database: "alicloud-rds", not "${c.database.kind}"`);
@@ -287,8 +294,8 @@ function crossFieldProblems(c: InfraConfig): ConfigProblem[] {
   }
   if (c.target === 'hybrid' && !c.edgeSites.length) add('edgeSites', 'the hybrid target is a cloud core plus at least one edge site');
   if (c.database.kind === 'alicloud-rds' && !c.cluster) add('database.kind', '"alicloud-rds" goes into the managed cluster\'s VPC: give cluster too');
-  if (components.includes('cluster') && !c.cluster) add('components', 'the cluster component needs the cluster section');
-  if (components.includes('edge') && !c.edgeSites.length) add('components', 'the edge component needs at least one entry in edgeSites');
+  if (c.components?.includes('cluster') && !c.cluster) add('components', 'the cluster component needs the cluster section');
+  if (c.components?.includes('edge') && !c.edgeSites.length) add('components', 'the edge component needs at least one entry in edgeSites');
   if (!isPinnedImage(c.platform.image)) add('platform.image', `"${c.platform.image}" is not pinned: use a version tag (not latest) or a @sha256 digest`);
   const a = c.platform.autoscaling;
   if (a && a.minReplicas > a.maxReplicas) add('platform.autoscaling', `minReplicas ${a.minReplicas} is above maxReplicas ${a.maxReplicas}`);
@@ -304,9 +311,9 @@ function crossFieldProblems(c: InfraConfig): ConfigProblem[] {
     if (names.has(site.name)) add(`${at}.name`, `two edge sites are named "${site.name}"`);
     names.add(site.name);
     if (!isPinnedImage(site.mqtt.image)) add(`${at}.mqtt.image`, `"${site.mqtt.image}" is not pinned`);
-    const ids = site.devices.map((d) => d.id);
-    const dup = ids.find((id, j) => ids.indexOf(id) !== j);
-    if (dup) add(`${at}.devices`, `device id "${dup}" appears twice`);
+    const codes = site.devices.map((d) => d.device);
+    const dup = codes.find((code, j) => codes.indexOf(code) !== j);
+    if (dup) add(`${at}.devices`, `device "${dup}" appears twice`);
     if (site.mode === 'systemd') {
       if (!site.ssh) add(`${at}.ssh`, 'a systemd edge box is installed over SSH: give ssh {host, user, privateKey}');
       if (!site.package) add(`${at}.package`, 'a systemd edge box needs the mes package: {npm: "@mes/cli@<version>"} or {tarball, sha256}');

@@ -12,6 +12,7 @@ export { planWithMocks, type Plan, type PlannedResource } from './mocks.js';
 export { encryptedStorageClasses, mesProgram, type ExpectedSecret, type ResolvedSecrets, type StackOutputs } from './program.js';
 export { evaluatePolicies, type PolicyConfig, type PolicyResource, type Violation } from './policy/rules.js';
 export { mesPolicies, policyPackConfig, POLICY_PACK_NAME } from './policy/policies.js';
-export { fileText, kubernetesObjects, planConfig, renderManifests, type KubernetesObject, type RenderResult } from './render.js';
+export { assessConfig, fileText, kubernetesObjects, planConfig, renderManifests, type KubernetesObject, type PlanAssessment, type RenderResult } from './render.js';
+export { exampleConfig } from './examples.js';
 export { DEFAULT_STATE_DIR, INSTALL_PULUMI, InfraUsageError, POLICY_PACK_DIR, findPulumi, loadConfigFile, readSavedOutputs, runInfra, stackOutputsFile, type InfraAction, type InfraRunOptions, type InfraRunResult } from './automation.js';
 export { SecretSourceError, resolveSecrets } from './secrets.js';

@@ -3,7 +3,8 @@
  * names, each deployable on its own), wired to their providers. `mes infra up` runs it through the
  * Automation API; `mes infra render` and the tests run it under mocks.
  */
-import * as alicloud from '@pulumi/alicloud';
+// Per module: the package index would make the compiler read all of Alibaba Cloud's 2,000 declaration files.
+import { Provider as AlicloudProvider } from '@pulumi/alicloud/provider.js';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { componentsOf, releaseOf, type EdgeSiteConfig, type InfraConfig } from './config.js';
@@ -70,7 +71,7 @@ export function encryptedStorageClasses(config: InfraConfig): string[] {
 function buildStack(config: InfraConfig, secrets: ResolvedSecrets, edgeBoxes: boolean): pulumi.Output<StackOutputs> {
   const components = componentsOf(config);
   const release = releaseOf(config.platform);
-  const aliProvider = config.cluster ? new alicloud.Provider('alicloud', { region: config.cluster.region }) : undefined;
+  const aliProvider = config.cluster ? new AlicloudProvider('alicloud', { region: config.cluster.region }) : undefined;
   let kubeconfig: pulumi.Output<string> | undefined;
   let core: k8s.Provider;
   if (components.includes('cluster')) {
@@ -82,7 +83,8 @@ function buildStack(config: InfraConfig, secrets: ResolvedSecrets, edgeBoxes: bo
   }
   const providers = { kubernetes: core, ...(aliProvider ? { alicloud: aliProvider } : {}) };
   const expectedSecrets: ExpectedSecret[] = [];
-  const namespace = components.some((c) => c === 'database' || c === 'platform') ? new MesNamespace('namespace', { name: config.namespace }, { provider: core }) : undefined;
+  const inCore = components.some((c) => c === 'database' || c === 'platform');
+  const namespace = inCore && config.manageNamespace ? new MesNamespace('namespace', { name: config.namespace }, { provider: core }) : undefined;
   const nsOpts = { providers, dependsOn: namespace ? [namespace] : [] };
 
   let endpoint = databaseEndpoint(config.database, config.cluster?.vswitchCidrs);

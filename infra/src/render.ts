@@ -51,9 +51,16 @@ export function kubernetesObjects(plan: Plan): KubernetesObject[] {
     .sort((a, b) => fileOf(a).localeCompare(fileOf(b)) || KIND_ORDER(a.kind) - KIND_ORDER(b.kind) || a.metadata.name.localeCompare(b.metadata.name));
 }
 
-export async function renderManifests(config: InfraConfig, opts: { outDir?: string } = {}): Promise<RenderResult> {
-  const plan = await planConfig(config);
-  const outputs = plan.outputs as unknown as StackOutputs;
+export interface PlanAssessment {
+  plan: Plan;
+  objects: KubernetesObject[];
+  schema: RenderResult['schema'];
+  violations: Violation[];
+}
+
+/** A configuration's plan under mocks, its objects checked against the schemas and the policy rules. */
+export async function assessConfig(config: InfraConfig, secrets: ResolvedSecrets = {}, opts: { edgeBoxes?: boolean; stack?: string } = {}): Promise<PlanAssessment> {
+  const plan = await planConfig(config, secrets, opts);
   const objects = kubernetesObjects(plan);
   const errors: RenderResult['schema']['errors'] = [];
   const unchecked = new Set<string>();
@@ -68,8 +75,14 @@ export async function renderManifests(config: InfraConfig, opts: { outDir?: stri
     plan.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, props: r.inputs })),
     { encryptedStorageClasses: encryptedStorageClasses(config) },
   );
+  return { plan, objects, schema: { validated, errors, unchecked: [...unchecked].sort() }, violations };
+}
+
+export async function renderManifests(config: InfraConfig, opts: { outDir?: string } = {}): Promise<RenderResult> {
+  const { plan, objects, schema, violations } = await assessConfig(config);
+  const outputs = plan.outputs as unknown as StackOutputs;
   const files = groupIntoFiles(objects);
-  const ok = errors.length === 0 && violations.length === 0;
+  const ok = schema.errors.length === 0 && violations.length === 0;
   if (ok && opts.outDir) writeFiles(opts.outDir, files);
   return {
     target: config.target,
@@ -79,7 +92,7 @@ export async function renderManifests(config: InfraConfig, opts: { outDir?: stri
     cloudResources: plan.resources.filter((r) => r.custom && !r.type.startsWith('kubernetes:') && !r.type.startsWith('pulumi:providers:')).map((r) => ({ type: r.type, name: r.name })),
     edgeBoxes: componentsOf(config).includes('edge') ? config.edgeSites.filter((s) => s.mode === 'systemd').map((s) => s.name) : [],
     expectedSecrets: outputs.expectedSecrets ?? [],
-    schema: { validated, errors, unchecked: [...unchecked].sort() },
+    schema,
     violations,
     ok,
     written: ok && !!opts.outDir,

@@ -41,9 +41,10 @@ export function validateObject(o: { apiVersion: string; kind: string }): string[
     new Model(o).validate();
     return [];
   } catch (err) {
+    // ajv's "data/spec/replicas must be integer" as "spec.replicas: must be integer".
     return String((err as Error).message)
       .split(/,\s*(?=data)/)
-      .map((m) => m.replace(/^data/, o.kind).trim())
+      .map((m) => m.trim().replace(/^data(\/\S*)?\s+/, (_, p: string | undefined) => `${p ? p.slice(1).replace(/\//g, '.') : '(object)'}: `))
       .filter(Boolean);
   }
 }

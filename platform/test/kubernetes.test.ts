@@ -387,7 +387,7 @@ describe('KubernetesPlatform against recorded API responses', () => {
     const { platform } = await driver('forbidden');
     const error = await expectPlatformError(platform.kill('mes-7c5d8f6b9-x7k2p'), 'FORBIDDEN');
     expect(error.message).toContain('grant verb "delete" on resource "pods"');
-    expect(error.message).toContain('deploy/kubernetes/rbac.yaml');
+    expect(error.message).toContain('deploy/kubernetes/mes/rbac.yaml');
     expect(error.message).toContain('cannot delete resource "pods"');
   });
 
@@ -441,8 +441,8 @@ describe('KubernetesPlatform against recorded API responses', () => {
     expect(error.message).toContain(api.kubeConfig.getCurrentCluster()!.server);
   });
 
-  it('deploy/kubernetes/rbac.yaml grants exactly the verbs the tests above saw the driver use', () => {
-    const rbac = loadAllYaml(readFileSync(join(repoRoot, 'deploy', 'kubernetes', 'rbac.yaml'), 'utf8'));
+  it('deploy/kubernetes/mes/rbac.yaml grants exactly the verbs the tests above saw the driver use', () => {
+    const rbac = loadAllYaml(readFileSync(join(repoRoot, 'deploy', 'kubernetes', 'mes', 'rbac.yaml'), 'utf8'));
     const role = rbac.find((o) => o.kind === 'Role') as { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
     const granted = new Set(
       role.rules.flatMap((rule) =>
@@ -476,10 +476,10 @@ describe('reading Kubernetes objects', () => {
   });
 });
 
-describe('deploy/kubernetes example manifests', () => {
+describe('deploy/kubernetes manifests (rendered from the @mes/infra components)', () => {
   const manifests = () =>
     ['deployment.yaml', 'service.yaml', 'hpa.yaml', 'pdb.yaml', 'rbac.yaml'].flatMap((file) =>
-      loadAllYaml(readFileSync(join(repoRoot, 'deploy', 'kubernetes', file), 'utf8')),
+      loadAllYaml(readFileSync(join(repoRoot, 'deploy', 'kubernetes', 'mes', file), 'utf8')),
     );
 
   it('the Deployment probes /readyz and /healthz, listens beyond loopback, and its grace period covers preStop + MES_SHUTDOWN_DELAY_MS + MES_SHUTDOWN_TIMEOUT_MS', () => {

@@ -1,4 +1,6 @@
-import * as alicloud from '@pulumi/alicloud';
+// Per module: the package index would make the compiler read all of Alibaba Cloud's 2,000 declaration files.
+import * as cs from '@pulumi/alicloud/cs/index.js';
+import * as kms from '@pulumi/alicloud/kms/index.js';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { InfraConfig } from '../config.js';
@@ -28,8 +30,8 @@ export class MesAckCluster extends pulumi.ComponentResource {
       c.nodeCount < 2 && 'nodeCount must be ≥ 2',
     ]);
     const child = { parent: this };
-    const key = new alicloud.kms.Key(`${name}-key`, { description: 'mes cluster: Secrets and disks', pendingWindowInDays: 7, status: 'Enabled' }, child);
-    const cluster = new alicloud.cs.ManagedKubernetes(
+    const key = new kms.Key(`${name}-key`, { description: 'mes cluster: Secrets and disks', pendingWindowInDays: 7, status: 'Enabled' }, child);
+    const cluster = new cs.ManagedKubernetes(
       `${name}-ack`,
       {
         name: 'mes',
@@ -46,7 +48,7 @@ export class MesAckCluster extends pulumi.ComponentResource {
       },
       child,
     );
-    new alicloud.cs.NodePool(
+    new cs.NodePool(
       `${name}-nodes`,
       {
         clusterId: cluster.id,
@@ -63,7 +65,7 @@ export class MesAckCluster extends pulumi.ComponentResource {
       child,
     );
     this.clusterId = cluster.id;
-    this.kubeconfig = pulumi.secret(alicloud.cs.getClusterCredentialOutput({ clusterId: cluster.id }, child).kubeConfig);
+    this.kubeconfig = pulumi.secret(cs.getClusterCredentialOutput({ clusterId: cluster.id }, child).kubeConfig);
     this.provider = new k8s.Provider(`${name}-kubernetes`, { kubeconfig: this.kubeconfig }, child);
     new k8s.storage.v1.StorageClass(
       `${name}-encrypted-disk`,

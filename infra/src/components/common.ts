@@ -2,7 +2,7 @@
  * What every MES workload shares: labels, the restricted security context, resource defaults, and
  * how a component names the database it talks to.
  */
-import type * as k8s from '@pulumi/kubernetes';
+import * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
 import type { Resources } from '../config.js';
 
@@ -70,4 +70,26 @@ export class ComponentArgsError extends Error {
 export function checkArgs(component: string, checks: Array<string | false | undefined>): void {
   const problems = checks.filter((c): c is string => typeof c === 'string');
   if (problems.length) throw new ComponentArgsError(component, problems);
+}
+
+/** Pods may resolve names through the cluster DNS (kube-system): part of every egress allow-list. */
+export const DNS_EGRESS: k8s.types.input.networking.v1.NetworkPolicyEgressRule = {
+  to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
+  ports: [
+    { protocol: 'UDP', port: 53 },
+    { protocol: 'TCP', port: 53 },
+  ],
+};
+
+/**
+ * A NetworkPolicy that selects a component's pods for both directions and allows nothing: they
+ * send and receive only what the component's other policies allow.
+ */
+export function denyByDefault(
+  name: string,
+  metadata: { name: string; namespace: pulumi.Input<string>; labels: Record<string, string> },
+  podSelector: k8s.types.input.meta.v1.LabelSelector,
+  opts: pulumi.CustomResourceOptions,
+): k8s.networking.v1.NetworkPolicy {
+  return new k8s.networking.v1.NetworkPolicy(name, { metadata, spec: { podSelector, policyTypes: ['Ingress', 'Egress'] } }, opts);
 }

@@ -1,8 +1,10 @@
-import * as alicloud from '@pulumi/alicloud';
+// Per module: the package index would make the compiler read all of Alibaba Cloud's 2,000 declaration files.
+import * as kms from '@pulumi/alicloud/kms/index.js';
+import * as rds from '@pulumi/alicloud/rds/index.js';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { isPinnedImage, type DatabaseConfig } from '../config.js';
-import { checkArgs, DATABASE_CLIENT_LABEL, labels, type DatabaseEndpoint } from './common.js';
+import { checkArgs, DATABASE_CLIENT_LABEL, denyByDefault, DNS_EGRESS, labels, type DatabaseEndpoint } from './common.js';
 
 /** Secret values the database needs; absent ones are expected to exist in the namespace already. */
 export interface DatabaseSecrets {
@@ -146,6 +148,7 @@ export class MesDatabase extends pulumi.ComponentResource {
       child,
     );
     const instances = { podSelector: { matchLabels: { 'cnpg.io/cluster': CNPG_CLUSTER } } };
+    denyByDefault(`${name}-default-deny`, meta('mes-db-default-deny'), instances.podSelector, child);
     const operator = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': c.operatorNamespace } } };
     new k8s.networking.v1.NetworkPolicy(
       `${name}-ingress`,
@@ -176,6 +179,7 @@ export class MesDatabase extends pulumi.ComponentResource {
             { to: [instances], ports: [{ protocol: 'TCP', port: POSTGRES_PORT }, { protocol: 'TCP', port: 8000 }] },
             // The instance manager watches the Kubernetes API; backups go to the object store.
             { ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
+            DNS_EGRESS,
           ],
         },
       },
@@ -185,8 +189,8 @@ export class MesDatabase extends pulumi.ComponentResource {
 
   private rds(name: string, namespace: pulumi.Input<string>, c: Extract<DatabaseConfig, { kind: 'alicloud-rds' }>, network: NonNullable<MesDatabaseArgs['network']>, password: pulumi.Input<string> | undefined): void {
     const child = { parent: this };
-    const key = new alicloud.kms.Key(`${name}-key`, { description: 'mes database disk encryption', pendingWindowInDays: 7, status: 'Enabled' }, child);
-    const instance = new alicloud.rds.Instance(
+    const key = new kms.Key(`${name}-key`, { description: 'mes database disk encryption', pendingWindowInDays: 7, status: 'Enabled' }, child);
+    const instance = new rds.Instance(
       `${name}-rds`,
       {
         engine: 'PostgreSQL',
@@ -196,7 +200,8 @@ export class MesDatabase extends pulumi.ComponentResource {
         dbInstanceStorageType: 'cloud_essd',
         category: 'HighAvailability',
         instanceChargeType: 'Postpaid',
-        vswitchId: pulumi.all(network.vswitchIds).apply((ids) => ids.join(',')),
+        // The primary's vSwitch; RDS places the high-availability standby itself.
+        vswitchId: network.vswitchIds[0],
         // Reachable from the cluster's vSwitches only; no public connection string is ever made.
         securityIps: network.cidrs,
         encryptionKey: key.id,
@@ -207,14 +212,14 @@ export class MesDatabase extends pulumi.ComponentResource {
       },
       child,
     );
-    new alicloud.rds.BackupPolicy(`${name}-backup`, { instanceId: instance.id, backupRetentionPeriod: c.backupRetentionDays, preferredBackupPeriods: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'], preferredBackupTime: '02:00Z-03:00Z', logBackupRetentionPeriod: c.backupRetentionDays }, child);
-    new alicloud.rds.Database(`${name}-database`, { instanceId: instance.id, dataBaseName: 'mes' }, child);
+    new rds.BackupPolicy(`${name}-backup`, { instanceId: instance.id, backupRetentionPeriod: c.backupRetentionDays, preferredBackupPeriods: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'], preferredBackupTime: '02:00Z-03:00Z', logBackupRetentionPeriod: c.backupRetentionDays }, child);
+    new rds.Database(`${name}-database`, { instanceId: instance.id, dataBaseName: 'mes' }, child);
     if (password === undefined) {
       this.expectedSecrets.push({ name: DATABASE_SECRET, keys: ['url'] });
       return;
     }
     // The privileged account owns the schema and may create the mes_app role the migrations need.
-    const account = new alicloud.rds.RdsAccount(`${name}-account`, { dbInstanceId: instance.id, accountName: 'mes', accountPassword: password, accountType: 'Super' }, child);
+    const account = new rds.RdsAccount(`${name}-account`, { dbInstanceId: instance.id, accountName: 'mes', accountPassword: password, accountType: 'Super' }, child);
     const url = pulumi.interpolate`postgres://${account.accountName}:${pulumi.output(password).apply(encodeURIComponent)}@${instance.connectionString}:${instance.port}/mes?sslmode=require`;
     this.secret(`${name}-url`, namespace, DATABASE_SECRET, { url });
   }

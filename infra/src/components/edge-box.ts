@@ -2,14 +2,14 @@ import { basename } from 'node:path';
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import { checkArgs } from './common.js';
-import { EDGE_CONTRACT, gatewayConfig, mosquittoConfig } from './edge-contract.js';
+import { EDGE_CONTRACT, gatewayConfig, mosquittoConfig, type Device } from './edge-contract.js';
 import { sha256 } from './edge-site.js';
 
 export interface MesEdgeBoxArgs {
   site: string;
   gatewayId: string;
   cloudUrl: string;
-  devices: Array<{ id: string } & Record<string, unknown>>;
+  devices: Device[];
   ssh: { host: string; port: number; user: string; privateKey: pulumi.Input<string>; hostKey?: string };
   /** The gateway's Ed25519 private signing key (PEM). */
   gatewayKey: pulumi.Input<string>;
@@ -44,7 +44,7 @@ export class MesEdgeBox extends pulumi.ComponentResource {
       !args.ssh.user && 'ssh.user is required',
       'npm' in pkg && !/@\d+\.\d+\.\d+\S*$/.test(pkg.npm) && `package.npm "${pkg.npm}" is not pinned to an exact version`,
       'tarball' in pkg && !/^[0-9a-f]{64}$/.test(pkg.sha256) && 'package.sha256 must be the tarball\'s SHA-256 (64 hex digits)',
-      new Set(args.devices.map((d) => d.id)).size !== args.devices.length && 'device ids must be unique',
+      new Set(args.devices.map((d) => d.device)).size !== args.devices.length && 'devices: each equipment code (device) once',
     ]);
     const connection: command.types.input.remote.ConnectionArgs = {
       host: args.ssh.host,
@@ -63,7 +63,7 @@ export class MesEdgeBox extends pulumi.ComponentResource {
     const configJson = `${JSON.stringify(gatewayConfig(args, args.cloudUrl, this.brokerUrl), null, 2)}\n`;
     const config = run('config', { create: writeFile(EDGE_CONTRACT.configFile), stdin: configJson, triggers: [sha256(configJson)] }, [prepare]);
     const key = run('key', { create: writeFile(EDGE_CONTRACT.keyFile), stdin: pulumi.secret(args.gatewayKey), logging: 'none' }, [prepare]);
-    const conf = mosquittoConfig(args.mqtt.tls, '/etc/mes-edge/mqtt');
+    const conf = mosquittoConfig(args.mqtt.tls, '/etc/mosquitto/certs');
     const broker = run(
       'mosquitto',
       {
@@ -120,7 +120,7 @@ run: (id: string, spec: Omit<command.remote.CommandArgs, 'connection'>, dependsO
 
 
 /**
- * The mes-edge system user, /etc/mes-edge (0750) with keys/ (0700), the journal directory (0700),
+ * The mes-edge system user, /etc/mes-edge (0750) with keys/ (0700), /var/lib/mes-edge (0750) with the journal (0700),
  * all owned by mes-edge; Node.js ≥ 20 (the given tarball, else the distribution's), checked.
  */
 function prepareScript(node: MesEdgeBoxArgs['node']): string {
@@ -133,6 +133,7 @@ function prepareScript(node: MesEdgeBoxArgs['node']): string {
     `id -u ${u} >/dev/null 2>&1 || $SUDO useradd --system --uid ${EDGE_CONTRACT.uid} --user-group --no-create-home --shell /usr/sbin/nologin ${u}`,
     `$SUDO install -d -m 0750 -o ${u} -g ${u} ${EDGE_CONTRACT.configDir}`,
     `$SUDO install -d -m 0700 -o ${u} -g ${u} ${EDGE_CONTRACT.keyDir}`,
+    `$SUDO install -d -m 0750 -o ${u} -g ${u} ${EDGE_CONTRACT.dataDir}`,
     `$SUDO install -d -m 0700 -o ${u} -g ${u} ${EDGE_CONTRACT.journalDir}`,
     installNode,
     `major=$(PATH="/opt/node/bin:$PATH" node -p 'process.versions.node.split(".")[0]'); [ "$major" -ge 20 ] || { echo "Node.js $major found; mes needs Node.js 20 or newer: give node {tarballUrl, sha256} in the site's configuration" >&2; exit 1; }`,

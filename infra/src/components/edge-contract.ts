@@ -10,6 +10,8 @@ export const EDGE_CONTRACT = {
   configFile: '/etc/mes-edge/gateway.json',
   keyDir: '/etc/mes-edge/keys',
   keyFile: '/etc/mes-edge/keys/gateway.pem',
+  /** The gateway's data: the journal below it, OPC UA certificates, the device map it last pulled. */
+  dataDir: '/var/lib/mes-edge',
   journalDir: '/var/lib/mes-edge/journal',
   /** /healthz, /readyz and /metrics. */
   port: 9464,
@@ -25,11 +27,14 @@ export interface GatewayConfig {
   keyFile: string;
   journalDir: string;
   brokerUrl: string;
-  devices: Array<{ id: string } & Record<string, unknown>>;
+  devices: Device[];
 }
 
+/** A device map entry: the equipment code (`device`), the rest as the gateway reads it (docs/edge.md). */
+export type Device = { device: string } & Record<string, unknown>;
+
 /** The gateway's configuration file (gateway.json). Holds no secret: the key is a path. */
-export function gatewayConfig(site: { gatewayId: string; devices: Array<{ id: string } & Record<string, unknown>> }, cloudUrl: string, brokerUrl: string): GatewayConfig {
+export function gatewayConfig(site: { gatewayId: string; devices: Device[] }, cloudUrl: string, brokerUrl: string): GatewayConfig {
   return { gatewayId: site.gatewayId, cloudUrl, keyFile: EDGE_CONTRACT.keyFile, journalDir: EDGE_CONTRACT.journalDir, brokerUrl, devices: site.devices };
 }
 

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { isPinnedImage, type Resources } from '../config.js';
-import { checkArgs, containerSecurity, labels, podSecurity, selector } from './common.js';
-import { EDGE_CONTRACT, gatewayConfig, mosquittoConfig } from './edge-contract.js';
+import { checkArgs, containerSecurity, denyByDefault, DNS_EGRESS, labels, podSecurity, selector } from './common.js';
+import { EDGE_CONTRACT, gatewayConfig, mosquittoConfig, type Device } from './edge-contract.js';
 
 export interface MesEdgeSiteArgs {
   namespace: pulumi.Input<string>;
@@ -11,7 +11,7 @@ export interface MesEdgeSiteArgs {
   gatewayId: string;
   /** The MES the gateway forwards to. */
   cloudUrl: string;
-  devices: Array<{ id: string } & Record<string, unknown>>;
+  devices: Device[];
   /** The gateway image: the MES image (entrypoint `mes`). */
   image: string;
   /** Nodes labelled for this site; default { 'mes.dev/site': <site> }. */
@@ -22,6 +22,8 @@ export interface MesEdgeSiteArgs {
   mqtt: { image: string; tls: boolean; deviceCidrs: string[] };
   resources?: Resources;
 }
+
+type Meta = (objectName: string, component: string) => { name: string; namespace: pulumi.Input<string>; labels: Record<string, string> };
 
 const GATEWAY = 'mes-edge-gateway';
 const BROKER = 'mes-edge-mqtt';
@@ -45,13 +47,13 @@ export class MesEdgeSite extends pulumi.ComponentResource {
       !isPinnedImage(args.mqtt.image) && `mqtt.image "${args.mqtt.image}" is not pinned`,
       !args.journal.storageClass && 'journal.storageClass is required (an encrypted class)',
       !/^https?:\/\//.test(args.cloudUrl) && `cloudUrl "${args.cloudUrl}" is not an http(s) URL`,
-      new Set(args.devices.map((d) => d.id)).size !== args.devices.length && 'device ids must be unique',
+      new Set(args.devices.map((d) => d.device)).size !== args.devices.length && 'devices: each equipment code (device) once',
     ]);
     const child = { parent: this };
     const ns = args.namespace;
     const siteLabel = { 'mes.dev/site': args.site };
     const nodeSelector = args.nodeSelector ?? siteLabel;
-    const meta = (objectName: string, component: string) => ({ name: objectName, namespace: ns, labels: labels(component, siteLabel) });
+    const meta: Meta = (objectName, component) => ({ name: objectName, namespace: ns, labels: labels(component, siteLabel) });
     const mqttPort = args.mqtt.tls ? EDGE_CONTRACT.mqttTlsPort : EDGE_CONTRACT.mqttPort;
     this.brokerUrl = `${args.mqtt.tls ? 'mqtts' : 'mqtt'}://${BROKER}:${mqttPort}`;
 
@@ -103,7 +105,8 @@ export class MesEdgeSite extends pulumi.ComponentResource {
                   volumeMounts: [
                     { name: 'config', mountPath: EDGE_CONTRACT.configFile, subPath: 'gateway.json', readOnly: true },
                     { name: 'key', mountPath: EDGE_CONTRACT.keyDir, readOnly: true },
-                    { name: 'journal', mountPath: EDGE_CONTRACT.journalDir },
+                    // The volume holds the whole data directory: the journal and what the gateway keeps beside it.
+                    { name: 'data', mountPath: EDGE_CONTRACT.dataDir },
                     { name: 'tmp', mountPath: '/tmp' },
                   ],
                 },
@@ -111,7 +114,7 @@ export class MesEdgeSite extends pulumi.ComponentResource {
               volumes: [
                 { name: 'config', configMap: { name: config.metadata.name } },
                 { name: 'key', secret: { secretName: KEY_SECRET, defaultMode: 0o440, items: [{ key: 'gateway.pem', path: 'gateway.pem' }] } },
-                { name: 'journal', persistentVolumeClaim: { claimName: journal.metadata.name } },
+                { name: 'data', persistentVolumeClaim: { claimName: journal.metadata.name } },
                 { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
               ],
             },
@@ -125,7 +128,7 @@ export class MesEdgeSite extends pulumi.ComponentResource {
     this.registerOutputs({ brokerUrl: this.brokerUrl, gateway: GATEWAY });
   }
 
-  private broker(name: string, args: MesEdgeSiteArgs, meta: (n: string, c: string) => object, nodeSelector: Record<string, string>, mqttPort: number): void {
+  private broker(name: string, args: MesEdgeSiteArgs, meta: Meta, nodeSelector: Record<string, string>, mqttPort: number): void {
     const child = { parent: this };
     const conf = mosquittoConfig(args.mqtt.tls, '/mosquitto/certs');
     const config = new k8s.core.v1.ConfigMap(`${name}-mqtt-config`, { metadata: meta(BROKER, 'edge-broker'), data: { 'mosquitto.conf': conf } }, child);
@@ -185,10 +188,11 @@ export class MesEdgeSite extends pulumi.ComponentResource {
     );
   }
 
-  private networkPolicies(name: string, args: MesEdgeSiteArgs, meta: (n: string, c: string) => object, mqttPort: number): void {
+  private networkPolicies(name: string, args: MesEdgeSiteArgs, meta: Meta, mqttPort: number): void {
     const child = { parent: this };
     const siteLabel = { 'mes.dev/site': args.site };
     const gateway = { podSelector: { matchLabels: selector('edge-gateway', siteLabel) } };
+    denyByDefault(`${name}-default-deny`, meta('mes-edge-default-deny', 'network-policy'), { matchLabels: { 'app.kubernetes.io/name': 'mes', ...siteLabel } }, child);
     new k8s.networking.v1.NetworkPolicy(
       `${name}-gateway-policy`,
       {
@@ -201,6 +205,7 @@ export class MesEdgeSite extends pulumi.ComponentResource {
           egress: [
             { to: [{ podSelector: { matchLabels: selector('edge-broker', siteLabel) } }], ports: [{ protocol: 'TCP', port: mqttPort }] },
             { ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 80 }] },
+            DNS_EGRESS,
           ],
         },
       },

@@ -9,9 +9,8 @@ export interface MesNamespaceArgs {
 }
 
 /**
- * A namespace that denies by default: the restricted Pod Security Standard is enforced, and no pod
- * sends or receives anything until a component's NetworkPolicy allows it (DNS aside). Every
- * component of the MES lives in one of these.
+ * A namespace with the restricted Pod Security Standard enforced. Each component fences its own
+ * pods (denyByDefault), so components deploy on their own, from one stack or several, into it.
  */
 export class MesNamespace extends pulumi.ComponentResource {
   readonly name: pulumi.Output<string>;
@@ -35,33 +34,6 @@ export class MesNamespace extends pulumi.ComponentResource {
       child,
     );
     this.name = namespace.metadata.name;
-    const metadata = (policy: string) => ({ name: policy, namespace: this.name, labels: labels('network-policy') });
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-default-deny`,
-      { metadata: metadata('default-deny'), spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
-      child,
-    );
-    // Every pod resolves names through the cluster DNS (kube-system), and nothing else by default.
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-allow-dns`,
-      {
-        metadata: metadata('allow-dns'),
-        spec: {
-          podSelector: {},
-          policyTypes: ['Egress'],
-          egress: [
-            {
-              to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
-              ports: [
-                { protocol: 'UDP', port: 53 },
-                { protocol: 'TCP', port: 53 },
-              ],
-            },
-          ],
-        },
-      },
-      child,
-    );
     this.registerOutputs({ name: this.name });
   }
 }

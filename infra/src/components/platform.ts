@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { isPinnedImage, type Resources } from '../config.js';
-import { checkArgs, containerSecurity, DATABASE_CLIENT_LABEL, DEFAULT_RESOURCES, kubeName, labels, podSecurity, selector, type DatabaseEndpoint } from './common.js';
+import { checkArgs, containerSecurity, DATABASE_CLIENT_LABEL, DEFAULT_RESOURCES, denyByDefault, DNS_EGRESS, kubeName, labels, podSecurity, selector, type DatabaseEndpoint } from './common.js';
 import { CONFORMANCE_ROLE_RULES, CONFORMANCE_SERVICE_ACCOUNT } from './rbac.js';
 
 export interface MesPlatformArgs {
@@ -16,7 +16,7 @@ export interface MesPlatformArgs {
   resources?: Resources;
   dbPoolSize?: number;
   logLevel?: string;
-  ingress: { host: string; tlsSecret: string; className?: string; annotations?: Record<string, string>; fromNamespaces?: string[] };
+  ingress: { host: string; tlsSecret: string; className?: string; annotations?: Record<string, string>; fromNamespaces?: string[]; fromCidrs?: string[] };
   database: DatabaseEndpoint;
   /** How a pod stops; the grace period is derived from it. Defaults: 3 s, 5 s, 10 s. */
   shutdown?: { preStopSeconds: number; delayMs: number; timeoutMs: number };
@@ -218,7 +218,18 @@ export class MesPlatform extends pulumi.ComponentResource {
     // Voluntary disruptions (node drains) keep all but one pod, the floor a rolling upgrade keeps.
     new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: meta('mes'), spec: { maxUnavailable: 1, selector: { matchLabels: selector('server') } } }, child);
 
-    const from = args.ingress.fromNamespaces?.map((n) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n } } }));
+    // The server and migration pods: nothing in or out but what the policies below allow.
+    denyByDefault(
+      `${name}-default-deny`,
+      meta('mes-default-deny', 'network-policy'),
+      { matchLabels: { 'app.kubernetes.io/name': 'mes' }, matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: ['server', 'migration'] }] },
+      child,
+    );
+    const sources = [
+      ...(args.ingress.fromNamespaces ?? []).map((n) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n } } })),
+      ...(args.ingress.fromCidrs ?? []).map((cidr) => ({ ipBlock: { cidr } })),
+    ];
+    const from = sources.length ? sources : undefined;
     new k8s.networking.v1.NetworkPolicy(
       `${name}-api-ingress`,
       {
@@ -238,7 +249,7 @@ export class MesPlatform extends pulumi.ComponentResource {
         spec: {
           podSelector: { matchLabels: { 'app.kubernetes.io/name': 'mes', [DATABASE_CLIENT_LABEL]: 'true' } },
           policyTypes: ['Egress'],
-          egress: [{ to: args.database.peers, ports: [{ protocol: 'TCP', port: args.database.port }] }],
+          egress: [{ to: args.database.peers, ports: [{ protocol: 'TCP', port: args.database.port }] }, DNS_EGRESS],
         },
       },
       child,

@@ -239,9 +239,6 @@ export const noSecretsInConfigMaps: ResourceRule = {
   },
 };
 
-const matches = (selector: Record<string, string> | undefined, labels: Record<string, string>) =>
-  !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
-
 export const pdbWhenReplicated: StackRule = {
   name: 'pdb-when-replicated',
   description: 'A workload with more than one replica has a PodDisruptionBudget selecting its pods.',
@@ -260,7 +257,7 @@ export const pdbWhenReplicated: StackRule = {
       const replicas = Math.max(r.props.spec?.replicas ?? 1, hpa?.props.spec?.minReplicas ?? 0);
       if (replicas <= 1) continue;
       const labels = podLabelsOf(r);
-      if (!pdbs.some((pdb) => namespaceOf(pdb) === namespaceOf(r) && matches(pdb.props.spec?.selector?.matchLabels, labels))) {
+      if (!pdbs.some((pdb) => namespaceOf(pdb) === namespaceOf(r) && pdb.props.spec?.selector !== undefined && selects(pdb.props.spec.selector, labels))) {
         violations.push({ resource: r, message: `${label(r)} in ${namespaceOf(r)}: ${replicas} replicas and no PodDisruptionBudget selects its pods` });
       }
     }
@@ -268,23 +265,53 @@ export const pdbWhenReplicated: StackRule = {
   },
 };
 
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+}
+
+/** Whether a label selector (matchLabels and matchExpressions, as Kubernetes reads them) selects these labels. */
+export function selects(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
+  if (!selector) return true;
+  const byLabel = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  const byExpression = (selector.matchExpressions ?? []).every((e) => {
+    switch (e.operator) {
+      case 'In':
+        return e.values?.includes(labels[e.key]) ?? false;
+      case 'NotIn':
+        return !(e.values ?? []).includes(labels[e.key]);
+      case 'Exists':
+        return e.key in labels;
+      case 'DoesNotExist':
+        return !(e.key in labels);
+      default:
+        return false;
+    }
+  });
+  return byLabel && byExpression;
+}
+
+/** The labels of the pods a workload runs (a CloudNativePG cluster's instances carry cnpg.io/cluster). */
+function podsOf(r: PolicyResource): Record<string, string> {
+  if (r.type === CNPG_CLUSTER) return { ...(r.props.spec?.inheritedMetadata?.labels ?? {}), 'cnpg.io/cluster': r.props.metadata?.name };
+  if (r.type === `${K8S}batch/v1:CronJob`) return r.props.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {};
+  return podLabelsOf(r);
+}
+
 export const networkPolicyPresent: StackRule = {
   name: 'network-policy-present',
-  description: 'Every namespace with workloads denies all ingress and egress by default (a NetworkPolicy selecting every pod with no rules).',
+  description: 'Every workload\'s pods are denied by default: a NetworkPolicy in their namespace selects them for Ingress and Egress and allows nothing; other policies open what they need.',
   check(resources) {
-    const workloadNamespaces = new Set(resources.filter((r) => WORKLOADS.includes(r.type) || r.type === CNPG_CLUSTER).map(namespaceOf));
-    const denying = new Set(
-      resources
-        .filter((r) => r.type === `${K8S}networking.k8s.io/v1:NetworkPolicy`)
-        .filter((r) => {
-          const s = r.props.spec ?? {};
-          const types: string[] = s.policyTypes ?? [];
-          const everyPod = !s.podSelector || (Object.keys(s.podSelector.matchLabels ?? {}).length === 0 && !(s.podSelector.matchExpressions ?? []).length);
-          return everyPod && types.includes('Ingress') && types.includes('Egress') && !(s.ingress ?? []).length && !(s.egress ?? []).length;
-        })
-        .map(namespaceOf),
-    );
-    return [...workloadNamespaces].filter((ns) => !denying.has(ns)).map((ns) => ({ message: `namespace ${ns} runs workloads without a default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress, no rules)` }));
+    const denying = resources.filter((r) => {
+      if (r.type !== `${K8S}networking.k8s.io/v1:NetworkPolicy`) return false;
+      const s = r.props.spec ?? {};
+      const types: string[] = s.policyTypes ?? [];
+      return types.includes('Ingress') && types.includes('Egress') && !(s.ingress ?? []).length && !(s.egress ?? []).length;
+    });
+    return resources
+      .filter((r) => WORKLOADS.includes(r.type) || r.type === CNPG_CLUSTER)
+      .filter((r) => !denying.some((p) => namespaceOf(p) === namespaceOf(r) && selects(p.props.spec?.podSelector, podsOf(r))))
+      .map((r) => ({ resource: r, message: `${label(r)} in ${namespaceOf(r)}: no default-deny NetworkPolicy (policyTypes Ingress and Egress, no rules) selects its pods` }));
   },
 };
 

@@ -1,6 +1,6 @@
 /**
  * The Kubernetes API calls the driver makes, one method each, and nothing else: the list of methods
- * here is the list of RBAC rules in deploy/kubernetes/rbac.yaml. Every failure becomes a
+ * here is the list of RBAC rules in deploy/kubernetes/mes/rbac.yaml. Every failure becomes a
  * PlatformError that says what to fix (the missing RBAC verb, the object that does not exist).
  */
 import {
@@ -192,7 +192,7 @@ export class Cluster {
       return new PlatformError(
         'FORBIDDEN',
         `RBAC: the driver may not "${access.verb}" ${target}; grant verb "${access.verb}" on resource "${access.resource}" ` +
-          `(see deploy/kubernetes/rbac.yaml). API server: ${status}`,
+          `(see deploy/kubernetes/mes/rbac.yaml). API server: ${status}`,
       );
     }
     if (error.code === 404) {

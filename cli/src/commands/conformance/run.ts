@@ -4,6 +4,7 @@ import { KubernetesPlatform, LocalPlatform, stopEverythingStarted, type Platform
 import { Flags } from '@oclif/core';
 import { CommandFailure, EXIT, MesCommand } from '../../base-command.js';
 import { redactUrl } from '../../format.js';
+import { expandHome } from '../../infra-command.js';
 
 const usage = (message: string) => new CommandFailure(message, { code: 'USAGE', exit: EXIT.usage });
 
@@ -37,6 +38,9 @@ The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed,
     context: Flags.string({ summary: '--platform kubernetes: kubeconfig context.' }),
     namespace: Flags.string({ summary: '--platform kubernetes: namespace of the Deployment.' }),
     deployment: Flags.string({ summary: '--platform kubernetes: the Deployment that runs the MES (its HPA has the same name).' }),
+    stack: Flags.string({ summary: '--platform kubernetes: take kubeconfig, context, namespace, deployment and target from this `mes infra` stack\'s outputs (flags given here win).' }),
+    'state-dir': Flags.string({ summary: '--stack: the mes infra state directory.', env: 'MES_INFRA_STATE_DIR', default: '~/.mes/infra' }),
+    backend: Flags.string({ summary: '--stack: the stack\'s Pulumi backend, when not the local one.', env: 'MES_INFRA_BACKEND' }),
     suites: Flags.string({ summary: 'Run only these suites of the profile (a drill: --suites failover); the clauses of the others report unknown.', multiple: true, delimiter: ',' }),
     resilience: Flags.string({ summary: 'Resilience suite windows: short (CI) or full (certification).', options: ['short', 'full'], default: 'short' }),
     certified: Flags.boolean({ summary: 'Fail unless every clause of the profile passed (no skipped or unknown).', default: false }),
@@ -46,6 +50,9 @@ The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed,
     'signing-key': Flags.string({ summary: 'Ed25519 private key (PKCS#8 PEM) to sign the manifest; generated there when the file does not exist.', env: 'MES_CONFORMANCE_SIGNING_KEY', default: DEFAULT_SIGNING_KEY }),
     config: Flags.string({ summary: 'JSON file with measurement settings, e.g. {"latency": {"maxP95Ratio": 1.2}, "resilience": {"failover": {"rate": 50}, "releases": {…}}}.' }),
   };
+
+  /** --platform kubernetes --stack: the target URL the stack exported. */
+  private stackTargetUrl?: string;
 
   public async run() {
     const f = this.flags;
@@ -82,7 +89,7 @@ The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed,
     try {
       if (!apiKey) throw usage(platform?.kind === 'local' ? `the database at --database already has an admin, so no bootstrap key was printed: pass --api-key mes_… (a platform admin key of that database)` : 'pass --api-key mes_… (a platform admin key of the target) or set MES_API_KEY');
       outcome = await runConformance({
-        target: local ? local.url : (f.target ?? platform?.url),
+        target: local ? local.url : (f.target ?? this.stackTargetUrl ?? platform?.url),
         apiKey,
         profile: profile.name,
         platform,
@@ -128,17 +135,21 @@ The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed,
   /** The platform --platform asks for, checked flag by flag before anything starts. */
   private async startPlatform(resilience: ResilienceOverrides): Promise<Platform | undefined> {
     const f = this.flags;
+    if (f.stack && f.platform !== 'kubernetes') throw usage('--stack names a mes infra stack on Kubernetes: use it with --platform kubernetes');
     if (!f.platform) {
       if (!f.target) throw usage('pass --target <url> (the MES under test), or --platform local --database postgres://… to start one');
       return undefined;
     }
     if (f.platform === 'kubernetes') {
-      const missing = [!f.namespace && '--namespace <ns>', !f.deployment && '--deployment <name>', !f.target && '--target <the Service or Ingress URL clients use>'].filter(Boolean);
-      if (missing.length) throw usage(`--platform kubernetes needs ${missing.join(', ')} (and --kubeconfig/--context unless the default kubeconfig's current context is the cluster)`);
+      const k = { ...(f.stack ? await stackTarget(f.stack, expandHome(f['state-dir']), f.backend) : {}), ...definedFlags({ kubeconfig: f.kubeconfig, context: f.context, namespace: f.namespace, deployment: f.deployment, target: f.target }) };
+      const missing = [!k.namespace && '--namespace <ns>', !k.deployment && '--deployment <name>', !k.target && '--target <the Service or Ingress URL clients use>'].filter(Boolean);
+      if (missing.length) throw usage(`--platform kubernetes needs ${missing.join(', ')} (and --kubeconfig/--context unless the default kubeconfig's current context is the cluster), or --stack <name> of a mes infra stack`);
+      if (f.stack) process.stderr.write(`from stack ${f.stack}: namespace ${k.namespace}, deployment ${k.deployment}, target ${k.target}${k.kubeconfig ? `, kubeconfig ${k.kubeconfig}` : ''}${k.context ? `, context ${k.context}` : ''}\n`);
+      this.stackTargetUrl = k.target;
       try {
-        return new KubernetesPlatform({ kubeconfig: f.kubeconfig, context: f.context, namespace: f.namespace!, deployment: f.deployment!, url: f.target! });
+        return new KubernetesPlatform({ kubeconfig: k.kubeconfig, context: k.context, namespace: k.namespace!, deployment: k.deployment!, url: k.target! });
       } catch (err) {
-        throw usage(`--platform kubernetes: cannot load the kubeconfig${f.kubeconfig ? ` ${f.kubeconfig}` : ''}${f.context ? ` (context ${f.context})` : ''}: ${(err as Error).message}`);
+        throw usage(`--platform kubernetes: cannot load the kubeconfig${k.kubeconfig ? ` ${k.kubeconfig}` : ''}${k.context ? ` (context ${k.context})` : ''}: ${(err as Error).message}`);
       }
     }
     if (!f.database || !/^postgres(ql)?:\/\//.test(f.database)) throw usage('--platform local needs --database postgres://… : the replicas are separate processes sharing one PostgreSQL database (an embedded PGlite cannot be shared)');
@@ -167,6 +178,35 @@ The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed,
       throw new CommandFailure(`the local platform could not start: ${(err as Error).message}`, { code: (err as { code?: string }).code ?? 'PLATFORM_START_FAILED', exit: (err as { code?: string }).code === 'NEEDS_POSTGRES' ? EXIT.usage : EXIT.failure });
     }
   }
+}
+
+interface KubernetesTarget {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  deployment?: string;
+  target?: string;
+}
+
+/**
+ * Where a `mes infra` stack put the MES: its outputs through the Automation API when the Pulumi CLI
+ * is here, else the outputs `mes infra up|outputs|refresh` saved in the state directory.
+ */
+async function stackTarget(stack: string, stateDir: string, backend: string | undefined): Promise<KubernetesTarget> {
+  const { findPulumi, readSavedOutputs, runInfra, stackOutputsFile } = await import('@mes/infra/automation');
+  let outputs;
+  try {
+    outputs = findPulumi() ? (await runInfra({ action: 'outputs', stack, stateDir, ...(backend ? { backend } : {}) })).outputs : readSavedOutputs(stateDir, stack);
+  } catch (err) {
+    throw usage(`--stack ${stack}: cannot read its outputs: ${(err as Error).message}`);
+  }
+  if (!outputs) throw usage(`--stack ${stack}: no outputs saved at ${stackOutputsFile(stateDir, stack)} and no Pulumi CLI to ask the backend: run \`mes infra up --stack ${stack}\` (or \`mes infra outputs\`) where Pulumi is installed, or pass --namespace, --deployment and --target`);
+  if (!outputs.deployment) throw usage(`--stack ${stack} deploys no MES platform (components: ${(outputs.components ?? []).join(', ')}): pass --namespace, --deployment and --target`);
+  return definedFlags({ kubeconfig: outputs.kubeconfigPath, context: outputs.context, namespace: outputs.namespace, deployment: outputs.deployment, target: outputs.url });
+}
+
+function definedFlags<T extends Record<string, string | undefined>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /**
