@@ -134,7 +134,7 @@ describe('made to order and approval', () => {
     const draft = await T.make('/v1/sales-orders', { customerId: customer.id, lines: [{ materialCode: 'FAN-A', quantity: '10', price: '100', deliveryDate: '2026-05-20' }] });
     const notOpen = await T.as('POST', '/v1/production-orders', { materialCode: 'FAN-A', quantity: '10', salesOrderLineId: draft.lines[0].id, plannedStart: '2026-05-04', plannedFinish: '2026-05-08' });
     expect(fieldsOf(notOpen.body)).toEqual(['salesOrderLineId:SALES_ORDER_NOT_OPEN']);
-    const so = await T.make(`/v1/sales-orders/${draft.id}/approve`);
+    const so = await T.make(`/v1/sales-orders/${draft.id}/approve`, { version: draft.version });
     const mto = await T.make('/v1/production-orders', { materialCode: 'FAN-A', quantity: '10', salesOrderLineId: so.lines[0].id, plannedStart: '2026-05-04', plannedFinish: '2026-05-08' });
     expect(mto).toMatchObject({ source: 'sales_demand', mtoNo: so.docNo, salesOrderId: so.id, salesOrderLineNo: 1, dueDate: '2026-05-20', workshopCode: 'WS-ASSY', bomRevision: 2 });
     expect((await T.as('GET', `/v1/production-orders?salesOrderId=${so.id}`)).body.items.map((o: any) => o.id)).toEqual([mto.id]);

@@ -39,6 +39,14 @@ export function read<T>(db: Database, req: FastifyRequest, fn: (tx: Sql) => Prom
   return db.transaction({ ...scopeOf(req), readOnly: true }, fn);
 }
 
+/**
+ * A read that leaves a trace (a download, an export, S1-8.3): not READ ONLY, because the audit
+ * record (auditRead) is appended in the same transaction as the rows it describes.
+ */
+export function readAudited<T>(db: Database, req: FastifyRequest, fn: (tx: Sql) => Promise<T>): Promise<T> {
+  return db.transaction(scopeOf(req), fn);
+}
+
 export interface MutationOptions<T> {
   status?: number;
   /** Names what was changed, for the audit record. */
@@ -97,8 +105,8 @@ export async function mutate<F extends (tx: Sql) => Promise<unknown>, T = Awaite
 }
 
 /**
- * A read that leaves a trace (a download, an export, S1-8.3): the audit record is appended in the
- * reading transaction, so a read that answered is always on the record.
+ * The audit record of a read that leaves a trace, appended in the reading transaction (readAudited),
+ * so a read that answered is always on the record.
  */
 export async function auditRead(tx: Sql, req: FastifyRequest, resource: string, details: Record<string, unknown>): Promise<void> {
   await appendAudit(tx, auditEntry(req, principalOf(req), 200, resource, details));

@@ -5,7 +5,7 @@ import { toCsv } from '../../platform/csv.js';
 import type { Sql } from '../../platform/db.js';
 import { badRequest } from '../../platform/errors.js';
 import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
-import { auditRead, principalOf, read } from '../../platform/request.js';
+import { auditRead, principalOf, read, readAudited } from '../../platform/request.js';
 import { problems } from '../../platform/schemas.js';
 import {
   BalancesCsvQuery, CsvResponse, SafetyStockPageSchema, SafetyStockReportQuery, SafetyStockRowSchema, StockSummaryCsvQuery, StockSummaryPageSchema,
@@ -61,7 +61,7 @@ export function reportRoutes(app: MesApp, { db }: AppContext): void {
   }, async (req, reply) => {
     checkPeriod(req.query);
     const p = principalOf(req);
-    const rows = await read(db, req, async (tx) => {
+    const rows = await readAudited(db, req, async (tx) => {
       const all = [];
       for (let after: string | undefined; ;) {
         const page = await reports.stockSummary(tx, p.tenantId, req.query, EXPORT_PAGE, after);
@@ -110,7 +110,7 @@ export function reportRoutes(app: MesApp, { db }: AppContext): void {
     },
   }, async (req, reply) => {
     const p = principalOf(req);
-    const rows = await read(db, req, async (tx) => {
+    const rows = await readAudited(db, req, async (tx) => {
       const all = [];
       for (let after: string[] | undefined; ;) {
         const page = await stock.listBalances(tx, p.tenantId, req.query, EXPORT_PAGE, after);

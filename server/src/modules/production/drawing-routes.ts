@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext, MesApp } from '../../app.js';
 import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
-import { auditRead, mutate, principalOf, read } from '../../platform/request.js';
+import { auditRead, mutate, principalOf, read, readAudited } from '../../platform/request.js';
 import { IdParams, problems } from '../../platform/schemas.js';
 import { whoOf } from './common.js';
 import {
@@ -66,7 +66,7 @@ export function drawingRoutes(app: MesApp, { db, config }: AppContext): void {
       params: IdParams, querystring: ContentQuery, response: { 200: DrawingContent, ...problems(404) },
     },
   }, async (req, reply) => {
-    const { drawing, revision } = await read(db, req, async (tx) => {
+    const { drawing, revision } = await readAudited(db, req, async (tx) => {
       const found = await drawings.readContent(tx, tenant(req), req.params.id, req.query.revision);
       await auditRead(tx, req, `drawing/${found.drawing.id}`, { revision: found.revision.revision, sha256: found.revision.sha256, bytes: found.revision.size_bytes });
       return found;
