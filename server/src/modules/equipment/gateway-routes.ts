@@ -29,7 +29,7 @@ const SIGNED_HEADERS = Type.Object({
   'x-mes-signature': Type.String({ description: 'ed25519=<base64url signature> of "mes-telemetry-v1\\n" + x-mes-gateway + "\\n" + x-mes-timestamp + "\\n" + hex(sha256(body as sent))' }),
 });
 const signedProblems = (...extra: number[]) => {
-  const all = problems(401, 409, ...extra);
+  const all = problems(401, 409, 503, ...extra);
   delete all[403];
   return all;
 };
