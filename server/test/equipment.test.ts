@@ -272,6 +272,20 @@ describe('gateway management', () => {
 });
 
 describe('tenant isolation', () => {
+  it('S1-5.3.2-a: readings live in monthly partitions of telemetry_readings, each with RLS forced; the app role reaches them only through the parent and its tenant policy', async () => {
+    const db = t.server.built.ctx.db;
+    const parts = await db.asOwner(async (sql) => (await sql.query<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
+      `SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = 'telemetry_readings'::regclass ORDER BY c.relname`)).rows);
+    const month = (ms: number) => `telemetry_readings_${new Date(ms).getUTCFullYear()}_${String(new Date(ms).getUTCMonth() + 1).padStart(2, '0')}`;
+    expect(parts.map((p) => p.relname)).toEqual(expect.arrayContaining([month(t0), month(Date.UTC(new Date(t0).getUTCFullYear(), new Date(t0).getUTCMonth() + 1, 1))]));
+    expect(parts.every((p) => p.relrowsecurity && p.relforcerowsecurity)).toBe(true);
+    const count = (tenantId: string, table: string) => db.transaction({ tenantId, readOnly: true }, async (tx) => Number((await tx.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0].n));
+    expect(await count(A.id, 'telemetry_readings')).toBe(14);
+    expect(await count(B.id, 'telemetry_readings')).toBe(0);
+    await expect(count(A.id, month(t0))).rejects.toThrow(/permission denied/);
+  });
+
   it('S1-5.3.2-a: another tenant sees none of the equipment, alarms or gateways, and its gateway cannot write them', async () => {
     expect((await B.as('GET', `/v1/equipment/${cnc.id}`)).status).toBe(404);
     expect((await B.as('GET', '/v1/equipment')).body.items).toEqual([]);
