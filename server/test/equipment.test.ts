@@ -301,3 +301,28 @@ describe('tenant isolation', () => {
     expect((await A.as('GET', `/v1/equipment/${cnc.id}/status`)).body.readings.find((r: any) => r.point === 'temperature').value).toBe(65);
   });
 });
+
+describe('live events', () => {
+  it('S1-5.4.6-c: a board on the SSE event stream sees the state change and the alarm as the batch commits', async () => {
+    const ctrl = new AbortController();
+    const res = await fetch(`${t.url}/v1/events/stream?type=equipment*`, { headers: { authorization: `Bearer ${A.key}` }, signal: ctrl.signal });
+    const reader = res.body!.getReader();
+    let text = '';
+    const readUntil = async (test: () => boolean) => {
+      const deadline = Date.now() + 10_000;
+      while (!test() && Date.now() < deadline) text += new TextDecoder().decode((await reader.read()).value ?? new Uint8Array());
+    };
+    try {
+      await readUntil(() => text.includes(': connected'));
+      const batch = await post('/v1/telemetry/batches', { batchSeq: 3, records: [rec('CNC-01', 'state', t0 + 70 * MIN, 'down', 30), rec('CNC-01', 'fault', t0 + 70 * MIN, true, 31)] });
+      expect(batch.body).toMatchObject({ accepted: 2, highestSeq: 31 });
+      await readUntil(() => text.includes('equipment_alarm.raised'));
+      const events = text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)));
+      expect(events.map((e) => e.type)).toEqual(['equipment.state_changed', 'equipment.down', 'equipment_alarm.raised']);
+      expect(events[0].payload).toMatchObject({ code: 'CNC-01', from: 'idle', to: 'down' });
+      expect(events[2].payload).toMatchObject({ code: 'FAULT', grade: 'critical', value: true });
+    } finally {
+      ctrl.abort();
+    }
+  });
+});
