@@ -156,6 +156,10 @@ describe('signed telemetry ingest', () => {
     const invalid = await post('/v1/telemetry/batches', { batchSeq: 51, records: [{ device: 'CNC-01', point: 'temperature', ts: 'yesterday', value: 1, quality: 'good', seq: 101 }] });
     expect(invalid.status).toBe(400);
     expect(invalid.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'records[0].ts', code: 'INVALID_FORMAT' }] });
+    const impossible = await post('/v1/telemetry/batches', { batchSeq: 54, records: [rec('CNC-01', 'parts', t0, 1, 300), { ...rec('CNC-01', 'state', t0, 'run\u0000', 301) }] });
+    expect(impossible.body.errors.map((e: any) => e.field)).toEqual(['records[1].value']);
+    const feb30 = await post('/v1/telemetry/batches', { batchSeq: 55, records: [{ ...rec('CNC-01', 'parts', t0, 1, 300), ts: '2026-02-30T00:00:00.000Z' }] });
+    expect(feb30.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'records[0].ts' }] });
     const notJson = await post('/v1/telemetry/batches', '{"batchSeq": 52, "records": [');
     expect([notJson.status, notJson.body.code]).toEqual([400, 'VALIDATION_FAILED']);
     const order = await post('/v1/telemetry/batches', { batchSeq: 53, records: [rec('CNC-01', 'parts', t0, 1, 201), rec('CNC-01', 'parts', t0, 1, 200)] });

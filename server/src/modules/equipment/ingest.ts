@@ -31,17 +31,21 @@ function invalid(errors: FieldError[]) {
   return badRequest('VALIDATION_FAILED', `the batch is not valid: ${errors.slice(0, 5).map((e) => `${e.field} ${e.message}`).join('; ')}`, errors.slice(0, 20));
 }
 
+/** A string the database can hold: at most `max` characters, no NUL. */
+const text = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max && !v.includes('\u0000');
+
 function checkRecord(r: unknown, i: number, prevSeq: number, errors: FieldError[]): void {
   const at = `records[${i}]`;
   const x = r as Partial<TelemetryRecord> | null;
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return void errors.push(fieldError(at, 'NOT_OBJECT', 'must be a record object'));
-  if (typeof x.device !== 'string' || !x.device || x.device.length > 200) errors.push(fieldError(`${at}.device`, 'REQUIRED', 'must be a non-empty string'));
-  if (typeof x.point !== 'string' || !x.point || x.point.length > 200) errors.push(fieldError(`${at}.point`, 'REQUIRED', 'must be a non-empty string'));
-  if (typeof x.ts !== 'string' || !TS.test(x.ts) || Number.isNaN(Date.parse(x.ts))) errors.push(fieldError(`${at}.ts`, 'INVALID_FORMAT', 'must be RFC 3339 UTC with milliseconds'));
+  if (!text(x.device, 200) || !x.device) errors.push(fieldError(`${at}.device`, 'REQUIRED', 'must be a non-empty string'));
+  if (!text(x.point, 200) || !x.point) errors.push(fieldError(`${at}.point`, 'REQUIRED', 'must be a non-empty string'));
+  // The time must exist as written (no 30 February, no 24:00): it round-trips through Date.
+  if (typeof x.ts !== 'string' || !TS.test(x.ts) || Number.isNaN(Date.parse(x.ts)) || new Date(x.ts).toISOString() !== x.ts) errors.push(fieldError(`${at}.ts`, 'INVALID_FORMAT', 'must be RFC 3339 UTC with milliseconds'));
   const v = x.value;
-  if (!(typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 1000))) errors.push(fieldError(`${at}.value`, 'INVALID_TYPE', 'must be a number, boolean or string'));
+  if (!(typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || text(v, 1000))) errors.push(fieldError(`${at}.value`, 'INVALID_TYPE', 'must be a number, boolean or string'));
   if (typeof x.quality !== 'string' || !QUALITIES.has(x.quality)) errors.push(fieldError(`${at}.quality`, 'INVALID_VALUE', 'must be good, uncertain or bad'));
-  if (x.unit !== undefined && (typeof x.unit !== 'string' || x.unit.length > 20)) errors.push(fieldError(`${at}.unit`, 'INVALID_TYPE', 'must be a string'));
+  if (x.unit !== undefined && !text(x.unit, 20)) errors.push(fieldError(`${at}.unit`, 'INVALID_TYPE', 'must be a string'));
   if (!Number.isSafeInteger(x.seq) || (x.seq as number) < 1) errors.push(fieldError(`${at}.seq`, 'INVALID_TYPE', 'must be a positive integer'));
   else if ((x.seq as number) <= prevSeq) errors.push(fieldError(`${at}.seq`, 'NOT_INCREASING', 'records must be in strictly increasing seq order'));
 }
