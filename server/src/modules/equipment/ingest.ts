@@ -85,20 +85,20 @@ export async function ingestBatch(db: Database, partitions: TelemetryPartitions,
   const sha256 = createHash('sha256').update(raw).digest('hex');
   return db.transaction({ tenantId: gw.tenantId }, async (tx) => {
     // One upload per gateway at a time: the replay check and highestSeq see every earlier batch.
-    await gateways.findGatewayRow(tx, gw.tenantId, { id: gw.id }, true);
+    const locked = await gateways.findGatewayRow(tx, gw.tenantId, { id: gw.id }, true);
     const before = await gateways.findBatch(tx, gw.tenantId, gw.id, batch.batchSeq);
     if (before) {
       if (before.body_sha256 === sha256) return before.answer;
       throw conflict('BATCH_REPLAYED', `batchSeq ${batch.batchSeq} was received before with another body; use a new batchSeq`);
     }
     if (batch.errors.length) throw invalid(batch.errors);
-    const answer = await store(tx, gw, batch.records, now, trace);
+    const answer = await store(tx, gw, batch.records, Number(locked!.highest_seq), now, trace);
     await gateways.insertBatch(tx, gw.tenantId, gw.id, batch.batchSeq, sha256, answer);
     return answer;
   });
 }
 
-async function store(tx: Sql, gw: SignedGateway, records: TelemetryRecord[], now: number, trace: Trace): Promise<BatchAnswer> {
+async function store(tx: Sql, gw: SignedGateway, records: TelemetryRecord[], highestStored: number, now: number, trace: Trace): Promise<BatchAnswer> {
   const equipment = await repo.findEquipmentByCodes(tx, gw.tenantId, [...new Set(records.map((r) => r.device))]);
   const points = new Map<string, Map<string, EquipmentPoint>>();
   for (const e of equipment.values()) points.set(e.code, new Map(e.points.map((p) => [p.point, p])));
@@ -109,7 +109,9 @@ async function store(tx: Sql, gw: SignedGateway, records: TelemetryRecord[], now
     if (code) rejections.push({ device: r.device, point: r.point, seq: r.seq, code });
     else candidates.push({ equipmentId: equipment.get(r.device)!.id, point: r.point, ts: r.ts, seq: r.seq, value: r.value, quality: r.quality, unit: r.unit ?? points.get(r.device)!.get(r.point)!.unit });
   }
-  const storedSeqs = await insertReadings(tx, gw.tenantId, gw.id, candidates);
+  // In-order delivery, the usual case: every seq above the highest stored is new, and a plain
+  // INSERT stores them; a batch reaching below it (a resend) skips what is stored already.
+  const storedSeqs = await insertReadings(tx, gw.tenantId, gw.id, candidates, candidates.length > 0 && candidates[0].seq > highestStored);
   const stored = candidates.filter((c) => storedSeqs.has(c.seq));
   await upsertLatest(tx, gw.tenantId, newestPerPoint(stored));
   const byId = new Map([...equipment.values()].map((e) => [e.id, e]));

@@ -37,18 +37,25 @@ export async function existingPartitions(owner: Sql): Promise<string[]> {
   return rows.map((r) => r.relname);
 }
 
-/** One multi-row INSERT for the whole batch; a (gateway, seq, ts) already stored is skipped. Returns the seqs stored now. */
-export async function insertReadings(tx: Sql, tenantId: string, gatewayId: string, rows: StoredReading[]): Promise<Set<number>> {
+/**
+ * One multi-row INSERT for the whole batch. `allNew` (every seq above the highest stored): a plain
+ * INSERT; otherwise a (gateway, seq, ts) already stored is skipped. Returns the seqs stored now.
+ */
+export async function insertReadings(tx: Sql, tenantId: string, gatewayId: string, rows: StoredReading[], allNew: boolean): Promise<Set<number>> {
   if (!rows.length) return new Set();
-  const { rows: stored } = await tx.query<{ seq: string }>(
+  const { rows: stored, rowCount } = await tx.query<{ seq: string }>(
     `INSERT INTO telemetry_readings (tenant_id, gateway_id, equipment_id, point, ts, seq, num_value, bool_value, text_value, quality, unit)
      SELECT $1, $2, e, p, t, s, n, b, x, q, u
        FROM unnest($3::uuid[], $4::text[], $5::timestamptz[], $6::bigint[], $7::float8[], $8::bool[], $9::text[], $10::text[], $11::text[]) AS r(e, p, t, s, n, b, x, q, u)
-     ON CONFLICT DO NOTHING RETURNING seq`,
+     ${allNew ? '' : 'ON CONFLICT DO NOTHING RETURNING seq'}`,
     [tenantId, gatewayId, rows.map((r) => r.equipmentId), rows.map((r) => r.point), rows.map((r) => r.ts), rows.map((r) => r.seq),
       rows.map((r) => (typeof r.value === 'number' ? r.value : null)), rows.map((r) => (typeof r.value === 'boolean' ? r.value : null)),
       rows.map((r) => (typeof r.value === 'string' ? r.value : null)), rows.map((r) => r.quality), rows.map((r) => r.unit)],
   );
+  if (allNew) {
+    if (rowCount !== rows.length) throw new Error(`stored ${rowCount} of ${rows.length} new readings`);
+    return new Set(rows.map((r) => r.seq));
+  }
   return new Set(stored.map((r) => Number(r.seq)));
 }
 
