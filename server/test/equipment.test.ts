@@ -3,7 +3,7 @@
  * history, alarms, indicators, commands, and tenant isolation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness.js';
+import { call, startTestServer, type TestServer } from './harness.js';
 import { equipmentTenant, keyPair, rec, registerGateway, signedCall, type EquipmentTenant } from './equipment-setup.js';
 
 let t: TestServer;
@@ -243,6 +243,9 @@ describe('gateway management', () => {
   });
 
   it('S1-5.2.4: a command needs equipment:command, goes out with the heartbeat, its result is recorded once and audited', async () => {
+    const writer = (await A.as('POST', '/v1/api-keys', { name: 'maintenance planner', permissions: ['equipment:read', 'equipment:write'] })).body.key;
+    const denied = await call(t.url, writer, 'POST', `/v1/equipment/${cnc.id}/commands`, { point: 'speed_setpoint', value: 1500 });
+    expect([denied.status, denied.body.code, denied.body.permission]).toEqual([403, 'PERMISSION_DENIED', 'equipment:command']);
     const refused = await A.as('POST', `/v1/equipment/${cnc.id}/commands`, { point: 'temperature', value: 5 });
     expect(refused.body.errors.map((e: any) => e.code)).toEqual(['NOT_WRITABLE']);
     const cmd = (await A.as('POST', `/v1/equipment/${cnc.id}/commands`, { point: 'speed_setpoint', value: 1500 })).body;
@@ -254,7 +257,7 @@ describe('gateway management', () => {
     expect((await post('/v1/gateways/command-results', results)).body).toEqual({ recorded: 0 });
     expect((await A.as('GET', `/v1/device-commands/${cmd.id}`)).body).toMatchObject({ status: 'done', error: null });
     const audit = (await A.as('GET', '/v1/audit?limit=500')).body.items.map((r: any) => `${r.action}:${r.outcome}`);
-    expect(audit.filter((a: string) => a.startsWith('sendDeviceCommand')).sort()).toEqual(['sendDeviceCommand:rejected', 'sendDeviceCommand:success']);
+    expect(audit.filter((a: string) => a.startsWith('sendDeviceCommand')).sort()).toEqual(['sendDeviceCommand:denied', 'sendDeviceCommand:rejected', 'sendDeviceCommand:success']);
     expect(audit.filter((a: string) => a === 'reportCommandResult:success').length).toBe(1);
     expect((await post('/v1/gateways/heartbeat', { status: {}, sentAt: new Date().toISOString() })).body.commands).toEqual([]);
   });
