@@ -34,7 +34,7 @@ import type {
   UpdateWorkshopInput, UploadDrawingQuery, WorkCentre, WorkCentreCapacity, WorkCentrePage, WorkCentreQuery, Workshop, WorkshopPage, WorkshopQuery,
 } from './types.js';
 import type {
-  AcknowledgeAlarmInput, CreateEquipmentInput, DeviceCommand, DeviceCommandInput, Equipment, EquipmentAlarm, EquipmentAlarmPage, EquipmentAlarmQuery, EquipmentIndicators, EquipmentPage, EquipmentPeriodQuery, EquipmentQuery, EquipmentStateHistory, EquipmentStatus, EquipmentSummary, Gateway, GatewayConfig, GatewayPage, GatewayQuery, GatewaySummary, PutGatewayConfigInput, RegisterGatewayInput, TelemetryBatchAnswer, TelemetryRecord, UpdateEquipmentInput,
+  AcknowledgeAlarmInput, CreateEquipmentInput, DeviceCommand, DeviceCommandInput, Equipment, EquipmentAlarm, EquipmentAlarmPage, EquipmentAlarmQuery, EquipmentIndicators, EquipmentPage, EquipmentPeriodQuery, EquipmentQuery, EquipmentStateHistory, EquipmentStatus, EquipmentSummary, Gateway, GatewayConfig, GatewayPage, GatewayQuery, GatewaySummary, PutGatewayConfigInput, RegisterGatewayInput, TelemetryBatchAnswer, TelemetryRecord, UpdateEquipmentInput, UpdateGatewayInput,
 } from './types.js';
 import { SDK_VERSION } from './version.js';
 
@@ -622,6 +622,8 @@ export class MesClient {
       /** Registers a gateway with its Ed25519 public key (SPKI PEM); `mes edge register` makes the key pair. */
       register: (body: RegisterGatewayInput, options?: MutationOptions): Promise<Gateway> => this.call('registerGateway', { body }, options),
       get: (id: string, options?: RequestOptions): Promise<Gateway> => this.call('getGateway', { path: { id } }, options),
+      /** Rename, block (its requests refused GATEWAY_UNKNOWN) or unblock. */
+      update: (id: string, body: UpdateGatewayInput, options?: RequestOptions): Promise<Gateway> => this.call('updateGateway', { path: { id }, body }, options),
       /** Key rotation: the new key is valid at once, the old one until revoked. */
       addKey: (id: string, publicKey: string, options?: MutationOptions): Promise<Gateway> => this.call('addGatewayKey', { path: { id }, body: { publicKey } }, options),
       revokeKey: (id: string, keyId: string, options?: MutationOptions): Promise<Gateway> => this.call('revokeGatewayKey', { path: { id, keyId } }, options),

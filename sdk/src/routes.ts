@@ -213,6 +213,7 @@ export const ROUTES = {
   registerGateway: 'POST /v1/gateways',
   listGateways: 'GET /v1/gateways',
   getGateway: 'GET /v1/gateways/{id}',
+  updateGateway: 'PATCH /v1/gateways/{id}',
   addGatewayKey: 'POST /v1/gateways/{id}/keys',
   revokeGatewayKey: 'POST /v1/gateways/{id}/keys/{keyId}/revoke',
   putGatewayConfig: 'PUT /v1/gateways/{id}/config',

@@ -328,6 +328,7 @@ export type GatewaySummary = Schemas['GatewaySummary'];
 export type GatewayPage = Schemas['GatewayPage'];
 export type GatewayQuery = QueryOf<'listGateways'>;
 export type RegisterGatewayInput = BodyOf<'registerGateway'>;
+export type UpdateGatewayInput = BodyOf<'updateGateway'>;
 export type GatewayConfig = Schemas['GatewayConfig'];
 export type PutGatewayConfigInput = BodyOf<'putGatewayConfig'>;
 /** The unified data format of a reading (S1-5.3.8-b), as gateways upload it. */

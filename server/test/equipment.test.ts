@@ -275,6 +275,12 @@ describe('gateway management', () => {
     expect((await post('/v1/gateways/heartbeat', beat)).body.code).toBe('SIGNATURE_INVALID');
     gwA.privateKey = next.privateKey;
     expect((await post('/v1/gateways/heartbeat', beat)).status).toBe(200);
+    // A blocked gateway is refused as unknown until it is active again.
+    const blocked = (await A.as('PATCH', `/v1/gateways/${gwA.gateway.id}`, { version: revoked.body.version, status: 'blocked' })).body;
+    expect(blocked.status).toBe('blocked');
+    expect((await post('/v1/gateways/heartbeat', beat)).body.code).toBe('GATEWAY_UNKNOWN');
+    await A.as('PATCH', `/v1/gateways/${gwA.gateway.id}`, { version: blocked.version, status: 'active' });
+    expect((await post('/v1/gateways/heartbeat', beat)).status).toBe(200);
   });
 });
 

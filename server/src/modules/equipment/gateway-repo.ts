@@ -61,6 +61,14 @@ export async function activeKeys(tx: Sql, tenantId: string, gatewayId: string): 
   return (await tx.query<{ public_key: string }>('SELECT public_key FROM gateway_keys WHERE tenant_id = $1 AND gateway_id = $2 AND revoked_at IS NULL', [tenantId, gatewayId])).rows.map((r) => r.public_key);
 }
 
+export async function updateGateway(tx: Sql, tenantId: string, id: string, version: number, set: { name?: string; status?: string }): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    'UPDATE gateways SET name = coalesce($4, name), status = coalesce($5, status), version = version + 1 WHERE tenant_id = $1 AND id = $2 AND version = $3',
+    [tenantId, id, version, set.name ?? null, set.status ?? null],
+  );
+  return rowCount === 1;
+}
+
 export async function touchGateway(tx: Sql, tenantId: string, id: string): Promise<void> {
   await tx.query('UPDATE gateways SET version = version + 1 WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
 }

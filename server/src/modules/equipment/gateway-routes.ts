@@ -8,7 +8,7 @@ import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, problems } from '../../platform/schemas.js';
 import {
   AddKeyBody, BatchAnswerSchema, CommandResultsAnswerSchema, CommandResultsBody, GatewayConfigBody, GatewayConfigSchema, GatewayPageSchema, GatewaySchema,
-  GatewaySummarySchema, HeartbeatAnswerSchema, HeartbeatBody, KeyParams, RegisterGatewayBody, TelemetryBatchSchema, TelemetryRecordSchema, type CommandResults,
+  GatewaySummarySchema, HeartbeatAnswerSchema, HeartbeatBody, KeyParams, RegisterGatewayBody, TelemetryBatchSchema, TelemetryRecordSchema, UpdateGatewayBody, type CommandResults,
 } from './gateway-schema.js';
 import * as gateways from './gateways.js';
 import { ingestBatch } from './ingest.js';
@@ -70,6 +70,14 @@ export function gatewayRoutes(app: MesApp, ctx: AppContext): void {
       params: IdParams, response: { 200: Type.Ref(GatewaySchema), ...problems(404) },
     },
   }, async (req) => read(db, req, (tx) => gateways.getGateway(tx, tenant(req), req.params.id)));
+
+  app.patch('/v1/gateways/:id', {
+    config: writePerm,
+    schema: {
+      operationId: 'updateGateway', tags, summary: 'Rename, block or unblock a gateway (a blocked gateway\'s requests are refused GATEWAY_UNKNOWN)',
+      params: IdParams, body: UpdateGatewayBody, response: { 200: Type.Ref(GatewaySchema), ...problems(404, 409) },
+    },
+  }, async (req, reply) => mutate(db, req, reply, (tx) => gateways.updateGateway(tx, tenant(req), req.params.id, req.body), { resource: (g) => `gateway/${g.id}`, details: (g) => ({ status: g.status, version: g.version }) }));
 
   app.post('/v1/gateways/:id/keys', {
     config: writePerm,

@@ -18,6 +18,15 @@ export const RegisterGatewayBody = Type.Object(
   { additionalProperties: false },
 );
 export type RegisterGatewayInput = Static<typeof RegisterGatewayBody>;
+export const UpdateGatewayBody = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1 }),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    status: Type.Optional(Lit('active', 'blocked')),
+  },
+  { additionalProperties: false, description: 'A blocked gateway is refused (GATEWAY_UNKNOWN) until it is active again' },
+);
+export type UpdateGatewayInput = Static<typeof UpdateGatewayBody>;
 export const AddKeyBody = Type.Object({ publicKey: PublicKey }, { additionalProperties: false });
 export const KeyParams = Type.Object({ id: Uuid(), keyId: Uuid() });
 

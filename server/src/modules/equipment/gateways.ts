@@ -10,7 +10,7 @@ import { conflict, fieldError, notFound, unprocessable } from '../../platform/er
 import { recordEvent } from '../../platform/outbox.js';
 import * as plant from '../plant/service.js';
 import * as repo from './gateway-repo.js';
-import type { CommandResults, Gateway, GatewayConfig, GatewaySummary, HeartbeatAnswer, RegisterGatewayInput } from './gateway-schema.js';
+import type { CommandResults, Gateway, GatewayConfig, GatewaySummary, HeartbeatAnswer, RegisterGatewayInput, UpdateGatewayInput } from './gateway-schema.js';
 import { getEquipment } from './master.js';
 import type { DeviceCommand } from './schema.js';
 import type { SignedGateway } from './signing.js';
@@ -53,6 +53,19 @@ export async function registerGateway(tx: Sql, tenantId: string, input: Register
   await repo.insertKey(tx, tenantId, id, key.pem, key.fingerprint);
   recordEvent(tx, { tenantId, type: 'gateway.registered', aggregateType: 'gateway', aggregateId: id, payload: { id, code: input.code, fingerprint: key.fingerprint } });
   return getGateway(tx, tenantId, id);
+}
+
+/** Rename, block or unblock a gateway (optimistic concurrency on version). */
+export async function updateGateway(tx: Sql, tenantId: string, id: string, input: UpdateGatewayInput): Promise<Gateway> {
+  const current = await gatewayRow(tx, tenantId, id);
+  if (!(await repo.updateGateway(tx, tenantId, id, input.version, { name: input.name, status: input.status }))) {
+    throw conflict('VERSION_CONFLICT', `gateway ${current.code} is at version ${current.version}, not ${input.version}`, { currentVersion: current.version });
+  }
+  const updated = await getGateway(tx, tenantId, id);
+  if (input.status && input.status !== current.status) {
+    recordEvent(tx, { tenantId, type: `gateway.${input.status === 'blocked' ? 'blocked' : 'unblocked'}`, aggregateType: 'gateway', aggregateId: id, payload: { id, code: current.code } });
+  }
+  return updated;
 }
 
 /** Key rotation: the new key is valid at once, next to the old one until that is revoked. */
