@@ -221,7 +221,6 @@ export const ROUTES = {
   // Signed by the gateway's Ed25519 key, not by bearer credentials: listed for completeness, called by @mes/edge.
   ingestTelemetryBatch: 'POST /v1/telemetry/batches',
   gatewayHeartbeat: 'POST /v1/gateways/heartbeat',
-  pullGatewayConfig: 'GET /v1/gateways/config',
   reportCommandResults: 'POST /v1/gateways/command-results',
 } as const satisfies Partial<Record<OperationId, `${'GET' | 'POST' | 'PUT' | 'PATCH'} /${string}`>>;
 

@@ -182,7 +182,9 @@ describe('status, state history, alarms and indicators', () => {
     const res = await A.as('GET', `/v1/equipment/${cnc.id}/states?from=${new Date(t0).toISOString()}&to=${new Date(t0 + 60 * MIN).toISOString()}`);
     expect(res.body.seconds).toEqual({ run: 3000, idle: 0, down: 600, setup: 0, other: 0 });
     expect(res.body.periods.map((p: any) => [p.state, p.seconds])).toEqual([['run', 1800], ['down', 600], ['run', 1200]]);
-    const bad = await A.as('GET', `/v1/equipment/${cnc.id}/states?from=${new Date(t0).toISOString()}&to=${new Date(t0).toISOString()}`);
+    const empty = await A.as('GET', `/v1/equipment/${cnc.id}/states?from=${new Date(t0).toISOString()}&to=${new Date(t0).toISOString()}`);
+    expect(empty.body.seconds).toEqual({ run: 0, idle: 0, down: 0, setup: 0, other: 0 });
+    const bad = await A.as('GET', `/v1/equipment/${cnc.id}/states?from=${new Date(t0).toISOString()}&to=${new Date(t0 - 1000).toISOString()}`);
     expect([bad.status, bad.body.code]).toEqual([400, 'INVALID_PERIOD']);
   });
 

@@ -28,7 +28,7 @@ describe('OpenAPI access extensions', () => {
     }
     expect(ops.filter((o) => o.op['x-mes-public']).map((o) => `${o.method} ${o.path}`).sort()).toEqual([
       // The edge gateway's calls carry no bearer credentials: they are signed with the gateway's Ed25519 key (docs/equipment.md).
-      'GET /healthz', 'GET /metrics', 'GET /readyz', 'GET /v1/gateways/config', 'POST /v1/auth/login', 'POST /v1/gateways/command-results',
+      'GET /healthz', 'GET /metrics', 'GET /readyz', 'POST /v1/auth/login', 'POST /v1/gateways/command-results',
       'POST /v1/gateways/heartbeat', 'POST /v1/telemetry/batches',
     ]);
     expect(ops.find((o) => o.op.operationId === 'createMaterial')!.op['x-mes-permission']).toBe('masterdata:write');

@@ -2643,26 +2643,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/gateways/config": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The newest device map of the calling gateway
-         * @description Signed by the gateway (x-mes-gateway, x-mes-timestamp, x-mes-signature; no bearer credentials). Refusals in this order: 401 GATEWAY_UNKNOWN, 401 SIGNATURE_INVALID, 401 SIGNATURE_EXPIRED. Signed over the empty body.
-         */
-        get: operations["pullGatewayConfig"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/gateways/command-results": {
         parameters: {
             query?: never;
@@ -28681,87 +28661,6 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Tenant plan or login limit reached */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    pullGatewayConfig: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description <tenant id>.<gateway code> */
-                "x-mes-gateway": string;
-                /** @description RFC 3339 UTC; within ±300 s of the server clock */
-                "x-mes-timestamp": string;
-                /** @description ed25519=<base64url signature> of "mes-telemetry-v1\n" + x-mes-gateway + "\n" + x-mes-timestamp + "\n" + hex(sha256(body as sent)) */
-                "x-mes-signature": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayConfig"];
-                };
-            };
-            /** @description Invalid input */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description URL or path parameter too long */
-            414: {
                 headers: {
                     [name: string]: unknown;
                 };

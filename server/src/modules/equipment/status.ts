@@ -54,14 +54,14 @@ export const MAX_PERIOD_DAYS = 366;
 
 export function checkPeriod(from: string, to: string): void {
   const span = Date.parse(to) - Date.parse(from);
-  if (!(span > 0)) throw badRequest('INVALID_PERIOD', 'to must be after from', [fieldError('to', 'BEFORE_FROM', 'must be after from', 'query')]);
+  if (!(span >= 0)) throw badRequest('INVALID_PERIOD', 'to must not be before from', [fieldError('to', 'BEFORE_FROM', 'must not be before from', 'query')]);
   if (span > MAX_PERIOD_DAYS * 86_400_000) throw badRequest('INVALID_PERIOD', `at most ${MAX_PERIOD_DAYS} days at once`, [fieldError('to', 'PERIOD_TOO_LONG', `at most ${MAX_PERIOD_DAYS} days after from`, 'query')]);
 }
 
 /** State periods overlapping [from, to), each clipped to it (the open one ends now), and the seconds per state. */
 export async function stateHistory(tx: Sql, tenantId: string, id: string, from: string, to: string, now = Date.now()): Promise<StateHistory> {
-  checkPeriod(from, to);
   await getEquipment(tx, tenantId, id);
+  checkPeriod(from, to);
   const f = Date.parse(from);
   const t = Date.parse(to);
   const seconds = { run: 0, idle: 0, down: 0, setup: 0, other: 0 };
