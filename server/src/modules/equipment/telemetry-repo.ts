@@ -106,11 +106,11 @@ export async function changeState(tx: Sql, tenantId: string, equipmentId: string
 }
 
 /** Periods overlapping [from, to), oldest first. */
-export async function statesBetween(tx: Sql, tenantId: string, equipmentId: string, from: string, to: string): Promise<StateRow[]> {
+export async function statesBetween(tx: Sql, tenantId: string, equipmentId: string, from: string, to: string, limit: number): Promise<StateRow[]> {
   return (await tx.query<StateRow>(
     `SELECT state, started_at, ended_at FROM equipment_states
-      WHERE tenant_id = $1 AND equipment_id = $2 AND started_at < $4 AND (ended_at IS NULL OR ended_at > $3) ORDER BY started_at LIMIT 10001`,
-    [tenantId, equipmentId, from, to],
+      WHERE tenant_id = $1 AND equipment_id = $2 AND started_at < $4 AND (ended_at IS NULL OR ended_at > $3) ORDER BY started_at LIMIT $5`,
+    [tenantId, equipmentId, from, to, limit],
   )).rows;
 }
 
