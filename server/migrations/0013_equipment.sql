@@ -126,17 +126,20 @@ CREATE TABLE equipment_points (
   FOREIGN KEY (tenant_id, equipment_id) REFERENCES equipment (tenant_id, id)
 );
 
--- Alarm rules per machine (S1-5.4.6-d): threshold (high/low with hysteresis) or fault state (point equals a value).
+-- Alarm rules per machine (S1-5.4.6-d): threshold (high/low with hysteresis), trend (change over a
+-- window, per minute) or fault state (point equals a value).
 CREATE TABLE equipment_alarm_rules (
   tenant_id    uuid NOT NULL REFERENCES tenants (id),
   equipment_id uuid NOT NULL,
   code         text NOT NULL,
   point        text NOT NULL,
-  kind         text NOT NULL CHECK (kind IN ('threshold', 'fault')),
+  kind         text NOT NULL CHECK (kind IN ('threshold', 'trend', 'fault')),
   high         double precision,
   low          double precision,
   hysteresis   double precision NOT NULL DEFAULT 0,
   fault_value  jsonb,
+  window_seconds integer CHECK (window_seconds > 0),
+  max_per_minute double precision CHECK (max_per_minute > 0),
   grade        text NOT NULL CHECK (grade IN ('critical', 'major', 'minor', 'warning')),
   PRIMARY KEY (tenant_id, equipment_id, code),
   FOREIGN KEY (tenant_id, equipment_id) REFERENCES equipment (tenant_id, id)

@@ -341,3 +341,25 @@ describe('live events', () => {
     }
   });
 });
+
+describe('trend alarms', () => {
+  it('S1-5.4.6-d: a trend rule raises when the change over its window is too fast and clears once it slows', async () => {
+    const oven = (await A.as('POST', '/v1/equipment', {
+      code: 'OVEN-9', name: 'Oven', workshopId: A.workshop.id, gatewayId: gwA.gateway.id, points: [{ point: 'temp', type: 'number', unit: 'degC' }],
+      alarmRules: [{ code: 'HEATING_FAST', point: 'temp', kind: 'trend', windowSeconds: 60, maxPerMinute: 10, grade: 'minor' }],
+    })).body;
+    expect(oven.alarmRules).toEqual([{ code: 'HEATING_FAST', point: 'temp', kind: 'trend', high: null, low: null, hysteresis: 0, value: null, windowSeconds: 60, maxPerMinute: 10, grade: 'minor' }]);
+    const T = t0 + 100 * MIN;
+    const res = await post('/v1/telemetry/batches', { batchSeq: 4, records: [
+      rec('OVEN-9', 'temp', T, 20, 40), rec('OVEN-9', 'temp', T + 30_000, 22, 41), rec('OVEN-9', 'temp', T + 60_000, 40, 42),
+      rec('OVEN-9', 'temp', T + 90_000, 41, 43), rec('OVEN-9', 'temp', T + 150_000, 42, 44),
+    ] });
+    expect(res.body).toMatchObject({ accepted: 5, rejected: 0 });
+    const alarms = (await A.as('GET', `/v1/equipment-alarms?equipmentId=${oven.id}`)).body.items;
+    expect(alarms.map((a: any) => [a.code, a.kind, a.grade, a.raisedValue, a.raisedAt, a.clearedValue, a.clearedAt])).toEqual([
+      ['HEATING_FAST', 'trend', 'minor', 40, new Date(T + 60_000).toISOString(), 42, new Date(T + 150_000).toISOString()],
+    ]);
+    const missing = await A.as('PATCH', `/v1/equipment/${oven.id}`, { version: oven.version, alarmRules: [{ code: 'X', point: 'temp', kind: 'trend', grade: 'minor' }] });
+    expect(missing.body.errors.map((e: any) => `${e.field}:${e.code}`)).toEqual(['alarmRules[0].windowSeconds:REQUIRED', 'alarmRules[0].maxPerMinute:REQUIRED']);
+  });
+});

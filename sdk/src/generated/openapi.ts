@@ -5008,11 +5008,13 @@ export interface components {
             alarmRules: {
                 code: string;
                 point: string;
-                kind: "threshold" | "fault";
+                kind: "threshold" | "trend" | "fault";
                 high: number | null;
                 low: number | null;
                 hysteresis: number;
                 value: (number | boolean | string) | null;
+                windowSeconds: number | null;
+                maxPerMinute: number | null;
                 grade: "critical" | "major" | "minor" | "warning";
             }[];
             version: number;
@@ -26264,7 +26266,7 @@ export interface operations {
                         code: string;
                         /** @description Point code as the gateway sends it (derived points too: state, alarm.<code>, <point>.avg) */
                         point: string;
-                        kind: "threshold" | "fault";
+                        kind: "threshold" | "trend" | "fault";
                         /** @description threshold: raised above this value */
                         high?: number;
                         /** @description threshold: raised below this value */
@@ -26273,6 +26275,10 @@ export interface operations {
                         hysteresis?: number;
                         /** @description fault: raised while the point has this value */
                         value?: number | boolean | string;
+                        /** @description trend: the window the change is measured over */
+                        windowSeconds?: number;
+                        /** @description trend: raised while the change over the window, per minute, is beyond ±this */
+                        maxPerMinute?: number;
                         grade: "critical" | "major" | "minor" | "warning";
                     }[];
                 };
@@ -26523,7 +26529,7 @@ export interface operations {
                         code: string;
                         /** @description Point code as the gateway sends it (derived points too: state, alarm.<code>, <point>.avg) */
                         point: string;
-                        kind: "threshold" | "fault";
+                        kind: "threshold" | "trend" | "fault";
                         /** @description threshold: raised above this value */
                         high?: number;
                         /** @description threshold: raised below this value */
@@ -26532,6 +26538,10 @@ export interface operations {
                         hysteresis?: number;
                         /** @description fault: raised while the point has this value */
                         value?: number | boolean | string;
+                        /** @description trend: the window the change is measured over */
+                        windowSeconds?: number;
+                        /** @description trend: raised while the change over the window, per minute, is beyond ±this */
+                        maxPerMinute?: number;
                         grade: "critical" | "major" | "minor" | "warning";
                     }[];
                     status?: "active" | "retired";

@@ -70,14 +70,19 @@ function checkRules(rules: RuleInput[], points: EquipmentPoint[], errors: FieldE
     seen.add(r.code);
     const point = byPoint.get(r.point);
     if (!point) errors.push(fieldError(`${at}.point`, 'UNKNOWN_POINT', `${r.point} is not a point of this equipment`));
-    if (r.kind === 'threshold') {
-      if (r.high === undefined && r.low === undefined) errors.push(fieldError(`${at}.high`, 'REQUIRED', 'a threshold rule needs high or low'));
-      if (point && point.type !== 'number') errors.push(fieldError(`${at}.point`, 'NOT_NUMERIC', 'a threshold rule needs a number point'));
+    if (r.kind === 'threshold' || r.kind === 'trend') {
+      if (r.kind === 'threshold' && r.high === undefined && r.low === undefined) errors.push(fieldError(`${at}.high`, 'REQUIRED', 'a threshold rule needs high or low'));
+      if (r.kind === 'trend' && r.windowSeconds === undefined) errors.push(fieldError(`${at}.windowSeconds`, 'REQUIRED', 'a trend rule needs windowSeconds'));
+      if (r.kind === 'trend' && r.maxPerMinute === undefined) errors.push(fieldError(`${at}.maxPerMinute`, 'REQUIRED', 'a trend rule needs maxPerMinute'));
+      if (point && point.type !== 'number') errors.push(fieldError(`${at}.point`, 'NOT_NUMERIC', `a ${r.kind} rule needs a number point`));
     } else {
       if (r.value === undefined) errors.push(fieldError(`${at}.value`, 'REQUIRED', 'a fault rule needs the value that means the fault'));
       else if (point && typeof r.value !== point.type) errors.push(fieldError(`${at}.value`, 'WRONG_TYPE', `${r.point} is a ${point.type} point`));
     }
-    return { code: r.code, point: r.point, kind: r.kind, high: r.high ?? null, low: r.low ?? null, hysteresis: r.hysteresis ?? 0, value: r.value ?? null, grade: r.grade };
+    return {
+      code: r.code, point: r.point, kind: r.kind, high: r.high ?? null, low: r.low ?? null, hysteresis: r.hysteresis ?? 0, value: r.value ?? null,
+      windowSeconds: r.windowSeconds ?? null, maxPerMinute: r.maxPerMinute ?? null, grade: r.grade,
+    };
   });
 }
 
@@ -147,4 +152,5 @@ export async function updateEquipment(tx: Sql, tenantId: string, id: string, inp
 const ruleInput = (r: AlarmRule): RuleInput => ({
   code: r.code, point: r.point, kind: r.kind, grade: r.grade, hysteresis: r.hysteresis,
   ...(r.high !== null ? { high: r.high } : {}), ...(r.low !== null ? { low: r.low } : {}), ...(r.value !== null ? { value: r.value } : {}),
+  ...(r.windowSeconds !== null ? { windowSeconds: r.windowSeconds } : {}), ...(r.maxPerMinute !== null ? { maxPerMinute: r.maxPerMinute } : {}),
 });

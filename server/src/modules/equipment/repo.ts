@@ -54,18 +54,26 @@ export async function replaceRules(tx: Sql, tenantId: string, equipmentId: strin
   await tx.query('DELETE FROM equipment_alarm_rules WHERE tenant_id = $1 AND equipment_id = $2', [tenantId, equipmentId]);
   if (!rules.length) return;
   await tx.query(
-    `INSERT INTO equipment_alarm_rules (tenant_id, equipment_id, code, point, kind, high, low, hysteresis, fault_value, grade)
-     SELECT $1, $2, c, p, k, h, l, hy, v, g FROM unnest($3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[], $9::jsonb[], $10::text[]) AS x(c, p, k, h, l, hy, v, g)`,
+    `INSERT INTO equipment_alarm_rules (tenant_id, equipment_id, code, point, kind, high, low, hysteresis, fault_value, window_seconds, max_per_minute, grade)
+     SELECT $1, $2, c, p, k, h, l, hy, v, w, m, g
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[], $9::jsonb[], $10::int[], $11::float8[], $12::text[]) AS x(c, p, k, h, l, hy, v, w, m, g)`,
     [tenantId, equipmentId, rules.map((r) => r.code), rules.map((r) => r.point), rules.map((r) => r.kind), rules.map((r) => r.high), rules.map((r) => r.low),
-      rules.map((r) => r.hysteresis), rules.map((r) => (r.value === null ? null : JSON.stringify(r.value))), rules.map((r) => r.grade)],
+      rules.map((r) => r.hysteresis), rules.map((r) => (r.value === null ? null : JSON.stringify(r.value))), rules.map((r) => r.windowSeconds),
+      rules.map((r) => r.maxPerMinute), rules.map((r) => r.grade)],
   );
 }
 
 interface PointRow { equipment_id: string; point: string; data_type: 'number' | 'boolean' | 'string'; unit: string | null; std_min: number | null; std_max: number | null; writable: boolean }
-interface RuleRow { equipment_id: string; code: string; point: string; kind: 'threshold' | 'fault'; high: number | null; low: number | null; hysteresis: number; fault_value: number | boolean | string | null; grade: AlarmRule['grade'] }
+interface RuleRow {
+  equipment_id: string; code: string; point: string; kind: AlarmRule['kind']; high: number | null; low: number | null; hysteresis: number;
+  fault_value: number | boolean | string | null; window_seconds: number | null; max_per_minute: number | null; grade: AlarmRule['grade'];
+}
 
 const toPoint = (r: PointRow): EquipmentPoint => ({ point: r.point, type: r.data_type, unit: r.unit, min: r.std_min, max: r.std_max, writable: r.writable });
-const toRule = (r: RuleRow): AlarmRule => ({ code: r.code, point: r.point, kind: r.kind, high: r.high, low: r.low, hysteresis: r.hysteresis, value: r.fault_value, grade: r.grade });
+const toRule = (r: RuleRow): AlarmRule => ({
+  code: r.code, point: r.point, kind: r.kind, high: r.high, low: r.low, hysteresis: r.hysteresis, value: r.fault_value,
+  windowSeconds: r.window_seconds, maxPerMinute: r.max_per_minute, grade: r.grade,
+});
 
 async function pointsAndRules(tx: Sql, tenantId: string, ids: string[]) {
   const points = (await tx.query<PointRow>(
@@ -73,7 +81,7 @@ async function pointsAndRules(tx: Sql, tenantId: string, ids: string[]) {
     [tenantId, ids],
   )).rows;
   const rules = (await tx.query<RuleRow>(
-    'SELECT equipment_id, code, point, kind, high, low, hysteresis, fault_value, grade FROM equipment_alarm_rules WHERE tenant_id = $1 AND equipment_id = ANY($2::uuid[]) ORDER BY code',
+    'SELECT equipment_id, code, point, kind, high, low, hysteresis, fault_value, window_seconds, max_per_minute, grade FROM equipment_alarm_rules WHERE tenant_id = $1 AND equipment_id = ANY($2::uuid[]) ORDER BY code',
     [tenantId, ids],
   )).rows;
   return { points, rules };

@@ -30,11 +30,13 @@ export const AlarmRuleInput = Type.Object(
   {
     code: Type.String({ pattern: '^[A-Z0-9_]{1,50}$' }),
     point: PointCode,
-    kind: Lit('threshold', 'fault'),
+    kind: Lit('threshold', 'trend', 'fault'),
     high: Type.Optional(Type.Number({ description: 'threshold: raised above this value' })),
     low: Type.Optional(Type.Number({ description: 'threshold: raised below this value' })),
     hysteresis: Type.Optional(Type.Number({ minimum: 0, description: 'threshold: cleared only once the value is back inside by this much; default 0' })),
     value: Type.Optional(Type.Union([Type.Number(), Type.Boolean(), Type.String({ maxLength: 100 })], { description: 'fault: raised while the point has this value' })),
+    windowSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400, description: 'trend: the window the change is measured over' })),
+    maxPerMinute: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'trend: raised while the change over the window, per minute, is beyond ±this' })),
     grade: Grade,
   },
   { additionalProperties: false },
@@ -79,8 +81,8 @@ const PointSchema = Type.Object({
   point: Type.String(), type: DataType, unit: Nullable(Type.String()), min: Nullable(Type.Number()), max: Nullable(Type.Number()), writable: Type.Boolean(),
 });
 const AlarmRuleSchema = Type.Object({
-  code: Type.String(), point: Type.String(), kind: Lit('threshold', 'fault'), high: Nullable(Type.Number()), low: Nullable(Type.Number()), hysteresis: Type.Number(),
-  value: Nullable(Type.Union([Type.Number(), Type.Boolean(), Type.String()])), grade: Grade,
+  code: Type.String(), point: Type.String(), kind: Lit('threshold', 'trend', 'fault'), high: Nullable(Type.Number()), low: Nullable(Type.Number()), hysteresis: Type.Number(),
+  value: Nullable(Type.Union([Type.Number(), Type.Boolean(), Type.String()])), windowSeconds: Nullable(Type.Integer()), maxPerMinute: Nullable(Type.Number()), grade: Grade,
 });
 export const EquipmentSchema = Type.Object(
   {

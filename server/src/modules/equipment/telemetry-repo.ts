@@ -91,6 +91,15 @@ export async function counterIncrease(tx: Sql, tenantId: string, equipmentId: st
   return Number(rows[0].n) === 0 ? null : Number(rows[0].total ?? 0);
 }
 
+/** Number readings of a point in [from, to], oldest first (what trend rules look back on). */
+export async function pointHistory(tx: Sql, tenantId: string, equipmentId: string, point: string, from: string, to: string): Promise<{ ms: number; v: number }[]> {
+  const { rows } = await tx.query<{ ts: Date; num_value: number }>(
+    `SELECT ts, num_value FROM telemetry_readings WHERE tenant_id = $1 AND equipment_id = $2 AND point = $3 AND ts >= $4 AND ts <= $5 AND num_value IS NOT NULL ORDER BY ts, seq`,
+    [tenantId, equipmentId, point, from, to],
+  );
+  return rows.map((r) => ({ ms: r.ts.getTime(), v: r.num_value }));
+}
+
 // ---------------------------------------------------------------- state history
 
 export interface StateRow { state: string; started_at: Date; ended_at: Date | null }
