@@ -95,8 +95,10 @@ CREATE TABLE equipment (
   available_minutes       integer CHECK (available_minutes BETWEEN 1 AND 1440),
   -- Ideal output per hour of run time (performance's denominator).
   target_output_per_hour  numeric CHECK (target_output_per_hour > 0),
-  -- The counter point (cumulative output) and the machine-state point (run/idle/down/setup).
+  -- The counter point (cumulative output), the energy meter and the machine-state point (run/idle/down/setup).
   count_point             text,
+  -- A cumulative energy meter point (kWh or the point's unit): energy per period.
+  energy_point            text,
   state_point             text NOT NULL DEFAULT 'state',
   status                  text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'retired')),
   version                 integer NOT NULL DEFAULT 1,

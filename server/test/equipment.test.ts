@@ -343,9 +343,10 @@ describe('live events', () => {
 });
 
 describe('trend alarms', () => {
-  it('S1-5.4.6-d: a trend rule raises when the change over its window is too fast and clears once it slows', async () => {
+  it('S1-5.4.6-d S1-5.4.6-f: a trend rule raises when the change over its window is too fast and clears once it slows; energy per period from the meter point', async () => {
     const oven = (await A.as('POST', '/v1/equipment', {
-      code: 'OVEN-9', name: 'Oven', workshopId: A.workshop.id, gatewayId: gwA.gateway.id, points: [{ point: 'temp', type: 'number', unit: 'degC' }],
+      code: 'OVEN-9', name: 'Oven', workshopId: A.workshop.id, gatewayId: gwA.gateway.id, energyPoint: 'energy',
+      points: [{ point: 'temp', type: 'number', unit: 'degC' }, { point: 'energy', type: 'number', unit: 'kWh' }],
       alarmRules: [{ code: 'HEATING_FAST', point: 'temp', kind: 'trend', windowSeconds: 60, maxPerMinute: 10, grade: 'minor' }],
     })).body;
     expect(oven.alarmRules).toEqual([{ code: 'HEATING_FAST', point: 'temp', kind: 'trend', high: null, low: null, hysteresis: 0, value: null, windowSeconds: 60, maxPerMinute: 10, grade: 'minor' }]);
@@ -353,8 +354,12 @@ describe('trend alarms', () => {
     const res = await post('/v1/telemetry/batches', { batchSeq: 4, records: [
       rec('OVEN-9', 'temp', T, 20, 40), rec('OVEN-9', 'temp', T + 30_000, 22, 41), rec('OVEN-9', 'temp', T + 60_000, 40, 42),
       rec('OVEN-9', 'temp', T + 90_000, 41, 43), rec('OVEN-9', 'temp', T + 150_000, 42, 44),
+      rec('OVEN-9', 'energy', T, 1200.25, 45), rec('OVEN-9', 'energy', T + 150_000, 1203.75, 46),
     ] });
-    expect(res.body).toMatchObject({ accepted: 5, rejected: 0 });
+    expect(res.body).toMatchObject({ accepted: 7, rejected: 0 });
+    // S1-5.4.6-f: energy per machine and period, from its meter point.
+    const ind = (await A.as('GET', `/v1/equipment/${oven.id}/indicators?from=${new Date(T).toISOString()}&to=${new Date(T + 200_000).toISOString()}`)).body;
+    expect(ind).toMatchObject({ energy: 3.5, energyUnit: 'kWh', output: null });
     const alarms = (await A.as('GET', `/v1/equipment-alarms?equipmentId=${oven.id}`)).body.items;
     expect(alarms.map((a: any) => [a.code, a.kind, a.grade, a.raisedValue, a.raisedAt, a.clearedValue, a.clearedAt])).toEqual([
       ['HEATING_FAST', 'trend', 'minor', 40, new Date(T + 60_000).toISOString(), 42, new Date(T + 150_000).toISOString()],

@@ -4995,6 +4995,7 @@ export interface components {
             availableMinutesPerDay: number | null;
             targetOutputPerHour: number | null;
             countPoint: string | null;
+            energyPoint: string | null;
             statePoint: string;
             status: "active" | "retired";
             points: {
@@ -5135,6 +5136,8 @@ export interface components {
             /** @description availableMinutesPerDay pro rata over the period; without it the time with a known state */
             plannedSeconds: number;
             output: number | null;
+            energy: number | null;
+            energyUnit: string | null;
             availability: number | null;
             performance: number | null;
             quality: number | null;
@@ -26247,6 +26250,7 @@ export interface operations {
                     availableMinutesPerDay?: number | null;
                     targetOutputPerHour?: number | null;
                     countPoint?: string | null;
+                    energyPoint?: string | null;
                     /** @description Point code as the gateway sends it (derived points too: state, alarm.<code>, <point>.avg) */
                     statePoint?: string;
                     points?: {
@@ -26510,6 +26514,7 @@ export interface operations {
                     availableMinutesPerDay?: number | null;
                     targetOutputPerHour?: number | null;
                     countPoint?: string | null;
+                    energyPoint?: string | null;
                     /** @description Point code as the gateway sends it (derived points too: state, alarm.<code>, <point>.avg) */
                     statePoint?: string;
                     points?: {

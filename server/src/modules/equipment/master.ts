@@ -90,8 +90,10 @@ async function checkGateway(tx: Sql, tenantId: string, gatewayId: string | null 
   if (gatewayId && !(await gateways.findGatewayRow(tx, tenantId, { id: gatewayId }))) errors.push(fieldError('gatewayId', 'UNKNOWN_GATEWAY', `no gateway ${gatewayId}`));
 }
 
-function checkSpecialPoints(points: EquipmentPoint[], countPoint: string | null | undefined, errors: FieldError[]): void {
-  if (countPoint && points.find((p) => p.point === countPoint)?.type !== 'number') errors.push(fieldError('countPoint', 'UNKNOWN_POINT', `${countPoint} must be a number point of this equipment`));
+function checkSpecialPoints(points: EquipmentPoint[], special: { countPoint?: string | null; energyPoint?: string | null }, errors: FieldError[]): void {
+  for (const [field, point] of Object.entries(special)) {
+    if (point && points.find((p) => p.point === point)?.type !== 'number') errors.push(fieldError(field, 'UNKNOWN_POINT', `${point} must be a number point of this equipment`));
+  }
 }
 
 export async function createEquipment(tx: Sql, tenantId: string, input: CreateEquipmentInput): Promise<Equipment> {
@@ -99,7 +101,7 @@ export async function createEquipment(tx: Sql, tenantId: string, input: CreateEq
   await checkLocation(tx, tenantId, { workshopId: input.workshopId, lineId: input.lineId ?? null, workCentreId: input.workCentreId ?? null, stationId: input.stationId ?? null }, errors);
   const points = checkPoints(input.points ?? [], errors);
   const rules = checkRules(input.alarmRules ?? [], points, errors);
-  checkSpecialPoints(points, input.countPoint, errors);
+  checkSpecialPoints(points, { countPoint: input.countPoint, energyPoint: input.energyPoint }, errors);
   await checkGateway(tx, tenantId, input.gatewayId, errors);
   if (await repo.findEquipmentId(tx, tenantId, input.code)) {
     throw conflict('EQUIPMENT_CODE_TAKEN', `equipment ${input.code} already exists`, { errors: [fieldError('code', 'TAKEN', 'is already in use')] });
@@ -109,7 +111,7 @@ export async function createEquipment(tx: Sql, tenantId: string, input: CreateEq
     code: input.code, name: input.name, manufacturer: input.manufacturer ?? '', model: input.model ?? '', serial_no: input.serialNo ?? '', build_date: input.buildDate ?? null,
     workshop_id: input.workshopId, line_id: input.lineId ?? null, work_centre_id: input.workCentreId ?? null, station_id: input.stationId ?? null,
     gateway_id: input.gatewayId ?? null, available_minutes: input.availableMinutesPerDay ?? null, target_output_per_hour: input.targetOutputPerHour ?? null,
-    count_point: input.countPoint ?? null, state_point: input.statePoint ?? 'state',
+    count_point: input.countPoint ?? null, energy_point: input.energyPoint ?? null, state_point: input.statePoint ?? 'state',
   });
   await repo.replacePoints(tx, tenantId, id, points);
   await repo.replaceRules(tx, tenantId, id, rules);
@@ -131,13 +133,15 @@ export async function updateEquipment(tx: Sql, tenantId: string, id: string, inp
   }
   const points = input.points ? checkPoints(input.points, errors) : current.points;
   const rules = input.alarmRules ? checkRules(input.alarmRules, points, errors) : input.points ? checkRules(current.alarmRules.map(ruleInput), points, errors) : current.alarmRules;
-  checkSpecialPoints(points, input.countPoint !== undefined ? input.countPoint : current.countPoint, errors);
+  checkSpecialPoints(points, {
+    countPoint: input.countPoint !== undefined ? input.countPoint : current.countPoint, energyPoint: input.energyPoint !== undefined ? input.energyPoint : current.energyPoint,
+  }, errors);
   await checkGateway(tx, tenantId, input.gatewayId, errors);
   if (errors.length) throw unprocessable('EQUIPMENT_INVALID', 'the equipment cannot be changed as given; nothing was changed', errors);
   const set: EquipmentColumns = Object.fromEntries(Object.entries({
     name: input.name, manufacturer: input.manufacturer, model: input.model, serial_no: input.serialNo, build_date: input.buildDate, workshop_id: input.workshopId,
     line_id: input.lineId, work_centre_id: input.workCentreId, station_id: input.stationId, gateway_id: input.gatewayId, available_minutes: input.availableMinutesPerDay,
-    target_output_per_hour: input.targetOutputPerHour, count_point: input.countPoint, state_point: input.statePoint, status: input.status,
+    target_output_per_hour: input.targetOutputPerHour, count_point: input.countPoint, energy_point: input.energyPoint, state_point: input.statePoint, status: input.status,
   }).filter(([, v]) => v !== undefined));
   if (!(await repo.updateEquipment(tx, tenantId, id, input.version, set))) {
     throw conflict('VERSION_CONFLICT', `equipment ${current.code} is at version ${current.version}, not ${input.version}`, { currentVersion: current.version });

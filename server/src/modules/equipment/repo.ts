@@ -5,19 +5,19 @@ import type { AlarmRule, Equipment, EquipmentPoint, EquipmentSummary } from './s
 interface EquipmentRow {
   id: string; code: string; name: string; manufacturer: string; model: string; serial_no: string; build_date: string | null;
   workshop_id: string; workshop_code: string; line_id: string | null; work_centre_id: string | null; station_id: string | null; gateway_id: string | null;
-  available_minutes: number | null; target_output_per_hour: string | null; count_point: string | null; state_point: string;
+  available_minutes: number | null; target_output_per_hour: string | null; count_point: string | null; energy_point: string | null; state_point: string;
   status: 'active' | 'retired'; version: number; created_at: Date; updated_at: Date;
 }
 
 const SELECT = `SELECT e.id, e.code, e.name, e.manufacturer, e.model, e.serial_no, e.build_date::text, e.workshop_id, w.code AS workshop_code, e.line_id,
-    e.work_centre_id, e.station_id, e.gateway_id, e.available_minutes, e.target_output_per_hour::text, e.count_point, e.state_point, e.status, e.version,
+    e.work_centre_id, e.station_id, e.gateway_id, e.available_minutes, e.target_output_per_hour::text, e.count_point, e.energy_point, e.state_point, e.status, e.version,
     e.created_at, e.updated_at
   FROM equipment e JOIN workshops w ON w.tenant_id = e.tenant_id AND w.id = e.workshop_id`;
 
 export interface EquipmentColumns {
   code?: string; name?: string; manufacturer?: string; model?: string; serial_no?: string; build_date?: string | null; workshop_id?: string;
   line_id?: string | null; work_centre_id?: string | null; station_id?: string | null; gateway_id?: string | null; available_minutes?: number | null;
-  target_output_per_hour?: number | null; count_point?: string | null; state_point?: string; status?: string;
+  target_output_per_hour?: number | null; count_point?: string | null; energy_point?: string | null; state_point?: string; status?: string;
 }
 
 export async function insertEquipment(tx: Sql, tenantId: string, c: EquipmentColumns): Promise<string> {
@@ -92,7 +92,7 @@ function toEquipment(r: EquipmentRow, points: PointRow[], rules: RuleRow[]): Equ
     id: r.id, code: r.code, name: r.name, manufacturer: r.manufacturer, model: r.model, serialNo: r.serial_no, buildDate: r.build_date,
     workshopId: r.workshop_id, workshopCode: r.workshop_code, lineId: r.line_id, workCentreId: r.work_centre_id, stationId: r.station_id, gatewayId: r.gateway_id,
     availableMinutesPerDay: r.available_minutes, targetOutputPerHour: r.target_output_per_hour === null ? null : Number(r.target_output_per_hour),
-    countPoint: r.count_point, statePoint: r.state_point, status: r.status,
+    countPoint: r.count_point, energyPoint: r.energy_point, statePoint: r.state_point, status: r.status,
     points: points.filter((p) => p.equipment_id === r.id).map(toPoint), alarmRules: rules.filter((x) => x.equipment_id === r.id).map(toRule),
     version: r.version, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
   };
