@@ -35,3 +35,10 @@ export async function workshopByCode(client: MesClient, code: string) {
   for await (const w of client.plant.workshops.iterate({ limit: 500 })) if (w.code === code) return w;
   throw new CommandFailure(`no workshop with code ${code}`, { code: 'WORKSHOP_NOT_FOUND' });
 }
+
+/** The equipment with exactly this code (or this id), or EQUIPMENT_NOT_FOUND (exit 1). */
+export async function equipmentId(client: MesClient, ref: string): Promise<string> {
+  if (UUID.test(ref)) return ref;
+  for await (const e of client.equipment.iterate({ limit: 500 })) if (e.code === ref) return e.id;
+  throw new CommandFailure(`no equipment with code ${ref}; \`mes equipment list\` shows the tenant's machines`, { code: 'EQUIPMENT_NOT_FOUND' });
+}

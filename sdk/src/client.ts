@@ -33,6 +33,9 @@ import type {
   UpdateCalendarInput, UpdatePlantInput, UpdateProductionLineInput, UpdateProductionOrderInput, UpdateRoutingInput, UpdateStationInput, UpdateWorkCentreInput,
   UpdateWorkshopInput, UploadDrawingQuery, WorkCentre, WorkCentreCapacity, WorkCentrePage, WorkCentreQuery, Workshop, WorkshopPage, WorkshopQuery,
 } from './types.js';
+import type {
+  AcknowledgeAlarmInput, CreateEquipmentInput, DeviceCommand, DeviceCommandInput, Equipment, EquipmentAlarm, EquipmentAlarmPage, EquipmentAlarmQuery, EquipmentIndicators, EquipmentPage, EquipmentPeriodQuery, EquipmentQuery, EquipmentStateHistory, EquipmentStatus, EquipmentSummary, Gateway, GatewayConfig, GatewayPage, GatewayQuery, GatewaySummary, PutGatewayConfigInput, RegisterGatewayInput, TelemetryBatchAnswer, TelemetryRecord, UpdateEquipmentInput, UpdateGatewayInput,
+} from './types.js';
 import { SDK_VERSION } from './version.js';
 
 export interface MesClientOptions {
@@ -65,7 +68,8 @@ type PagedOperation =
   | 'listPurchaseOrders' | 'listPurchaseReceipts' | 'listPurchaseInbounds' | 'listPurchaseReturns' | 'getPurchasingProgress'
   | 'listBackupDrills'
   | 'listCalendars' | 'listPlants' | 'listWorkshops' | 'listProductionLines' | 'listWorkCentres' | 'listStations'
-  | 'listRoutings' | 'listBoms' | 'listDrawings' | 'listProductionOrders';
+  | 'listRoutings' | 'listBoms' | 'listDrawings' | 'listProductionOrders'
+  | 'listEquipment' | 'listEquipmentAlarms' | 'listGateways';
 /** Operations whose success is an image or text rather than JSON. */
 type BinaryOperation = 'createLabel' | 'getMaterialLabel' | 'exportStockSummary' | 'exportStockBalances' | 'getDrawingContent';
 type ItemOf<K extends PagedOperation> = SuccessOf<K> extends { items: (infer I)[] } ? I : never;
@@ -577,6 +581,55 @@ export class MesClient {
       cancel: (id: string, body: ProductionOrderActionInput, options?: MutationOptions): Promise<ProductionOrder> => this.call('cancelProductionOrder', { path: { id }, body }, options),
       complete: (id: string, version: number, options?: MutationOptions): Promise<ProductionOrder> => this.call('completeProductionOrder', { path: { id }, body: { version } }, options),
       close: (id: string, version: number, options?: MutationOptions): Promise<ProductionOrder> => this.call('closeProductionOrder', { path: { id }, body: { version } }, options),
+    },
+  };
+
+  /**
+   * Equipment (S1-5.4.6) and the edge gateways that feed it (S1-4.2.3): the equipment master,
+   * status against running standards, state history, alarms, indicators (OEE, MTBF, MTTR) and
+   * commands to devices; gateway registration, keys and device maps. Gateways upload telemetry
+   * with signed requests (docs/equipment.md), not through this client.
+   */
+  readonly equipment = {
+    list: (query?: EquipmentQuery, options?: RequestOptions): Promise<EquipmentPage> => this.call('listEquipment', { query }, options),
+    iterate: (query?: EquipmentQuery, options?: RequestOptions): AsyncGenerator<EquipmentSummary> => this.pages('listEquipment', query, options),
+    create: (body: CreateEquipmentInput, options?: MutationOptions): Promise<Equipment> => this.call('createEquipment', { body }, options),
+    get: (id: string, options?: RequestOptions): Promise<Equipment> => this.call('getEquipment', { path: { id } }, options),
+    /** Points and alarm rules, when given, replace the old ones; 409 VERSION_CONFLICT on a stale version. */
+    update: (id: string, body: UpdateEquipmentInput, options?: RequestOptions): Promise<Equipment> => this.call('updateEquipment', { path: { id }, body }, options),
+    /** Current state and the newest reading of every point against its running standard. */
+    status: (id: string, options?: RequestOptions): Promise<EquipmentStatus> => this.call('getEquipmentStatus', { path: { id } }, options),
+    /** State periods over [from, to) with seconds per state. */
+    states: (id: string, query: EquipmentPeriodQuery, options?: RequestOptions): Promise<EquipmentStateHistory> => this.call('getEquipmentStates', { path: { id }, query }, options),
+    /** Availability, performance, OEE, MTBF, MTTR and failure rate over [from, to). */
+    indicators: (id: string, query: EquipmentPeriodQuery, options?: RequestOptions): Promise<EquipmentIndicators> => this.call('getEquipmentIndicators', { path: { id }, query }, options),
+    /** Needs equipment:command: a setpoint queued for the machine's gateway; follow it with commands.get. */
+    command: (id: string, body: DeviceCommandInput, options?: MutationOptions): Promise<DeviceCommand> => this.call('sendDeviceCommand', { path: { id }, body }, options),
+    commands: {
+      get: (id: string, options?: RequestOptions): Promise<DeviceCommand> => this.call('getDeviceCommand', { path: { id } }, options),
+    },
+    alarms: {
+      /** Newest first; `active: true` for the alarms not yet cleared. */
+      list: (query?: EquipmentAlarmQuery, options?: RequestOptions): Promise<EquipmentAlarmPage> => this.call('listEquipmentAlarms', { query }, options),
+      iterate: (query?: EquipmentAlarmQuery, options?: RequestOptions): AsyncGenerator<EquipmentAlarm> => this.pages('listEquipmentAlarms', query, options),
+      get: (id: string, options?: RequestOptions): Promise<EquipmentAlarm> => this.call('getEquipmentAlarm', { path: { id } }, options),
+      /** Once per alarm: 409 ALARM_ALREADY_ACKNOWLEDGED after that. */
+      acknowledge: (id: string, body: AcknowledgeAlarmInput = {}, options?: MutationOptions): Promise<EquipmentAlarm> => this.call('acknowledgeEquipmentAlarm', { path: { id }, body }, options),
+    },
+    gateways: {
+      list: (query?: GatewayQuery, options?: RequestOptions): Promise<GatewayPage> => this.call('listGateways', { query }, options),
+      iterate: (query?: GatewayQuery, options?: RequestOptions): AsyncGenerator<GatewaySummary> => this.pages('listGateways', query, options),
+      /** Registers a gateway with its Ed25519 public key (SPKI PEM); `mes edge register` makes the key pair. */
+      register: (body: RegisterGatewayInput, options?: MutationOptions): Promise<Gateway> => this.call('registerGateway', { body }, options),
+      get: (id: string, options?: RequestOptions): Promise<Gateway> => this.call('getGateway', { path: { id } }, options),
+      /** Rename, block (its requests refused GATEWAY_UNKNOWN) or unblock. */
+      update: (id: string, body: UpdateGatewayInput, options?: RequestOptions): Promise<Gateway> => this.call('updateGateway', { path: { id }, body }, options),
+      /** Key rotation: the new key is valid at once, the old one until revoked. */
+      addKey: (id: string, publicKey: string, options?: MutationOptions): Promise<Gateway> => this.call('addGatewayKey', { path: { id }, body: { publicKey } }, options),
+      revokeKey: (id: string, keyId: string, options?: MutationOptions): Promise<Gateway> => this.call('revokeGatewayKey', { path: { id, keyId } }, options),
+      /** A new device map version; the gateway pulls it. */
+      putConfig: (id: string, body: PutGatewayConfigInput, options?: RequestOptions): Promise<GatewayConfig> => this.call('putGatewayConfig', { path: { id }, body }, options),
+      config: (id: string, options?: RequestOptions): Promise<GatewayConfig> => this.call('getGatewayConfig', { path: { id } }, options),
     },
   };
 

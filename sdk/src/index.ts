@@ -39,5 +39,9 @@ export type {
   UpdateCalendarInput, UpdatePlantInput, UpdateProductionLineInput, UpdateProductionOrderInput, UpdateRoutingInput, UpdateStationInput, UpdateWorkCentreInput,
   UpdateWorkshopInput, UploadDrawingQuery, WorkCentre, WorkCentreCapacity, WorkCentrePage, WorkCentreQuery, Workshop, WorkshopPage, WorkshopQuery,
 } from './types.js';
+/** Equipment and edge gateways. */
+export type {
+  AcknowledgeAlarmInput, CreateEquipmentInput, DeviceCommand, DeviceCommandInput, Equipment, EquipmentAlarm, EquipmentAlarmPage, EquipmentAlarmQuery, EquipmentIndicators, EquipmentPage, EquipmentPeriodQuery, EquipmentQuery, EquipmentStateHistory, EquipmentStatus, EquipmentSummary, Gateway, GatewayConfig, GatewayPage, GatewayQuery, GatewaySummary, PutGatewayConfigInput, RegisterGatewayInput, TelemetryBatchAnswer, TelemetryRecord, UpdateEquipmentInput, UpdateGatewayInput,
+} from './types.js';
 /** The raw generated OpenAPI types, for anything the named aliases do not cover. */
 export type { components, operations, paths } from './generated/openapi.js';

@@ -305,3 +305,32 @@ export type ProductionOrderQuery = QueryOf<'listProductionOrders'>;
 export type CreateProductionOrderInput = BodyOf<'createProductionOrder'>;
 export type UpdateProductionOrderInput = BodyOf<'updateProductionOrder'>;
 export type ProductionOrderActionInput = BodyOf<'cancelProductionOrder'>;
+
+// Equipment and edge gateways (S1-5.4.6, S1-4.2.3).
+export type Equipment = Schemas['Equipment'];
+export type EquipmentSummary = Schemas['EquipmentSummary'];
+export type EquipmentPage = Schemas['EquipmentPage'];
+export type EquipmentQuery = QueryOf<'listEquipment'>;
+export type CreateEquipmentInput = BodyOf<'createEquipment'>;
+export type UpdateEquipmentInput = BodyOf<'updateEquipment'>;
+export type EquipmentStatus = Schemas['EquipmentStatus'];
+export type EquipmentStateHistory = Schemas['EquipmentStateHistory'];
+export type EquipmentIndicators = Schemas['EquipmentIndicators'];
+export type EquipmentPeriodQuery = QueryOf<'getEquipmentIndicators'>;
+export type EquipmentAlarm = Schemas['EquipmentAlarm'];
+export type EquipmentAlarmPage = Schemas['EquipmentAlarmPage'];
+export type EquipmentAlarmQuery = QueryOf<'listEquipmentAlarms'>;
+export type AcknowledgeAlarmInput = BodyOf<'acknowledgeEquipmentAlarm'>;
+export type DeviceCommand = Schemas['DeviceCommand'];
+export type DeviceCommandInput = BodyOf<'sendDeviceCommand'>;
+export type Gateway = Schemas['Gateway'];
+export type GatewaySummary = Schemas['GatewaySummary'];
+export type GatewayPage = Schemas['GatewayPage'];
+export type GatewayQuery = QueryOf<'listGateways'>;
+export type RegisterGatewayInput = BodyOf<'registerGateway'>;
+export type UpdateGatewayInput = BodyOf<'updateGateway'>;
+export type GatewayConfig = Schemas['GatewayConfig'];
+export type PutGatewayConfigInput = BodyOf<'putGatewayConfig'>;
+/** The unified data format of a reading (S1-5.3.8-b), as gateways upload it. */
+export type TelemetryRecord = Schemas['TelemetryRecord'];
+export type TelemetryBatchAnswer = Schemas['TelemetryBatchAnswer'];

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { apiOverhead, printApiOverhead } from './api-overhead.js';
 import { ledgerBench, printLedgerBench } from './ledger.js';
+import { printTelemetryBench, telemetryBench } from './telemetry.js';
 
 const seconds = Number(process.env.MES_BENCH_SECONDS ?? 4);
 const rounds = Number(process.env.MES_BENCH_ROUNDS ?? 5);
@@ -19,6 +20,11 @@ results.apiOverhead = await apiOverhead({ seconds, rounds, concurrency: 16 }).th
 
 results.ledger = await ledgerBench({ seconds, rounds, concurrency: 16 }).then((r) => {
   printLedgerBench(r);
+  return r;
+});
+
+results.telemetry = await telemetryBench({ seconds, rounds, concurrency: 4 }).then((r) => {
+  printTelemetryBench(r);
   return r;
 });
 

@@ -7,6 +7,7 @@ import { countingRoutes } from './inventory/counting-routes.js';
 import { reportRoutes } from './inventory/report-routes.js';
 import { inventoryRoutes } from './inventory/routes.js';
 import { codingRuleRoutes } from './masterdata/coding-routes.js';
+import { equipmentRoutes } from './equipment/routes.js';
 import { eventRoutes } from './events/routes.js';
 import { featureRoutes } from './masterdata/feature-routes.js';
 import { masterdataRoutes } from './masterdata/routes.js';
@@ -40,4 +41,5 @@ export function registerModules(app: MesApp, ctx: AppContext): void {
   backupRoutes(app, ctx);
   plantRoutes(app, ctx);
   productionRoutes(app, ctx);
+  equipmentRoutes(app, ctx);
 }

@@ -38,6 +38,10 @@ export const TENANT_PERMISSIONS = [
   'production:read',
   'production:write',
   'production:approve',
+  // Equipment (S1-5.4.6) and edge gateways (S1-4.2.3): command writes setpoints to devices (S1-5.2.4).
+  'equipment:read',
+  'equipment:write',
+  'equipment:command',
 ] as const;
 
 export type Permission = (typeof PLATFORM_PERMISSIONS)[number] | (typeof TENANT_PERMISSIONS)[number];

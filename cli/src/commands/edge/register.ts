@@ -1,10 +1,11 @@
 import { existsSync, rmSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { createKeyFile } from '@mes/edge';
+import type { Gateway } from '@mes/sdk';
 import { CommandFailure, MesApiCommand } from '../../base-command.js';
 
 export interface EdgeRegisterResult {
-  gateway: { id: string; code: string; [key: string]: unknown };
+  gateway: Gateway;
   /** The x-mes-gateway header and the gatewayId of the gateway config. */
   gatewayId: string;
   keyFile: string;
@@ -38,10 +39,7 @@ An existing --key-out file is never overwritten. If the MES refuses the registra
     const { publicKeyPem } = createKeyFile(flags['key-out']);
     let gateway: EdgeRegisterResult['gateway'];
     try {
-      // No typed operation yet: the equipment module's route lands later (docs/edge.md, "Registration").
-      gateway = await this.client.request('POST', '/v1/gateways', {
-        body: { code: flags.code, name: flags.name, ...(flags['site-id'] ? { siteId: flags['site-id'] } : {}), publicKey: publicKeyPem },
-      });
+      gateway = await this.client.equipment.gateways.register({ code: flags.code, name: flags.name, ...(flags['site-id'] ? { siteId: flags['site-id'] } : {}), publicKey: publicKeyPem });
     } catch (err) {
       rmSync(flags['key-out'], { force: true });
       throw err;

@@ -1,7 +1,7 @@
 /**
  * The plant model (plant → workshop → line → work centre → station) and its calendars. Production
  * and (later) equipment call this service; only repo.ts touches the tables. The functions other
- * modules build on: findWorkCentres / findWorkshops / findLines / findStations (references), capacityHours and
+ * modules build on: findWorkCentres / findPlants / findWorkshops / findLines / findStations (references), capacityHours and
  * capacityOf (working time per day of a work centre, for scheduling).
  */
 import type { Sql } from '../../platform/db.js';
@@ -258,6 +258,7 @@ export async function findWorkCentres(tx: Sql, tenantId: string, ids: string[], 
   return (await repo.findMany(tx, tenantId, 'workCentre', ids, codes)).map(publicWorkCentre);
 }
 
+export const findPlants = (tx: Sql, tenantId: string, ids: string[], codes: string[] = []) => repo.findMany(tx, tenantId, 'plant', ids, codes);
 export const findWorkshops = (tx: Sql, tenantId: string, ids: string[], codes: string[] = []) => repo.findMany(tx, tenantId, 'workshop', ids, codes);
 export const findLines = (tx: Sql, tenantId: string, ids: string[], codes: string[] = []) => repo.findMany(tx, tenantId, 'line', ids, codes);
 export const findStations = (tx: Sql, tenantId: string, ids: string[], codes: string[] = []) => repo.findMany(tx, tenantId, 'station', ids, codes);

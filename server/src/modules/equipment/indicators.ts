@@ -1,0 +1,41 @@
+/**
+ * Indicators (S1-5.4.6-f) per machine and period, from the state history and the count point:
+ * availability = run / planned time, performance = output / (target output per hour × run hours),
+ * OEE = availability × performance (quality is not known to the equipment module yet: null, and
+ * OEE counts it as 1). MTBF = run time / failures, MTTR = mean length of the down periods that
+ * started in the period, failure rate = failures per run hour. Energy: the increase of the energy
+ * meter point over the period.
+ */
+import type { Sql } from '../../platform/db.js';
+import { getEquipment } from './master.js';
+import type { Indicators } from './schema.js';
+import { stateHistory } from './status.js';
+import { counterIncrease } from './telemetry-repo.js';
+
+const round = (n: number, digits = 4) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+export async function indicators(tx: Sql, tenantId: string, id: string, from: string, to: string, now = Date.now()): Promise<Indicators> {
+  const e = await getEquipment(tx, tenantId, id);
+  const history = await stateHistory(tx, tenantId, id, from, to, now);
+  const s = history.seconds;
+  const periodSeconds = (Date.parse(history.to) - Date.parse(history.from)) / 1000;
+  const known = s.run + s.idle + s.down + s.setup + s.other;
+  const planned = e.availableMinutesPerDay !== null ? periodSeconds * (e.availableMinutesPerDay / 1440) : known;
+  const output = e.countPoint ? await counterIncrease(tx, tenantId, id, e.countPoint, history.from, history.to) : null;
+  const energy = e.energyPoint ? await counterIncrease(tx, tenantId, id, e.energyPoint, history.from, history.to) : null;
+  const availability = planned > 0 ? round(Math.min(1, s.run / planned)) : null;
+  const performance = output !== null && e.targetOutputPerHour !== null && s.run > 0 ? round(output / (e.targetOutputPerHour * (s.run / 3600))) : null;
+  const fStart = Date.parse(history.from);
+  const downs = history.periods.filter((p) => p.state === 'down' && Date.parse(p.start) >= fStart);
+  const failures = downs.length;
+  return {
+    equipmentId: id, code: e.code, from: history.from, to: history.to, seconds: s, plannedSeconds: round(planned, 3), output,
+    energy: energy === null ? null : round(energy, 6), energyUnit: e.energyPoint ? e.points.find((p) => p.point === e.energyPoint)?.unit ?? null : null,
+    availability, performance, quality: null,
+    oee: availability !== null && performance !== null ? round(availability * performance) : null,
+    failures,
+    mtbfSeconds: failures ? round(s.run / failures, 3) : null,
+    mttrSeconds: failures ? round(downs.reduce((n, p) => n + p.seconds, 0) / failures, 3) : null,
+    failureRatePerHour: failures && s.run > 0 ? round(failures / (s.run / 3600)) : null,
+  };
+}

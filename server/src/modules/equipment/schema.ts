@@ -1,0 +1,213 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Page, Timestamp, Uuid } from '../../platform/schemas.js';
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Lit = <T extends string>(...v: T[]) => Type.Union(v.map((x) => Type.Literal(x)));
+export const DeviceCode = (description: string) => Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', description });
+const PointCode = Type.String({ pattern: '^[A-Za-z0-9_.:/-]{1,128}$', description: 'Point code as the gateway sends it (derived points too: state, alarm.<code>, <point>.avg)' });
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+const Text = (max: number, description?: string) => Type.String({ maxLength: max, description });
+export const DataType = Lit('number', 'boolean', 'string');
+export const GRADES = ['critical', 'major', 'minor', 'warning'] as const;
+export const Grade = Lit(...GRADES);
+export const MACHINE_STATES = ['run', 'idle', 'down', 'setup'] as const;
+
+// ---------------------------------------------------------------- equipment master (S1-5.4.6-a)
+
+export const PointInput = Type.Object(
+  {
+    point: PointCode,
+    type: DataType,
+    unit: Type.Optional(Text(20, 'Unit of the values, as the gateway sends them')),
+    min: Type.Optional(Type.Number({ description: 'Running standard: lowest normal value (numbers)' })),
+    max: Type.Optional(Type.Number({ description: 'Running standard: highest normal value (numbers)' })),
+    writable: Type.Optional(Type.Boolean({ description: 'Takes commands (a setpoint); default false' })),
+  },
+  { additionalProperties: false },
+);
+
+export const AlarmRuleInput = Type.Object(
+  {
+    code: Type.String({ pattern: '^[A-Z0-9_]{1,50}$' }),
+    point: PointCode,
+    kind: Lit('threshold', 'trend', 'fault'),
+    high: Type.Optional(Type.Number({ description: 'threshold: raised above this value' })),
+    low: Type.Optional(Type.Number({ description: 'threshold: raised below this value' })),
+    hysteresis: Type.Optional(Type.Number({ minimum: 0, description: 'threshold: cleared only once the value is back inside by this much; default 0' })),
+    value: Type.Optional(Type.Union([Type.Number(), Type.Boolean(), Type.String({ maxLength: 100 })], { description: 'fault: raised while the point has this value' })),
+    windowSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400, description: 'trend: the window the change is measured over' })),
+    maxPerMinute: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'trend: raised while the change over the window, per minute, is beyond ±this' })),
+    grade: Grade,
+  },
+  { additionalProperties: false },
+);
+
+const Location = {
+  workshopId: Uuid('Workshop the machine stands in'),
+  lineId: Type.Optional(Nullable(Uuid('Production line (of that workshop)'))),
+  workCentreId: Type.Optional(Nullable(Uuid('Work centre (of that workshop and line)'))),
+  stationId: Type.Optional(Nullable(Uuid('Station (of that work centre)'))),
+};
+
+const MasterFields = {
+  name: Name,
+  manufacturer: Type.Optional(Text(200)),
+  model: Type.Optional(Text(200)),
+  serialNo: Type.Optional(Text(100)),
+  buildDate: Type.Optional(Nullable(Type.String({ format: 'date' }))),
+  gatewayId: Type.Optional(Nullable(Uuid('The gateway the machine is connected to: only its records are accepted, commands go through it'))),
+  availableMinutesPerDay: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1440, description: 'Planned production time per day (availability)' }))),
+  targetOutputPerHour: Type.Optional(Nullable(Type.Number({ exclusiveMinimum: 0, description: 'Ideal output per run hour (performance)' }))),
+  countPoint: Type.Optional(Nullable(PointCode)),
+  energyPoint: Type.Optional(Nullable(PointCode)),
+  statePoint: Type.Optional(PointCode),
+  points: Type.Optional(Type.Array(PointInput, { maxItems: 500 })),
+  alarmRules: Type.Optional(Type.Array(AlarmRuleInput, { maxItems: 200 })),
+};
+
+export const CreateEquipmentBody = Type.Object({ code: DeviceCode('Equipment code: the device name in gateway records'), ...Location, ...MasterFields }, { additionalProperties: false });
+export type CreateEquipmentInput = Static<typeof CreateEquipmentBody>;
+export const UpdateEquipmentBody = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1 }),
+    ...Type.Partial(Type.Object(Location)).properties,
+    ...Type.Partial(Type.Object(MasterFields)).properties,
+    status: Type.Optional(Lit('active', 'retired')),
+  },
+  { additionalProperties: false },
+);
+export type UpdateEquipmentInput = Static<typeof UpdateEquipmentBody>;
+
+const PointSchema = Type.Object({
+  point: Type.String(), type: DataType, unit: Nullable(Type.String()), min: Nullable(Type.Number()), max: Nullable(Type.Number()), writable: Type.Boolean(),
+});
+const AlarmRuleSchema = Type.Object({
+  code: Type.String(), point: Type.String(), kind: Lit('threshold', 'trend', 'fault'), high: Nullable(Type.Number()), low: Nullable(Type.Number()), hysteresis: Type.Number(),
+  value: Nullable(Type.Union([Type.Number(), Type.Boolean(), Type.String()])), windowSeconds: Nullable(Type.Integer()), maxPerMinute: Nullable(Type.Number()), grade: Grade,
+});
+export const EquipmentSchema = Type.Object(
+  {
+    id: Uuid(), code: Type.String(), name: Type.String(), manufacturer: Type.String(), model: Type.String(), serialNo: Type.String(),
+    buildDate: Nullable(Type.String({ format: 'date' })),
+    workshopId: Uuid(), workshopCode: Type.String(), lineId: Nullable(Uuid()), workCentreId: Nullable(Uuid()), stationId: Nullable(Uuid()),
+    gatewayId: Nullable(Uuid()), availableMinutesPerDay: Nullable(Type.Integer()), targetOutputPerHour: Nullable(Type.Number()),
+    countPoint: Nullable(Type.String()), energyPoint: Nullable(Type.String()), statePoint: Type.String(), status: Lit('active', 'retired'),
+    points: Type.Array(PointSchema), alarmRules: Type.Array(AlarmRuleSchema),
+    version: Type.Integer(), createdAt: Timestamp(), updatedAt: Timestamp(),
+  },
+  { $id: 'Equipment' },
+);
+export type Equipment = Static<typeof EquipmentSchema>;
+export type EquipmentPoint = Equipment['points'][number];
+export type AlarmRule = Equipment['alarmRules'][number];
+export const EquipmentSummarySchema = Type.Object(
+  { id: Uuid(), code: Type.String(), name: Type.String(), workshopId: Uuid(), workshopCode: Type.String(), gatewayId: Nullable(Uuid()), status: Lit('active', 'retired'), version: Type.Integer() },
+  { $id: 'EquipmentSummary' },
+);
+export type EquipmentSummary = Static<typeof EquipmentSummarySchema>;
+export const EquipmentPageSchema = Page(Type.Ref(EquipmentSummarySchema), 'EquipmentPage');
+export const EquipmentListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    workshopId: Type.Optional(Uuid()),
+    status: Type.Optional(Lit('active', 'retired')),
+  },
+  { additionalProperties: false },
+);
+
+// ---------------------------------------------------------------- status (S1-5.4.6-b, -c)
+
+const Value = Type.Union([Type.Number(), Type.Boolean(), Type.String()]);
+export const ReadingSchema = Type.Object({
+  point: Type.String(), value: Value, unit: Nullable(Type.String()), quality: Lit('good', 'uncertain', 'bad'), ts: Timestamp(), seq: Type.Integer(),
+  standard: Type.Object({ min: Nullable(Type.Number()), max: Nullable(Type.Number()) }),
+  deviation: Nullable(Lit('low', 'high')),
+});
+export const EquipmentStatusSchema = Type.Object(
+  {
+    equipmentId: Uuid(), code: Type.String(), name: Type.String(),
+    state: Nullable(Type.String({ description: 'run, idle, down or setup as the gateway derived it; null before the first state record' })),
+    stateSince: Nullable(Timestamp()),
+    readings: Type.Array(ReadingSchema, { description: 'The newest reading of every point, against its running standard' }),
+    outOfStandard: Type.Integer({ description: 'Readings outside their running standard' }),
+    activeAlarms: Type.Integer({ description: 'Alarms not yet cleared' }),
+  },
+  { $id: 'EquipmentStatus' },
+);
+export type EquipmentStatus = Static<typeof EquipmentStatusSchema>;
+
+export const PeriodQuery = Type.Object({ from: Timestamp('Start (inclusive)'), to: Timestamp('End (exclusive)') }, { additionalProperties: false });
+const Durations = Type.Object({ run: Type.Number(), idle: Type.Number(), down: Type.Number(), setup: Type.Number(), other: Type.Number() }, { description: 'Seconds per state within the period' });
+export const StateHistorySchema = Type.Object(
+  {
+    equipmentId: Uuid(), from: Timestamp(), to: Timestamp(),
+    periods: Type.Array(Type.Object({ state: Type.String(), start: Timestamp(), end: Nullable(Timestamp()), seconds: Type.Number({ description: 'Within the period asked for' }) })),
+    seconds: Durations,
+  },
+  { $id: 'EquipmentStateHistory' },
+);
+export type StateHistory = Static<typeof StateHistorySchema>;
+
+// ---------------------------------------------------------------- alarms (S1-5.4.6-d)
+
+export const AlarmSchema = Type.Object(
+  {
+    id: Uuid(), equipmentId: Uuid(), equipmentCode: Type.String(), code: Type.String(), point: Type.String(), kind: Type.String(), grade: Grade,
+    status: Lit('open', 'acknowledged', 'cleared'),
+    raisedAt: Timestamp(), raisedValue: Value,
+    acknowledgedAt: Nullable(Timestamp()), acknowledgedBy: Nullable(Type.String()), note: Nullable(Type.String()),
+    clearedAt: Nullable(Timestamp()), clearedValue: Nullable(Value),
+    createdAt: Timestamp(),
+  },
+  { $id: 'EquipmentAlarm' },
+);
+export type Alarm = Static<typeof AlarmSchema>;
+export const AlarmPageSchema = Page(Type.Ref(AlarmSchema), 'EquipmentAlarmPage');
+export const AlarmListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    equipmentId: Type.Optional(Uuid()),
+    active: Type.Optional(Type.Boolean({ description: 'true: not cleared; false: cleared' })),
+    grade: Type.Optional(Grade),
+  },
+  { additionalProperties: false },
+);
+export const AcknowledgeBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
+
+// ---------------------------------------------------------------- indicators (S1-5.4.6-f)
+
+export const IndicatorsSchema = Type.Object(
+  {
+    equipmentId: Uuid(), code: Type.String(), from: Timestamp(), to: Timestamp(),
+    seconds: Durations,
+    plannedSeconds: Type.Number({ description: 'availableMinutesPerDay pro rata over the period; without it the time with a known state' }),
+    output: Nullable(Type.Number({ description: 'Increase of the count point over the period (counter resets handled); null without a count point' })),
+    energy: Nullable(Type.Number({ description: 'Increase of the energy meter point over the period, in its unit; null without one' })),
+    energyUnit: Nullable(Type.String()),
+    availability: Nullable(Type.Number({ description: 'run / planned' })),
+    performance: Nullable(Type.Number({ description: 'output / (targetOutputPerHour × run hours)' })),
+    quality: Nullable(Type.Number({ description: 'Not yet known to the equipment module: null, and OEE counts it as 1' })),
+    oee: Nullable(Type.Number({ description: 'availability × performance (× quality when known)' })),
+    failures: Type.Integer({ description: 'Down periods that started in the period' }),
+    mtbfSeconds: Nullable(Type.Number({ description: 'Run time / failures' })),
+    mttrSeconds: Nullable(Type.Number({ description: 'Mean length of those down periods' })),
+    failureRatePerHour: Nullable(Type.Number({ description: 'Failures per run hour' })),
+  },
+  { $id: 'EquipmentIndicators' },
+);
+export type Indicators = Static<typeof IndicatorsSchema>;
+
+// ---------------------------------------------------------------- commands (S1-5.2.4)
+
+export const CommandBody = Type.Object({ point: PointCode, value: Value }, { additionalProperties: false });
+export const CommandSchema = Type.Object(
+  {
+    id: Uuid(), equipmentId: Uuid(), gatewayId: Uuid(), device: Type.String(), point: Type.String(), value: Value,
+    status: Lit('queued', 'delivered', 'done', 'failed'), error: Nullable(Type.String()), issuedBy: Type.String(), issuedAt: Timestamp(),
+    deliveredAt: Nullable(Timestamp()), completedAt: Nullable(Timestamp()),
+  },
+  { $id: 'DeviceCommand' },
+);
+export type DeviceCommand = Static<typeof CommandSchema>;
