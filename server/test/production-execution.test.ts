@@ -273,3 +273,47 @@ describe('the order → issue → report → receipt path (S1-5.4.4-f..i)', () =
     expect((await O.as('GET', '/v1/production-genealogy/backward?materialCode=PUMP&batchNo=PUMP-LOT-2')).body.code).toBe('UNKNOWN_MATERIAL');
   });
 });
+
+describe('parallel postings on one order, on PostgreSQL (S1-5.4.4-g/h/i)', () => {
+  let pg: TestServer;
+  let P: Awaited<ReturnType<typeof pumpPlant>>;
+  beforeAll(async () => {
+    pg = await startTestServer({}, { postgres: true });
+    P = await pumpPlant(pg, 'exec-parallel');
+  });
+  afterAll(async () => {
+    await pg?.stop();
+  });
+  const codes = (results: { status: number; body: any }[]) => results.map((r) => (r.status === 201 ? 'ok' : r.body.code)).sort();
+  const twelve = <T>(fn: (i: number) => Promise<T>) => Promise.all(Array.from({ length: 12 }, (_, i) => fn(i)));
+
+  it('S1-5.4.4-g: 12 parallel issues of 1 against a requirement of 10: exactly 10 post, the ledger and the component agree', async () => {
+    const results = await twelve(() => P.as('POST', P.path('/issues'), { warehouseCode: 'MAIN', lines: [{ materialCode: 'CASING', batchNo: 'C2', binCode: 'A-02', quantity: '1' }] }));
+    expect(codes(results)).toEqual([...Array(10).fill('ok'), 'ISSUE_OVER_TOLERANCE', 'ISSUE_OVER_TOLERANCE'].sort());
+    expect((await P.component('CASING')).issuedQuantity).toBe('10');
+    expect(await P.balances()).toEqual(['BOLT@MAIN//=100', 'CASING@MAIN/A-01/C1=5', 'GREASE@MAIN//=1']);
+    const docs = await listAll(pg, P.key, P.path('/material-documents?kind=issue'));
+    expect(docs).toHaveLength(10);
+    expect(new Set(docs.map((d) => d.docNo)).size).toBe(10);
+  });
+
+  it('S1-5.4.4-h: 12 parallel reports of 1 at each operation: 10 pass the flow rule, backflush is exact; 12 parallel receipts: 10 post, the order completes once', async () => {
+    const report = (seq: number) => twelve(() => P.as('POST', P.path('/reports'), { operationSeq: seq, goodQuantity: '1', operator: `W-${seq}` }));
+    expect(codes(await report(10))).toEqual([...Array(10).fill('ok'), 'QUANTITY_FLOW_VIOLATION', 'QUANTITY_FLOW_VIOLATION'].sort());
+    expect(codes(await report(20))).toEqual([...Array(10).fill('ok'), 'QUANTITY_FLOW_VIOLATION', 'QUANTITY_FLOW_VIOLATION'].sort());
+    expect(await P.operation(10)).toMatchObject({ goodQuantity: '10' });
+    expect(await P.operation(20)).toMatchObject({ goodQuantity: '10' });
+    expect(await P.component('GREASE')).toMatchObject({ backflushedQuantity: '0.385' });
+    const receipts = await twelve(() => P.as('POST', P.path('/receipts'), { warehouseCode: 'MAIN', lines: [{ quantity: '1', batchNo: 'LOT-P' }] }));
+    const got = codes(receipts);
+    // The order completes with the 10th; later ones find it completed.
+    expect(got.filter((c) => c === 'ok')).toHaveLength(10);
+    expect(got.filter((c) => c !== 'ok').every((c) => c === 'ORDER_NOT_IN_PRODUCTION' || c === 'RECEIPT_EXCEEDS_REPORTED')).toBe(true);
+    const order = await P.get();
+    expect(order).toMatchObject({ status: 'completed', received: '10' });
+    expect(order.components.map((c: any) => [c.materialCode, c.issuedQuantity, c.backflushedQuantity])).toEqual([['CASING', '10', '0'], ['GREASE', '0', '0.385'], ['BOLT', '0', '40']]);
+    expect(await P.balances()).toEqual(['BOLT@MAIN//=60', 'CASING@MAIN/A-01/C1=5', 'GREASE@MAIN//=0.615', 'PUMP@MAIN//LOT-P=10']);
+    const completed = (await P.as('GET', `/v1/events?aggregateId=${P.order.id}&type=production_order.completed`)).body.items;
+    expect(completed).toHaveLength(1);
+  });
+});
