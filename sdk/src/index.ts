@@ -38,6 +38,10 @@ export type {
   ProductionOrderQuery, ProductionOrderSummary, Routing, RoutingPage, RoutingQuery, RoutingSummary, Station, StationPage, StationQuery, UpdateBomInput,
   UpdateCalendarInput, UpdatePlantInput, UpdateProductionLineInput, UpdateProductionOrderInput, UpdateRoutingInput, UpdateStationInput, UpdateWorkCentreInput,
   UpdateWorkshopInput, UploadDrawingQuery, WorkCentre, WorkCentreCapacity, WorkCentrePage, WorkCentreQuery, Workshop, WorkshopPage, WorkshopQuery,
+  CreatePieceRateInput, IssueProductionMaterialInput, PieceRate, PieceRatePage, PieceRateQuery, PostProductionReceiptInput, ProductionExecutionListQuery,
+  ProductionGenealogy, ProductionGenealogyQuery, ProductionMaterialDocument, ProductionMaterialDocumentPage, ProductionMaterialDocumentQuery,
+  ProductionOperationEvent, ProductionOperationEventInput, ProductionOperationEventPage, ProductionReceipt, ProductionReceiptPage, ProductionWageReport,
+  ProductionWageReportQuery, ProductionWorkReport, ProductionWorkReportInput, ProductionWorkReportPage, ReturnProductionMaterialInput,
 } from './types.js';
 /** The raw generated OpenAPI types, for anything the named aliases do not cover. */
 export type { components, operations, paths } from './generated/openapi.js';

@@ -2326,6 +2326,196 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/production-orders/{id}/issues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue material to a released order: by order (no lines), by operation (operationSeq), by lines or by PDA scans (send an Idempotency-Key); FIFO/FEFO picks; over-issue only within the tolerance */
+        post: operations["issueProductionMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/production-orders/{id}/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Return material of an order to a warehouse and bin (never more than was issued and not returned) */
+        post: operations["returnProductionMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/production-orders/{id}/material-documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order's issues, returns and backflushes, newest first */
+        get: operations["listProductionMaterialDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/production-orders/{id}/operations/{seq}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start, pause (with a reason), resume or end an order operation from a terminal */
+        post: operations["recordProductionOperationEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/production-orders/{id}/operation-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order's operation starts, pauses, resumes and ends, newest first */
+        get: operations["listProductionOperationEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/production-orders/{id}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order's work reports, newest first */
+        get: operations["listProductionWorkReports"];
+        put?: never;
+        /** Report good, scrap and pending-inspection quantities of an operation (quantity flow rule: 422 QUANTITY_FLOW_VIOLATION); backflushes the components consumed there */
+        post: operations["reportProductionWork"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/piece-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Piece rates, newest first */
+        get: operations["listPieceRates"];
+        put?: never;
+        /** A piece rate for a product's operation from a date (money per good base unit) */
+        post: operations["createPieceRate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/production-wages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Piece-rate wages by worker over a period, per product and operation */
+        get: operations["getProductionWageReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/production-orders/{id}/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order's receipts, newest first */
+        get: operations["listProductionReceipts"];
+        put?: never;
+        /** Receive finished or semi-finished goods and by-products with batch and serial numbers; records the genealogy and backflushes on receipt */
+        post: operations["postProductionReceipt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/production-genealogy/backward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a batch or serial was made of, level by level down */
+        get: operations["traceGenealogyBackward"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/production-genealogy/forward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a batch or serial went into, level by level up */
+        get: operations["traceGenealogyForward"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/drawings/{id}/revisions": {
         parameters: {
             query?: never;
@@ -3064,6 +3254,10 @@ export interface components {
             forbidSelfApproval: boolean;
             /** @description Production orders are approved (production:approve) before they can be released */
             productionOrderApproval: boolean;
+            /** @description Material issued to a production order may exceed its requirement by this much (over-issue); percent, a decimal string (0 to below 1000) */
+            productionIssueTolerance: string;
+            /** @description An operation may report good quantity above what its predecessor passed (the first: the order quantity) by this much; percent, a decimal string (0 to below 1000) */
+            productionReportTolerance: string;
             /** @description Send it back in a PATCH: a stale version answers 409 */
             version: number;
             /** @description null while the defaults apply */
@@ -4655,6 +4849,228 @@ export interface components {
         ProductionOrderPage: {
             items: components["schemas"]["ProductionOrderSummary"][];
             nextCursor: string | null;
+        };
+        ProductionMaterialDocument: {
+            /** Format: uuid */
+            id: string;
+            docNo: string;
+            /** Format: uuid */
+            orderId: string;
+            kind: "issue" | "return" | "backflush";
+            operationSeq: number | null;
+            sourceReportId: string | null;
+            sourceReceiptId: string | null;
+            reason: string;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            lines: {
+                lineNo: number;
+                componentLineNo: number;
+                /** Format: uuid */
+                materialId: string;
+                materialCode: string;
+                quantity: string;
+                unit: string;
+                /** @description In the component's base unit; the ledger moved exactly this */
+                baseQuantity: string;
+                baseUnit: string;
+                /** Format: uuid */
+                warehouseId: string;
+                warehouseCode: string;
+                binId: string | null;
+                binCode: string | null;
+                batchNo: string | null;
+                serialNo: string | null;
+                origin: "fifo" | "scan" | "manual" | "backflush";
+            }[];
+        };
+        ProductionMaterialDocumentPage: {
+            items: components["schemas"]["ProductionMaterialDocument"][];
+            nextCursor: string | null;
+        };
+        ProductionOperationEvent: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
+            operationSeq: number;
+            event: "start" | "pause" | "resume" | "end";
+            reason: string;
+            operator: string;
+            stationId: string | null;
+            equipmentCode: string | null;
+            /** Format: date-time */
+            occurredAt: string;
+            recordedBy: string;
+            operationStatus: "pending" | "in_progress" | "paused" | "completed";
+        };
+        ProductionOperationEventPage: {
+            items: components["schemas"]["ProductionOperationEvent"][];
+            nextCursor: string | null;
+        };
+        ProductionWorkReport: {
+            /** Format: uuid */
+            id: string;
+            docNo: string;
+            /** Format: uuid */
+            orderId: string;
+            orderDocNo: string;
+            /** Format: uuid */
+            materialId: string;
+            operationSeq: number;
+            operationName: string;
+            /** @description Product base unit */
+            goodQuantity: string;
+            scrapQuantity: string;
+            pendingInspectionQuantity: string;
+            baseUnit: string;
+            enteredUnit: string;
+            scrapReason: string;
+            operator: string;
+            stationId: string | null;
+            equipmentCode: string | null;
+            startedAt: string | null;
+            /** Format: date-time */
+            endedAt: string;
+            pieceRate: string | null;
+            /** @description good × rate, exact */
+            wageAmount: string;
+            backflush: components["schemas"]["ProductionMaterialDocument"] | null;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ProductionWorkReportPage: {
+            items: components["schemas"]["ProductionWorkReport"][];
+            nextCursor: string | null;
+        };
+        PieceRate: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            materialId: string;
+            materialCode: string;
+            operationSeq: number;
+            rate: string;
+            /** Format: date */
+            effectiveFrom: string;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        PieceRatePage: {
+            items: components["schemas"]["PieceRate"][];
+            nextCursor: string | null;
+        };
+        ProductionWageReport: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            total: string;
+            workers: {
+                operator: string;
+                reports: number;
+                wage: string;
+                lines: {
+                    /** Format: uuid */
+                    materialId: string;
+                    materialCode: string;
+                    operationSeq: number;
+                    pieceRate: string | null;
+                    reports: number;
+                    goodQuantity: string;
+                    scrapQuantity: string;
+                    baseUnit: string;
+                    wage: string;
+                }[];
+            }[];
+        };
+        ProductionReceipt: {
+            /** Format: uuid */
+            id: string;
+            docNo: string;
+            /** Format: uuid */
+            orderId: string;
+            orderDocNo: string;
+            /** Format: uuid */
+            warehouseId: string;
+            warehouseCode: string;
+            bomVersionId: string | null;
+            operators: string[];
+            stationIds: string[];
+            equipmentCodes: string[];
+            workStartedAt: string | null;
+            workEndedAt: string | null;
+            lines: {
+                lineNo: number;
+                kind: "product" | "by_product";
+                /** Format: uuid */
+                materialId: string;
+                materialCode: string;
+                quantity: string;
+                unit: string;
+                baseQuantity: string;
+                baseUnit: string;
+                binId: string | null;
+                batchNo: string | null;
+                serialNo: string | null;
+            }[];
+            backflush: components["schemas"]["ProductionMaterialDocument"] | null;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ProductionReceiptPage: {
+            items: components["schemas"]["ProductionReceipt"][];
+            nextCursor: string | null;
+        };
+        ProductionGenealogy: {
+            direction: "backward" | "forward";
+            item: {
+                /** Format: uuid */
+                materialId: string;
+                materialCode: string;
+                batchNo: string | null;
+                serialNo: string | null;
+            };
+            /** @description More levels were below maxDepth */
+            truncated: boolean;
+            links: {
+                /** @description 1: directly linked to the item asked for */
+                level: number;
+                produced: {
+                    /** Format: uuid */
+                    materialId: string;
+                    materialCode: string;
+                    batchNo: string | null;
+                    serialNo: string | null;
+                };
+                consumed: {
+                    /** Format: uuid */
+                    materialId: string;
+                    materialCode: string;
+                    batchNo: string | null;
+                    serialNo: string | null;
+                };
+                /** @description What the order had consumed of it when the produced item was received, component base unit */
+                consumedQuantity: string;
+                /** Format: uuid */
+                orderId: string;
+                orderDocNo: string;
+                /** Format: uuid */
+                receiptId: string;
+                receiptDocNo: string;
+                bomVersionId: string | null;
+                operators: string[];
+                stationIds: string[];
+                equipmentCodes: string[];
+                workStartedAt: string | null;
+                workEndedAt: string | null;
+                /** Format: date-time */
+                receivedAt: string;
+            }[];
         };
     };
     responses: never;
@@ -13787,6 +14203,10 @@ export interface operations {
                 "application/json": {
                     forbidSelfApproval?: boolean;
                     productionOrderApproval?: boolean;
+                    /** @description Over-issue tolerance; percent, a decimal string (0 to below 1000) */
+                    productionIssueTolerance?: string;
+                    /** @description Over-report tolerance; percent, a decimal string (0 to below 1000) */
+                    productionReportTolerance?: string;
                     /** @description The version you read (0 while the defaults apply); omit to overwrite */
                     version?: number;
                 };
@@ -25471,6 +25891,1625 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    issueProductionMaterial: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    warehouseId?: string;
+                    warehouseCode?: string;
+                    /** @description Issue by operation: only the components consumed there (without lines or scans) */
+                    operationSeq?: number;
+                    lines?: {
+                        /** @description The order's component line; default the first line of the material with quantity open */
+                        componentLineNo?: number;
+                        /** Format: uuid */
+                        materialId?: string;
+                        materialCode?: string;
+                        /** @description A scanned label (material, batch, serial, GS1) instead of materialId/batchNo/serialNo */
+                        barcode?: string;
+                        /** @description Decimal string, e.g. "12.500" */
+                        quantity: string;
+                        /** @description Unit entered; default the material's base unit (production unit for the product) */
+                        unit?: string;
+                        /** Format: uuid */
+                        binId?: string;
+                        binCode?: string;
+                        batchNo?: string;
+                        serialNo?: string;
+                    }[];
+                    scans?: {
+                        barcode: string;
+                        /** @description Base unit; default the label's (30) count, else 1 */
+                        quantity?: string;
+                        /** Format: uuid */
+                        binId?: string;
+                        binCode?: string;
+                    }[];
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductionMaterialDocument"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    returnProductionMaterial: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    warehouseId?: string;
+                    warehouseCode?: string;
+                    lines: {
+                        /** @description The order's component line; default the first line of the material with quantity open */
+                        componentLineNo?: number;
+                        /** Format: uuid */
+                        materialId?: string;
+                        materialCode?: string;
+                        /** @description Decimal string, e.g. "12.500" */
+                        quantity: string;
+                        /** @description Unit entered; default the material's base unit (production unit for the product) */
+                        unit?: string;
+                        /** Format: uuid */
+                        binId?: string;
+                        binCode?: string;
+                        batchNo?: string;
+                        serialNo?: string;
+                    }[];
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductionMaterialDocument"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProductionMaterialDocuments: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                kind?: "issue" | "return" | "backflush";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductionMaterialDocumentPage"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordProductionOperationEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                seq: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    event: "start" | "pause" | "resume" | "end";
+                    /** @description Why: required to pause */
+                    reason?: string;
+                    /** @description Who did the work (badge or employee number) */
+                    operator: string;
+                    /** Format: uuid */
+                    stationId?: string;
+                    stationCode?: string;
+                    /** @description Free text until the equipment module lands */
+                    equipmentCode?: string;
+                    /**
+                     * Format: date-time
+                     * @description When it happened; default now
+                     */
+                    at?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductionOperationEvent"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProductionOperationEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductionOperationEventPage"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProductionWorkReports: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductionWorkReportPage"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reportProductionWork: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    operationSeq: number;
+                    /** @description Good; default 0 */
+                    goodQuantity?: string;
+                    /** @description Scrap; default 0 */
+                    scrapQuantity?: string;
+                    /** @description Waiting for inspection; default 0 */
+                    pendingInspectionQuantity?: string;
+                    /** @description Unit entered; default the material's base unit (production unit for the product) */
+                    unit?: string;
+                    scrapReason?: string;
+                    /** @description Who did the work (badge or employee number) */
+                    operator: string;
+                    /** Format: uuid */
+                    stationId?: string;
+                    stationCode?: string;
+                    /** @description Free text until the equipment module lands */
+                    equipmentCode?: string;
+                    /** Format: date-time */
+                    startedAt?: string;
+                    /**
+                     * Format: date-time
+                     * @description Default now
+                     */
+                    endedAt?: string;
+                    /** @description The operation is finished with this report */
+                    end?: boolean;
+                    /**
+                     * Format: uuid
+                     * @description Where backflushed components come from; default FIFO over all warehouses
+                     */
+                    backflushWarehouseId?: string;
+                    backflushWarehouseCode?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductionWorkReport"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPieceRates: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                materialId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PieceRatePage"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPieceRate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description The product
+                     */
+                    materialId?: string;
+                    materialCode?: string;
+                    operationSeq: number;
+                    /** @description Money per good base unit of the product */
+                    rate: string;
+                    /** Format: date */
+                    effectiveFrom: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PieceRate"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProductionWageReport: {
+        parameters: {
+            query: {
+                /** @description First day (UTC) of reports ended */
+                from: string;
+                /** @description Last day, inclusive */
+                to: string;
+                operator?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductionWageReport"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProductionReceipts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductionReceiptPage"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postProductionReceipt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    warehouseId?: string;
+                    warehouseCode?: string;
+                    lines: {
+                        kind?: "product" | "by_product";
+                        /**
+                         * Format: uuid
+                         * @description Default: the order's product (kind product)
+                         */
+                        materialId?: string;
+                        materialCode?: string;
+                        /** @description Decimal string, e.g. "12.500" */
+                        quantity: string;
+                        /** @description Unit entered; default the material's base unit (production unit for the product) */
+                        unit?: string;
+                        /** Format: uuid */
+                        binId?: string;
+                        binCode?: string;
+                        /** @description Batch-tracked: default a new number from the coding rule 'batch' */
+                        batchNo?: string;
+                        /** @description Serial-tracked: one per piece; default new numbers from the coding rule 'serial' */
+                        serialNos?: string[];
+                    }[];
+                    /**
+                     * Format: uuid
+                     * @description Where components backflushed on receipt come from; default FIFO over all warehouses
+                     */
+                    backflushWarehouseId?: string;
+                    backflushWarehouseCode?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductionReceipt"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    traceGenealogyBackward: {
+        parameters: {
+            query?: {
+                materialId?: string;
+                materialCode?: string;
+                batchNo?: string;
+                serialNo?: string;
+                maxDepth?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductionGenealogy"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    traceGenealogyForward: {
+        parameters: {
+            query?: {
+                materialId?: string;
+                materialCode?: string;
+                batchNo?: string;
+                serialNo?: string;
+                maxDepth?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductionGenealogy"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
