@@ -36,6 +36,7 @@ import type {
   ProductionGenealogy, ProductionGenealogyQuery, ProductionMaterialDocument, ProductionMaterialDocumentPage, ProductionMaterialDocumentQuery,
   ProductionOperationEvent, ProductionOperationEventInput, ProductionOperationEventPage, ProductionReceipt, ProductionReceiptPage, ProductionWageReport,
   ProductionWageReportQuery, ProductionWorkReport, ProductionWorkReportInput, ProductionWorkReportPage, ReturnProductionMaterialInput,
+  DispatchProductionOperationInput, ProductionDispatchChange, ProductionDispatchChangePage, ProductionDispatchList, ProductionDispatchListQuery,
 } from './types.js';
 import { SDK_VERSION } from './version.js';
 
@@ -606,6 +607,14 @@ export class MesClient {
       genealogyBackward: (query: ProductionGenealogyQuery, options?: RequestOptions): Promise<ProductionGenealogy> => this.call('traceGenealogyBackward', { query }, options),
       /** What a batch or serial went into, level by level up. */
       genealogyForward: (query: ProductionGenealogyQuery, options?: RequestOptions): Promise<ProductionGenealogy> => this.call('traceGenealogyForward', { query }, options),
+    },
+    /** Dispatching (S1-5.4.4-j): every change carries a cause and reason and is kept. */
+    dispatch: {
+      /** Re-sequence an operation in its work centre's queue, or reassign it to an alternate work centre and station. */
+      operation: (orderId: string, seq: number, body: DispatchProductionOperationInput, options?: MutationOptions): Promise<ProductionDispatchChange> => this.call('dispatchProductionOperation', { path: { id: orderId, seq }, body }, options),
+      changes: (orderId: string, query?: ProductionExecutionListQuery, options?: RequestOptions): Promise<ProductionDispatchChangePage> => this.call('listProductionDispatchChanges', { path: { id: orderId }, query }, options),
+      /** A work centre's queue in dispatch order. */
+      list: (query: ProductionDispatchListQuery, options?: RequestOptions): Promise<ProductionDispatchList> => this.call('getProductionDispatchList', { query }, options),
     },
     pieceRates: {
       list: (query?: PieceRateQuery, options?: RequestOptions): Promise<PieceRatePage> => this.call('listPieceRates', { query }, options),

@@ -42,6 +42,7 @@ export type {
   ProductionGenealogy, ProductionGenealogyQuery, ProductionMaterialDocument, ProductionMaterialDocumentPage, ProductionMaterialDocumentQuery,
   ProductionOperationEvent, ProductionOperationEventInput, ProductionOperationEventPage, ProductionReceipt, ProductionReceiptPage, ProductionWageReport,
   ProductionWageReportQuery, ProductionWorkReport, ProductionWorkReportInput, ProductionWorkReportPage, ReturnProductionMaterialInput,
+  DispatchProductionOperationInput, ProductionDispatchChange, ProductionDispatchChangePage, ProductionDispatchList, ProductionDispatchListQuery,
 } from './types.js';
 /** The raw generated OpenAPI types, for anything the named aliases do not cover. */
 export type { components, operations, paths } from './generated/openapi.js';

@@ -211,6 +211,9 @@ export const ROUTES = {
   listProductionReceipts: 'GET /v1/production-orders/{id}/receipts',
   traceGenealogyBackward: 'GET /v1/production-genealogy/backward',
   traceGenealogyForward: 'GET /v1/production-genealogy/forward',
+  dispatchProductionOperation: 'POST /v1/production-orders/{id}/operations/{seq}/dispatch',
+  listProductionDispatchChanges: 'GET /v1/production-orders/{id}/dispatch-changes',
+  getProductionDispatchList: 'GET /v1/production-dispatch-list',
   uploadDrawingRevision: 'POST /v1/drawings/{id}/revisions',
 } as const satisfies Partial<Record<OperationId, `${'GET' | 'POST' | 'PUT' | 'PATCH'} /${string}`>>;
 

@@ -197,11 +197,35 @@ CREATE TABLE production_genealogy (
 CREATE INDEX production_genealogy_backward ON production_genealogy (tenant_id, produced_material_id, produced_batch_no, produced_serial_no);
 CREATE INDEX production_genealogy_forward ON production_genealogy (tenant_id, consumed_material_id, consumed_batch_no, consumed_serial_no);
 
+-- ------------------------------------------------------------------ dispatching (S1-5.4.4-j)
+
+-- The place of an operation in its work centre's queue (1 first; null: by planned start, priority, due date).
+ALTER TABLE production_order_operations ADD COLUMN dispatch_seq integer CHECK (dispatch_seq > 0);
+
+-- Every re-sequencing or reassignment of an operation, why, and what it was before and after.
+CREATE TABLE production_dispatch_changes (
+  id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  tenant_id    uuid NOT NULL REFERENCES tenants (id),
+  order_id     uuid NOT NULL,
+  operation_id uuid NOT NULL,
+  cause        text NOT NULL CHECK (cause IN ('progress', 'status', 'demand_change', 'rework', 'other')),
+  reason       text NOT NULL,
+  before       jsonb NOT NULL,
+  after        jsonb NOT NULL,
+  changed_by   text NOT NULL,
+  created_at   timestamptz(3) NOT NULL DEFAULT now(),
+  UNIQUE (tenant_id, id),
+  FOREIGN KEY (tenant_id, order_id) REFERENCES production_orders (tenant_id, id),
+  FOREIGN KEY (tenant_id, operation_id) REFERENCES production_order_operations (tenant_id, id)
+);
+CREATE INDEX production_dispatch_changes_by_order ON production_dispatch_changes (tenant_id, order_id, created_at);
+
 DO $$
 DECLARE t text;
 BEGIN
   FOREACH t IN ARRAY ARRAY['production_material_docs', 'production_material_lines', 'production_operation_events', 'production_piece_rates',
-                           'production_work_reports', 'production_receipts', 'production_receipt_lines', 'production_genealogy'] LOOP
+                           'production_work_reports', 'production_receipts', 'production_receipt_lines', 'production_genealogy',
+                           'production_dispatch_changes'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
     EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = mes_current_tenant()) WITH CHECK (tenant_id = mes_current_tenant())', t);
@@ -211,4 +235,4 @@ END $$;
 -- Documents get their number last in the transaction (an UPDATE of doc_no); everything else is a fact.
 GRANT SELECT, INSERT, UPDATE ON production_material_docs, production_work_reports, production_receipts TO mes_app;
 GRANT SELECT, INSERT ON production_material_lines, production_operation_events, production_piece_rates, production_receipt_lines,
-  production_genealogy TO mes_app;
+  production_genealogy, production_dispatch_changes TO mes_app;

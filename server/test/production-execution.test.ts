@@ -47,7 +47,7 @@ async function pumpPlant(server: TestServer, slug: string, quantity = '10') {
   await T.make(`/v1/boms/${bom.id}/release`, { version: bom.version });
   const rt = await T.make('/v1/routings', {
     code: 'RT-PUMP', name: 'Pump', effectiveFrom: '2026-01-01',
-    operations: [{ seq: 10, name: 'Press', workCentreCode: 'WC-PRESS', runMinutes: '1' }, { seq: 20, name: 'Assemble', workCentreCode: 'WC-ASSY', runMinutes: '2' }],
+    operations: [{ seq: 10, name: 'Press', workCentreCode: 'WC-PRESS', runMinutes: '1' }, { seq: 20, name: 'Assemble', workCentreCode: 'WC-ASSY', runMinutes: '2', alternates: [{ workCentreCode: 'WC-ASSY2', runMinutes: '3' }] }],
   });
   await T.make(`/v1/routings/${rt.id}/release`, { version: rt.version });
   const pump = (await T.as('GET', `/v1/materials/${pm.pump}`)).body;
@@ -156,6 +156,30 @@ describe('the order → issue → report → receipt path (S1-5.4.4-f..i)', () =
     expect(await P.operation(10)).toMatchObject({ status: 'in_progress', actualStart: '2026-03-03T08:00:00.000Z' });
     const listed = (await P.as('GET', P.path('/operation-events'))).body.items.map((e: any) => e.event);
     expect(listed).toEqual(['resume', 'pause', 'start']);
+  });
+
+  it('S1-5.4.4-j: dispatching reassigns an operation to an alternate work centre and back, re-sequences the queue, and keeps every change', async () => {
+    const dispatch = (body: Record<string, unknown>) => P.as('POST', P.path('/operations/20/dispatch'), { cause: 'status', reason: 'WC-ASSY down for maintenance', ...body });
+    const moved = await dispatch({ workCentreCode: 'WC-ASSY2' });
+    expect(moved.status).toBe(201);
+    expect(moved.body).toMatchObject({
+      operationSeq: 20, cause: 'status', before: { workCentreCode: 'WC-ASSY', runMinutes: '2', plannedMinutes: '20', dispatchSeq: null },
+      after: { workCentreCode: 'WC-ASSY2', runMinutes: '3', plannedMinutes: '30', dispatchSeq: null },
+    });
+    expect((await dispatch({ workCentreCode: 'WC-PRESS' })).body).toMatchObject({ code: 'NOT_AN_ALTERNATE' });
+    expect(fieldsOf((await dispatch({ stationCode: 'ST-1' })).body)).toEqual(['stationCode:STATION_NOT_AT_WORK_CENTRE']);
+    expect((await dispatch({ workCentreCode: 'WC-ASSY2' })).body.code).toBe('NOTHING_TO_CHANGE');
+    const back = await dispatch({ workCentreCode: 'WC-ASSY', dispatchSeq: 1, cause: 'progress', reason: 'WC-ASSY back' });
+    expect(back.body.after).toMatchObject({ workCentreCode: 'WC-ASSY', runMinutes: '2', plannedMinutes: '20', dispatchSeq: 1 });
+    const queue = (await P.as('GET', '/v1/production-dispatch-list?workCentreCode=WC-ASSY')).body;
+    expect(queue.items.map((i: any) => [i.orderDocNo, i.operationSeq, i.dispatchSeq, i.status])).toEqual([[P.order.docNo, 20, 1, 'pending']]);
+    expect((await P.as('GET', '/v1/production-dispatch-list?workCentreCode=WC-ASSY2')).body.items).toEqual([]);
+    const history = (await P.as('GET', P.path('/dispatch-changes'))).body.items;
+    expect(history.map((c: any) => [c.cause, c.before.workCentreCode, c.after.workCentreCode])).toEqual([['progress', 'WC-ASSY2', 'WC-ASSY'], ['status', 'WC-ASSY', 'WC-ASSY2']]);
+    const events = (await P.as('GET', `/v1/events?aggregateId=${P.order.id}&type=production_operation.dispatched`)).body.items;
+    expect(events).toHaveLength(2);
+    const audit = (await P.as('GET', '/v1/audit?limit=100')).body.items.filter((a: any) => String(a.resource).startsWith('production-dispatch-change/'));
+    expect(audit).toHaveLength(2);
   });
 
   it('S1-5.4.4-h/g: reports of good quantity backflush grease on the cumulative figure: three reports of 1 take 0.116 kg, not 3 × 0.039', async () => {

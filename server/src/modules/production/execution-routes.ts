@@ -5,6 +5,8 @@ import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
 import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, problems } from '../../platform/schemas.js';
 import { whoOf } from './common.js';
+import { DispatchBody, DispatchChangePageSchema, DispatchChangeSchema, DispatchListQuery, DispatchListSchema } from './dispatch-schema.js';
+import * as dispatching from './dispatching.js';
 import { presentMaterialDocs } from './execution-common.js';
 import {
   GenealogyQuery, GenealogySchema, IssueBody, MaterialDocListQuery, MaterialDocPageSchema, MaterialDocSchema, OperationEventBody, OperationEventPageSchema,
@@ -15,10 +17,10 @@ import * as issue from './issue.js';
 import * as receipt from './receipt.js';
 import * as reporting from './reporting.js';
 
-/** Production execution (S1-5.4.4-g, -h, -i): material issue and return, operation events and work reports, wages, receipts, genealogy. */
+/** Production execution (S1-5.4.4-g..j): material issue and return, operation events and work reports, wages, receipts, genealogy, dispatching. */
 export function executionRoutes(app: MesApp, { db }: AppContext): void {
   for (const s of [MaterialDocSchema, MaterialDocPageSchema, OperationEventSchema, OperationEventPageSchema, WorkReportSchema, WorkReportPageSchema, PieceRateSchema,
-    PieceRatePageSchema, WageReportSchema, ReceiptSchema, ReceiptPageSchema, GenealogySchema]) app.addSchema(s);
+    PieceRatePageSchema, WageReportSchema, ReceiptSchema, ReceiptPageSchema, GenealogySchema, DispatchChangeSchema, DispatchChangePageSchema, DispatchListSchema]) app.addSchema(s);
   const tags = ['production'];
   const tenant = (req: FastifyRequest) => principalOf(req).tenantId;
   const who = (req: FastifyRequest) => whoOf(principalOf(req));
@@ -133,4 +135,26 @@ export function executionRoutes(app: MesApp, { db }: AppContext): void {
       },
     }, async (req) => read(db, req, (tx) => receipt.genealogyOf(tx, tenant(req), direction, req.query)));
   }
+
+  // ------------------------------------------------------------ dispatching (S1-5.4.4-j)
+  app.post('/v1/production-orders/:id/operations/:seq/dispatch', {
+    config: writePerm,
+    schema: {
+      operationId: 'dispatchProductionOperation', tags, summary: "Re-sequence an operation in its work centre's queue or reassign it to an alternate work centre and station, with cause and reason",
+      params: OrderSeqParams, body: DispatchBody, response: { 201: Type.Ref(DispatchChangeSchema), ...problems(404, 409, 422) },
+    },
+  }, async (req, reply) => mutate(db, req, reply, (tx) => dispatching.dispatchOperation(tx, who(req), req.params.id, req.params.seq, req.body), { status: 201, resource: (c) => `production-dispatch-change/${c.id}`, details: (c) => ({ orderId: c.orderId, operationSeq: c.operationSeq, cause: c.cause, before: c.before, after: c.after }) }));
+
+  app.get('/v1/production-orders/:id/dispatch-changes', {
+    config: readPerm,
+    schema: { operationId: 'listProductionDispatchChanges', tags, summary: "Every re-sequencing and reassignment of an order's operations, newest first", params: IdParams, querystring: WorkReportListQuery, response: { 200: Type.Ref(DispatchChangePageSchema), ...problems() } },
+  }, async (req) => {
+    const limit = req.query.limit ?? 50;
+    return page(await read(db, req, (tx) => dispatching.listChanges(tx, tenant(req), req.params.id, limit, after(req.query.cursor))), limit);
+  });
+
+  app.get('/v1/production-dispatch-list', {
+    config: readPerm,
+    schema: { operationId: 'getProductionDispatchList', tags, summary: "A work centre's queue: open operations of released and running orders in dispatch order", querystring: DispatchListQuery, response: { 200: Type.Ref(DispatchListSchema), ...problems(422) } },
+  }, async (req) => read(db, req, (tx) => dispatching.dispatchList(tx, tenant(req), req.query)));
 }
