@@ -232,6 +232,14 @@ describe('the order → issue → report → receipt path (S1-5.4.4-f..i)', () =
     const over = await P.as('POST', P.path('/receipts'), { warehouseCode: 'MAIN', lines: [{ quantity: '9' }] });
     expect(over.status).toBe(422);
     expect(over.body.code).toBe('RECEIPT_EXCEEDS_REPORTED');
+    // Bolts backflushed on receipt from a warehouse without them: the whole receipt is refused.
+    await P.make('/v1/warehouses', { code: 'EMPTY', name: 'Empty' });
+    const short = await P.as('POST', P.path('/receipts'), { warehouseCode: 'MAIN', backflushWarehouseCode: 'EMPTY', lines: [{ quantity: '8', binCode: 'A-01' }] });
+    expect(short.status).toBe(409);
+    expect(short.body.code).toBe('BACKFLUSH_STOCK_INSUFFICIENT');
+    expect(fieldsOf(short.body)).toEqual(['backflush[3].quantity:STOCK_INSUFFICIENT']);
+    expect(await P.get()).toMatchObject({ received: '0' });
+    expect(await P.balances()).toEqual(['BOLT@MAIN//=100', 'CASING@MAIN/A-01/C2=1', 'CASING@MAIN/A-02/C2=4', 'GREASE@MAIN//=0.615']);
     const res = await P.as('POST', P.path('/receipts'), { warehouseCode: 'MAIN', lines: [{ quantity: '8', binCode: 'A-01' }, { materialCode: 'SLAG', quantity: '500', unit: 'G' }] });
     expect(res.status).toBe(201);
     firstReceipt = res.body;
