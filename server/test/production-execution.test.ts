@@ -306,6 +306,25 @@ describe('the order → issue → report → receipt path (S1-5.4.4-f..i)', () =
   });
 });
 
+describe('serial-numbered goods (S1-5.4.4-i)', () => {
+  it('S1-5.4.4-i: an order without operations receives serial-tracked goods one piece a line, numbered by the coding rule, up to its quantity', async () => {
+    const T = await productionTenant(t, 'exec-serial');
+    await T.make('/v1/materials', { code: 'METER', name: 'Meter', baseUnit: 'PCS', tracking: 'serial' });
+    await T.make('/v1/warehouses', { code: 'FG', name: 'Finished goods' });
+    const planned = await T.make('/v1/production-orders', { materialCode: 'METER', quantity: '3', workshopCode: 'WS-ASSY', plannedStart: '2026-03-02', plannedFinish: '2026-03-02' });
+    const order = await T.make(`/v1/production-orders/${planned.id}/release`, { version: planned.version });
+    const receive = (lines: unknown[]) => T.as('POST', `/v1/production-orders/${order.id}/receipts`, { warehouseCode: 'FG', lines });
+    expect(fieldsOf((await receive([{ quantity: '2', serialNos: ['S-1'] }])).body)).toEqual(['lines[0].serialNos:SERIAL_COUNT']);
+    expect((await receive([{ quantity: '4' }])).body.code).toBe('RECEIPT_EXCEEDS_REPORTED');
+    const res = await receive([{ quantity: '1', serialNos: ['M-100'] }, { quantity: '2' }]);
+    expect(res.status).toBe(201);
+    expect(res.body.lines.map((l: any) => [l.lineNo, l.serialNo, l.baseQuantity])).toEqual([[1, 'M-100', '1'], [2, 'METER-000001', '1'], [3, 'METER-000002', '1']]);
+    expect((await receive([{ quantity: '1' }])).body).toMatchObject({ code: 'ORDER_NOT_IN_PRODUCTION', documentStatus: 'completed' });
+    expect((await T.as('GET', `/v1/production-orders/${order.id}`)).body).toMatchObject({ status: 'completed', received: '3' });
+    expect((await T.as('GET', '/v1/production-genealogy/backward?materialCode=METER&serialNo=M-100')).body).toMatchObject({ links: [], truncated: false });
+  });
+});
+
 describe('parallel postings on one order, on PostgreSQL (S1-5.4.4-g/h/i)', () => {
   let pg: TestServer;
   let P: Awaited<ReturnType<typeof pumpPlant>>;
