@@ -27,6 +27,9 @@ import type { IssueInput, MaterialDoc, ReturnInput } from './execution-schema.js
 import type { ComponentRow, OrderRow } from './order-repo.js';
 import { lockOrder, markInProgress } from './orders.js';
 
+/** More than any balance holds: asks a FIFO suggestion for every pick there is. */
+const ALL = '1000000000000000';
+
 const NUMBERING = { issue: ['PI', 'Production issue numbers'], return: ['PR', 'Production return numbers'], backflush: ['PB', 'Production backflush numbers'] } as const;
 
 interface Line extends repo.NewMaterialLine {
@@ -66,7 +69,8 @@ function componentFor(comps: ComponentRow[], pending: Map<string, Qty>, material
 
 /** Splits a quantity of a tracked material without batch or serial over the FIFO/FEFO picks of a warehouse (and bin). */
 async function pickFifo(tx: Sql, tenantId: string, base: Line, warehouseId: string | undefined, err: Err): Promise<Line[]> {
-  const s = await suggestFifo(tx, tenantId, base.material.id, base.baseQuantity, warehouseId);
+  // With a bin named, every pick of the warehouse is asked for and those of other bins dropped.
+  const s = await suggestFifo(tx, tenantId, base.material.id, base.binId ? ALL : base.baseQuantity, warehouseId);
   const picks = s.picks.filter((p) => !base.binId || p.binId === base.binId);
   const out: Line[] = [];
   let open = qty(base.baseQuantity);
