@@ -21,7 +21,7 @@ import * as masterdata from '../masterdata/repo.js';
 import { UnitConverter } from '../masterdata/units.js';
 import { numberLast } from '../sales/service.js';
 import { refuseIfAny, type Who } from './common.js';
-import { assertInProduction, getMaterialDoc, pickBin, resolveWarehouse, tolerances, type Err } from './execution-common.js';
+import { assertInProduction, pickBin, presentMaterialDocs, resolveWarehouse, tolerances, type Err } from './execution-common.js';
 import * as repo from './execution-repo.js';
 import type { Genealogy, GenealogyQueryInput, Receipt, ReceiptInput } from './execution-schema.js';
 import { backflush } from './issue.js';
@@ -29,20 +29,18 @@ import { lockOrder, markCompleted, markInProgress } from './orders.js';
 
 async function present(tx: Sql, tenantId: string, q: Parameters<typeof repo.receipts>[2]): Promise<Receipt[]> {
   const { heads, lines } = await repo.receipts(tx, tenantId, q);
-  const out: Receipt[] = [];
-  for (const h of heads) {
-    out.push({
-      id: h.id, docNo: h.doc_no, orderId: h.order_id, orderDocNo: h.order_doc_no, warehouseId: h.warehouse_id, warehouseCode: h.warehouse_code, bomVersionId: h.bom_version_id,
-      operators: h.operators, stationIds: h.station_ids, equipmentCodes: h.equipment_codes, workStartedAt: h.work_started_at?.toISOString() ?? null,
-      workEndedAt: h.work_ended_at?.toISOString() ?? null,
-      lines: lines.filter((l) => l.receipt_id === h.id).map((l) => ({
-        lineNo: l.line_no, kind: l.kind, materialId: l.material_id, materialCode: l.material_code, quantity: l.quantity, unit: l.unit, baseQuantity: l.base_quantity,
-        baseUnit: l.base_unit, binId: l.bin_id, batchNo: l.batch_no, serialNo: l.serial_no,
-      })),
-      backflush: h.backflush_id ? await getMaterialDoc(tx, tenantId, h.backflush_id) : null, createdBy: h.created_by, createdAt: h.created_at.toISOString(),
-    });
-  }
-  return out;
+  const ids = heads.flatMap((h) => (h.backflush_id ? [h.backflush_id] : []));
+  const flushed = new Map((ids.length ? await presentMaterialDocs(tx, tenantId, { ids, limit: ids.length }) : []).map((d) => [d.id, d]));
+  return heads.map((h) => ({
+    id: h.id, docNo: h.doc_no, orderId: h.order_id, orderDocNo: h.order_doc_no, warehouseId: h.warehouse_id, warehouseCode: h.warehouse_code, bomVersionId: h.bom_version_id,
+    operators: h.operators, stationIds: h.station_ids, equipmentCodes: h.equipment_codes, workStartedAt: h.work_started_at?.toISOString() ?? null,
+    workEndedAt: h.work_ended_at?.toISOString() ?? null,
+    lines: lines.filter((l) => l.receipt_id === h.id).map((l) => ({
+      lineNo: l.line_no, kind: l.kind, materialId: l.material_id, materialCode: l.material_code, quantity: l.quantity, unit: l.unit, baseQuantity: l.base_quantity,
+      baseUnit: l.base_unit, binId: l.bin_id, batchNo: l.batch_no, serialNo: l.serial_no,
+    })),
+    backflush: h.backflush_id ? flushed.get(h.backflush_id)! : null, createdBy: h.created_by, createdAt: h.created_at.toISOString(),
+  }));
 }
 
 export const listReceipts = (tx: Sql, tenantId: string, orderId: string, limit: number, after?: [string, string]) => present(tx, tenantId, { orderId, limit, after });

@@ -16,7 +16,7 @@ import { formatQty, qty, type Qty } from '../../platform/quantity.js';
 import { UnitConverter } from '../masterdata/units.js';
 import { numberLast } from '../sales/service.js';
 import { MaterialRefs, materialsById, refuseIfAny, type Who } from './common.js';
-import { assertInProduction, getMaterialDoc, resolveStation, resolveWarehouse, tolerances } from './execution-common.js';
+import { assertInProduction, presentMaterialDocs, resolveStation, resolveWarehouse, tolerances } from './execution-common.js';
 import * as repo from './execution-repo.js';
 import type { OperationEvent, OperationEventInput, PieceRate, PieceRateInput, WageReport, WorkReport, WorkReportInput } from './execution-schema.js';
 import { backflush } from './issue.js';
@@ -78,17 +78,15 @@ export async function recordOperationEvent(tx: Sql, who: Who, orderId: string, s
 }
 
 async function presentReports(tx: Sql, tenantId: string, rows: repo.WorkReportRow[]): Promise<WorkReport[]> {
-  const out: WorkReport[] = [];
-  for (const r of rows) {
-    out.push({
-      id: r.id, docNo: r.doc_no, orderId: r.order_id, orderDocNo: r.order_doc_no, materialId: r.material_id, operationSeq: r.operation_seq, operationName: r.operation_name,
-      goodQuantity: r.good_quantity, scrapQuantity: r.scrap_quantity, pendingInspectionQuantity: r.pending_inspection_quantity, baseUnit: r.base_unit, enteredUnit: r.unit,
-      scrapReason: r.scrap_reason, operator: r.operator, stationId: r.station_id, equipmentCode: r.equipment_code, startedAt: r.started_at?.toISOString() ?? null,
-      endedAt: r.ended_at.toISOString(), pieceRate: r.piece_rate, wageAmount: r.wage_amount, backflush: r.backflush_id ? await getMaterialDoc(tx, tenantId, r.backflush_id) : null,
-      createdBy: r.created_by, createdAt: r.created_at.toISOString(),
-    });
-  }
-  return out;
+  const ids = rows.flatMap((r) => (r.backflush_id ? [r.backflush_id] : []));
+  const flushed = new Map((ids.length ? await presentMaterialDocs(tx, tenantId, { ids, limit: ids.length }) : []).map((d) => [d.id, d]));
+  return rows.map((r) => ({
+    id: r.id, docNo: r.doc_no, orderId: r.order_id, orderDocNo: r.order_doc_no, materialId: r.material_id, operationSeq: r.operation_seq, operationName: r.operation_name,
+    goodQuantity: r.good_quantity, scrapQuantity: r.scrap_quantity, pendingInspectionQuantity: r.pending_inspection_quantity, baseUnit: r.base_unit, enteredUnit: r.unit,
+    scrapReason: r.scrap_reason, operator: r.operator, stationId: r.station_id, equipmentCode: r.equipment_code, startedAt: r.started_at?.toISOString() ?? null,
+    endedAt: r.ended_at.toISOString(), pieceRate: r.piece_rate, wageAmount: r.wage_amount, backflush: r.backflush_id ? flushed.get(r.backflush_id)! : null,
+    createdBy: r.created_by, createdAt: r.created_at.toISOString(),
+  }));
 }
 
 export async function listWorkReports(tx: Sql, tenantId: string, orderId: string, limit: number, after?: [string, string]): Promise<WorkReport[]> {
