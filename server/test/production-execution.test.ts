@@ -83,13 +83,18 @@ describe('the order → issue → report → receipt path (S1-5.4.4-f..i)', () =
     P = await pumpPlant(t, 'exec-path');
   });
 
-  it('S1-5.4.4-g: issue by order picks FIFO batches and bins for every manual component; the first issue starts the order (S1-5.4.4-f)', async () => {
+  it('S1-5.4.4-g: issue by operation and by order picks FIFO batches and bins for the manual components; the first issue starts the order (S1-5.4.4-f)', async () => {
     expect(await P.balances()).toEqual(STOCK);
     expect(P.order.components.map((c: any) => [c.materialCode, c.operationSeq, c.perUnit, c.requiredQuantity, c.issueType])).toEqual([
       ['CASING', 10, '1', '10', 'manual'], ['GREASE', 10, '0.0385', '0.385', 'backflush_operation'], ['BOLT', 20, '4', '40', 'backflush_receipt'],
     ]);
-    const res = await P.as('POST', P.path('/issues'), { warehouseCode: 'MAIN' });
+    // By operation: 20 consumes only bolts, which are backflushed; 30 does not exist; 10 takes the casings.
+    expect((await P.as('POST', P.path('/issues'), { operationSeq: 20 })).body.code).toBe('NOTHING_TO_ISSUE');
+    expect(fieldsOf((await P.as('POST', P.path('/issues'), { operationSeq: 30 })).body)).toEqual(['operationSeq:NO_COMPONENTS_AT_OPERATION']);
+    expect((await P.get()).status).toBe('released');
+    const res = await P.as('POST', P.path('/issues'), { warehouseCode: 'MAIN', operationSeq: 10 });
     expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ kind: 'issue', operationSeq: 10 });
     expect(res.body.docNo).toMatch(/^PI\d{8}-\d{4}$/);
     expect(res.body.lines.map((l: any) => [l.componentLineNo, l.materialCode, l.binCode, l.batchNo, l.baseQuantity, l.origin])).toEqual([
       [1, 'CASING', 'A-01', 'C1', '5', 'fifo'], [1, 'CASING', 'A-02', 'C2', '5', 'fifo'],
