@@ -67,4 +67,23 @@ describe('mes production orders', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no production order MO19990101-0001');
   });
+
+  it('S1-5.4.4-h: production report records good and scrap from a terminal script; a resent --idempotency-key counts once; the flow rule exits 1', async () => {
+    const args = ['production', 'report', orders.a.docNo, '--operation', '10', '--good', '3', '--scrap', '1', '--operator', 'W-7', '--idempotency-key', 'term-1'];
+    const first = await mesJson(args, asTenant());
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.json).toMatchObject({ orderDocNo: orders.a.docNo, operationSeq: 10, goodQuantity: '3', scrapQuantity: '1', operator: 'W-7', baseUnit: 'PCS' });
+    const again = await mesJson(args, asTenant());
+    expect(again.json.docNo).toBe(first.json.docNo);
+    const flow = await mesJson(['production', 'report', orders.a.docNo, '--operation', '10', '--good', '3', '--operator', 'W-7'], asTenant());
+    expect(flow.code).toBe(1);
+    expect(flow.json.error.code).toBe('QUANTITY_FLOW_VIOLATION');
+    const text = await mes(['production', 'report', orders.a.docNo, '--operation', '10', '--good', '2', '--operator', 'W-7', '--end'], asTenant());
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`^WR\\d{8}-\\d{4}: ${orders.a.docNo} operation 10 Build: good 2, scrap 0, pending inspection 0 PCS by W-7$`, 'm'));
+    const over = await mesJson(['production', 'report', orders.a.docNo, '--operation', '10', '--good', '1', '--operator', 'W-7'], asTenant());
+    expect(over.code).toBe(1);
+    expect(over.json.error.code).toBe('OPERATION_COMPLETED');
+    expect((await mes(['production', 'report', orders.a.docNo, '--good', '1', '--operator', 'W-7'], asTenant())).code).toBe(2);
+  });
 });

@@ -32,6 +32,11 @@ import type {
   ProductionOrderQuery, ProductionOrderSummary, Routing, RoutingPage, RoutingQuery, RoutingSummary, Station, StationPage, StationQuery, UpdateBomInput,
   UpdateCalendarInput, UpdatePlantInput, UpdateProductionLineInput, UpdateProductionOrderInput, UpdateRoutingInput, UpdateStationInput, UpdateWorkCentreInput,
   UpdateWorkshopInput, UploadDrawingQuery, WorkCentre, WorkCentreCapacity, WorkCentrePage, WorkCentreQuery, Workshop, WorkshopPage, WorkshopQuery,
+  CreatePieceRateInput, IssueProductionMaterialInput, PieceRate, PieceRatePage, PieceRateQuery, PostProductionReceiptInput, ProductionExecutionListQuery,
+  ProductionGenealogy, ProductionGenealogyQuery, ProductionMaterialDocument, ProductionMaterialDocumentPage, ProductionMaterialDocumentQuery,
+  ProductionOperationEvent, ProductionOperationEventInput, ProductionOperationEventPage, ProductionReceipt, ProductionReceiptPage, ProductionWageReport,
+  ProductionWageReportQuery, ProductionWorkReport, ProductionWorkReportInput, ProductionWorkReportPage, ReturnProductionMaterialInput,
+  DispatchProductionOperationInput, ProductionDispatchChange, ProductionDispatchChangePage, ProductionDispatchList, ProductionDispatchListQuery,
 } from './types.js';
 import type {
   AcknowledgeAlarmInput, CreateEquipmentInput, DeviceCommand, DeviceCommandInput, Equipment, EquipmentAlarm, EquipmentAlarmPage, EquipmentAlarmQuery, EquipmentIndicators, EquipmentPage, EquipmentPeriodQuery, EquipmentQuery, EquipmentStateHistory, EquipmentStatus, EquipmentSummary, Gateway, GatewayConfig, GatewayPage, GatewayQuery, GatewaySummary, PutGatewayConfigInput, RegisterGatewayInput, TelemetryBatchAnswer, TelemetryRecord, UpdateEquipmentInput, UpdateGatewayInput,
@@ -68,7 +73,7 @@ type PagedOperation =
   | 'listPurchaseOrders' | 'listPurchaseReceipts' | 'listPurchaseInbounds' | 'listPurchaseReturns' | 'getPurchasingProgress'
   | 'listBackupDrills'
   | 'listCalendars' | 'listPlants' | 'listWorkshops' | 'listProductionLines' | 'listWorkCentres' | 'listStations'
-  | 'listRoutings' | 'listBoms' | 'listDrawings' | 'listProductionOrders'
+  | 'listRoutings' | 'listBoms' | 'listDrawings' | 'listProductionOrders' | 'listPieceRates'
   | 'listEquipment' | 'listEquipmentAlarms' | 'listGateways';
 /** Operations whose success is an image or text rather than JSON. */
 type BinaryOperation = 'createLabel' | 'getMaterialLabel' | 'exportStockSummary' | 'exportStockBalances' | 'getDrawingContent';
@@ -582,6 +587,47 @@ export class MesClient {
       complete: (id: string, version: number, options?: MutationOptions): Promise<ProductionOrder> => this.call('completeProductionOrder', { path: { id }, body: { version } }, options),
       close: (id: string, version: number, options?: MutationOptions): Promise<ProductionOrder> => this.call('closeProductionOrder', { path: { id }, body: { version } }, options),
     },
+    /**
+     * Execution of released orders (S1-5.4.4-g, -h, -i). Every posting takes the order's lock, so
+     * parallel terminals keep its quantities exact; send an Idempotency-Key (options) from a PDA
+     * so that a resent scan or report counts once.
+     */
+    execution: {
+      /** By order (no lines), by operation (operationSeq), by lines or by scans; 422 ISSUE_OVER_TOLERANCE beyond the tenant's tolerance. */
+      issue: (orderId: string, body: IssueProductionMaterialInput, options?: MutationOptions): Promise<ProductionMaterialDocument> => this.call('issueProductionMaterial', { path: { id: orderId }, body }, options),
+      /** Back to a warehouse and bin; 422 RETURN_EXCEEDS_ISSUED beyond what was issued. */
+      return: (orderId: string, body: ReturnProductionMaterialInput, options?: MutationOptions): Promise<ProductionMaterialDocument> => this.call('returnProductionMaterial', { path: { id: orderId }, body }, options),
+      materialDocuments: (orderId: string, query?: ProductionMaterialDocumentQuery, options?: RequestOptions): Promise<ProductionMaterialDocumentPage> => this.call('listProductionMaterialDocuments', { path: { id: orderId }, query }, options),
+      /** Start, pause (a reason is required), resume or end an operation. */
+      operationEvent: (orderId: string, seq: number, body: ProductionOperationEventInput, options?: MutationOptions): Promise<ProductionOperationEvent> => this.call('recordProductionOperationEvent', { path: { id: orderId, seq }, body }, options),
+      operationEvents: (orderId: string, query?: ProductionExecutionListQuery, options?: RequestOptions): Promise<ProductionOperationEventPage> => this.call('listProductionOperationEvents', { path: { id: orderId }, query }, options),
+      /** Good, scrap and pending-inspection quantities; 422 QUANTITY_FLOW_VIOLATION beyond what the predecessor passed. */
+      report: (orderId: string, body: ProductionWorkReportInput, options?: MutationOptions): Promise<ProductionWorkReport> => this.call('reportProductionWork', { path: { id: orderId }, body }, options),
+      reports: (orderId: string, query?: ProductionExecutionListQuery, options?: RequestOptions): Promise<ProductionWorkReportPage> => this.call('listProductionWorkReports', { path: { id: orderId }, query }, options),
+      /** Product and by-products into stock with batch and serial numbers; records the genealogy. */
+      receive: (orderId: string, body: PostProductionReceiptInput, options?: MutationOptions): Promise<ProductionReceipt> => this.call('postProductionReceipt', { path: { id: orderId }, body }, options),
+      receipts: (orderId: string, query?: ProductionExecutionListQuery, options?: RequestOptions): Promise<ProductionReceiptPage> => this.call('listProductionReceipts', { path: { id: orderId }, query }, options),
+      /** What a batch or serial was made of, level by level down. */
+      genealogyBackward: (query: ProductionGenealogyQuery, options?: RequestOptions): Promise<ProductionGenealogy> => this.call('traceGenealogyBackward', { query }, options),
+      /** What a batch or serial went into, level by level up. */
+      genealogyForward: (query: ProductionGenealogyQuery, options?: RequestOptions): Promise<ProductionGenealogy> => this.call('traceGenealogyForward', { query }, options),
+    },
+    /** Dispatching (S1-5.4.4-j): every change carries a cause and reason and is kept. */
+    dispatch: {
+      /** Re-sequence an operation in its work centre's queue, or reassign it to an alternate work centre and station. */
+      operation: (orderId: string, seq: number, body: DispatchProductionOperationInput, options?: MutationOptions): Promise<ProductionDispatchChange> => this.call('dispatchProductionOperation', { path: { id: orderId, seq }, body }, options),
+      changes: (orderId: string, query?: ProductionExecutionListQuery, options?: RequestOptions): Promise<ProductionDispatchChangePage> => this.call('listProductionDispatchChanges', { path: { id: orderId }, query }, options),
+      /** A work centre's queue in dispatch order. */
+      list: (query: ProductionDispatchListQuery, options?: RequestOptions): Promise<ProductionDispatchList> => this.call('getProductionDispatchList', { query }, options),
+    },
+    pieceRates: {
+      list: (query?: PieceRateQuery, options?: RequestOptions): Promise<PieceRatePage> => this.call('listPieceRates', { query }, options),
+      iterate: (query?: PieceRateQuery, options?: RequestOptions): AsyncGenerator<PieceRate> => this.pages('listPieceRates', query, options),
+      /** Money per good base unit of a product at an operation, from a date; 409 PIECE_RATE_EXISTS for the same date. */
+      create: (body: CreatePieceRateInput, options?: MutationOptions): Promise<PieceRate> => this.call('createPieceRate', { body }, options),
+      /** Wages by worker over a period, per product and operation. */
+      wages: (query: ProductionWageReportQuery, options?: RequestOptions): Promise<ProductionWageReport> => this.call('getProductionWageReport', { query }, options),
+    },
   };
 
   /**
@@ -712,11 +758,14 @@ function csvText(body: BinaryBody): string {
 /** The method and the path of an operation, its path parameters filled in. */
 function routeOf(op: RoutedOperation, params: unknown): [Method, string] {
   const [method, template] = ROUTES[op].split(' ') as [Method, string];
-  const values = (params ?? {}) as Record<string, string>;
+  const values = (params ?? {}) as Record<string, string | number>;
   const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = values[name];
+    // An operation's sequence number is a whole number; anything else is a non-empty string.
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
     // An empty id would silently address another route (/v1/tenants/ is the list).
-    if (typeof values[name] !== 'string' || values[name] === '') throw new TypeError(`${op}: ${name} must be a non-empty string`);
-    return encodeURIComponent(values[name]);
+    if (typeof value !== 'string' || value === '') throw new TypeError(`${op}: ${name} must be a non-empty string`);
+    return encodeURIComponent(value);
   });
   return [method, path];
 }

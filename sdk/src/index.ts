@@ -38,6 +38,11 @@ export type {
   ProductionOrderQuery, ProductionOrderSummary, Routing, RoutingPage, RoutingQuery, RoutingSummary, Station, StationPage, StationQuery, UpdateBomInput,
   UpdateCalendarInput, UpdatePlantInput, UpdateProductionLineInput, UpdateProductionOrderInput, UpdateRoutingInput, UpdateStationInput, UpdateWorkCentreInput,
   UpdateWorkshopInput, UploadDrawingQuery, WorkCentre, WorkCentreCapacity, WorkCentrePage, WorkCentreQuery, Workshop, WorkshopPage, WorkshopQuery,
+  CreatePieceRateInput, IssueProductionMaterialInput, PieceRate, PieceRatePage, PieceRateQuery, PostProductionReceiptInput, ProductionExecutionListQuery,
+  ProductionGenealogy, ProductionGenealogyQuery, ProductionMaterialDocument, ProductionMaterialDocumentPage, ProductionMaterialDocumentQuery,
+  ProductionOperationEvent, ProductionOperationEventInput, ProductionOperationEventPage, ProductionReceipt, ProductionReceiptPage, ProductionWageReport,
+  ProductionWageReportQuery, ProductionWorkReport, ProductionWorkReportInput, ProductionWorkReportPage, ReturnProductionMaterialInput,
+  DispatchProductionOperationInput, ProductionDispatchChange, ProductionDispatchChangePage, ProductionDispatchList, ProductionDispatchListQuery,
 } from './types.js';
 /** Equipment and edge gateways. */
 export type {

@@ -305,6 +305,35 @@ export type ProductionOrderQuery = QueryOf<'listProductionOrders'>;
 export type CreateProductionOrderInput = BodyOf<'createProductionOrder'>;
 export type UpdateProductionOrderInput = BodyOf<'updateProductionOrder'>;
 export type ProductionOrderActionInput = BodyOf<'cancelProductionOrder'>;
+/** Production execution (S1-5.4.4-g, -h, -i). */
+export type ProductionMaterialDocument = Schemas['ProductionMaterialDocument'];
+export type ProductionMaterialDocumentPage = Schemas['ProductionMaterialDocumentPage'];
+export type ProductionMaterialDocumentQuery = QueryOf<'listProductionMaterialDocuments'>;
+export type IssueProductionMaterialInput = BodyOf<'issueProductionMaterial'>;
+export type ReturnProductionMaterialInput = BodyOf<'returnProductionMaterial'>;
+export type ProductionOperationEvent = Schemas['ProductionOperationEvent'];
+export type ProductionOperationEventPage = Schemas['ProductionOperationEventPage'];
+export type ProductionOperationEventInput = BodyOf<'recordProductionOperationEvent'>;
+export type ProductionWorkReport = Schemas['ProductionWorkReport'];
+export type ProductionWorkReportPage = Schemas['ProductionWorkReportPage'];
+export type ProductionWorkReportInput = BodyOf<'reportProductionWork'>;
+export type ProductionExecutionListQuery = QueryOf<'listProductionWorkReports'>;
+export type PieceRate = Schemas['PieceRate'];
+export type PieceRatePage = Schemas['PieceRatePage'];
+export type PieceRateQuery = QueryOf<'listPieceRates'>;
+export type CreatePieceRateInput = BodyOf<'createPieceRate'>;
+export type ProductionWageReport = Schemas['ProductionWageReport'];
+export type ProductionWageReportQuery = QueryOf<'getProductionWageReport'>;
+export type ProductionReceipt = Schemas['ProductionReceipt'];
+export type ProductionReceiptPage = Schemas['ProductionReceiptPage'];
+export type PostProductionReceiptInput = BodyOf<'postProductionReceipt'>;
+export type ProductionGenealogy = Schemas['ProductionGenealogy'];
+export type ProductionGenealogyQuery = QueryOf<'traceGenealogyBackward'>;
+export type DispatchProductionOperationInput = BodyOf<'dispatchProductionOperation'>;
+export type ProductionDispatchChange = Schemas['ProductionDispatchChange'];
+export type ProductionDispatchChangePage = Schemas['ProductionDispatchChangePage'];
+export type ProductionDispatchList = Schemas['ProductionDispatchList'];
+export type ProductionDispatchListQuery = QueryOf<'getProductionDispatchList'>;
 
 // Equipment and edge gateways (S1-5.4.6, S1-4.2.3).
 export type Equipment = Schemas['Equipment'];

@@ -63,4 +63,32 @@ describe('plant and production', () => {
     for await (const o of mes.production.orders.iterate({ status: 'open', limit: 1 })) open.push(o.docNo);
     expect(open).toEqual([order.docNo]);
   });
+
+  it('S1-5.4.4-g S1-5.4.4-h S1-5.4.4-i: issue, report, receive and trace an order through the SDK', async () => {
+    await mes.materials.create({ code: 'BLANK', name: 'Blank', baseUnit: 'PCS' });
+    await mes.materials.create({ code: 'GEAR', name: 'Gear', baseUnit: 'PCS', defaultRouting: 'RT', tracking: 'batch' });
+    const bom = await mes.production.boms.create({ materialCode: 'GEAR', type: 'manufacturing', effectiveFrom: '2026-01-01', lines: [{ materialCode: 'BLANK', quantity: '2' }] });
+    await mes.production.boms.release(bom.id, bom.version);
+    await mes.warehouses.create({ code: 'W', name: 'Stores' });
+    await mes.stockDocuments.create({ type: 'other_in', post: true, lines: [{ materialCode: 'BLANK', quantity: '10', warehouseCode: 'W' }] });
+    const planned = await mes.production.orders.create({ materialCode: 'GEAR', quantity: '2', plannedStart: '2026-03-02', plannedFinish: '2026-03-03' });
+    const order = await mes.production.orders.release(planned.id, planned.version);
+    await mes.production.pieceRates.create({ materialCode: 'GEAR', operationSeq: 10, rate: '1.5', effectiveFrom: '2026-01-01' });
+
+    const issued = await mes.production.execution.issue(order.id, { warehouseCode: 'W' }, { idempotencyKey: 'sdk-issue-1' });
+    expect(issued.lines.map((l) => [l.materialCode, l.baseQuantity])).toEqual([['BLANK', '4']]);
+    const over = await mes.production.execution.report(order.id, { operationSeq: 10, goodQuantity: '3', operator: 'OP-1' }).catch((e: MesError) => e);
+    expect((over as MesError).code).toBe('QUANTITY_FLOW_VIOLATION');
+    const started = await mes.production.execution.operationEvent(order.id, 10, { event: 'start', operator: 'OP-1', at: '2026-03-02T08:00:00.000Z' });
+    expect(started.operationStatus).toBe('in_progress');
+    const report = await mes.production.execution.report(order.id, { operationSeq: 10, goodQuantity: '2', operator: 'OP-1', endedAt: '2026-03-02T09:00:00.000Z', end: true });
+    expect(report).toMatchObject({ goodQuantity: '2', wageAmount: '3' });
+    const receipt = await mes.production.execution.receive(order.id, { warehouseCode: 'W', lines: [{ quantity: '2', batchNo: 'G-1' }] });
+    expect(receipt.lines.map((l) => [l.materialCode, l.batchNo, l.baseQuantity])).toEqual([['GEAR', 'G-1', '2']]);
+    expect((await mes.production.orders.get(order.id)).status).toBe('completed');
+    const trace = await mes.production.execution.genealogyBackward({ materialCode: 'GEAR', batchNo: 'G-1' });
+    expect(trace.links.map((l) => [l.consumed.materialCode, l.consumedQuantity, l.operators])).toEqual([['BLANK', '4', ['OP-1']]]);
+    expect((await mes.production.execution.reports(order.id)).items).toHaveLength(1);
+    expect((await mes.production.pieceRates.wages({ from: '2026-03-02', to: '2026-03-02' })).total).toBe('3');
+  });
 });

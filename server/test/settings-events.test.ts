@@ -17,7 +17,7 @@ afterAll(async () => t?.stop());
 describe('tenant settings', () => {
   it('S1-5.1.5: self-approval is allowed by default and forbidden once the tenant says so, with optimistic concurrency', async () => {
     const api = as(A.key);
-    expect((await api('GET', '/v1/settings')).body).toEqual({ forbidSelfApproval: false, productionOrderApproval: false, version: 0, updatedAt: null });
+    expect((await api('GET', '/v1/settings')).body).toEqual({ forbidSelfApproval: false, productionOrderApproval: false, productionIssueTolerance: '0', productionReportTolerance: '0', version: 0, updatedAt: null });
     const set = await api('PATCH', '/v1/settings', { forbidSelfApproval: true, version: 0 });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ forbidSelfApproval: true, version: 1 });

@@ -410,3 +410,12 @@ export async function markInProgress(tx: Sql, who: Who, row: repo.OrderRow): Pro
   const [order] = await present(tx, who.tenantId, [(await repo.findOrder(tx, who.tenantId, row.id))!]);
   emit(tx, who.tenantId, order, 'started');
 }
+
+/** Everything the order asked for is received: a running order completes (the caller holds its lock). */
+export async function markCompleted(tx: Sql, who: Who, id: string): Promise<void> {
+  const row = (await repo.findOrder(tx, who.tenantId, id))!;
+  if (row.status !== 'in_progress') return;
+  await repo.updateOrder(tx, who.tenantId, id, { status: 'completed', completed_at: new Date() });
+  const [order] = await present(tx, who.tenantId, [(await repo.findOrder(tx, who.tenantId, id))!]);
+  emit(tx, who.tenantId, order, 'completed', { received: order.received, by: 'receipt' });
+}

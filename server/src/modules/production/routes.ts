@@ -10,16 +10,18 @@ import {
 import * as boms from './boms.js';
 import { VersionBody, whoOf } from './common.js';
 import { drawingRoutes } from './drawing-routes.js';
+import { executionRoutes } from './execution-routes.js';
 import * as explosion from './explosion.js';
 import { orderRoutes } from './order-routes.js';
 import { CreateRoutingBody, RoutingListQuery, RoutingPageSchema, RoutingSchema, RoutingSummarySchema, UpdateRoutingBody } from './routing-schema.js';
 import * as routings from './routings.js';
 
-/** Production (S1-5.4.4): engineering data (BOMs, routings, drawings) and production orders. */
+/** Production (S1-5.4.4): engineering data (BOMs, routings, drawings), production orders and their execution. */
 export function productionRoutes(app: MesApp, ctx: AppContext): void {
   engineeringRoutes(app, ctx);
   drawingRoutes(app, ctx);
   orderRoutes(app, ctx);
+  executionRoutes(app, ctx);
 }
 
 function engineeringRoutes(app: MesApp, { db }: AppContext): void {

@@ -22,6 +22,10 @@ export function settingsRoutes(app: MesApp, { db }: AppContext): void {
       body: UpdateTenantSettingsBody, response: { 200: Type.Ref(TenantSettingsSchema), ...problems(409) },
     },
   }, async (req, reply) => mutate(db, req, reply, (tx) => service.updateSettings(tx, principalOf(req).tenantId, req.body), {
-    resource: () => 'settings', details: (s) => ({ forbidSelfApproval: s.forbidSelfApproval, productionOrderApproval: s.productionOrderApproval, version: s.version }),
+    resource: () => 'settings',
+    details: (s) => ({
+      forbidSelfApproval: s.forbidSelfApproval, productionOrderApproval: s.productionOrderApproval, productionIssueTolerance: s.productionIssueTolerance,
+      productionReportTolerance: s.productionReportTolerance, version: s.version,
+    }),
   }));
 }
