@@ -12,6 +12,7 @@ import { VersionBody, whoOf } from './common.js';
 import { drawingRoutes } from './drawing-routes.js';
 import * as explosion from './explosion.js';
 import { orderRoutes } from './order-routes.js';
+import { planningRoutes } from './mrp-routes.js';
 import { CreateRoutingBody, RoutingListQuery, RoutingPageSchema, RoutingSchema, RoutingSummarySchema, UpdateRoutingBody } from './routing-schema.js';
 import * as routings from './routings.js';
 
@@ -20,6 +21,7 @@ export function productionRoutes(app: MesApp, ctx: AppContext): void {
   engineeringRoutes(app, ctx);
   drawingRoutes(app, ctx);
   orderRoutes(app, ctx);
+  planningRoutes(app, ctx);
 }
 
 function engineeringRoutes(app: MesApp, { db }: AppContext): void {
