@@ -143,6 +143,6 @@ BEGIN
 END $$;
 
 GRANT SELECT, INSERT, UPDATE ON material_planning, production_allocations TO mes_app;
--- A run's results are facts; only firming marks a planned order.
-GRANT SELECT, INSERT ON mrp_runs, mrp_run_materials, mrp_demands, mrp_pegs TO mes_app;
-GRANT SELECT, INSERT, UPDATE ON mrp_planned_orders TO mes_app;
+-- A run's results are facts; only firming marks a planned order (and numbering names the run).
+GRANT SELECT, INSERT ON mrp_run_materials, mrp_demands, mrp_pegs TO mes_app;
+GRANT SELECT, INSERT, UPDATE ON mrp_runs, mrp_planned_orders TO mes_app;
