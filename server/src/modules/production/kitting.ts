@@ -4,7 +4,7 @@
  * stock (ledger balances through the inventory service, less every allocation), taken by the
  * orders in the sequence given. The kit rate, the shortage list, and the earliest date open supply
  * (purchase lines by their needed-by date, production orders by their planned finish) covers the
- * shortages.
+ * shortages (never before today: supply already overdue counts from today).
  *
  * Allocation is explicit: allocate sets aside what is free for the orders' components. It takes a
  * lock per material before reading stock and allocations, so parallel allocations queue and the
@@ -84,7 +84,8 @@ async function evaluate(tx: Sql, tenantId: string, orderIds: string[], allocate:
       if (allocate && fromFree.gt(0)) allocations.push({ componentId: c.id, orderId: o.id, materialId: c.material_id, quantity: formatQty(mine.plus(fromFree)) });
       let earliestDate: string | null = asOf;
       if (shortage.gt(0)) {
-        earliestDate = earliest(c.material_id, shortage);
+        const date = earliest(c.material_id, shortage);
+        earliestDate = date && date < asOf ? asOf : date;
         const s = shortages.get(c.material_id) ?? { shortage: ZERO, orders: [] };
         s.shortage = s.shortage.plus(shortage);
         s.orders.push(o.doc_no);
