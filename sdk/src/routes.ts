@@ -197,6 +197,14 @@ export const ROUTES = {
   cancelProductionOrder: 'POST /v1/production-orders/{id}/cancel',
   completeProductionOrder: 'POST /v1/production-orders/{id}/complete',
   closeProductionOrder: 'POST /v1/production-orders/{id}/close',
+  getMaterialPlanning: 'GET /v1/materials/{id}/planning',
+  putMaterialPlanning: 'PUT /v1/materials/{id}/planning',
+  listMrpRuns: 'GET /v1/mrp-runs',
+  runMrp: 'POST /v1/mrp-runs',
+  getMrpRun: 'GET /v1/mrp-runs/{id}',
+  firmMrpPlannedOrders: 'POST /v1/mrp-runs/{id}/firm',
+  getProductionKitting: 'POST /v1/production-kitting',
+  allocateProductionKitting: 'POST /v1/production-kitting/allocate',
   uploadDrawingRevision: 'POST /v1/drawings/{id}/revisions',
 } as const satisfies Partial<Record<OperationId, `${'GET' | 'POST' | 'PUT' | 'PATCH'} /${string}`>>;
 
