@@ -4,7 +4,9 @@
  * need it), each netted once: gross demand − on hand − open supply + safety stock. What is left is
  * covered by planned orders sized by the material's lot-sizing rule and offset by its lead time;
  * a made material's planned orders explode one level (phantoms blown through) into dependent
- * demand of their components, dated at the order's start. Every planned order is pegged to the
+ * demand of their components, dated at the order's start. Demand of one day is covered together
+ * (lot for lot: one planned order per material and day); a planned order carries the MTO number
+ * when everything it covers is one sales order's. Every planned order is pegged to the
  * demand elements it covers, and every dependent demand names the planned order it comes from,
  * so a purchase suggestion for steel traces back to the sales order line of the fan.
  *
@@ -179,9 +181,9 @@ export function plan(input: PlanInput): PlanResult {
     const level = levels.get(id)!;
     const surplus: { lineNo: number; quantity: Qty }[] = [];
     for (let i = 0; i < own.length;) {
-      // A bucket: the demand of one day for one MTO number.
+      // A bucket: the demand of one day.
       let j = i;
-      while (j < own.length && own[j].dueDate === own[i].dueDate && own[j].mtoNo === own[i].mtoNo) j++;
+      while (j < own.length && own[j].dueDate === own[i].dueDate) j++;
       const bucket = own.slice(i, j);
       i = j;
       const open: { d: Demand; rest: Qty }[] = [];
@@ -205,12 +207,15 @@ export function plan(input: PlanInput): PlanResult {
       const need = open.reduce((s, o) => s.plus(o.rest), ZERO);
       const dueDate = bucket[0].dueDate;
       const startDate = addDays(dueDate, -m.leadTimeDays);
+      // Made to order when all it covers is one order's (one sales order line's) demand.
+      const mtoNos = new Set(open.map((o) => o.d.mtoNo));
+      const mtoNo = mtoNos.size === 1 ? [...mtoNos][0] : null;
       const salesLines = new Set(open.map((o) => (o.d.source === 'sales_order_line' ? o.d.sourceId : null)));
       const salesOrderLineId = salesLines.size === 1 ? [...salesLines][0] : null;
       for (const q of lotsFor(m, need)) {
         const p: PlannedOrder = {
           lineNo: planned.length + 1, materialId: id, kind: m.procurement, level, quantity: q, startDate, dueDate, late: startDate < input.asOf,
-          mtoNo: bucket[0].mtoNo, salesOrderLineId, supplierId: m.procurement === 'buy' ? m.supplierId : null,
+          mtoNo, salesOrderLineId, supplierId: m.procurement === 'buy' ? m.supplierId : null,
         };
         planned.push(p);
         made = made.plus(q);
