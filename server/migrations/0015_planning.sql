@@ -1,5 +1,5 @@
 -- Production planning (S1-5.4.4-e, -k, S1-5.4.1-f, S1-5.4.2-f): planning parameters of materials,
--- recorded MRP runs (inputs, demand, planned orders, pegging) and kitting allocations.
+-- recorded MRP runs (inputs, demand, planned orders with their pegging) and kitting allocations.
 
 -- How a material is planned. procurement null: made when it has a manufacturing BOM in effect,
 -- bought otherwise. Lead time in calendar days (a bought material without one takes its preferred
@@ -62,7 +62,9 @@ CREATE TABLE mrp_run_materials (
 );
 
 -- Every demand element the run netted: independent (sales order lines, tasks, safety stock) and
--- dependent (components of open production orders and of the run's planned orders).
+-- dependent (components of open production orders and of the run's planned orders). Written once,
+-- in bulk, by the run that computed them: no foreign key (a check per row would add a third to the
+-- time a large run takes to record).
 CREATE TABLE mrp_demands (
   tenant_id     uuid NOT NULL REFERENCES tenants (id),
   run_id        uuid NOT NULL,
@@ -75,8 +77,7 @@ CREATE TABLE mrp_demands (
   source_ref    text NOT NULL,
   mto_no        text,
   parent_line   integer,
-  PRIMARY KEY (tenant_id, run_id, seq),
-  FOREIGN KEY (tenant_id, run_id) REFERENCES mrp_runs (tenant_id, id)
+  PRIMARY KEY (tenant_id, run_id, seq)
 );
 
 -- Planned orders: make (firmed into production orders) or buy (purchase suggestions, firmed into
@@ -95,24 +96,15 @@ CREATE TABLE mrp_planned_orders (
   mto_no        text,
   sales_order_line_id uuid,
   supplier_id   uuid,
+  -- Pegging: the demand elements (mrp_demands.seq) it covers and how much of each, in step.
+  peg_seqs      integer[] NOT NULL,
+  peg_quantities numeric[] NOT NULL,
   firmed_id     uuid,
   firmed_doc_no text,
   firmed_by     text,
   firmed_at     timestamptz(3),
   PRIMARY KEY (tenant_id, run_id, line_no),
   FOREIGN KEY (tenant_id, run_id) REFERENCES mrp_runs (tenant_id, id)
-);
-
--- Pegging: which demand elements each planned order covers, and how much of each.
-CREATE TABLE mrp_pegs (
-  tenant_id  uuid NOT NULL REFERENCES tenants (id),
-  run_id     uuid NOT NULL,
-  line_no    integer NOT NULL,
-  demand_seq integer NOT NULL,
-  quantity   numeric NOT NULL CHECK (quantity > 0),
-  PRIMARY KEY (tenant_id, run_id, line_no, demand_seq),
-  FOREIGN KEY (tenant_id, run_id, line_no) REFERENCES mrp_planned_orders (tenant_id, run_id, line_no),
-  FOREIGN KEY (tenant_id, run_id, demand_seq) REFERENCES mrp_demands (tenant_id, run_id, seq)
 );
 
 -- Kitting (齐套): stock set aside for a released order's component (component base unit). The
@@ -135,7 +127,7 @@ CREATE INDEX production_allocations_by_material ON production_allocations (tenan
 DO $$
 DECLARE t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['material_planning', 'mrp_runs', 'mrp_run_materials', 'mrp_demands', 'mrp_planned_orders', 'mrp_pegs', 'production_allocations'] LOOP
+  FOREACH t IN ARRAY ARRAY['material_planning', 'mrp_runs', 'mrp_run_materials', 'mrp_demands', 'mrp_planned_orders', 'production_allocations'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
     EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = mes_current_tenant()) WITH CHECK (tenant_id = mes_current_tenant())', t);
@@ -144,5 +136,5 @@ END $$;
 
 GRANT SELECT, INSERT, UPDATE ON material_planning, production_allocations TO mes_app;
 -- A run's results are facts; only firming marks a planned order (and numbering names the run).
-GRANT SELECT, INSERT ON mrp_run_materials, mrp_demands, mrp_pegs TO mes_app;
+GRANT SELECT, INSERT ON mrp_run_materials, mrp_demands TO mes_app;
 GRANT SELECT, INSERT, UPDATE ON mrp_runs, mrp_planned_orders TO mes_app;

@@ -87,7 +87,7 @@ describe('row-level security', () => {
     expect(policies.map((p) => p.tablename)).toEqual([
       'api_keys', 'audit_heads', 'audit_log', 'batches', 'bins', 'coding_rules', 'coding_sequences', 'count_entries', 'count_lines', 'count_sheets',
       'delivery_plan_lines', 'delivery_plans', 'document_versions', 'features', 'idempotency_keys', 'incoming_inspections', 'material_planning', 'materials', 'mrp_demands',
-      'mrp_pegs', 'mrp_planned_orders', 'mrp_run_materials', 'mrp_runs', 'org_groups', 'org_people', 'outbox_events', 'outbox_heads', 'partners',
+      'mrp_planned_orders', 'mrp_run_materials', 'mrp_runs', 'org_groups', 'org_people', 'outbox_events', 'outbox_heads', 'partners',
       'production_allocations', 'purchase_inbound_lines', 'purchase_inbounds', 'purchase_order_lines',
       'purchase_orders', 'purchase_receipt_lines', 'purchase_receipts', 'purchase_return_lines', 'purchase_returns', 'roles', 'safety_stocks',
       'sales_order_lines', 'sales_orders', 'sales_outbound_lines', 'sales_outbounds', 'sales_return_lines', 'sales_returns', 'serials',
@@ -136,7 +136,6 @@ describe('row-level security', () => {
       materials: ['INSERT', 'SELECT', 'UPDATE'],
       material_planning: ['INSERT', 'SELECT', 'UPDATE'],
       mrp_demands: ['INSERT', 'SELECT'],
-      mrp_pegs: ['INSERT', 'SELECT'],
       mrp_planned_orders: ['INSERT', 'SELECT', 'UPDATE'],
       mrp_run_materials: ['INSERT', 'SELECT'],
       mrp_runs: ['INSERT', 'SELECT', 'UPDATE'],

@@ -1,6 +1,6 @@
 /**
- * Planning's tables: material planning parameters, MRP runs with their netting, demand, planned
- * orders and pegs, written set-based (unnest) so a run of hundreds of thousands of rows is a few
+ * Planning's tables: material planning parameters, MRP runs with their netting, demand and planned
+ * orders (pegs on them), written set-based (unnest) so a run of hundreds of thousands of rows is a few
  * statements; and the reads a run makes of the production tables (structure, open orders).
  */
 import type { Sql } from '../../platform/db.js';
@@ -119,15 +119,17 @@ export async function insertResults(tx: Sql, tenantId: string, runId: string, r:
     [tenantId, runId, d.map((x) => x.seq), d.map((x) => x.materialId), d.map((x) => x.dueDate), d.map((x) => f(x.quantity)), d.map((x) => x.source),
       d.map((x) => x.sourceId), d.map((x) => x.sourceRef), d.map((x) => x.mtoNo), d.map((x) => x.parentLine)],
   ));
+  const pegs = new Map<number, Peg[]>();
+  for (const g of r.pegs) pegs.set(g.lineNo, [...(pegs.get(g.lineNo) ?? []), g]);
+  const arr = (xs: string[]) => `{${xs.join(',')}}`;
   await chunked(r.planned, (p) => tx.query(
-    `INSERT INTO mrp_planned_orders (tenant_id, run_id, line_no, material_id, kind, level, quantity, start_date, due_date, late, mto_no, sales_order_line_id, supplier_id)
-     SELECT $1, $2, * FROM unnest($3::int[], $4::uuid[], $5::text[], $6::int[], $7::numeric[], $8::date[], $9::date[], $10::boolean[], $11::text[], $12::uuid[], $13::uuid[])`,
+    `INSERT INTO mrp_planned_orders (tenant_id, run_id, line_no, material_id, kind, level, quantity, start_date, due_date, late, mto_no, sales_order_line_id, supplier_id, peg_seqs, peg_quantities)
+     SELECT $1, $2, line_no, material_id, kind, level, quantity, start_date, due_date, late, mto_no, sales_order_line_id, supplier_id, seqs::int[], quantities::numeric[]
+       FROM unnest($3::int[], $4::uuid[], $5::text[], $6::int[], $7::numeric[], $8::date[], $9::date[], $10::boolean[], $11::text[], $12::uuid[], $13::uuid[], $14::text[], $15::text[])
+         AS x (line_no, material_id, kind, level, quantity, start_date, due_date, late, mto_no, sales_order_line_id, supplier_id, seqs, quantities)`,
     [tenantId, runId, p.map((x) => x.lineNo), p.map((x) => x.materialId), p.map((x) => x.kind), p.map((x) => x.level), p.map((x) => f(x.quantity)), p.map((x) => x.startDate),
-      p.map((x) => x.dueDate), p.map((x) => x.late), p.map((x) => x.mtoNo), p.map((x) => x.salesOrderLineId), p.map((x) => x.supplierId)],
-  ));
-  await chunked(r.pegs, (g) => tx.query(
-    `INSERT INTO mrp_pegs (tenant_id, run_id, line_no, demand_seq, quantity) SELECT $1, $2, * FROM unnest($3::int[], $4::int[], $5::numeric[])`,
-    [tenantId, runId, g.map((x) => x.lineNo), g.map((x) => x.demandSeq), g.map((x) => f(x.quantity))],
+      p.map((x) => x.dueDate), p.map((x) => x.late), p.map((x) => x.mtoNo), p.map((x) => x.salesOrderLineId), p.map((x) => x.supplierId),
+      p.map((x) => arr((pegs.get(x.lineNo) ?? []).map((g) => String(g.demandSeq)))), p.map((x) => arr((pegs.get(x.lineNo) ?? []).map((g) => f(g.quantity))))],
   ));
 }
 
@@ -155,27 +157,36 @@ export interface PlannedRow {
   mto_no: string | null; sales_order_line_id: string | null; supplier_id: string | null; firmed_id: string | null; firmed_doc_no: string | null; firmed_by: string | null; firmed_at: Date | null;
 }
 
-export async function plannedOf(tx: Sql, tenantId: string, runId: string, q: { lineNos?: number[]; kind?: string; materialId?: string; lock?: boolean }): Promise<PlannedRow[]> {
+export async function plannedOf(tx: Sql, tenantId: string, runId: string, q: { lineNos?: number[]; kind?: string; materialId?: string; lock?: boolean; limit?: number }): Promise<PlannedRow[]> {
   const { rows } = await tx.query<PlannedRow>(
     `SELECT p.line_no, p.material_id, m.code, m.base_unit, p.kind, p.level, p.quantity::text, p.start_date::text, p.due_date::text, p.late, p.mto_no, p.sales_order_line_id,
             p.supplier_id, p.firmed_id, p.firmed_doc_no, p.firmed_by, p.firmed_at
        FROM mrp_planned_orders p JOIN materials m ON m.tenant_id = p.tenant_id AND m.id = p.material_id
       WHERE p.tenant_id = $1 AND p.run_id = $2 AND ($3::int[] IS NULL OR p.line_no = ANY($3::int[])) AND ($4::text IS NULL OR p.kind = $4)
         AND ($5::uuid IS NULL OR p.material_id = $5)
-      ORDER BY p.line_no${q.lock ? ' FOR UPDATE OF p' : ''}`,
-    [tenantId, runId, q.lineNos ?? null, q.kind ?? null, q.materialId ?? null],
+      ORDER BY p.line_no LIMIT $6${q.lock ? ' FOR UPDATE OF p' : ''}`,
+    [tenantId, runId, q.lineNos ?? null, q.kind ?? null, q.materialId ?? null, q.limit ?? null],
   );
   return rows;
 }
 
+/**
+ * The pegs of some planned orders with the demand they cover. Two plain lookups rather than one
+ * join: a run's rows are fresh, without statistics, and a join planned on "empty" tables would
+ * scan the run's demand once per planned order.
+ */
 export async function pegsOf(tx: Sql, tenantId: string, runId: string, lineNos: number[]) {
-  const { rows } = await tx.query<{ line_no: number; demand_seq: number; quantity: string; due_date: string; source: string; source_id: string | null; source_ref: string; mto_no: string | null; parent_line: number | null }>(
-    `SELECT g.line_no, g.demand_seq, g.quantity::text, d.due_date::text, d.source, d.source_id, d.source_ref, d.mto_no, d.parent_line
-       FROM mrp_pegs g JOIN mrp_demands d ON d.tenant_id = g.tenant_id AND d.run_id = g.run_id AND d.seq = g.demand_seq
-      WHERE g.tenant_id = $1 AND g.run_id = $2 AND g.line_no = ANY($3::int[]) ORDER BY g.line_no, g.demand_seq`,
+  const pegs = await tx.query<{ line_no: number; seq: number; quantity: string }>(
+    `SELECT p.line_no, g.seq, g.quantity::text FROM mrp_planned_orders p CROSS JOIN LATERAL unnest(p.peg_seqs, p.peg_quantities) AS g (seq, quantity)
+      WHERE p.tenant_id = $1 AND p.run_id = $2 AND p.line_no = ANY($3::int[]) ORDER BY p.line_no, g.seq`,
     [tenantId, runId, lineNos],
   );
-  return rows;
+  const demands = await tx.query<{ seq: number; due_date: string; source: string; source_id: string | null; source_ref: string; mto_no: string | null; parent_line: number | null }>(
+    `SELECT seq, due_date::text, source, source_id, source_ref, mto_no, parent_line FROM mrp_demands WHERE tenant_id = $1 AND run_id = $2 AND seq = ANY($3::int[])`,
+    [tenantId, runId, [...new Set(pegs.rows.map((g) => g.seq))]],
+  );
+  const bySeq = new Map(demands.rows.map((d) => [d.seq, d]));
+  return pegs.rows.map((g) => ({ line_no: g.line_no, demand_seq: g.seq, quantity: g.quantity, ...bySeq.get(g.seq)! }));
 }
 
 export async function nettingOf(tx: Sql, tenantId: string, runId: string, materialId: string | null, limit: number) {

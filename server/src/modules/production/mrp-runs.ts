@@ -181,7 +181,7 @@ export async function getRun(tx: Sql, tenantId: string, id: string, q: MrpRunQue
   const run = await repo.findRun(tx, tenantId, id);
   if (!run) throw notFound('MRP run', id);
   const limit = q.limit ?? 500;
-  const planned = await repo.plannedOf(tx, tenantId, id, { kind: q.kind, materialId: q.materialId });
+  const planned = await repo.plannedOf(tx, tenantId, id, { kind: q.kind, materialId: q.materialId, limit: limit + 1 });
   const shown = planned.slice(0, limit);
   const pegs = await repo.pegsOf(tx, tenantId, id, shown.map((p) => p.line_no));
   const netting = await repo.nettingOf(tx, tenantId, id, q.materialId ?? null, limit);
