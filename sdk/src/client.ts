@@ -26,7 +26,8 @@ import type { BackupDrill, BackupDrillPage, CreateBackupInput, StartBackupDrillI
 import { streamEvents, type EventStreamOptions, type EventStreamQuery } from './stream.js';
 import type {
   Bom, BomExplosion, BomExplosionQuery, BomPage, BomQuery, BomSummary, BomWhereUsed, BomWhereUsedQuery, Calendar, CalendarPage, CalendarSummary, CapacityQuery,
-  Kitting, MaterialPlanning, MrpFirmResult, MrpRun, MrpRunListQuery, MrpRunPage, MrpRunQuery, MrpRunSummary, PutMaterialPlanningInput, RunMrpInput,
+  Kitting, MaterialPlanning, MrpFirmResult, MrpRun, MrpRunListQuery, MrpRunPage, MrpRunQuery, MrpRunSummary, ProductionSchedule, PutMaterialPlanningInput, RunMrpInput,
+  ScheduleInput,
   CreateBomInput, CreateCalendarInput, CreateDrawingInput, CreatePlantInput, CreateProductionLineInput, CreateProductionOrderInput, CreateRoutingInput,
   CreateStationInput, CreateWorkCentreInput, CreateWorkshopInput, Drawing, DrawingContentQuery, DrawingPage, DrawingQuery, DrawingSummary, Plant, PlantPage,
   PlantQuery, PlantSummary, ProductionLine, ProductionLinePage, ProductionLineQuery, ProductionOrder, ProductionOrderActionInput, ProductionOrderPage,
@@ -600,6 +601,8 @@ export class MesClient {
       /** Sets free stock aside for the orders' components; never more than the balance, even in parallel. */
       allocate: (orderIds: string[], options?: MutationOptions): Promise<Kitting> => this.call('allocateProductionKitting', { body: { orderIds } }, options),
     },
+    /** Finite-capacity schedule of released orders on the work-centre calendars (day buckets), forward or backward; overloads reported; changes nothing. */
+    schedule: (body: ScheduleInput = {}, options?: RequestOptions): Promise<ProductionSchedule> => this.call('scheduleProduction', { body }, options),
   };
 
   readonly diagnostics = {

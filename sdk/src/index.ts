@@ -39,7 +39,7 @@ export type {
   UpdateCalendarInput, UpdatePlantInput, UpdateProductionLineInput, UpdateProductionOrderInput, UpdateRoutingInput, UpdateStationInput, UpdateWorkCentreInput,
   UpdateWorkshopInput, UploadDrawingQuery, WorkCentre, WorkCentreCapacity, WorkCentrePage, WorkCentreQuery, Workshop, WorkshopPage, WorkshopQuery,
 } from './types.js';
-/** Production planning: MRP runs, planning parameters, kitting. */
-export type { Kitting, MaterialPlanning, MrpFirmResult, MrpRun, MrpRunListQuery, MrpRunPage, MrpRunQuery, MrpRunSummary, PutMaterialPlanningInput, RunMrpInput } from './types.js';
+/** Production planning: MRP runs, planning parameters, kitting, scheduling. */
+export type { Kitting, MaterialPlanning, MrpFirmResult, MrpRun, MrpRunListQuery, MrpRunPage, MrpRunQuery, MrpRunSummary, ProductionSchedule, PutMaterialPlanningInput, RunMrpInput, ScheduleInput } from './types.js';
 /** The raw generated OpenAPI types, for anything the named aliases do not cover. */
 export type { components, operations, paths } from './generated/openapi.js';

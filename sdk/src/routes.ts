@@ -205,6 +205,7 @@ export const ROUTES = {
   firmMrpPlannedOrders: 'POST /v1/mrp-runs/{id}/firm',
   getProductionKitting: 'POST /v1/production-kitting',
   allocateProductionKitting: 'POST /v1/production-kitting/allocate',
+  scheduleProduction: 'POST /v1/production-scheduling',
   uploadDrawingRevision: 'POST /v1/drawings/{id}/revisions',
 } as const satisfies Partial<Record<OperationId, `${'GET' | 'POST' | 'PUT' | 'PATCH'} /${string}`>>;
 

@@ -315,3 +315,5 @@ export type MrpRunQuery = QueryOf<'getMrpRun'>;
 export type MrpRunListQuery = QueryOf<'listMrpRuns'>;
 export type MrpFirmResult = Schemas['MrpFirmResult'];
 export type Kitting = Schemas['Kitting'];
+export type ProductionSchedule = Schemas['ProductionSchedule'];
+export type ScheduleInput = BodyOf<'scheduleProduction'>;

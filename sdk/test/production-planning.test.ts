@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe('production planning', () => {
-  it('S1-5.4.4-k S1-5.4.1-f S1-5.4.2-f: MRP run, firming and kitting through the SDK', async () => {
+  it('S1-5.4.4-k S1-5.4.1-f S1-5.4.2-f: MRP run, firming, kitting and scheduling through the SDK', async () => {
     await mes.units.create({ code: 'PCS', name: 'Pieces', decimals: 0 });
     const calendar = await mes.plant.calendars.create({ code: 'CAL', name: 'Days', shifts: [{ weekday: 1, start: '08:00', end: '12:00' }] });
     const plant = await mes.plant.plants.create({ code: 'P', name: 'Plant', calendarId: calendar.id });
@@ -48,5 +48,8 @@ describe('production planning', () => {
     expect(kit.orders[0]).toMatchObject({ kitRate: '0.00', kitted: false });
     expect(kit.shortages.map((s) => [s.materialId, s.shortage])).toEqual([[bolt.id, '60']]);
     expect((await mes.production.kitting.allocate([order.id])).allocated).toBe(true);
+    const plan = await mes.production.schedule({ from: '2026-03-02', horizonDays: 7 });
+    // The order has no routing: no operation to place.
+    expect(plan).toMatchObject({ direction: 'forward', from: '2026-03-02', to: '2026-03-08', orders: [], overloads: [] });
   });
 });

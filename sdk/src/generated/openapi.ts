@@ -2430,6 +2430,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/production-scheduling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finite-capacity schedule of released orders' operations on their work centres' calendars (day buckets), forward from a day or backward from the due date; overloads reported; changes nothing */
+        post: operations["scheduleProduction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/drawings/{id}/revisions": {
         parameters: {
             query?: never;
@@ -4934,6 +4951,54 @@ export interface components {
                 baseUnit: string;
                 shortage: string;
                 orders: string[];
+            }[];
+        };
+        ProductionSchedule: {
+            direction: "forward" | "backward";
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            orders: {
+                /** Format: uuid */
+                orderId: string;
+                docNo: string;
+                priority: number;
+                /**
+                 * Format: date
+                 * @description The due date, else the planned finish
+                 */
+                dueDate: string;
+                start: string | null;
+                finish: string | null;
+                /** @description Finishes after its due date, or could not be placed */
+                late: boolean;
+                operations: {
+                    seq: number;
+                    name: string;
+                    /** Format: uuid */
+                    workCentreId: string;
+                    workCentreCode: string;
+                    /** @description Load: setup + run × quantity, capacity minutes */
+                    minutes: string;
+                    start: string | null;
+                    finish: string | null;
+                    days: {
+                        /** Format: date */
+                        date: string;
+                        minutes: string;
+                    }[];
+                    /** @description Load that found no capacity in the horizon (an overload) */
+                    unscheduledMinutes: string;
+                }[];
+            }[];
+            /** @description Load the calendars could not take: never silently dropped */
+            overloads: {
+                docNo: string;
+                seq: number;
+                workCentreCode: string;
+                minutes: string;
+                reason: "beyond_horizon" | "before_from";
             }[];
         };
     };
@@ -26610,6 +26675,134 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Kitting"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    scheduleProduction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Default: every released and running order */
+                    orderIds?: string[];
+                    direction?: "forward" | "backward";
+                    /**
+                     * Format: date
+                     * @description Nothing is scheduled before this day; default today
+                     */
+                    from?: string;
+                    /** @description Days of capacity looked at from `from` (default 90) */
+                    horizonDays?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductionSchedule"];
                 };
             };
             /** @description Invalid input */

@@ -205,3 +205,23 @@ export async function markFirmed(tx: Sql, tenantId: string, runId: string, lineN
     [tenantId, runId, lineNos, doc.id, doc.docNo, doc.actor],
   );
 }
+
+// ---------------------------------------------------------------- scheduling
+
+export interface ScheduleOperationRow {
+  order_id: string; doc_no: string; priority: number; due_date: string | null; planned_start: string; planned_finish: string; seq: number; name: string;
+  work_centre_id: string; planned_minutes: string; status: string;
+}
+
+/** The operations still to do of released and running orders (ids null: all of them), in order and sequence. */
+export async function operationsToSchedule(tx: Sql, tenantId: string, orderIds: string[] | null): Promise<ScheduleOperationRow[]> {
+  const { rows } = await tx.query<ScheduleOperationRow>(
+    `SELECT o.id AS order_id, o.doc_no, o.priority, o.due_date::text, o.planned_start::text, o.planned_finish::text, p.seq, p.name, p.work_centre_id,
+            p.planned_minutes::text, p.status
+       FROM production_orders o JOIN production_order_operations p ON p.tenant_id = o.tenant_id AND p.order_id = o.id
+      WHERE o.tenant_id = $1 AND o.status IN ('released', 'in_progress') AND p.status <> 'completed' AND ($2::uuid[] IS NULL OR o.id = ANY($2::uuid[]))
+      ORDER BY o.priority, coalesce(o.due_date, o.planned_finish), o.doc_no, p.seq`,
+    [tenantId, orderIds],
+  );
+  return rows;
+}

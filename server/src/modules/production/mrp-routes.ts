@@ -8,13 +8,14 @@ import { whoOf } from './common.js';
 import * as kitting from './kitting.js';
 import {
   FirmBody, FirmResultSchema, KittingBody, KittingSchema, MaterialPlanningSchema, MrpRunListQuery, MrpRunPageSchema, MrpRunQuery, MrpRunSchema, MrpRunSummarySchema,
-  PutMaterialPlanningBody, RunMrpBody,
+  PutMaterialPlanningBody, RunMrpBody, ScheduleBody, ScheduleSchema,
 } from './mrp-schema.js';
 import * as runs from './mrp-runs.js';
+import * as scheduling from './scheduling.js';
 
-/** Planning (S1-5.4.4-k, S1-5.4.1-f, S1-5.4.2-f): planning parameters, MRP runs and firming, kitting and allocation. */
+/** Planning (S1-5.4.4-k, S1-5.4.1-f, S1-5.4.2-f): planning parameters, MRP runs and firming, kitting and allocation, scheduling. */
 export function planningRoutes(app: MesApp, { db }: AppContext): void {
-  for (const s of [MaterialPlanningSchema, MrpRunSummarySchema, MrpRunPageSchema, MrpRunSchema, FirmResultSchema, KittingSchema]) app.addSchema(s);
+  for (const s of [MaterialPlanningSchema, MrpRunSummarySchema, MrpRunPageSchema, MrpRunSchema, FirmResultSchema, KittingSchema, ScheduleSchema]) app.addSchema(s);
   const tags = ['production'];
   const tenant = (req: FastifyRequest) => principalOf(req).tenantId;
   const who = (req: FastifyRequest) => whoOf(principalOf(req));
@@ -84,4 +85,13 @@ export function planningRoutes(app: MesApp, { db }: AppContext): void {
   }, async (req, reply) => mutate(db, req, reply, (tx) => kitting.allocate(tx, who(req), req.body.orderIds), {
     resource: (k) => `production-kitting/${k.orders.map((o) => o.docNo).join(',')}`, details: (k) => ({ shortages: k.shortages.length }),
   }));
+
+  app.post('/v1/production-scheduling', {
+    config: { ...readPerm, readOnly: true },
+    schema: {
+      operationId: 'scheduleProduction', tags,
+      summary: "Finite-capacity schedule of released orders' operations on their work centres' calendars (day buckets), forward from a day or backward from the due date; overloads reported; changes nothing",
+      body: ScheduleBody, response: { 200: Type.Ref(ScheduleSchema), ...problems(422) },
+    },
+  }, async (req) => read(db, req, (tx) => scheduling.schedule(tx, tenant(req), req.body)));
 }

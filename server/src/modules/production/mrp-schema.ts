@@ -185,3 +185,47 @@ export const KittingSchema = Type.Object({
   })),
 }, { $id: 'Kitting' });
 export type Kitting = Static<typeof KittingSchema>;
+
+// ---------------------------------------------------------------- finite-capacity scheduling
+
+export const ScheduleBody = Type.Object({
+  orderIds: Type.Optional(Type.Array(Uuid(), { minItems: 1, maxItems: 2000, uniqueItems: true, description: 'Default: every released and running order' })),
+  direction: Type.Optional(Lit('forward', 'backward')),
+  from: Type.Optional(DateOnly('Nothing is scheduled before this day; default today')),
+  horizonDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, description: 'Days of capacity looked at from `from` (default 90)' })),
+}, { additionalProperties: false });
+export type ScheduleInput = Static<typeof ScheduleBody>;
+
+export const ScheduleSchema = Type.Object({
+  direction: Lit('forward', 'backward'),
+  from: Type.String({ format: 'date' }),
+  to: Type.String({ format: 'date' }),
+  orders: Type.Array(Type.Object({
+    orderId: Uuid(),
+    docNo: Type.String(),
+    priority: Type.Integer(),
+    dueDate: Type.String({ format: 'date', description: 'The due date, else the planned finish' }),
+    start: Nullable(Type.String({ format: 'date' })),
+    finish: Nullable(Type.String({ format: 'date' })),
+    late: Type.Boolean({ description: 'Finishes after its due date, or could not be placed' }),
+    operations: Type.Array(Type.Object({
+      seq: Type.Integer(),
+      name: Type.String(),
+      workCentreId: Uuid(),
+      workCentreCode: Type.String(),
+      minutes: Type.String({ description: 'Load: setup + run × quantity, capacity minutes' }),
+      start: Nullable(Type.String({ format: 'date' })),
+      finish: Nullable(Type.String({ format: 'date' })),
+      days: Type.Array(Type.Object({ date: Type.String({ format: 'date' }), minutes: Type.String() })),
+      unscheduledMinutes: Type.String({ description: 'Load that found no capacity in the horizon (an overload)' }),
+    })),
+  })),
+  overloads: Type.Array(Type.Object({
+    docNo: Type.String(),
+    seq: Type.Integer(),
+    workCentreCode: Type.String(),
+    minutes: Type.String(),
+    reason: Lit('beyond_horizon', 'before_from'),
+  }), { description: 'Load the calendars could not take: never silently dropped' }),
+}, { $id: 'ProductionSchedule' });
+export type Schedule = Static<typeof ScheduleSchema>;
