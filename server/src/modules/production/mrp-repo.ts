@@ -153,18 +153,18 @@ export async function listRuns(tx: Sql, tenantId: string, q: { limit: number; af
 }
 
 export interface PlannedRow {
-  line_no: number; material_id: string; code: string; base_unit: string; kind: 'make' | 'buy'; level: number; quantity: string; start_date: string; due_date: string; late: boolean;
+  line_no: number; material_id: string; kind: 'make' | 'buy'; level: number; quantity: string; start_date: string; due_date: string; late: boolean;
   mto_no: string | null; sales_order_line_id: string | null; supplier_id: string | null; firmed_id: string | null; firmed_doc_no: string | null; firmed_by: string | null; firmed_at: Date | null;
 }
 
 export async function plannedOf(tx: Sql, tenantId: string, runId: string, q: { lineNos?: number[]; kind?: string; materialId?: string; lock?: boolean; limit?: number }): Promise<PlannedRow[]> {
   const { rows } = await tx.query<PlannedRow>(
-    `SELECT p.line_no, p.material_id, m.code, m.base_unit, p.kind, p.level, p.quantity::text, p.start_date::text, p.due_date::text, p.late, p.mto_no, p.sales_order_line_id,
+    `SELECT p.line_no, p.material_id, p.kind, p.level, p.quantity::text, p.start_date::text, p.due_date::text, p.late, p.mto_no, p.sales_order_line_id,
             p.supplier_id, p.firmed_id, p.firmed_doc_no, p.firmed_by, p.firmed_at
-       FROM mrp_planned_orders p JOIN materials m ON m.tenant_id = p.tenant_id AND m.id = p.material_id
+       FROM mrp_planned_orders p
       WHERE p.tenant_id = $1 AND p.run_id = $2 AND ($3::int[] IS NULL OR p.line_no = ANY($3::int[])) AND ($4::text IS NULL OR p.kind = $4)
         AND ($5::uuid IS NULL OR p.material_id = $5)
-      ORDER BY p.line_no LIMIT $6${q.lock ? ' FOR UPDATE OF p' : ''}`,
+      ORDER BY p.line_no LIMIT $6${q.lock ? ' FOR UPDATE' : ''}`,
     [tenantId, runId, q.lineNos ?? null, q.kind ?? null, q.materialId ?? null, q.limit ?? null],
   );
   return rows;
@@ -190,10 +190,9 @@ export async function pegsOf(tx: Sql, tenantId: string, runId: string, lineNos: 
 }
 
 export async function nettingOf(tx: Sql, tenantId: string, runId: string, materialId: string | null, limit: number) {
-  const { rows } = await tx.query<{ material_id: string; code: string; base_unit: string; level: number; procurement: string; gross: string; on_hand: string; open_supply: string; safety_stock: string; net: string; planned: string }>(
-    `SELECT r.material_id, m.code, m.base_unit, r.level, r.procurement, r.gross::text, r.on_hand::text, r.open_supply::text, r.safety_stock::text, r.net::text, r.planned::text
-       FROM mrp_run_materials r JOIN materials m ON m.tenant_id = r.tenant_id AND m.id = r.material_id
-      WHERE r.tenant_id = $1 AND r.run_id = $2 AND ($3::uuid IS NULL OR r.material_id = $3) ORDER BY r.level, m.code LIMIT $4`,
+  const { rows } = await tx.query<{ material_id: string; level: number; procurement: string; gross: string; on_hand: string; open_supply: string; safety_stock: string; net: string; planned: string }>(
+    `SELECT material_id, level, procurement, gross::text, on_hand::text, open_supply::text, safety_stock::text, net::text, planned::text
+       FROM mrp_run_materials WHERE tenant_id = $1 AND run_id = $2 AND ($3::uuid IS NULL OR material_id = $3) ORDER BY level, material_id LIMIT $4`,
     [tenantId, runId, materialId, limit],
   );
   return rows;

@@ -15,7 +15,7 @@ import { planningStock } from '../inventory/stock.js';
 import { UnitConverter } from '../masterdata/units.js';
 import * as purchasing from '../purchasing/service.js';
 import { numberLast, openDemandLines } from '../sales/service.js';
-import { MaterialRefs, refuseIfAny, today, type Who } from './common.js';
+import { MaterialRefs, materialsById, refuseIfAny, today, type Who } from './common.js';
 import * as repo from './mrp-repo.js';
 import type { FirmResult, MaterialPlanning, MrpRun, MrpRunQuery, MrpRunSummary, PutMaterialPlanningInput, RunMrpInput } from './mrp-schema.js';
 import { plan, type DemandInput, type OpenOrderInput, type PlanningMaterial, type StructureLine } from './mrp.js';
@@ -185,14 +185,17 @@ export async function getRun(tx: Sql, tenantId: string, id: string, q: MrpRunQue
   const shown = planned.slice(0, limit);
   const pegs = await repo.pegsOf(tx, tenantId, id, shown.map((p) => p.line_no));
   const netting = await repo.nettingOf(tx, tenantId, id, q.materialId ?? null, limit);
+  const materials = await materialsById(tx, tenantId, [...shown.map((p) => p.material_id), ...netting.map((n) => n.material_id)]);
+  const m = (id: string) => materials.get(id)!;
+  netting.sort((a, b) => a.level - b.level || (m(a.material_id).code < m(b.material_id).code ? -1 : 1));
   return {
     ...summary(run),
     netting: netting.map((n) => ({
-      materialId: n.material_id, materialCode: n.code, baseUnit: n.base_unit, level: n.level, procurement: n.procurement as 'make' | 'buy', gross: n.gross, onHand: n.on_hand,
+      materialId: n.material_id, materialCode: m(n.material_id).code, baseUnit: m(n.material_id).baseUnit, level: n.level, procurement: n.procurement as 'make' | 'buy', gross: n.gross, onHand: n.on_hand,
       openSupply: n.open_supply, safetyStock: n.safety_stock, net: n.net, planned: n.planned,
     })),
     plannedOrders: shown.map((p) => ({
-      lineNo: p.line_no, kind: p.kind, materialId: p.material_id, materialCode: p.code, baseUnit: p.base_unit, level: p.level, quantity: p.quantity, startDate: p.start_date,
+      lineNo: p.line_no, kind: p.kind, materialId: p.material_id, materialCode: m(p.material_id).code, baseUnit: m(p.material_id).baseUnit, level: p.level, quantity: p.quantity, startDate: p.start_date,
       dueDate: p.due_date, late: p.late, mtoNo: p.mto_no, salesOrderLineId: p.sales_order_line_id, supplierId: p.supplier_id, firmedId: p.firmed_id, firmedDocNo: p.firmed_doc_no,
       firmedBy: p.firmed_by, firmedAt: p.firmed_at?.toISOString() ?? null,
       pegs: pegs.filter((g) => g.line_no === p.line_no).map((g) => ({
@@ -217,11 +220,14 @@ export async function firm(tx: Sql, who: Who, runId: string, lineNos: number[]):
   if (!run) throw notFound('MRP run', runId);
   const rows = await repo.plannedOf(tx, t, runId, { lineNos, lock: true });
   const byLine = new Map(rows.map((r) => [r.line_no, r]));
+  const materials = await materialsById(tx, t, rows.map((r) => r.material_id));
+  const code = (r: repo.PlannedRow) => materials.get(r.material_id)!.code;
+  const unit = (r: repo.PlannedRow) => materials.get(r.material_id)!.baseUnit;
   const errors: FieldError[] = [];
   lineNos.forEach((n, i) => {
     const r = byLine.get(n);
     if (!r) errors.push(fieldError(`lineNos[${i}]`, 'UNKNOWN_PLANNED_ORDER', `run ${run.doc_no} has no planned order ${n}`));
-    else if (r.kind === 'buy' && !r.supplier_id) errors.push(fieldError(`lineNos[${i}]`, 'NO_PREFERRED_SUPPLIER', `${r.code} has no preferred supplier to order from`));
+    else if (r.kind === 'buy' && !r.supplier_id) errors.push(fieldError(`lineNos[${i}]`, 'NO_PREFERRED_SUPPLIER', `${code(r)} has no preferred supplier to order from`));
   });
   refuseIfAny(errors, 'FIRM_INVALID', `planned orders of run ${run.doc_no} cannot be firmed as asked`);
   const done = rows.filter((r) => r.firmed_id);
@@ -229,7 +235,7 @@ export async function firm(tx: Sql, who: Who, runId: string, lineNos: number[]):
   const result: FirmResult = { productionOrders: [], purchaseOrders: [] };
   for (const r of rows.filter((x) => x.kind === 'make')) {
     const order = await createOrder(tx, who, {
-      materialId: r.material_id, quantity: r.quantity, unit: r.base_unit, plannedStart: r.start_date, plannedFinish: r.due_date, dueDate: r.due_date,
+      materialId: r.material_id, quantity: r.quantity, unit: unit(r), plannedStart: r.start_date, plannedFinish: r.due_date, dueDate: r.due_date,
       source: r.sales_order_line_id ? 'sales_demand' : 'mrp', sourceRef: `${run.doc_no}#${r.line_no}`,
       ...(r.sales_order_line_id ? { salesOrderLineId: r.sales_order_line_id } : r.mto_no ? { mtoNo: r.mto_no } : {}),
     });
@@ -241,7 +247,7 @@ export async function firm(tx: Sql, who: Who, runId: string, lineNos: number[]):
   for (const [supplierId, lines] of [...bySupplier.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const order = await purchasing.createOrder(tx, who, {
       supplierId, demandSource: 'production', demandRef: run.doc_no, remarks: `MRP run ${run.doc_no}: planned orders ${lines.map((l) => l.line_no).join(', ')}`,
-      lines: lines.map((l) => ({ materialId: l.material_id, quantity: l.quantity, unit: l.base_unit, neededBy: l.due_date, ...(l.mto_no ? { mtoNumber: l.mto_no } : {}) })),
+      lines: lines.map((l) => ({ materialId: l.material_id, quantity: l.quantity, unit: unit(l), neededBy: l.due_date, ...(l.mto_no ? { mtoNumber: l.mto_no } : {}) })),
     });
     await repo.markFirmed(tx, t, runId, lines.map((l) => l.line_no), { id: order.id, docNo: order.docNo, actor: who.actor });
     result.purchaseOrders.push({ lineNos: lines.map((l) => l.line_no), id: order.id, docNo: order.docNo, supplierId });
