@@ -51,11 +51,13 @@ export abstract class MesCommand<T extends typeof Command> extends Command {
 
   protected flags!: InferredFlags<T>;
   protected args!: InferredArgs<T>;
+  /** Every positional argument, for commands that take a list (static strict = false). */
+  protected argList: string[] = [];
 
   public override async init(): Promise<void> {
     await super.init();
     const ctor = this.ctor as typeof MesCommand;
-    const { args, flags } = await this.parse({
+    const { args, flags, argv } = await this.parse({
       flags: ctor.flags,
       baseFlags: ctor.baseFlags,
       enableJsonFlag: ctor.enableJsonFlag,
@@ -64,6 +66,7 @@ export abstract class MesCommand<T extends typeof Command> extends Command {
     });
     this.flags = flags as InferredFlags<T>;
     this.args = args as InferredArgs<T>;
+    this.argList = argv.map(String);
   }
 
   /** One JSON document on stdout, never colourised, whatever the terminal. */

@@ -26,6 +26,8 @@ import type { BackupDrill, BackupDrillPage, CreateBackupInput, StartBackupDrillI
 import { streamEvents, type EventStreamOptions, type EventStreamQuery } from './stream.js';
 import type {
   Bom, BomExplosion, BomExplosionQuery, BomPage, BomQuery, BomSummary, BomWhereUsed, BomWhereUsedQuery, Calendar, CalendarPage, CalendarSummary, CapacityQuery,
+  Kitting, MaterialPlanning, MrpFirmResult, MrpRun, MrpRunListQuery, MrpRunPage, MrpRunQuery, MrpRunSummary, ProductionSchedule, PutMaterialPlanningInput, RunMrpInput,
+  ScheduleInput,
   CreateBomInput, CreateCalendarInput, CreateDrawingInput, CreatePlantInput, CreateProductionLineInput, CreateProductionOrderInput, CreateRoutingInput,
   CreateStationInput, CreateWorkCentreInput, CreateWorkshopInput, Drawing, DrawingContentQuery, DrawingPage, DrawingQuery, DrawingSummary, Plant, PlantPage,
   PlantQuery, PlantSummary, ProductionLine, ProductionLinePage, ProductionLineQuery, ProductionOrder, ProductionOrderActionInput, ProductionOrderPage,
@@ -73,7 +75,7 @@ type PagedOperation =
   | 'listPurchaseOrders' | 'listPurchaseReceipts' | 'listPurchaseInbounds' | 'listPurchaseReturns' | 'getPurchasingProgress'
   | 'listBackupDrills'
   | 'listCalendars' | 'listPlants' | 'listWorkshops' | 'listProductionLines' | 'listWorkCentres' | 'listStations'
-  | 'listRoutings' | 'listBoms' | 'listDrawings' | 'listProductionOrders' | 'listPieceRates'
+  | 'listRoutings' | 'listBoms' | 'listDrawings' | 'listProductionOrders' | 'listPieceRates' | 'listMrpRuns'
   | 'listEquipment' | 'listEquipmentAlarms' | 'listGateways';
 /** Operations whose success is an image or text rather than JSON. */
 type BinaryOperation = 'createLabel' | 'getMaterialLabel' | 'exportStockSummary' | 'exportStockBalances' | 'getDrawingContent';
@@ -628,6 +630,29 @@ export class MesClient {
       /** Wages by worker over a period, per product and operation. */
       wages: (query: ProductionWageReportQuery, options?: RequestOptions): Promise<ProductionWageReport> => this.call('getProductionWageReport', { query }, options),
     },
+    /** How MRP plans a material: make or buy, lead time, lot sizing (lot_for_lot, fixed, min_multiple). */
+    planning: {
+      get: (materialId: string, options?: RequestOptions): Promise<MaterialPlanning> => this.call('getMaterialPlanning', { path: { id: materialId } }, options),
+      /** `version` 0 the first time; 409 VERSION_CONFLICT on a stale one. */
+      put: (materialId: string, body: PutMaterialPlanningInput, options?: MutationOptions): Promise<MaterialPlanning> => this.call('putMaterialPlanning', { path: { id: materialId }, body }, options),
+    },
+    /** MRP (S1-5.4.4-k, S1-5.4.1-f): recorded runs, planned orders pegged to their demand, firming (S1-5.4.2-f). */
+    mrp: {
+      run: (body: RunMrpInput = {}, options?: MutationOptions): Promise<MrpRun> => this.call('runMrp', { body }, options),
+      list: (query?: MrpRunListQuery, options?: RequestOptions): Promise<MrpRunPage> => this.call('listMrpRuns', { query }, options),
+      iterate: (query?: MrpRunListQuery, options?: RequestOptions): AsyncGenerator<MrpRunSummary> => this.pages('listMrpRuns', query, options),
+      get: (id: string, query?: MrpRunQuery, options?: RequestOptions): Promise<MrpRun> => this.call('getMrpRun', { path: { id }, query }, options),
+      /** Make lines become production orders, buy lines purchase orders per preferred supplier; 409 PLANNED_ORDER_FIRMED the second time. */
+      firm: (id: string, lineNos: number[], options?: MutationOptions): Promise<MrpFirmResult> => this.call('firmMrpPlannedOrders', { path: { id }, body: { lineNos } }, options),
+    },
+    /** Kitting (齐套) of released orders, in the sequence given. */
+    kitting: {
+      get: (orderIds: string[], options?: RequestOptions): Promise<Kitting> => this.call('getProductionKitting', { body: { orderIds } }, options),
+      /** Sets free stock aside for the orders' components; never more than the balance, even in parallel. */
+      allocate: (orderIds: string[], options?: MutationOptions): Promise<Kitting> => this.call('allocateProductionKitting', { body: { orderIds } }, options),
+    },
+    /** Finite-capacity schedule of released orders on the work-centre calendars (day buckets), forward or backward; overloads reported; changes nothing. */
+    schedule: (body: ScheduleInput = {}, options?: RequestOptions): Promise<ProductionSchedule> => this.call('scheduleProduction', { body }, options),
   };
 
   /**

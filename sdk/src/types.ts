@@ -363,3 +363,15 @@ export type PutGatewayConfigInput = BodyOf<'putGatewayConfig'>;
 /** The unified data format of a reading (S1-5.3.8-b), as gateways upload it. */
 export type TelemetryRecord = Schemas['TelemetryRecord'];
 export type TelemetryBatchAnswer = Schemas['TelemetryBatchAnswer'];
+export type MaterialPlanning = Schemas['MaterialPlanning'];
+export type PutMaterialPlanningInput = BodyOf<'putMaterialPlanning'>;
+export type RunMrpInput = BodyOf<'runMrp'>;
+export type MrpRun = Schemas['MrpRun'];
+export type MrpRunSummary = Schemas['MrpRunSummary'];
+export type MrpRunPage = Schemas['MrpRunPage'];
+export type MrpRunQuery = QueryOf<'getMrpRun'>;
+export type MrpRunListQuery = QueryOf<'listMrpRuns'>;
+export type MrpFirmResult = Schemas['MrpFirmResult'];
+export type Kitting = Schemas['Kitting'];
+export type ProductionSchedule = Schemas['ProductionSchedule'];
+export type ScheduleInput = BodyOf<'scheduleProduction'>;

@@ -2,12 +2,14 @@
  * `npm run bench`: every benchmark, each reporting a ratio to a baseline measured in the same
  * run, in interleaved phases. MES_BENCH_SECONDS sets each measured phase (default 4),
  * MES_BENCH_ROUNDS how many baseline/subject pairs (default 5). Results also go to
- * bench-results/<time>.json for comparison across commits.
+ * bench-results/<time>.json for comparison across commits. The MRP bench sizes itself from
+ * MES_BENCH_MRP_MATERIALS, MES_BENCH_MRP_DEMAND, MES_BENCH_MRP_RUNS and MES_BENCH_KIT_ORDERS (mrp.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { apiOverhead, printApiOverhead } from './api-overhead.js';
 import { ledgerBench, printLedgerBench } from './ledger.js';
 import { printTelemetryBench, telemetryBench } from './telemetry.js';
+import { mrpBench, printMrpBench } from './mrp.js';
 
 const seconds = Number(process.env.MES_BENCH_SECONDS ?? 4);
 const rounds = Number(process.env.MES_BENCH_ROUNDS ?? 5);
@@ -25,6 +27,11 @@ results.ledger = await ledgerBench({ seconds, rounds, concurrency: 16 }).then((r
 
 results.telemetry = await telemetryBench({ seconds, rounds, concurrency: 4 }).then((r) => {
   printTelemetryBench(r);
+  return r;
+});
+
+results.mrp = await mrpBench().then((r) => {
+  printMrpBench(r);
   return r;
 });
 

@@ -129,3 +129,27 @@ export async function listBatches(tx: Sql, tenantId: string, materialId: string)
     receivedAt: r.received_at.toISOString(), onHand: r.on_hand,
   }));
 }
+
+/**
+ * What planning and kitting count as on hand, per material (base unit): positive balances in
+ * active normal warehouses (not quarantine, not WIP), and the tenant-wide safety stock (the larger
+ * of the tenant-wide level and the sum of the per-warehouse ones). `materialIds` null: all.
+ */
+export async function planningStock(tx: Sql, tenantId: string, materialIds: string[] | null) {
+  const onHand = await tx.query<{ material_id: string; quantity: string }>(
+    `SELECT b.material_id, sum(b.quantity)::text AS quantity
+       FROM stock_balances b JOIN warehouses w ON w.tenant_id = b.tenant_id AND w.id = b.warehouse_id
+      WHERE b.tenant_id = $1 AND b.quantity > 0 AND w.status = 'active' AND w.kind = 'normal' AND ($2::uuid[] IS NULL OR b.material_id = ANY($2::uuid[]))
+      GROUP BY b.material_id`,
+    [tenantId, materialIds],
+  );
+  const safety = await tx.query<{ material_id: string; quantity: string }>(
+    `SELECT material_id, greatest(coalesce(max(quantity) FILTER (WHERE warehouse_id IS NULL), 0), coalesce(sum(quantity) FILTER (WHERE warehouse_id IS NOT NULL), 0))::text AS quantity
+       FROM safety_stocks WHERE tenant_id = $1 AND ($2::uuid[] IS NULL OR material_id = ANY($2::uuid[])) GROUP BY material_id`,
+    [tenantId, materialIds],
+  );
+  return {
+    onHand: new Map(onHand.rows.map((r) => [r.material_id, qty(r.quantity)])),
+    safetyStock: new Map(safety.rows.filter((r) => qty(r.quantity).gt(0)).map((r) => [r.material_id, qty(r.quantity)])),
+  };
+}

@@ -13,6 +13,7 @@ import { drawingRoutes } from './drawing-routes.js';
 import { executionRoutes } from './execution-routes.js';
 import * as explosion from './explosion.js';
 import { orderRoutes } from './order-routes.js';
+import { planningRoutes } from './mrp-routes.js';
 import { CreateRoutingBody, RoutingListQuery, RoutingPageSchema, RoutingSchema, RoutingSummarySchema, UpdateRoutingBody } from './routing-schema.js';
 import * as routings from './routings.js';
 
@@ -22,6 +23,7 @@ export function productionRoutes(app: MesApp, ctx: AppContext): void {
   drawingRoutes(app, ctx);
   orderRoutes(app, ctx);
   executionRoutes(app, ctx);
+  planningRoutes(app, ctx);
 }
 
 function engineeringRoutes(app: MesApp, { db }: AppContext): void {

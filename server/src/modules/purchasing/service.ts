@@ -428,6 +428,33 @@ export async function suggest(tx: Sql, who: Who, dryRun: boolean): Promise<Sugge
   return { dryRun, suggestions, unassigned };
 }
 
+/**
+ * Open purchase supply for planning and kitting: per material what is still to be accepted on
+ * draft, approved and receiving orders (base unit), with the date it is needed by (null: none
+ * given), and each material's preferred supplier with its lead time.
+ */
+export async function openSupply(tx: Sql, tenantId: string, materialIds: string[] | null) {
+  const { rows } = await tx.query<{ material_id: string; needed_by: string | null; quantity: string }>(
+    `SELECT l.material_id, l.needed_by::text, sum(l.base_quantity - l.accepted_base)::text AS quantity
+       FROM purchase_order_lines l JOIN purchase_orders o ON o.tenant_id = l.tenant_id AND o.id = l.order_id
+      WHERE l.tenant_id = $1 AND NOT l.cancelled AND o.status IN ('draft', 'approved', 'receiving') AND l.base_quantity > l.accepted_base
+        AND ($2::uuid[] IS NULL OR l.material_id = ANY($2::uuid[]))
+      GROUP BY l.material_id, l.needed_by ORDER BY l.material_id, l.needed_by NULLS LAST`,
+    [tenantId, materialIds],
+  );
+  return rows.map((r) => ({ materialId: r.material_id, neededBy: r.needed_by, quantity: qty(r.quantity) }));
+}
+
+export async function preferredSuppliers(tx: Sql, tenantId: string): Promise<Map<string, { supplierId: string; supplierCode: string; leadTimeDays: number; price: string | null }>> {
+  const { rows } = await tx.query<{ material_id: string; supplier_id: string; supplier_code: string; lead_time_days: number; price: string | null }>(
+    `SELECT sm.material_id, sm.supplier_id, p.code AS supplier_code, sm.lead_time_days, sm.price::text FROM supplier_materials sm
+       JOIN partners p ON p.tenant_id = sm.tenant_id AND p.id = sm.supplier_id
+      WHERE sm.tenant_id = $1 AND sm.preferred AND p.status = 'active' ORDER BY sm.material_id, p.code`,
+    [tenantId],
+  );
+  return new Map(rows.map((r) => [r.material_id, { supplierId: r.supplier_id, supplierCode: r.supplier_code, leadTimeDays: r.lead_time_days, price: r.price }]));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Receiving
 

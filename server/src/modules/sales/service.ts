@@ -306,6 +306,21 @@ export async function orderLineRefs(tx: Sql, tenantId: string, ids: string[]): P
   return new Map(rows.map((r) => [r.id, { id: r.id, orderId: r.order_id, docNo: r.doc_no, lineNo: r.line_no, status: r.status, materialId: r.material_id, deliveryDate: r.delivery_date }]));
 }
 
+/**
+ * Open demand for planning (S1-5.4.1-f): every line of an approved or in-delivery order not yet
+ * shipped in full, base unit, oldest delivery first; the order number is the MTO number.
+ */
+export async function openDemandLines(tx: Sql, tenantId: string): Promise<{ id: string; materialId: string; docNo: string; lineNo: number; deliveryDate: string; open: string }[]> {
+  const { rows } = await tx.query<{ id: string; material_id: string; doc_no: string; line_no: number; delivery_date: string; open: string }>(
+    `SELECT l.id, l.material_id, o.doc_no, l.line_no, l.delivery_date::text, (l.base_quantity - l.shipped_base)::text AS open
+       FROM sales_order_lines l JOIN sales_orders o ON o.tenant_id = l.tenant_id AND o.id = l.order_id
+      WHERE l.tenant_id = $1 AND o.status IN ('approved', 'in_delivery') AND l.base_quantity > l.shipped_base
+      ORDER BY l.delivery_date, o.doc_no, l.line_no`,
+    [tenantId],
+  );
+  return rows.map((r) => ({ id: r.id, materialId: r.material_id, docNo: r.doc_no, lineNo: r.line_no, deliveryDate: r.delivery_date, open: r.open }));
+}
+
 // ---------------------------------------------------------------- locking and order lines
 
 export interface LockedOrderLine {

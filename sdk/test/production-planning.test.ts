@@ -1,0 +1,55 @@
+/**
+ * The planning namespaces against a real server over real HTTP: planning parameters, an MRP run
+ * for a task entered by hand, firming its planned order, and kitting with allocation.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MesClient, MesError } from '../src/index.js';
+import { createTenant, startTestServer, type TestServer } from './support/server.js';
+
+let t: TestServer;
+let mes: MesClient;
+
+beforeAll(async () => {
+  t = await startTestServer();
+  mes = new MesClient({ baseUrl: t.url, apiKey: (await createTenant(t, 'sdk-planning')).key });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('production planning', () => {
+  it('S1-5.4.4-k S1-5.4.1-f S1-5.4.2-f: MRP run, firming, kitting and scheduling through the SDK', async () => {
+    await mes.units.create({ code: 'PCS', name: 'Pieces', decimals: 0 });
+    const calendar = await mes.plant.calendars.create({ code: 'CAL', name: 'Days', shifts: [{ weekday: 1, start: '08:00', end: '12:00' }] });
+    const plant = await mes.plant.plants.create({ code: 'P', name: 'Plant', calendarId: calendar.id });
+    await mes.plant.workshops.create({ code: 'WS', name: 'Shop', plantId: plant.id });
+    const fan = await mes.materials.create({ code: 'FAN', name: 'Fan', baseUnit: 'PCS' });
+    const bolt = await mes.materials.create({ code: 'BOLT', name: 'Bolt', baseUnit: 'PCS' });
+    const bom = await mes.production.boms.create({ materialCode: 'FAN', type: 'manufacturing', effectiveFrom: '2026-01-01', lines: [{ materialCode: 'BOLT', quantity: '4' }] });
+    await mes.production.boms.release(bom.id, bom.version);
+    const p = await mes.production.planning.put(fan.id, { version: 0, leadTimeDays: 2, lotSizing: 'min_multiple', minLot: '10', lotMultiple: '5' });
+    expect(p).toMatchObject({ version: 1, effectiveProcurement: 'make', lotSizing: 'min_multiple' });
+
+    const run = await mes.production.mrp.run({ asOf: '2026-03-01', tasks: [{ materialCode: 'FAN', quantity: '12', dueDate: '2026-03-10', reference: 'T-1' }] });
+    expect(run.plannedOrders.map((o) => [o.lineNo, o.kind, o.materialCode, o.quantity, o.startDate])).toEqual([[1, 'make', 'FAN', '15', '2026-03-08'], [2, 'buy', 'BOLT', '60', '2026-03-08']]);
+    expect((await mes.production.mrp.get(run.id, { kind: 'make' })).plannedOrders[0].pegs.map((g) => [g.sourceRef, g.quantity])).toEqual([['T-1', '12']]);
+    const runs: string[] = [];
+    for await (const r of mes.production.mrp.iterate({ limit: 1 })) runs.push(r.docNo);
+    expect(runs).toEqual([run.docNo]);
+    const firmed = await mes.production.mrp.firm(run.id, [1]);
+    const again = await mes.production.mrp.firm(run.id, [1]).catch((e: MesError) => e);
+    expect((again as MesError).code).toBe('PLANNED_ORDER_FIRMED');
+
+    const order = await mes.production.orders.get(firmed.productionOrders[0].id);
+    const updated = await mes.production.orders.update(order.id, { version: order.version, workshopId: (await mes.plant.workshops.list()).items[0].id });
+    const released = await mes.production.orders.release(order.id, updated.version);
+    expect(released.components.map((c) => [c.materialCode, c.requiredQuantity])).toEqual([['BOLT', '60']]);
+    const kit = await mes.production.kitting.get([order.id]);
+    expect(kit.orders[0]).toMatchObject({ kitRate: '0.00', kitted: false });
+    expect(kit.shortages.map((s) => [s.materialId, s.shortage])).toEqual([[bolt.id, '60']]);
+    expect((await mes.production.kitting.allocate([order.id])).allocated).toBe(true);
+    const plan = await mes.production.schedule({ from: '2026-03-02', horizonDays: 7 });
+    // The order has no routing: no operation to place.
+    expect(plan).toMatchObject({ direction: 'forward', from: '2026-03-02', to: '2026-03-08', orders: [], overloads: [] });
+  });
+});
