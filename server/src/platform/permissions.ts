@@ -38,6 +38,9 @@ export const TENANT_PERMISSIONS = [
   'production:read',
   'production:write',
   'production:approve',
+  // Data import (S1-7.3-a): upload and run import jobs; each sheet also needs its module's write permission.
+  'imports:read',
+  'imports:write',
 ] as const;
 
 export type Permission = (typeof PLATFORM_PERMISSIONS)[number] | (typeof TENANT_PERMISSIONS)[number];

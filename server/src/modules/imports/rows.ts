@@ -1,0 +1,81 @@
+import type { Sql } from '../../platform/db.js';
+import { MesProblem, type FieldError } from '../../platform/errors.js';
+import { cellText } from './cells.js';
+import { columnHeader, type KindSpec, type Row, type RowError, type WriteContext } from './spec.js';
+
+/** The column a service's field error points at: `lines[3].batchNo` → batchNo, `settlement.days` via the kind's map. */
+export function columnOfField(spec: KindSpec, field: string): string {
+  const path = field.replace(/^lines\[\d+\]\.?/, '').replace(/\./g, '/').replace(/\[\d+\]$/, '');
+  const name = spec.fieldOfPath?.[path] ?? path;
+  const c = spec.columns.find((col) => col.field === name) ?? spec.columns.find((col) => col.required);
+  return c ? columnHeader(c) : '';
+}
+
+const valueOf = (spec: KindSpec, row: Row, column: string) => {
+  const c = spec.columns.find((col) => columnHeader(col) === column);
+  return c ? cellText(row.values[c.field]) : '';
+};
+
+/** A service's refusal of one row as that row's errors, one per field error (or one for the row). */
+export function rowErrors(spec: KindSpec, row: Row, err: MesProblem, fields?: FieldError[]): RowError[] {
+  const list = fields ?? ((err.extras?.errors as FieldError[] | undefined) ?? []);
+  if (list.length === 0) {
+    const column = columnOfField(spec, '');
+    return [{ sheet: row.sheet, row: row.row, column, value: valueOf(spec, row, column), code: err.code, message: err.message }];
+  }
+  return list.map((f) => {
+    const column = columnOfField(spec, f.field);
+    return { sheet: row.sheet, row: row.row, column, value: valueOf(spec, row, column), code: f.code, message: f.message };
+  });
+}
+
+/** An error of one row found before the service is asked (an unknown reference). */
+export function refError(spec: KindSpec, row: Row, field: string, code: string, message: string): RowError {
+  const column = columnOfField(spec, field);
+  return { sheet: row.sheet, row: row.row, column, value: valueOf(spec, row, column), code, message };
+}
+
+/** Refuses a real write: the chunk rolls back and the job fails with these errors. */
+export class RowsRefused extends Error {
+  constructor(readonly errors: RowError[]) {
+    super(`${errors.length} row(s) refused`);
+  }
+}
+
+export function refuse(ctx: WriteContext, errors: RowError[]): void {
+  if (errors.length === 0) return;
+  if (!ctx.trial) throw new RowsRefused(errors);
+  ctx.errors.push(...errors);
+}
+
+/**
+ * Writes row by row through a service. A trial wraps each row in a savepoint, so a refused row is
+ * undone alone and the rows after it are still tried: every row's refusal in one pass.
+ */
+export async function eachRow(tx: Sql, ctx: WriteContext, spec: KindSpec, rows: Row[], fn: (row: Row) => Promise<void>): Promise<void> {
+  for (const row of rows) {
+    if (!ctx.trial) {
+      try {
+        await fn(row);
+      } catch (err) {
+        if (err instanceof MesProblem) throw new RowsRefused(rowErrors(spec, row, err));
+        throw err;
+      }
+      continue;
+    }
+    await tx.query('SAVEPOINT import_row');
+    try {
+      await fn(row);
+      await tx.query('RELEASE SAVEPOINT import_row');
+    } catch (err) {
+      await tx.query('ROLLBACK TO SAVEPOINT import_row');
+      if (err instanceof RowsRefused) ctx.errors.push(...err.errors);
+      else if (err instanceof MesProblem) ctx.errors.push(...rowErrors(spec, row, err));
+      else throw err;
+    }
+  }
+}
+
+export const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+/** The distinct non-empty values of a field over rows. */
+export const distinct = (rows: Row[], field: string) => [...new Set(rows.map((r) => str(r.values[field])).filter(Boolean))];
