@@ -39,5 +39,7 @@ export type {
   UpdateCalendarInput, UpdatePlantInput, UpdateProductionLineInput, UpdateProductionOrderInput, UpdateRoutingInput, UpdateStationInput, UpdateWorkCentreInput,
   UpdateWorkshopInput, UploadDrawingQuery, WorkCentre, WorkCentreCapacity, WorkCentrePage, WorkCentreQuery, Workshop, WorkshopPage, WorkshopQuery,
 } from './types.js';
+/** Data import. */
+export type { ImportError, ImportJob, ImportKind, ImportQuery, ImportTemplateQuery } from './types.js';
 /** The raw generated OpenAPI types, for anything the named aliases do not cover. */
 export type { components, operations, paths } from './generated/openapi.js';

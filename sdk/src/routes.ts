@@ -198,6 +198,11 @@ export const ROUTES = {
   completeProductionOrder: 'POST /v1/production-orders/{id}/complete',
   closeProductionOrder: 'POST /v1/production-orders/{id}/close',
   uploadDrawingRevision: 'POST /v1/drawings/{id}/revisions',
+  createImport: 'POST /v1/imports',
+  getImport: 'GET /v1/imports/{id}',
+  resumeImport: 'POST /v1/imports/{id}/resume',
+  getImportErrorReport: 'GET /v1/imports/{id}/error-report',
+  getImportTemplate: 'GET /v1/imports/templates/{kind}',
 } as const satisfies Partial<Record<OperationId, `${'GET' | 'POST' | 'PUT' | 'PATCH'} /${string}`>>;
 
 export type RoutedOperation = keyof typeof ROUTES;

@@ -305,3 +305,11 @@ export type ProductionOrderQuery = QueryOf<'listProductionOrders'>;
 export type CreateProductionOrderInput = BodyOf<'createProductionOrder'>;
 export type UpdateProductionOrderInput = BodyOf<'updateProductionOrder'>;
 export type ProductionOrderActionInput = BodyOf<'cancelProductionOrder'>;
+
+// Data import (S1-7.3-a).
+export type ImportJob = Schemas['ImportJob'];
+export type ImportError = Schemas['ImportError'];
+/** What a file is: its kind (or auto) and name; dryRun validates only. */
+export type ImportQuery = QueryOf<'createImport'>;
+export type ImportKind = PathOf<'getImportTemplate'>['kind'];
+export type ImportTemplateQuery = QueryOf<'getImportTemplate'>;
