@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { apiOverhead, printApiOverhead } from './api-overhead.js';
+import { importBench, printImportBench } from './imports.js';
 import { ledgerBench, printLedgerBench } from './ledger.js';
 
 const seconds = Number(process.env.MES_BENCH_SECONDS ?? 4);
@@ -19,6 +20,11 @@ results.apiOverhead = await apiOverhead({ seconds, rounds, concurrency: 16 }).th
 
 results.ledger = await ledgerBench({ seconds, rounds, concurrency: 16 }).then((r) => {
   printLedgerBench(r);
+  return r;
+});
+
+results.imports = await importBench().then((r) => {
+  printImportBench(r);
   return r;
 });
 
