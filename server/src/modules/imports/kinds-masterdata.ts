@@ -2,7 +2,9 @@ import { Type } from '@sinclair/typebox';
 import * as masterdata from '../masterdata/service.js';
 import * as masterdataRepo from '../masterdata/repo.js';
 import { CreateBinBody, CreateConversionBody, CreateMaterialBody, CreateUnitBody, CreateWarehouseBody } from '../masterdata/schema.js';
-import { distinct, eachRow, refError, refuse, str } from './rows.js';
+import { createMaterials } from '../masterdata/bulk.js';
+import type { CreateMaterialInput } from '../masterdata/schema.js';
+import { distinct, eachRow, inBulk, refError, refuse, str } from './rows.js';
 import type { Column, KindSpec } from './spec.js';
 
 /** Drops empty fields, so the service applies its defaults. */
@@ -90,9 +92,7 @@ export const materials: KindSpec = {
     return new Set((await masterdataRepo.findMaterials(tx, tenantId, [], distinct(rows, 'code'))).map((m) => m.code));
   },
   async write(tx, ctx, rows) {
-    await eachRow(tx, ctx, materials, rows, async (r) => {
-      await masterdata.createMaterial(tx, ctx.tenantId, materials.input(r.values) as Parameters<typeof masterdata.createMaterial>[2]);
-    });
+    await inBulk(tx, ctx, materials, rows, (rs) => createMaterials(tx, ctx.tenantId, rs.map((r) => materials.input(r.values) as CreateMaterialInput)));
   },
 };
 

@@ -1,9 +1,8 @@
-import { MesProblem, type FieldError } from '../../platform/errors.js';
 import { openingKeyOf, openingStockPresent, postOpeningStock } from '../inventory/opening.js';
 import { StockLineInput } from '../inventory/schema.js';
 import { defined } from './kinds-masterdata.js';
-import { RowsRefused, rowErrors, str } from './rows.js';
-import type { KindSpec, Row } from './spec.js';
+import { inBulk, str } from './rows.js';
+import type { KindSpec } from './spec.js';
 
 const keyOf = (v: Record<string, unknown>) => ({
   materialCode: str(v.materialCode), warehouseCode: str(v.warehouseCode), binCode: str(v.binCode), batchNo: str(v.batchNo), serialNo: str(v.serialNo),
@@ -38,27 +37,7 @@ export const openingStock: KindSpec = {
     return openingStockPresent(tx, tenantId, rows.map((r) => keyOf(r.values)));
   },
   async write(tx, ctx, rows) {
-    if (rows.length === 0) return;
-    if (ctx.trial) await tx.query('SAVEPOINT import_chunk');
-    try {
-      await postOpeningStock(tx, ctx.tenantId, ctx.actor, rows.map((r) => openingStock.input(r.values) as StockLineInput));
-      if (ctx.trial) await tx.query('RELEASE SAVEPOINT import_chunk');
-    } catch (err) {
-      if (!(err instanceof MesProblem)) throw err;
-      const errors = byLine(rows, err);
-      if (!ctx.trial) throw new RowsRefused(errors);
-      await tx.query('ROLLBACK TO SAVEPOINT import_chunk');
-      ctx.errors.push(...errors);
-    }
+    await inBulk(tx, ctx, openingStock, rows, (rs) => postOpeningStock(tx, ctx.tenantId, ctx.actor, rs.map((r) => openingStock.input(r.values) as StockLineInput)));
   },
 };
 
-/** A document's refusal (`lines[3].batchNo`) as the errors of the rows its lines came from. */
-function byLine(rows: Row[], err: MesProblem) {
-  const fields = (err.extras?.errors as FieldError[] | undefined) ?? [];
-  if (fields.length === 0) return rows.flatMap((r) => rowErrors(openingStock, r, err, []));
-  return fields.flatMap((f) => {
-    const i = Number(/^lines\[(\d+)\]/.exec(f.field)?.[1] ?? 0);
-    return rowErrors(openingStock, rows[i] ?? rows[0], err, [f]);
-  });
-}

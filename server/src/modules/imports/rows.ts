@@ -5,7 +5,7 @@ import { columnHeader, type KindSpec, type Row, type RowError, type WriteContext
 
 /** The column a service's field error points at: `lines[3].batchNo` → batchNo, `settlement.days` via the kind's map. */
 export function columnOfField(spec: KindSpec, field: string): string {
-  const path = field.replace(/^lines\[\d+\]\.?/, '').replace(/\./g, '/').replace(/\[\d+\]$/, '');
+  const path = field.replace(/^(lines)?\[\d+\]\.?/, '').replace(/\./g, '/').replace(/\[\d+\]$/, '');
   const name = spec.fieldOfPath?.[path] ?? path;
   const c = spec.columns.find((col) => col.field === name) ?? spec.columns.find((col) => col.required);
   return c ? columnHeader(c) : '';
@@ -79,3 +79,42 @@ export async function eachRow(tx: Sql, ctx: WriteContext, spec: KindSpec, rows: 
 export const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 /** The distinct non-empty values of a field over rows. */
 export const distinct = (rows: Row[], field: string) => [...new Set(rows.map((r) => str(r.values[field])).filter(Boolean))];
+
+/** A refusal of many rows at once (`[3].baseUnit`, `lines[3].batchNo`) as the errors of the rows named. */
+export function errorsByIndex(spec: KindSpec, rows: Row[], err: MesProblem): RowError[] {
+  const fields = (err.extras?.errors as FieldError[] | undefined) ?? [];
+  const indexed = fields.map((f) => ({ f, i: Number(/^(?:lines)?\[(\d+)\]/.exec(f.field)?.[1] ?? -1) }));
+  if (indexed.length === 0 || indexed.some((x) => !rows[x.i])) return rows.flatMap((r) => rowErrors(spec, r, err, fields));
+  return indexed.flatMap(({ f, i }) => rowErrors(spec, rows[i], err, [f]));
+}
+
+/**
+ * Writes a chunk through a service that takes many rows at once and refuses all of them on any
+ * problem. A trial reports the rows refused and tries the others again, so that what later rows
+ * refer to (a material for its opening stock) is there for them as it will be for real.
+ */
+export async function inBulk(tx: Sql, ctx: WriteContext, spec: KindSpec, rows: Row[], fn: (rows: Row[]) => Promise<unknown>): Promise<void> {
+  if (rows.length === 0) return;
+  if (!ctx.trial) {
+    try {
+      await fn(rows);
+    } catch (err) {
+      if (err instanceof MesProblem) throw new RowsRefused(errorsByIndex(spec, rows, err));
+      throw err;
+    }
+    return;
+  }
+  await tx.query('SAVEPOINT import_chunk');
+  try {
+    await fn(rows);
+    await tx.query('RELEASE SAVEPOINT import_chunk');
+  } catch (err) {
+    await tx.query('ROLLBACK TO SAVEPOINT import_chunk');
+    if (!(err instanceof MesProblem)) throw err;
+    const errors = errorsByIndex(spec, rows, err);
+    ctx.errors.push(...errors);
+    const refused = new Set(errors.map((e) => e.row));
+    const rest = rows.filter((r) => !refused.has(r.row));
+    if (rest.length && rest.length < rows.length) await inBulk(tx, ctx, spec, rest, fn);
+  }
+}
