@@ -1,4 +1,5 @@
 import type { Sql } from '../../platform/db.js';
+import * as masterdata from '../masterdata/repo.js';
 import { createDocument } from './documents.js';
 import type { StockDocument, StockLineInput } from './schema.js';
 
@@ -22,17 +23,28 @@ export const openingKeyOf = (k: OpeningKey) => [k.materialCode, k.warehouseCode,
  */
 export async function openingStockPresent(tx: Sql, tenantId: string, keys: OpeningKey[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
-  const { rows } = await tx.query<{ ord: number }>(
-    `SELECT DISTINCT k.ord FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS k(m, w, b, ba, s, ord)
-       JOIN materials m ON m.tenant_id = $1 AND m.code = k.m
-       JOIN warehouses w ON w.tenant_id = $1 AND w.code = k.w
-       JOIN stock_document_lines l ON l.tenant_id = $1 AND l.material_id = m.id AND l.warehouse_id = w.id
-       JOIN stock_documents d ON d.tenant_id = $1 AND d.id = l.document_id AND d.doc_type = 'other_in' AND d.status = 'posted' AND d.reason = $2
-       LEFT JOIN bins bn ON bn.tenant_id = $1 AND bn.id = l.bin_id
-      WHERE coalesce(bn.code, '') = k.b AND (k.ba = '' OR l.batch_no = k.ba) AND coalesce(l.serial_no, '') = k.s`,
-    [tenantId, OPENING_STOCK_REASON, keys.map((k) => k.materialCode), keys.map((k) => k.warehouseCode), keys.map((k) => k.binCode), keys.map((k) => k.batchNo), keys.map((k) => k.serialNo)],
+  const materials = await masterdata.findMaterials(tx, tenantId, [], [...new Set(keys.map((k) => k.materialCode))]);
+  const codeOf = new Map(materials.map((m) => [m.id, m.code]));
+  // The chunk's materials' opening receipts, through the movements' material index; compared here.
+  const { rows } = await tx.query<{ material_id: string; warehouse: string; bin: string; batch: string; serial: string }>(
+    `SELECT mv.material_id, w.code AS warehouse, coalesce(bn.code, '') AS bin, coalesce(ba.batch_no, '') AS batch, coalesce(se.serial_no, '') AS serial
+       FROM stock_movements mv
+       JOIN stock_documents d ON d.tenant_id = mv.tenant_id AND d.id = mv.source_id
+       JOIN warehouses w ON w.tenant_id = mv.tenant_id AND w.id = mv.warehouse_id
+       LEFT JOIN bins bn ON bn.tenant_id = mv.tenant_id AND bn.id = mv.bin_id
+       LEFT JOIN batches ba ON ba.tenant_id = mv.tenant_id AND ba.id = mv.batch_id
+       LEFT JOIN serials se ON se.tenant_id = mv.tenant_id AND se.id = mv.serial_id
+      WHERE mv.tenant_id = $1 AND mv.material_id = ANY($3::uuid[]) AND mv.movement_type = 'other_in' AND mv.source_type = 'stock_document'
+        AND d.doc_type = 'other_in' AND d.reason = $2`,
+    [tenantId, OPENING_STOCK_REASON, materials.map((m) => m.id)],
   );
-  return new Set(rows.map((r) => openingKeyOf(keys[Number(r.ord) - 1])));
+  const held = new Set<string>();
+  for (const r of rows) {
+    const k = { materialCode: codeOf.get(r.material_id)!, warehouseCode: r.warehouse, binCode: r.bin, batchNo: r.batch, serialNo: r.serial };
+    held.add(openingKeyOf(k));
+    held.add(openingKeyOf({ ...k, batchNo: '' }));
+  }
+  return new Set(keys.map(openingKeyOf).filter((k) => held.has(k)));
 }
 
 /** Posts opening stock as one posted other-in document: the ledger's only door, with every line's checks. */
