@@ -15,7 +15,7 @@ import { finished, upload } from './imports-util.js';
 import { runCleanups, sleep, waitFor } from './util.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-const ROWS = 1500;
+const ROWS = 6000;
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(() => runCleanups(cleanups));
