@@ -156,6 +156,22 @@ describe('import jobs', () => {
     expect((await get(key, '/v1/units')).items).toEqual([{ code: 'PCS', name: '个', decimals: 0, rounding: 'half_up' }]);
   });
 
+  it('S1-7.3-a: an upload retried with the same Idempotency-Key answers the first job; a second upload of the same file writes nothing', async () => {
+    const { key } = await createTenant(t, 'imp-retry');
+    const post = () => fetch(`${t.url}/v1/imports?kind=units&fileName=units.csv`, {
+      method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv', 'idempotency-key': 'units-upload-1' }, body: legacy('units-utf8-bom.csv'),
+    });
+    const first = await post();
+    const firstJob = (await first.json()) as any;
+    const again = await post();
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await again.json()) as any).id).toBe(firstJob.id);
+    expect(await finished(t.url, key, firstJob.id)).toMatchObject({ status: 'done', writtenRows: 3 });
+    const second = await finished(t.url, key, (await upload(t.url, key, legacy('units-utf8-bom.csv'), { kind: 'units', fileName: 'units.csv' })).body.id);
+    expect(second).toMatchObject({ status: 'done', writtenRows: 0, unchangedRows: 3 });
+  });
+
   it('S1-5.3.2-a: a tenant never sees another tenant\'s import job, its file or its error report; a key without the module\'s permission is refused', async () => {
     const a = await createTenant(t, 'imp-iso-a');
     const b = await createTenant(t, 'imp-iso-b');

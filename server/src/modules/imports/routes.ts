@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext, MesApp } from '../../app.js';
 import { MesProblem } from '../../platform/errors.js';
-import { auditRead, principalOf, read } from '../../platform/request.js';
+import { auditRead, mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, problems } from '../../platform/schemas.js';
 import * as repo from './repo.js';
 import { errorReport, template } from './report.js';
@@ -53,9 +53,12 @@ export function importRoutes(app: MesApp, { db }: AppContext): void {
         querystring: ImportQuery, body: ImportBody as never, response: { 201: Type.Ref(ImportJobSchema), ...problems(403, 413, 422) },
       },
     }, async (req, reply) => {
-      const job = await imports.createJob(db, principalOf(req), { kind: req.query.kind, fileName: req.query.fileName, dryRun: req.query.dryRun ?? false, content: req.body as Buffer });
+      const upload = await imports.validateUpload(db, principalOf(req), { kind: req.query.kind, fileName: req.query.fileName, dryRun: req.query.dryRun ?? false, content: req.body as Buffer });
+      const job = await mutate(db, req, reply, (tx) => imports.recordJob(tx, tenant(req), upload), {
+        status: 201, resource: (j) => `import/${j.id}`, details: (j) => ({ status: j.status, rows: j.totalRows, errors: j.errorCount, sha256: j.sha256, fileName: j.fileName }),
+      });
       if (job.status === 'writing') imports.startWriting(db, tenant(req), job.id, onError(job.id));
-      return reply.code(201).send(job);
+      return job;
     });
   });
 

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { appendAudit } from '../../platform/audit.js';
-import { requirePermission, type Principal } from '../../platform/auth.js';
+import { actorId, requirePermission, type Principal } from '../../platform/auth.js';
 import type { Database, Sql } from '../../platform/db.js';
 import { conflict, notFound } from '../../platform/errors.js';
-import { actorId } from '../../platform/auth.js';
 import { decodeFile } from './decode.js';
 import * as repo from './repo.js';
 import { RowsRefused } from './rows.js';
@@ -19,32 +18,31 @@ export interface ImportRequest {
 
 /**
  * Phase 1 (S1-7.3-a): reads the file, checks every cell and tries every valid row through its
- * module's service in a transaction that is rolled back; records the job with every error found.
- * A file with any error is `invalid` and nothing is written; a dry run stops at `validated`;
- * otherwise the job is `writing` and the caller starts phase 2 (startWriting).
+ * module's service in a transaction that is rolled back. Returns the job to record, with every
+ * error found: a file with any error is `invalid` and nothing is written; a dry run stops at
+ * `validated`; otherwise the job is `writing` and phase 2 starts once it is recorded (startWriting).
  */
-export async function createJob(db: Database, p: Principal, input: ImportRequest): Promise<ImportJob> {
+export async function validateUpload(db: Database, p: Principal, input: ImportRequest): Promise<repo.NewJob> {
   const started = Date.now();
   const file = await decodeFile(input.content, input.fileName);
   const plan = planFile(file, input.kind);
   for (const spec of new Set(plan.sheets.map((s) => s.spec))) requirePermission(p, spec.permission);
-  const who = { tenantId: p.tenantId, actor: actorId(p), userId: p.userId ?? null };
-  const trial = await trialWrite(db, who, plan);
+  const actor = actorId(p);
+  const trial = await trialWrite(db, { tenantId: p.tenantId, actor, userId: p.userId ?? null }, plan);
   const errors = [...plan.errors, ...trial.errors].sort((a, b) => (a.sheet === b.sheet ? a.row - b.row : 0));
-  const totalRows = plan.sheets.reduce((n, s) => n + s.rows.length, 0) + countRejected(plan.errors);
-  return db.transaction({ tenantId: p.tenantId }, async (tx) => {
-    const job = await repo.insertJob(tx, p.tenantId, {
-      kind: input.kind, fileName: input.fileName, format: file.format, encoding: file.encoding, content: input.content,
-      sha256: createHash('sha256').update(input.content).digest('hex'), dryRun: input.dryRun,
-      status: errors.length ? 'invalid' : input.dryRun ? 'validated' : 'writing',
-      sheets: plan.sheets.map((s) => ({ sheet: s.sheet, kind: s.spec.kind, headerRow: s.headerRow, rows: s.rows.length })),
-      totalRows: errors.length ? totalRows : plan.sheets.reduce((n, s) => n + s.rows.length, 0),
-      unchangedRows: errors.length ? 0 : trial.unchanged, errors, createdBy: who.actor, createdByUser: who.userId, validateMs: Date.now() - started,
-    });
-    await appendAudit(tx, auditOf(p.tenantId, who.actor, 'createImportJob', job, { status: job.status, errors: errors.length, rows: job.totalRows, sha256: job.sha256 }));
-    return job;
-  });
+  const valid = plan.sheets.reduce((n, s) => n + s.rows.length, 0);
+  return {
+    kind: input.kind, fileName: input.fileName, format: file.format, encoding: file.encoding, content: input.content,
+    sha256: createHash('sha256').update(input.content).digest('hex'), dryRun: input.dryRun,
+    status: errors.length ? 'invalid' : input.dryRun ? 'validated' : 'writing',
+    sheets: plan.sheets.map((s) => ({ sheet: s.sheet, kind: s.spec.kind, headerRow: s.headerRow, rows: s.rows.length })),
+    totalRows: errors.length ? valid + countRejected(plan.errors) : valid,
+    unchangedRows: errors.length ? 0 : trial.unchanged, errors, createdBy: actor, createdByUser: p.userId ?? null, validateMs: Date.now() - started,
+  };
 }
+
+/** Records a validated upload as a job (in the request's transaction, with its audit record). */
+export const recordJob = (tx: Sql, tenantId: string, job: repo.NewJob): Promise<ImportJob> => repo.insertJob(tx, tenantId, job);
 
 /** Rows the reading already refused (so not in any sheet's rows), for the job's row count. */
 function countRejected(errors: { sheet: string; row: number; code: string }[]): number {
