@@ -76,10 +76,12 @@ async function readXlsx(bytes: Buffer): Promise<RawSheet[]> {
   wb.eachSheet((ws) => {
     if (ws.state && ws.state !== 'visible') return;
     const rows: unknown[][] = [];
+    // columnCount walks every row: read it once.
+    const width = ws.columnCount;
     for (let r = 1; r <= ws.rowCount; r++) {
       const row = ws.getRow(r);
       const cells: unknown[] = [];
-      for (let c = 1; c <= Math.max(row.cellCount, ws.columnCount); c++) {
+      for (let c = 1; c <= Math.max(row.cellCount, width); c++) {
         const cell = row.getCell(c);
         cells.push(cell.isMerged && cell.master ? cell.master.value : cell.value);
       }
