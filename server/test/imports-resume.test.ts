@@ -71,7 +71,7 @@ describe('a killed import job', () => {
     const killed = (await su.query('SELECT status, written_rows, unchanged_rows FROM import_jobs WHERE id = $1', [job.id])).rows[0];
     // What the job says is done is exactly what is committed: whole chunks, no more, no less.
     expect(killed.status).toBe('writing');
-    expect(killed.written_rows % 500).toBe(0);
+    expect(killed.written_rows % 1000).toBe(0);
     expect(killed.written_rows).toBeGreaterThan(0);
     expect(killed.written_rows).toBeLessThan(ROWS);
     expect(await count()).toBe(killed.written_rows);

@@ -30,7 +30,7 @@ export interface FilePlan {
 }
 
 /** Rows a chunk writes in one transaction. */
-export const CHUNK_ROWS = 500;
+export const CHUNK_ROWS = 1000;
 const HEADER_SCAN = 10;
 /** Sheets users keep beside the data (instructions, lists): never data. */
 const NOT_DATA = /^(说明|填写说明|instructions?|readme|lists?|选项|下拉)$/i;
