@@ -38,3 +38,22 @@ ALTER TABLE import_jobs FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON import_jobs USING (tenant_id = mes_current_tenant()) WITH CHECK (tenant_id = mes_current_tenant());
 
 GRANT SELECT, INSERT, UPDATE ON import_jobs TO mes_app;
+
+-- Open documents back-filled from a legacy system (S1-7.3-a) are known by their legacy number:
+-- which document a legacy number became, so a second import of the same file creates none again.
+CREATE TABLE import_documents (
+  tenant_id   uuid NOT NULL REFERENCES tenants (id),
+  kind        text NOT NULL,
+  legacy_no   text NOT NULL,
+  document_id uuid NOT NULL,
+  job_id      uuid NOT NULL,
+  created_at  timestamptz(3) NOT NULL DEFAULT now(),
+  PRIMARY KEY (tenant_id, kind, legacy_no),
+  FOREIGN KEY (job_id) REFERENCES import_jobs (id)
+);
+
+ALTER TABLE import_documents ENABLE ROW LEVEL SECURITY;
+ALTER TABLE import_documents FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON import_documents USING (tenant_id = mes_current_tenant()) WITH CHECK (tenant_id = mes_current_tenant());
+
+GRANT SELECT, INSERT ON import_documents TO mes_app;

@@ -108,6 +108,25 @@ describe('import jobs', () => {
     expect(again).toMatchObject({ status: 'done', totalRows: 24, writtenRows: 0, unchangedRows: 24 });
     expect((await listAll(t, key, '/v1/stock/balances')).map((b: any) => b.quantity).sort()).toEqual(['1', '1', '12.5', '1200', '300', '40', '50']);
     expect(await listAll(t, key, '/v1/materials')).toHaveLength(4);
+
+    // S1-7.3-a: open documents back-filled, one per legacy order number, approved as the file says.
+    const orders = await finished(t.url, key, (await upload(t.url, key, legacy('open-orders.xlsx'), { fileName: 'open-orders.xlsx' })).body.id);
+    expect(orders).toMatchObject({ status: 'done', totalRows: 5, writtenRows: 5, errors: [] });
+    const so = await listAll(t, key, '/v1/sales-orders');
+    expect(so.map((o: any) => [o.customerCode, o.orderDate, o.status, o.lineCount ?? o.lines?.length]).sort()).toEqual([
+      ['C-001', '2024-12-20', 'approved', 2],
+      ['C-002', '2024-12-28', 'draft', 1],
+    ]);
+    const first = await get(key, `/v1/sales-orders/${so.find((o: any) => o.customerCode === 'C-001').id}`);
+    expect(first.lines.map((l: any) => [l.materialCode, l.quantity, l.price, l.deliveryDate])).toEqual([['M-1001', '100', '12.5', '2025-01-15'], ['M-1004', '40', '2', '2025-01-20']]);
+    const po = await listAll(t, key, '/v1/purchase-orders');
+    expect(po.map((o: any) => [o.supplierCode, o.status])).toEqual([['S-001', 'approved']]);
+    const poLines = (await get(key, `/v1/purchase-orders/${po[0].id}`)).lines;
+    expect(poLines.map((l: any) => [l.materialCode, l.quantity, l.unit, l.neededBy])).toEqual([['M-1001', '500', 'PCS', '2025-01-10'], ['M-1002', '25.5', 'KG', '2025-01-12']]);
+    const ordersAgain = await finished(t.url, key, (await upload(t.url, key, legacy('open-orders.xlsx'), { fileName: 'open-orders.xlsx' })).body.id);
+    expect(ordersAgain).toMatchObject({ status: 'done', writtenRows: 0, unchangedRows: 5 });
+    expect(await listAll(t, key, '/v1/sales-orders')).toHaveLength(2);
+    expect(await listAll(t, key, '/v1/purchase-orders')).toHaveLength(1);
   });
 
   it('S1-7.3-a: CSV from Excel on Chinese Windows (GBK) and UTF-8 with BOM decode; the error report comes back in GBK with an error column', async () => {

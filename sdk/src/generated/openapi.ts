@@ -25921,7 +25921,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                kind: "units" | "conversions" | "materials" | "warehouses" | "bins" | "customers" | "suppliers" | "supplier-materials" | "opening-stock";
+                kind: "units" | "conversions" | "materials" | "warehouses" | "bins" | "customers" | "suppliers" | "supplier-materials" | "opening-stock" | "sales-orders" | "purchase-orders";
             };
             cookie?: never;
         };
@@ -26136,7 +26136,7 @@ export interface operations {
         parameters: {
             query: {
                 /** @description The kind of every sheet, or auto: by sheet name, else by the columns its header names */
-                kind: "auto" | "units" | "conversions" | "materials" | "warehouses" | "bins" | "customers" | "suppliers" | "supplier-materials" | "opening-stock";
+                kind: "auto" | "units" | "conversions" | "materials" | "warehouses" | "bins" | "customers" | "suppliers" | "supplier-materials" | "opening-stock" | "sales-orders" | "purchase-orders";
                 fileName: string;
                 /** @description Validate only (phase 1): report every error, write nothing */
                 dryRun?: boolean;

@@ -86,7 +86,7 @@ describe('row-level security', () => {
     );
     expect(policies.map((p) => p.tablename)).toEqual([
       'api_keys', 'audit_heads', 'audit_log', 'batches', 'bins', 'coding_rules', 'coding_sequences', 'count_entries', 'count_lines', 'count_sheets',
-      'delivery_plan_lines', 'delivery_plans', 'document_versions', 'features', 'idempotency_keys', 'import_jobs', 'incoming_inspections', 'materials', 'org_groups',
+      'delivery_plan_lines', 'delivery_plans', 'document_versions', 'features', 'idempotency_keys', 'import_documents', 'import_jobs', 'incoming_inspections', 'materials', 'org_groups',
       'org_people', 'outbox_events', 'outbox_heads', 'partners', 'purchase_inbound_lines', 'purchase_inbounds', 'purchase_order_lines',
       'purchase_orders', 'purchase_receipt_lines', 'purchase_receipts', 'purchase_return_lines', 'purchase_returns', 'roles', 'safety_stocks',
       'sales_order_lines', 'sales_orders', 'sales_outbound_lines', 'sales_outbounds', 'sales_return_lines', 'sales_returns', 'serials',
@@ -131,6 +131,7 @@ describe('row-level security', () => {
       document_versions: ['INSERT', 'SELECT'],
       features: ['INSERT', 'SELECT', 'UPDATE'],
       idempotency_keys: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
+      import_documents: ['INSERT', 'SELECT'],
       import_jobs: ['INSERT', 'SELECT', 'UPDATE'],
       incoming_inspections: ['INSERT', 'SELECT'],
       materials: ['INSERT', 'SELECT', 'UPDATE'],

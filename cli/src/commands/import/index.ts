@@ -5,7 +5,7 @@ import type { ImportJob, ImportQuery } from '@mes/sdk';
 import { CommandFailure, MesApiCommand } from '../../base-command.js';
 import { Progress, seconds } from '../../backup/support.js';
 
-export const IMPORT_KINDS = ['auto', 'units', 'conversions', 'materials', 'warehouses', 'bins', 'customers', 'suppliers', 'supplier-materials', 'opening-stock'] as const;
+export const IMPORT_KINDS = ['auto', 'units', 'conversions', 'materials', 'warehouses', 'bins', 'customers', 'suppliers', 'supplier-materials', 'opening-stock', 'sales-orders', 'purchase-orders'] as const;
 
 /** What `mes import --json` prints: the finished job (status done, validated or invalid with every error). */
 export type ImportResult = ImportJob;

@@ -100,3 +100,16 @@ export async function setStatus(tx: Sql, tenantId: string, id: string, status: I
     [tenantId, id, status, errors ? JSON.stringify(errors) : null],
   );
 }
+
+/** The documents these legacy numbers already became, by legacy number. */
+export async function documentsByLegacyNo(tx: Sql, tenantId: string, kind: string, legacyNos: string[]): Promise<Map<string, string>> {
+  const { rows } = await tx.query<{ legacy_no: string; document_id: string }>(
+    'SELECT legacy_no, document_id FROM import_documents WHERE tenant_id = $1 AND kind = $2 AND legacy_no = ANY($3::text[])',
+    [tenantId, kind, legacyNos],
+  );
+  return new Map(rows.map((r) => [r.legacy_no, r.document_id]));
+}
+
+export async function recordDocument(tx: Sql, tenantId: string, kind: string, legacyNo: string, documentId: string, jobId: string): Promise<void> {
+  await tx.query('INSERT INTO import_documents (tenant_id, kind, legacy_no, document_id, job_id) VALUES ($1, $2, $3, $4, $5)', [tenantId, kind, legacyNo, documentId, jobId]);
+}

@@ -57,7 +57,7 @@ export function importRoutes(app: MesApp, { db }: AppContext): void {
       const job = await mutate(db, req, reply, (tx) => imports.recordJob(tx, tenant(req), upload), {
         status: 201, resource: (j) => `import/${j.id}`, details: (j) => ({ status: j.status, rows: j.totalRows, errors: j.errorCount, sha256: j.sha256, fileName: j.fileName }),
       });
-      if (job.status === 'writing') imports.startWriting(db, tenant(req), job.id, onError(job.id));
+      if (job.status === 'writing') imports.startWriting(db, principalOf(req), job.id, onError(job.id));
       return job;
     });
   });

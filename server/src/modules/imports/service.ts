@@ -28,7 +28,7 @@ export async function validateUpload(db: Database, p: Principal, input: ImportRe
   const plan = planFile(file, input.kind);
   for (const spec of new Set(plan.sheets.map((s) => s.spec))) requirePermission(p, spec.permission);
   const actor = actorId(p);
-  const trial = await trialWrite(db, { tenantId: p.tenantId, actor, userId: p.userId ?? null }, plan);
+  const trial = await trialWrite(db, { tenantId: p.tenantId, actor, userId: p.userId ?? null, principal: p }, plan);
   const errors = [...plan.errors, ...trial.errors].sort((a, b) => (a.sheet === b.sheet ? a.row - b.row : 0));
   const valid = plan.sheets.reduce((n, s) => n + s.rows.length, 0);
   return {
@@ -64,10 +64,10 @@ const running = new Map<string, Promise<void>>();
 
 export const isRunning = (id: string) => running.has(id);
 
-/** Starts (or resumes) phase 2 in the background; the job's status tells how it goes. */
-export function startWriting(db: Database, tenantId: string, id: string, onError: (err: unknown) => void): void {
+/** Starts (or resumes) phase 2 in the background, as the caller; the job's status tells how it goes. */
+export function startWriting(db: Database, p: Principal, id: string, onError: (err: unknown) => void): void {
   if (running.has(id)) return;
-  const work = writeJob(db, tenantId, id).catch(onError).finally(() => running.delete(id));
+  const work = writeJob(db, p, id).catch(onError).finally(() => running.delete(id));
   running.set(id, work);
 }
 
@@ -80,7 +80,7 @@ export async function resumeJob(db: Database, p: Principal, id: string, onError:
   if (job.status !== 'writing') {
     throw conflict('IMPORT_NOT_RESUMABLE', `import job ${id} is ${job.status}; only a job that is writing can be resumed`, { documentStatus: job.status });
   }
-  startWriting(db, p.tenantId, id, onError);
+  startWriting(db, p, id, onError);
   return job;
 }
 
@@ -89,11 +89,12 @@ export async function resumeJob(db: Database, p: Principal, id: string, onError:
  * what the job says is done is exactly what is committed. A row whose natural key is already
  * there is counted unchanged; a process killed between chunks resumes at the next one.
  */
-async function writeJob(db: Database, tenantId: string, id: string): Promise<void> {
+async function writeJob(db: Database, p: Principal, id: string): Promise<void> {
+  const { tenantId } = p;
   const { job, content } = await db.transaction({ tenantId, readOnly: true }, async (tx) => ({ job: await getJob(tx, tenantId, id), content: (await repo.jobContent(tx, tenantId, id))! }));
   const plan = planFile(await decodeFile(content, job.fileName), job.kind);
   const order = writeOrder(plan);
-  const ctx = { tenantId, actor: job.createdBy, userId: null, trial: false, errors: [] };
+  const ctx = { tenantId, actor: actorId(p), userId: p.userId ?? null, principal: p, jobId: id, trial: false, errors: [] };
   for (let more = true; more;) {
     more = await db.transaction({ tenantId }, async (tx) => {
       const current = await repo.findJob(tx, tenantId, id, true);

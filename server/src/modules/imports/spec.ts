@@ -1,4 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
+import type { Principal } from '../../platform/auth.js';
 import type { Sql } from '../../platform/db.js';
 import { cellText, headerKey, parseBoolean, parseDate, parseDecimal, parseInteger } from './cells.js';
 
@@ -40,6 +41,10 @@ export interface WriteContext {
   tenantId: string;
   actor: string;
   userId: string | null;
+  /** Who uploaded (or resumed) the job: the documents a job creates are theirs. */
+  principal: Principal;
+  /** The job, for what it records (legacy numbers); empty in a trial. */
+  jobId: string;
   /** A trial collects every row's refusals in errors; a real write throws at the first. */
   trial: boolean;
   errors: RowError[];
@@ -64,6 +69,8 @@ export interface KindSpec {
   /** Fields of the input that do not share their column's name (`settlement/days` → settlementDays). */
   fieldOfPath?: Record<string, string>;
   key(values: Record<string, unknown>): string;
+  /** Rows of one document (a legacy order number): never split between chunks. */
+  group?(values: Record<string, unknown>): string;
   /** A row that must wait for a later kind (a material's own conversion waits for the material) names that kind. */
   after?(values: Record<string, unknown>): string | undefined;
   present(tx: Sql, tenantId: string, rows: Row[]): Promise<Set<string>>;

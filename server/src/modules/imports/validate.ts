@@ -157,8 +157,12 @@ export function writeOrder(plan: FilePlan): Planned[] {
 
 /** The chunk that starts at `start`: up to CHUNK_ROWS rows of one kind and rank. */
 export function chunkAt(order: Planned[], start: number): Planned[] {
+  const same = (i: number) => order[i].rank === order[start].rank && order[i].spec === order[start].spec;
+  const groupOf = (i: number) => order[i].spec.group?.(order[i].row.values);
   let end = start;
-  while (end < order.length && end - start < CHUNK_ROWS && order[end].rank === order[start].rank && order[end].spec === order[start].spec) end++;
+  while (end < order.length && end - start < CHUNK_ROWS && same(end)) end++;
+  // A document's rows stay together: the chunk runs on to the end of the group it stopped in.
+  while (end < order.length && same(end) && groupOf(end) !== undefined && groupOf(end) === groupOf(end - 1)) end++;
   return order.slice(start, end);
 }
 
@@ -176,10 +180,10 @@ export interface TrialResult {
  * transaction that is then rolled back, so the services' own rules (a unit that does not convert,
  * a USCC already taken, a serial already in stock) are reported for every row, and nothing stays.
  */
-export async function trialWrite(db: Database, ctx: Omit<WriteContext, 'trial' | 'errors'>, plan: FilePlan): Promise<TrialResult> {
+export async function trialWrite(db: Database, ctx: Omit<WriteContext, 'trial' | 'errors' | 'jobId'>, plan: FilePlan): Promise<TrialResult> {
   const result: TrialResult = { errors: [], unchanged: 0 };
   await db.transaction({ tenantId: ctx.tenantId }, async (tx) => {
-    const wctx: WriteContext = { ...ctx, trial: true, errors: result.errors };
+    const wctx: WriteContext = { ...ctx, jobId: '', trial: true, errors: result.errors };
     const order = writeOrder(plan);
     for (let i = 0; i < order.length;) {
       const chunk = chunkAt(order, i);
