@@ -127,6 +127,13 @@ describe('import jobs', () => {
     expect(ordersAgain).toMatchObject({ status: 'done', writtenRows: 0, unchangedRows: 5 });
     expect(await listAll(t, key, '/v1/sales-orders')).toHaveLength(2);
     expect(await listAll(t, key, '/v1/purchase-orders')).toHaveLength(1);
+
+    // Approving through an import needs the approve permission, as the approve route does.
+    const clerk = (await t.call('POST', '/v1/api-keys', { name: 'clerk', permissions: ['imports:write', 'imports:read', 'sales:write'] }, { authorization: `Bearer ${key}` })).body.key;
+    const csv = Buffer.from('原销售订单号,客户编码,物料编码,未交数量,单价,交货日期,单据状态\r\nXS-2025-0001,C-001,M-1001,5,10,2025-03-01,已审核\r\n');
+    const refused = (await upload(t.url, clerk, csv, { kind: 'sales-orders', fileName: 'so.csv' })).body;
+    expect(refused.errors.map((e: any) => [e.row, e.code])).toEqual([[2, 'PERMISSION_DENIED']]);
+    expect(await listAll(t, key, '/v1/sales-orders')).toHaveLength(2);
   });
 
   it('S1-7.3-a: CSV from Excel on Chinese Windows (GBK) and UTF-8 with BOM decode; the error report comes back in GBK with an error column', async () => {

@@ -4,7 +4,7 @@ import * as purchasing from '../purchasing/service.js';
 import { OrderLineInput as PurchaseLineInput } from '../purchasing/schema.js';
 import * as sales from '../sales/service.js';
 import { OrderLineInput as SalesLineInput } from '../sales/schema.js';
-import { actorId } from '../../platform/auth.js';
+import { actorId, requirePermission } from '../../platform/auth.js';
 import type { Sql } from '../../platform/db.js';
 import { defined } from './kinds-masterdata.js';
 import * as repo from './repo.js';
@@ -88,7 +88,11 @@ export const salesOrders: KindSpec = {
       const order = await sales.createOrder(tx, who, defined({
         customerCode: head.customerCode, orderDate: head.orderDate, remark: head.remark, lines: lines.map((l) => salesOrders.input(l.values)),
       }) as unknown as Parameters<typeof sales.createOrder>[2]);
-      if (lines.some((l) => l.values.status === 'approved')) await sales.approveOrder(tx, who, order.id, { version: order.version });
+      if (lines.some((l) => l.values.status === 'approved')) {
+        // Approving is its own permission, as on POST /v1/sales-orders/{id}/approve.
+        requirePermission(ctx.principal, 'sales:approve');
+        await sales.approveOrder(tx, who, order.id, { version: order.version });
+      }
       return order.id;
     });
   },
@@ -127,7 +131,10 @@ export const purchaseOrders: KindSpec = {
       const order = await purchasing.createOrder(tx, who, defined({
         supplierId, remarks: head.remarks, lines: lines.map((l) => purchaseOrders.input(l.values)),
       }) as unknown as Parameters<typeof purchasing.createOrder>[2]);
-      if (lines.some((l) => l.values.status === 'approved')) await purchasing.approveOrder(tx, who, order.id, order.version);
+      if (lines.some((l) => l.values.status === 'approved')) {
+        requirePermission(ctx.principal, 'purchasing:approve');
+        await purchasing.approveOrder(tx, who, order.id, order.version);
+      }
       return order.id;
     });
   },

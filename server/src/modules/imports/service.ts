@@ -4,6 +4,7 @@ import { actorId, requirePermission, type Principal } from '../../platform/auth.
 import type { Database, Sql } from '../../platform/db.js';
 import { conflict, notFound } from '../../platform/errors.js';
 import { decodeFile } from './decode.js';
+import { kindSpec } from './kinds.js';
 import * as repo from './repo.js';
 import { RowsRefused } from './rows.js';
 import type { ImportJob } from './schema.js';
@@ -80,6 +81,8 @@ export async function resumeJob(db: Database, p: Principal, id: string, onError:
   if (job.status !== 'writing') {
     throw conflict('IMPORT_NOT_RESUMABLE', `import job ${id} is ${job.status}; only a job that is writing can be resumed`, { documentStatus: job.status });
   }
+  // The writes go on as the caller: they need what the upload needed.
+  for (const s of job.sheets) requirePermission(p, kindSpec(s.kind)!.permission);
   startWriting(db, p, id, onError);
   return job;
 }
