@@ -8,7 +8,7 @@ import { actorId, requirePermission } from '../../platform/auth.js';
 import type { Sql } from '../../platform/db.js';
 import { defined } from './kinds-masterdata.js';
 import * as repo from './repo.js';
-import { RowsRefused, distinct, refError, rowErrors, str } from './rows.js';
+import { RowsRefused, distinct, refError, rowErrors, str, trialProblem } from './rows.js';
 import type { Column, KindSpec, Row, RowError, WriteContext } from './spec.js';
 
 const STATUS: Column = { field: 'status', en: 'Status', zh: '单据状态', aliases: ['状态', '审核状态'], type: 'enum', example: 'approved', values: { draft: ['草稿', '未审核'], approved: ['已审核', '审核'] } };
@@ -36,10 +36,11 @@ async function eachOrder(tx: Sql, ctx: WriteContext, spec: KindSpec, rows: Row[]
       if (!ctx.trial) await repo.recordDocument(tx, ctx.tenantId, spec.kind, legacyNo, id, ctx.jobId);
       if (ctx.trial) await tx.query('RELEASE SAVEPOINT import_order');
     } catch (err) {
-      if (!(err instanceof MesProblem) && !(err instanceof RowsRefused)) throw err;
-      const errors: RowError[] = err instanceof RowsRefused ? err.errors : orderErrors(spec, lines, err);
+      if (ctx.trial) await tx.query('ROLLBACK TO SAVEPOINT import_order');
+      const problem = ctx.trial ? trialProblem(err) : err instanceof MesProblem ? err : undefined;
+      if (!problem && !(err instanceof RowsRefused)) throw err;
+      const errors: RowError[] = err instanceof RowsRefused ? err.errors : orderErrors(spec, lines, problem!);
       if (!ctx.trial) throw new RowsRefused(errors);
-      await tx.query('ROLLBACK TO SAVEPOINT import_order');
       ctx.errors.push(...errors);
     }
   }

@@ -1,5 +1,5 @@
 import type { Sql } from '../../platform/db.js';
-import { MesProblem, type FieldError } from '../../platform/errors.js';
+import { MesProblem, problemFromDatabase, type FieldError } from '../../platform/errors.js';
 import { cellText } from './cells.js';
 import { columnHeader, type KindSpec, type Row, type RowError, type WriteContext } from './spec.js';
 
@@ -33,6 +33,16 @@ export function rowErrors(spec: KindSpec, row: Row, err: MesProblem, fields?: Fi
 export function refError(spec: KindSpec, row: Row, field: string, code: string, message: string): RowError {
   const column = columnOfField(spec, field);
   return { sheet: row.sheet, row: row.row, column, value: valueOf(spec, row, column), code, message };
+}
+
+/**
+ * A trial's refusal of a row: a service's problem, or an integrity error of the database (a row
+ * another job is writing at the same moment: the key is taken when that job commits).
+ */
+export function trialProblem(err: unknown): MesProblem | undefined {
+  if (err instanceof MesProblem) return err;
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('23') ? problemFromDatabase(err as { code: string }) : undefined;
 }
 
 /** Refuses a real write: the chunk rolls back and the job fails with these errors. */
@@ -69,8 +79,9 @@ export async function eachRow(tx: Sql, ctx: WriteContext, spec: KindSpec, rows: 
       await tx.query('RELEASE SAVEPOINT import_row');
     } catch (err) {
       await tx.query('ROLLBACK TO SAVEPOINT import_row');
+      const problem = trialProblem(err);
       if (err instanceof RowsRefused) ctx.errors.push(...err.errors);
-      else if (err instanceof MesProblem) ctx.errors.push(...rowErrors(spec, row, err));
+      else if (problem) ctx.errors.push(...rowErrors(spec, row, problem));
       else throw err;
     }
   }
@@ -110,8 +121,9 @@ export async function inBulk(tx: Sql, ctx: WriteContext, spec: KindSpec, rows: R
     await tx.query('RELEASE SAVEPOINT import_chunk');
   } catch (err) {
     await tx.query('ROLLBACK TO SAVEPOINT import_chunk');
-    if (!(err instanceof MesProblem)) throw err;
-    const errors = errorsByIndex(spec, rows, err);
+    const problem = trialProblem(err);
+    if (!problem) throw err;
+    const errors = errorsByIndex(spec, rows, problem);
     ctx.errors.push(...errors);
     const refused = new Set(errors.map((e) => e.row));
     const rest = rows.filter((r) => !refused.has(r.row));
