@@ -7,7 +7,6 @@ import type { KindSpec } from './spec.js';
 
 /** Every kind, in the order a file's sheets are written: what a row refers to comes before it. */
 export const KINDS: KindSpec[] = [units, conversions, materials, warehouses, bins, customers, suppliers, supplierMaterials, openingStock, salesOrders, purchaseOrders];
-export const KIND_NAMES = KINDS.map((k) => k.kind);
 
 export const kindSpec = (kind: string) => KINDS.find((k) => k.kind === kind);
 

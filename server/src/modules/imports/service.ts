@@ -63,17 +63,12 @@ export async function getJob(tx: Sql, tenantId: string, id: string): Promise<Imp
 /** Jobs this process is writing now: one writer per job per process (the chunk's row lock guards across processes). */
 const running = new Map<string, Promise<void>>();
 
-export const isRunning = (id: string) => running.has(id);
-
 /** Starts (or resumes) phase 2 in the background, as the caller; the job's status tells how it goes. */
 export function startWriting(db: Database, p: Principal, id: string, onError: (err: unknown) => void): void {
   if (running.has(id)) return;
   const work = writeJob(db, p, id).catch(onError).finally(() => running.delete(id));
   running.set(id, work);
 }
-
-/** Waits for this process's writer of a job, if there is one (tests, shutdown). */
-export const writing = (id: string) => running.get(id) ?? Promise.resolve();
 
 /** A stopped job goes on from its last committed chunk; a job that is done or not writing is refused. */
 export async function resumeJob(db: Database, p: Principal, id: string, onError: (err: unknown) => void): Promise<ImportJob> {
