@@ -600,7 +600,7 @@ export class MesClient {
     /** The uploaded file with an error column: each row's errors beside it (CSV in its own encoding, or XLSX). */
     errorReport: (id: string, options?: RequestOptions): Promise<BinaryBody> => this.binary('getImportErrorReport', { path: { id } }, options),
     /** A template for a kind: headers in Chinese and English, an example row; XLSX adds drop-down lists. */
-    template: (kind: ImportKind, query?: ImportTemplateQuery, options?: RequestOptions): Promise<BinaryBody> => this.binary('getImportTemplate', { path: { kind }, query }, options),
+    template: (kind: ImportKind, query?: ImportTemplateQuery, options?: RequestOptions): Promise<BinaryBody> => this.binary('getImportTemplate', { query: { ...query, kind } }, options),
   };
 
   readonly diagnostics = {

@@ -202,7 +202,7 @@ export const ROUTES = {
   getImport: 'GET /v1/imports/{id}',
   resumeImport: 'POST /v1/imports/{id}/resume',
   getImportErrorReport: 'GET /v1/imports/{id}/error-report',
-  getImportTemplate: 'GET /v1/imports/templates/{kind}',
+  getImportTemplate: 'GET /v1/imports/template',
 } as const satisfies Partial<Record<OperationId, `${'GET' | 'POST' | 'PUT' | 'PATCH'} /${string}`>>;
 
 export type RoutedOperation = keyof typeof ROUTES;

@@ -311,5 +311,5 @@ export type ImportJob = Schemas['ImportJob'];
 export type ImportError = Schemas['ImportError'];
 /** What a file is: its kind (or auto) and name; dryRun validates only. */
 export type ImportQuery = QueryOf<'createImport'>;
-export type ImportKind = PathOf<'getImportTemplate'>['kind'];
-export type ImportTemplateQuery = QueryOf<'getImportTemplate'>;
+export type ImportKind = QueryOf<'getImportTemplate'>['kind'];
+export type ImportTemplateQuery = Omit<QueryOf<'getImportTemplate'>, 'kind'>;

@@ -169,14 +169,14 @@ describe('import jobs', () => {
 
   it('S1-7.3-a: templates carry both headers, an example row and drop-down lists, and a filled template imports', async () => {
     const { key } = await createTenant(t, 'imp-template');
-    const res = await fetch(`${t.url}/v1/imports/templates/materials?format=xlsx`, { headers: { authorization: `Bearer ${key}` } });
+    const res = await fetch(`${t.url}/v1/imports/template?kind=materials&format=xlsx`, { headers: { authorization: `Bearer ${key}` } });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await res.arrayBuffer());
     const ws = wb.getWorksheet('物料')!;
     expect(ws.getRow(1).getCell(1).value).toBe('物料编码 Material code *');
     expect(ws.getRow(2).getCell(1).value).toBe('M-1001');
     expect(ws.getCell('J2').dataValidation).toMatchObject({ type: 'list', formulae: ['"none,batch,serial"'] });
-    const csv = await (await fetch(`${t.url}/v1/imports/templates/units?format=csv`, { headers: { authorization: `Bearer ${key}` } })).arrayBuffer();
+    const csv = await (await fetch(`${t.url}/v1/imports/template?kind=units&format=csv`, { headers: { authorization: `Bearer ${key}` } })).arrayBuffer();
     const job = await finished(t.url, key, (await upload(t.url, key, Buffer.from(csv), { kind: 'units', fileName: 'units-template.csv' })).body.id);
     expect(job).toMatchObject({ status: 'done', writtenRows: 1 });
     expect((await get(key, '/v1/units')).items).toEqual([{ code: 'PCS', name: '个', decimals: 0, rounding: 'half_up' }]);

@@ -2377,7 +2377,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/imports/templates/{kind}": {
+    "/v1/imports/template": {
         parameters: {
             query?: never;
             header?: never;
@@ -25916,13 +25916,12 @@ export interface operations {
     };
     getImportTemplate: {
         parameters: {
-            query?: {
+            query: {
+                kind: "units" | "conversions" | "materials" | "warehouses" | "bins" | "customers" | "suppliers" | "supplier-materials" | "opening-stock" | "sales-orders" | "purchase-orders";
                 format?: "xlsx" | "csv";
             };
             header?: never;
-            path: {
-                kind: "units" | "conversions" | "materials" | "warehouses" | "bins" | "customers" | "suppliers" | "supplier-materials" | "opening-stock" | "sales-orders" | "purchase-orders";
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -26134,10 +26133,11 @@ export interface operations {
     };
     createImport: {
         parameters: {
-            query: {
-                /** @description The kind of every sheet, or auto: by sheet name, else by the columns its header names */
-                kind: "auto" | "units" | "conversions" | "materials" | "warehouses" | "bins" | "customers" | "suppliers" | "supplier-materials" | "opening-stock" | "sales-orders" | "purchase-orders";
-                fileName: string;
+            query?: {
+                /** @description The kind of every sheet, or auto (the default): by sheet name, else by the columns its header names */
+                kind?: "auto" | "units" | "conversions" | "materials" | "warehouses" | "bins" | "customers" | "suppliers" | "supplier-materials" | "opening-stock" | "sales-orders" | "purchase-orders";
+                /** @description The file's name, for the job and its error report; default upload */
+                fileName?: string;
                 /** @description Validate only (phase 1): report every error, write nothing */
                 dryRun?: boolean;
             };

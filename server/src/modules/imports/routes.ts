@@ -6,7 +6,7 @@ import { auditRead, mutate, principalOf, read } from '../../platform/request.js'
 import { IdParams, problems } from '../../platform/schemas.js';
 import * as repo from './repo.js';
 import { errorReport, template } from './report.js';
-import { FileResponse, ImportBody, ImportErrorSchema, ImportJobSchema, ImportQuery, TemplateParams, TemplateQuery, XLSX_TYPE } from './schema.js';
+import { FileResponse, ImportBody, ImportErrorSchema, ImportJobSchema, ImportQuery, TemplateQuery, XLSX_TYPE } from './schema.js';
 import * as imports from './service.js';
 
 /** The largest file an import takes (a 300,000-line opening stock workbook is about 15 MB). */
@@ -53,7 +53,8 @@ export function importRoutes(app: MesApp, { db }: AppContext): void {
         querystring: ImportQuery, body: ImportBody as never, response: { 201: Type.Ref(ImportJobSchema), ...problems(403, 413, 422) },
       },
     }, async (req, reply) => {
-      const upload = await imports.validateUpload(db, principalOf(req), { kind: req.query.kind, fileName: req.query.fileName, dryRun: req.query.dryRun ?? false, content: req.body as Buffer });
+      const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const upload = await imports.validateUpload(db, principalOf(req), { kind: req.query.kind ?? 'auto', fileName: req.query.fileName ?? 'upload', dryRun: req.query.dryRun ?? false, content });
       const job = await mutate(db, req, reply, (tx) => imports.recordJob(tx, tenant(req), upload), {
         status: 201, resource: (j) => `import/${j.id}`, details: (j) => ({ status: j.status, rows: j.totalRows, errors: j.errorCount, sha256: j.sha256, fileName: j.fileName }),
       });
@@ -92,14 +93,15 @@ export function importRoutes(app: MesApp, { db }: AppContext): void {
       .send(await errorReport(job, content));
   });
 
-  app.get('/v1/imports/templates/:kind', {
+  // The kind is a query parameter, not a path segment: a template is no tenant's resource.
+  app.get('/v1/imports/template', {
     config: { permission: 'imports:read' },
-    schema: { operationId: 'getImportTemplate', tags, summary: 'A template for a kind: headers in Chinese and English, an example row; XLSX with drop-down lists', params: TemplateParams, querystring: TemplateQuery, response: { 200: FileResponse, ...problems() } },
+    schema: { operationId: 'getImportTemplate', tags, summary: 'A template for a kind: headers in Chinese and English, an example row; XLSX with drop-down lists', querystring: TemplateQuery, response: { 200: FileResponse, ...problems() } },
   }, async (req, reply) => {
     const format: 'csv' | 'xlsx' = (req.query.format as string | undefined) === 'csv' ? 'csv' : 'xlsx';
     return reply
       .type(format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE)
-      .header('content-disposition', attachment(`${req.params.kind}-template.${format}`))
-      .send(await template(req.params.kind, format));
+      .header('content-disposition', attachment(`${req.query.kind}-template.${format}`))
+      .send(await template(req.query.kind, format));
   });
 }

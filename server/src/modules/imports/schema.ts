@@ -53,15 +53,14 @@ export type ImportJob = Static<typeof ImportJobSchema>;
 
 export const ImportQuery = Type.Object(
   {
-    kind: Type.Union([Lit('auto', ...IMPORT_KINDS)], { description: 'The kind of every sheet, or auto: by sheet name, else by the columns its header names' }),
-    fileName: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^/\\\\\\u0000-\\u001f]+$' }),
+    kind: Type.Optional(Type.Union([Lit('auto', ...IMPORT_KINDS)], { description: 'The kind of every sheet, or auto (the default): by sheet name, else by the columns its header names' })),
+    fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^/\\\\\\u0000-\\u001f]+$', description: 'The file\'s name, for the job and its error report; default upload' })),
     dryRun: Type.Optional(Type.Boolean({ description: 'Validate only (phase 1): report every error, write nothing' })),
   },
   { additionalProperties: false },
 );
 
-export const TemplateParams = Type.Object({ kind: Lit(...IMPORT_KINDS) });
-export const TemplateQuery = Type.Object({ format: Type.Optional(Lit('xlsx', 'csv')) }, { additionalProperties: false });
+export const TemplateQuery = Type.Object({ kind: Lit(...IMPORT_KINDS), format: Type.Optional(Lit('xlsx', 'csv')) }, { additionalProperties: false });
 
 /** The request body: the file's bytes as they are (CSV or XLSX). */
 export const ImportBody = {
