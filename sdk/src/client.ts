@@ -43,6 +43,7 @@ import type {
 import type {
   AcknowledgeAlarmInput, CreateEquipmentInput, DeviceCommand, DeviceCommandInput, Equipment, EquipmentAlarm, EquipmentAlarmPage, EquipmentAlarmQuery, EquipmentIndicators, EquipmentPage, EquipmentPeriodQuery, EquipmentQuery, EquipmentStateHistory, EquipmentStatus, EquipmentSummary, Gateway, GatewayConfig, GatewayPage, GatewayQuery, GatewaySummary, PutGatewayConfigInput, RegisterGatewayInput, TelemetryBatchAnswer, TelemetryRecord, UpdateEquipmentInput, UpdateGatewayInput,
 } from './types.js';
+import type { ImportJob, ImportKind, ImportQuery, ImportTemplateQuery } from './types.js';
 import { SDK_VERSION } from './version.js';
 
 export interface MesClientOptions {
@@ -78,7 +79,7 @@ type PagedOperation =
   | 'listRoutings' | 'listBoms' | 'listDrawings' | 'listProductionOrders' | 'listPieceRates' | 'listMrpRuns'
   | 'listEquipment' | 'listEquipmentAlarms' | 'listGateways';
 /** Operations whose success is an image or text rather than JSON. */
-type BinaryOperation = 'createLabel' | 'getMaterialLabel' | 'exportStockSummary' | 'exportStockBalances' | 'getDrawingContent';
+type BinaryOperation = 'createLabel' | 'getMaterialLabel' | 'exportStockSummary' | 'exportStockBalances' | 'getDrawingContent' | 'getImportErrorReport' | 'getImportTemplate';
 type ItemOf<K extends PagedOperation> = SuccessOf<K> extends { items: (infer I)[] } ? I : never;
 
 /**
@@ -702,6 +703,28 @@ export class MesClient {
       putConfig: (id: string, body: PutGatewayConfigInput, options?: RequestOptions): Promise<GatewayConfig> => this.call('putGatewayConfig', { path: { id }, body }, options),
       config: (id: string, options?: RequestOptions): Promise<GatewayConfig> => this.call('getGatewayConfig', { path: { id } }, options),
     },
+  };
+
+  /**
+   * Data import (S1-7.3-a): a CSV (UTF-8, GB18030/GBK) or XLSX file becomes a job. Phase 1 checks
+   * the whole file and reports every error at once, writing nothing if any row is bad (`dryRun`
+   * stops there); phase 2 writes in the background in chunks keyed by each row's natural key, so a
+   * re-run changes nothing and a stopped job resumes. Each sheet needs its module's write permission.
+   */
+  readonly imports = {
+    /** Uploads the file; the job answers with status invalid (and its errors), validated (dry run) or writing. */
+    create: (bytes: Uint8Array, query: ImportQuery, options?: MutationOptions): Promise<ImportJob> => {
+      const [method, path] = routeOf('createImport', {});
+      return this.http.request({ method, path, query, body: bytes, contentType: 'application/octet-stream', options });
+    },
+    /** Status and progress (doneRows of totalRows, rowsPerSecond) and every error. */
+    get: (id: string, options?: RequestOptions): Promise<ImportJob> => this.call('getImport', { path: { id } }, options),
+    /** Goes on writing a job whose process stopped; 409 IMPORT_NOT_RESUMABLE when it is not writing. */
+    resume: (id: string, options?: MutationOptions): Promise<ImportJob> => this.call('resumeImport', { path: { id } }, options),
+    /** The uploaded file with an error column: each row's errors beside it (CSV in its own encoding, or XLSX). */
+    errorReport: (id: string, options?: RequestOptions): Promise<BinaryBody> => this.binary('getImportErrorReport', { path: { id } }, options),
+    /** A template for a kind: headers in Chinese and English, an example row; XLSX adds drop-down lists. */
+    template: (kind: ImportKind, query?: ImportTemplateQuery, options?: RequestOptions): Promise<BinaryBody> => this.binary('getImportTemplate', { query: { ...query, kind } }, options),
   };
 
   readonly diagnostics = {

@@ -248,6 +248,11 @@ export const ROUTES = {
   ingestTelemetryBatch: 'POST /v1/telemetry/batches',
   gatewayHeartbeat: 'POST /v1/gateways/heartbeat',
   reportCommandResults: 'POST /v1/gateways/command-results',
+  createImport: 'POST /v1/imports',
+  getImport: 'GET /v1/imports/{id}',
+  resumeImport: 'POST /v1/imports/{id}/resume',
+  getImportErrorReport: 'GET /v1/imports/{id}/error-report',
+  getImportTemplate: 'GET /v1/imports/template',
 } as const satisfies Partial<Record<OperationId, `${'GET' | 'POST' | 'PUT' | 'PATCH'} /${string}`>>;
 
 export type RoutedOperation = keyof typeof ROUTES;

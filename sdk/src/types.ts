@@ -375,3 +375,11 @@ export type MrpFirmResult = Schemas['MrpFirmResult'];
 export type Kitting = Schemas['Kitting'];
 export type ProductionSchedule = Schemas['ProductionSchedule'];
 export type ScheduleInput = BodyOf<'scheduleProduction'>;
+
+// Data import (S1-7.3-a).
+export type ImportJob = Schemas['ImportJob'];
+export type ImportError = Schemas['ImportError'];
+/** What a file is: its kind (or auto) and name; dryRun validates only. */
+export type ImportQuery = QueryOf<'createImport'>;
+export type ImportKind = QueryOf<'getImportTemplate'>['kind'];
+export type ImportTemplateQuery = Omit<QueryOf<'getImportTemplate'>, 'kind'>;

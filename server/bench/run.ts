@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { apiOverhead, printApiOverhead } from './api-overhead.js';
+import { importBench, printImportBench } from './imports.js';
 import { ledgerBench, printLedgerBench } from './ledger.js';
 import { printTelemetryBench, telemetryBench } from './telemetry.js';
 import { mrpBench, printMrpBench } from './mrp.js';
@@ -32,6 +33,11 @@ results.telemetry = await telemetryBench({ seconds, rounds, concurrency: 4 }).th
 
 results.mrp = await mrpBench().then((r) => {
   printMrpBench(r);
+  return r;
+});
+
+results.imports = await importBench().then((r) => {
+  printImportBench(r);
   return r;
 });
 

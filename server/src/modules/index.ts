@@ -3,6 +3,7 @@ import { auditRoutes } from './audit/routes.js';
 import { backupRoutes } from './backups/routes.js';
 import { barcodeRoutes } from './barcodes/routes.js';
 import { identityRoutes } from './identity/routes.js';
+import { importRoutes } from './imports/routes.js';
 import { countingRoutes } from './inventory/counting-routes.js';
 import { reportRoutes } from './inventory/report-routes.js';
 import { inventoryRoutes } from './inventory/routes.js';
@@ -42,4 +43,5 @@ export function registerModules(app: MesApp, ctx: AppContext): void {
   plantRoutes(app, ctx);
   productionRoutes(app, ctx);
   equipmentRoutes(app, ctx);
+  importRoutes(app, ctx);
 }

@@ -42,6 +42,9 @@ export const TENANT_PERMISSIONS = [
   'equipment:read',
   'equipment:write',
   'equipment:command',
+  // Data import (S1-7.3-a): upload and run import jobs; each sheet also needs its module's write permission.
+  'imports:read',
+  'imports:write',
 ] as const;
 
 export type Permission = (typeof PLATFORM_PERMISSIONS)[number] | (typeof TENANT_PERMISSIONS)[number];

@@ -85,22 +85,33 @@ describe('row-level security', () => {
       )).rows,
     );
     expect(policies.map((p) => p.tablename)).toEqual([
-      'api_keys', 'audit_heads', 'audit_log', 'backup_drills', 'batches', 'bins', 'bom_line_alternates', 'bom_lines', 'bom_versions', 'boms',
-      'calendar_exceptions', 'calendar_shifts', 'calendars', 'coding_rules', 'coding_sequences', 'count_entries', 'count_lines', 'count_sheets',
-      'delivery_plan_lines', 'delivery_plans', 'device_commands', 'document_versions', 'drawing_revisions', 'drawings', 'equipment',
-      'equipment_alarm_rules', 'equipment_alarms', 'equipment_latest', 'equipment_points', 'equipment_states', 'features', 'gateway_batches',
-      'gateway_configs', 'gateway_keys', 'gateway_rejections', 'gateways', 'idempotency_keys', 'incoming_inspections', 'materials', 'org_groups',
-      'org_people', 'outbox_events', 'outbox_heads', 'partners', 'plants', 'production_lines', 'production_order_components',
-      'production_order_operations', 'production_orders', 'purchase_inbound_lines', 'purchase_inbounds', 'purchase_order_lines', 'purchase_orders',
-      'purchase_receipt_lines', 'purchase_receipts', 'purchase_return_lines', 'purchase_returns', 'roles', 'routing_operation_alternates',
-      'routing_operations', 'routing_versions', 'routings', 'safety_stocks', 'sales_order_lines', 'sales_orders', 'sales_outbound_lines',
-      'sales_outbounds', 'sales_return_lines', 'sales_returns', 'serials', 'stations', 'stock_balances', 'stock_document_lines', 'stock_documents',
-      'stock_movements', 'supplier_materials', 'telemetry_readings', 'tenant_settings', 'unit_conversions', 'units', 'user_roles', 'users',
+      'api_keys', 'audit_heads', 'audit_log', 'backup_drills', 'batches', 'bins', 'bom_line_alternates',
+      'bom_lines', 'bom_versions', 'boms', 'calendar_exceptions', 'calendar_shifts', 'calendars',
+      'coding_rules', 'coding_sequences', 'count_entries', 'count_lines', 'count_sheets',
+      'delivery_plan_lines', 'delivery_plans', 'device_commands', 'document_versions', 'drawing_revisions',
+      'drawings', 'equipment', 'equipment_alarm_rules', 'equipment_alarms', 'equipment_latest',
+      'equipment_points', 'equipment_states', 'features', 'gateway_batches', 'gateway_configs',
+      'gateway_keys', 'gateway_rejections', 'gateways', 'idempotency_keys', 'import_documents',
+      'import_jobs', 'incoming_inspections', 'material_planning', 'materials', 'mrp_demands',
+      'mrp_planned_orders', 'mrp_run_materials', 'mrp_runs', 'org_groups', 'org_people', 'outbox_events',
+      'outbox_heads', 'partners', 'plants', 'production_allocations', 'production_dispatch_changes',
+      'production_genealogy', 'production_lines', 'production_material_docs', 'production_material_lines',
+      'production_operation_events', 'production_order_components', 'production_order_operations',
+      'production_orders', 'production_piece_rates', 'production_receipt_lines', 'production_receipts',
+      'production_work_reports', 'purchase_inbound_lines', 'purchase_inbounds', 'purchase_order_lines',
+      'purchase_orders', 'purchase_receipt_lines', 'purchase_receipts', 'purchase_return_lines',
+      'purchase_returns', 'roles', 'routing_operation_alternates', 'routing_operations', 'routing_versions',
+      'routings', 'safety_stocks', 'sales_order_lines', 'sales_orders', 'sales_outbound_lines',
+      'sales_outbounds', 'sales_return_lines', 'sales_returns', 'serials', 'stations', 'stock_balances',
+      'stock_document_lines', 'stock_documents', 'stock_movements', 'supplier_materials',
+      'telemetry_readings', 'tenant_settings', 'unit_conversions', 'units', 'user_roles', 'users',
       'warehouses', 'work_centres', 'workshops',
     ]);
     for (const p of policies) {
-      expect(p.qual, p.tablename).toMatch(/tenant_id = mes_current_tenant\(\)/);
-      expect(p.with_check, p.tablename).toMatch(/tenant_id = mes_current_tenant\(\)/);
+      // Restore drills are the platform's records (S1-8.4), never a tenant's: only its scope sees them.
+      const fence = p.tablename === 'backup_drills' ? /mes_is_platform\(\)/ : /tenant_id = mes_current_tenant\(\)/;
+      expect(p.qual, p.tablename).toMatch(fence);
+      expect(p.with_check, p.tablename).toMatch(fence);
     }
   });
 
@@ -158,8 +169,15 @@ describe('row-level security', () => {
       gateway_rejections: ['INSERT', 'SELECT', 'UPDATE'],
       gateways: ['INSERT', 'SELECT', 'UPDATE'],
       idempotency_keys: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
+      import_documents: ['INSERT', 'SELECT'],
+      import_jobs: ['INSERT', 'SELECT', 'UPDATE'],
       incoming_inspections: ['INSERT', 'SELECT'],
+      material_planning: ['INSERT', 'SELECT', 'UPDATE'],
       materials: ['INSERT', 'SELECT', 'UPDATE'],
+      mrp_demands: ['INSERT', 'SELECT'],
+      mrp_planned_orders: ['INSERT', 'SELECT', 'UPDATE'],
+      mrp_run_materials: ['INSERT', 'SELECT'],
+      mrp_runs: ['INSERT', 'SELECT', 'UPDATE'],
       org_groups: ['INSERT', 'SELECT'],
       org_people: ['INSERT', 'SELECT'],
       outbox_events: ['INSERT', 'SELECT'],
@@ -168,10 +186,20 @@ describe('row-level security', () => {
       plans: ['SELECT'],
       plants: ['INSERT', 'SELECT', 'UPDATE'],
       platform_settings: ['INSERT', 'SELECT'],
+      production_allocations: ['INSERT', 'SELECT', 'UPDATE'],
+      production_dispatch_changes: ['INSERT', 'SELECT'],
+      production_genealogy: ['INSERT', 'SELECT'],
       production_lines: ['INSERT', 'SELECT', 'UPDATE'],
+      production_material_docs: ['INSERT', 'SELECT', 'UPDATE'],
+      production_material_lines: ['INSERT', 'SELECT'],
+      production_operation_events: ['INSERT', 'SELECT'],
       production_order_components: ['INSERT', 'SELECT', 'UPDATE'],
       production_order_operations: ['INSERT', 'SELECT', 'UPDATE'],
       production_orders: ['INSERT', 'SELECT', 'UPDATE'],
+      production_piece_rates: ['INSERT', 'SELECT'],
+      production_receipt_lines: ['INSERT', 'SELECT'],
+      production_receipts: ['INSERT', 'SELECT', 'UPDATE'],
+      production_work_reports: ['INSERT', 'SELECT', 'UPDATE'],
       purchase_inbound_lines: ['INSERT', 'SELECT', 'UPDATE'],
       purchase_inbounds: ['INSERT', 'SELECT', 'UPDATE'],
       purchase_order_lines: ['INSERT', 'SELECT', 'UPDATE'],

@@ -207,3 +207,31 @@ export async function listSafetyStocks(tx: Sql, tenantId: string, materialId: st
   );
   return rows.map((r) => ({ materialId: r.material_id, warehouseId: r.warehouse_id, quantity: r.quantity }));
 }
+
+export type NewMaterial = Omit<Material, 'id' | 'version' | 'createdAt' | 'production' | 'status' | 'variantOf' | 'featureValues'> & {
+  issueType: string; includeInKitting: boolean; defaultRouting: string | null;
+};
+
+/** Many new materials (not variants) in one statement. */
+export async function insertMaterials(tx: Sql, tenantId: string, ms: NewMaterial[]): Promise<void> {
+  const col = <K extends keyof NewMaterial>(k: K) => ms.map((m) => m[k]);
+  await tx.query(
+    `INSERT INTO materials (tenant_id, code, name, specification, category, base_unit, purchase_unit, sales_unit, stock_unit, production_unit,
+       tracking, track_expiry, issue_type, include_in_kitting, default_routing, variant_features, variant_rule)
+     SELECT $1, code, name, spec, cat, bu, pu, su, stu, pru, tr, te, it, ik, dr, coalesce((SELECT array_agg(f) FROM jsonb_array_elements_text(vf) f), '{}'), vr
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[],
+                   $13::text[], $14::boolean[], $15::text[], $16::jsonb[], $17::text[])
+         AS x(code, name, spec, cat, bu, pu, su, stu, pru, tr, te, it, ik, dr, vf, vr)`,
+    [
+      tenantId, col('code'), col('name'), col('specification'), col('category'), col('baseUnit'), col('purchaseUnit'), col('salesUnit'), col('stockUnit'),
+      col('productionUnit'), col('tracking'), col('trackExpiry'), col('issueType'), col('includeInKitting'), col('defaultRouting'),
+      ms.map((m) => JSON.stringify(m.variantFeatures)), col('variantRule'),
+    ],
+  );
+}
+
+/** Which of these codes name materials already. */
+export async function takenMaterialCodes(tx: Sql, tenantId: string, codes: string[]): Promise<Set<string>> {
+  const { rows } = await tx.query<{ code: string }>('SELECT code FROM materials WHERE tenant_id = $1 AND code = ANY($2::text[])', [tenantId, codes]);
+  return new Set(rows.map((r) => r.code));
+}

@@ -41,16 +41,20 @@ export async function createConversion(tx: Sql, tenantId: string, input: Omit<Un
 
 /** Checks that every unit a material names exists, reporting all missing ones. */
 async function checkMaterialUnits(tx: Sql, tenantId: string, input: CreateMaterialInput, errors: FieldError[]): Promise<void> {
-  const units = await UnitConverter.load(tx, tenantId);
+  unitProblems(await UnitConverter.load(tx, tenantId), input, '', errors);
+}
+
+/** The unit rules of a new material against loaded units; field names start with prefix (`[3].` for the fourth of many). */
+export function unitProblems(units: UnitConverter, input: CreateMaterialInput, prefix: string, errors: FieldError[]): void {
   for (const field of ['baseUnit', 'purchaseUnit', 'salesUnit', 'stockUnit', 'productionUnit'] as const) {
     const code = input[field];
-    if (code && !units.unit(code)) errors.push(fieldError(field, 'UNKNOWN_UNIT', `no unit ${code}`));
+    if (code && !units.unit(code)) errors.push(fieldError(`${prefix}${field}`, 'UNKNOWN_UNIT', `no unit ${code}`));
   }
   // Every operating unit must convert to the base unit, or stock could not be posted in it.
   for (const field of ['purchaseUnit', 'salesUnit', 'stockUnit', 'productionUnit'] as const) {
     const code = input[field];
     if (code && units.unit(code) && units.unit(input.baseUnit) && !units.factor(null, code, input.baseUnit)) {
-      errors.push(fieldError(field, 'UNIT_NOT_CONVERTIBLE', `no global conversion from ${code} to ${input.baseUnit}; add one first`));
+      errors.push(fieldError(`${prefix}${field}`, 'UNIT_NOT_CONVERTIBLE', `no global conversion from ${code} to ${input.baseUnit}; add one first`));
     }
   }
 }

@@ -118,3 +118,9 @@ export async function listPeople(tx: Sql, tenantId: string, kind: OrgKind) {
   );
   return rows.map((r) => ({ id: r.id, kind: r.kind, code: r.code, name: r.name, groupId: r.group_id }));
 }
+
+/** Ids of the partners of one kind with these codes, by code: one query for a whole import chunk. */
+export async function idsByCode(tx: Sql, tenantId: string, kind: PartnerKind, codes: string[]): Promise<Map<string, string>> {
+  const { rows } = await tx.query<{ id: string; code: string }>('SELECT id, code FROM partners WHERE tenant_id = $1 AND kind = $2 AND code = ANY($3::text[])', [tenantId, kind, codes]);
+  return new Map(rows.map((r) => [r.code, r.id]));
+}

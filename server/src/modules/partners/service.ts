@@ -102,3 +102,6 @@ export async function createPerson(tx: Sql, tenantId: string, kind: OrgKind, inp
   ]);
   return { id: rows[0].id, kind, code: input.code, name: input.name, groupId: input.groupId ?? null };
 }
+
+/** Partner ids by code, for callers that name partners by code in bulk (imports). */
+export const partnerIdsByCode = (tx: Sql, tenantId: string, kind: PartnerKind, codes: string[]) => repo.idsByCode(tx, tenantId, kind, codes);
