@@ -90,21 +90,26 @@ describe('mes conformance', () => {
     expect(res.stderr).toContain('--platform kubernetes needs --namespace <ns>, --deployment <name>');
   });
 
-  it('a certified run of the platform profile exits 1: its clauses are unknown', async () => {
+  it('a certified run of the platform profile without --platform exits 1: only the deployment plans (S1-6.1-a) are proved, the rest unknown', async () => {
     const res = await mesJson(['conformance', 'run', '--target', t.url, '--profile', 'platform', '--certified', '--out', tmp.dir, '--signing-key', path.join(tmp.dir, 'key.pem')], { apiKey: t.adminKey });
     expect(res.code).toBe(1);
     expect(res.json.error.code).toBe('CONFORMANCE_INCOMPLETE');
-    expect(res.json.error.details.clauses.map((c: { status: string }) => c.status)).toEqual(Array(10).fill('unknown'));
+    const statuses = Object.fromEntries(res.json.error.details.clauses.map((c: { id: string; status: string }) => [c.id, c.status]));
+    expect(statuses).toEqual({
+      'S1-6.1-a': 'pass', 'S1-6.1-c': 'unknown', 'S1-6.1-d': 'unknown', 'S1-6.1-f': 'unknown', 'S1-6.1-g': 'unknown',
+      'S1-5.3.3-a': 'unknown', 'S1-5.3.4': 'unknown', 'S1-5.3.6': 'unknown', 'S1-5.3.7-a': 'unknown', 'S1-5.3.7-b': 'unknown',
+    });
   });
 
   it('coverage lists the clauses no check proves', async () => {
     const res = await mesJson(['conformance', 'coverage']);
     expect(res.code).toBe(0);
     const unproved = res.json.unproved.map((u: { id: string }) => u.id);
-    expect(unproved).toContain('S1-6.1-a');
-    expect(unproved).toContain('S1-6.2.3-b');
+    expect(unproved).toContain('S1-5.4.5-a');
     expect(unproved).not.toContain('S1-6.1-b');
     expect(res.json.proved.find((p: { id: string }) => p.id === 'S1-6.1-b').by).toEqual(['isolation']);
+    expect(res.json.proved.find((p: { id: string }) => p.id === 'S1-6.1-a').by).toEqual(['deployment']);
+    expect(res.json.proved.find((p: { id: string }) => p.id === 'S1-6.2.3-b').by).toEqual(['ui']);
     const human = await mes(['conformance', 'coverage']);
     expect(human.stdout).toMatch(/^\d+ clauses no check proves:/);
   });

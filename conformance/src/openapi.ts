@@ -20,6 +20,8 @@ export interface Operation {
   permission?: string;
   public: boolean;
   platform: boolean;
+  /** Optional query parameters of which at least one must be given (x-mes-one-of-query). */
+  oneOfQuery: string[];
   params: Parameter[];
   body?: JsonSchema;
   /** status -> schema of the JSON body (dereferenced), or null for a non-JSON body. */
@@ -58,6 +60,7 @@ export function operationsOf(spec: OpenApiDocument): Operation[] {
         permission: op['x-mes-permission'],
         public: op['x-mes-public'] === true,
         platform: op['x-mes-platform'] === true,
+        oneOfQuery: Array.isArray(op['x-mes-one-of-query']) ? op['x-mes-one-of-query'] : [],
         params: (op.parameters ?? []).map((p: any) => ({ name: p.name, in: p.in, required: p.required === true, schema: { ...(p.description ? { description: p.description } : {}), ...deref(spec, p.schema ?? {}) } })),
         body: body ? deref(spec, body) : undefined,
         responses,

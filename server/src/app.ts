@@ -125,7 +125,8 @@ export async function buildApp(config: ServerConfig, opts: BuildOptions = {}): P
 /**
  * The one place the spec learns what each operation needs, from the same route config the
  * pipeline enforces: `x-mes-permission` (the permission), `x-mes-public: true` (no credentials),
- * `x-mes-platform: true` (platform-wide visibility, a platform permission). Conformance suites
+ * `x-mes-platform: true` (platform-wide visibility, a platform permission), `x-mes-one-of-query`
+ * (optional query parameters of which at least one must be given, else 422). Conformance suites
  * generate their isolation and permission checks from these (docs/api.md).
  */
 function withAccessExtensions(schema: FastifySchema, config: FastifyContextConfig | undefined): FastifySchema {
@@ -134,6 +135,7 @@ function withAccessExtensions(schema: FastifySchema, config: FastifyContextConfi
   if (config?.public) extensions['x-mes-public'] = true;
   if (config?.permission) extensions['x-mes-permission'] = config.permission;
   if (config?.platform) extensions['x-mes-platform'] = true;
+  if (config?.oneOfQuery) extensions['x-mes-one-of-query'] = config.oneOfQuery;
   return { ...schema, ...extensions };
 }
 

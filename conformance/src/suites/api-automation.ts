@@ -38,6 +38,11 @@ export const apiAutomationSuite: Suite = {
       }
       const query: Record<string, string> = {};
       for (const p of op.params.filter((x) => x.in === 'query' && x.required)) query[p.name] = String(sample(p.schema, world.hints(), p.name));
+      // At least one of these filters (x-mes-one-of-query): the first the tenant's data can fill; none, and success is not expected.
+      const oneOf = op.oneOfQuery.map((name) => op.params.find((x) => x.in === 'query' && x.name === name)).filter((x) => x !== undefined);
+      const known = oneOf.map((p) => [p.name, world.hints().known?.(p.name, p.schema)] as const).find(([, v]) => v !== undefined);
+      if (known) query[known[0]] = String(known[1]);
+      else if (oneOf.length) real = false;
       generated.push({ op, pathValues, query, real });
     }
     const collection = buildCollection({ title: `mes conformance ${ctx.config.runId}: ${spec.info?.title ?? 'API'}`, runTag: `${tag}X`, generated, flows, ops });

@@ -109,6 +109,10 @@ function pathValues(op: Operation, world: World, ctx: CheckContext) {
     if (value) {
       values[prm.name] = value;
       real.push(prm.name);
+    } else if (prm.schema.type === 'integer') {
+      // A position under a real parent (an operation's seq): the parent is what must be fenced.
+      values[prm.name] = '10';
+      if (real.length) real.push(prm.name);
     } else values[prm.name] = prm.schema.format === 'uuid' || prm.name === 'id' ? ctx.rng.uuid() : world.code();
   }
   return { values, real, path: fillPath(op.path, values) };

@@ -19,6 +19,8 @@ declare module 'fastify' {
     permission?: string;
     /** Runs with platform-wide visibility (tenants); requires a platform permission. */
     platform?: boolean;
+    /** Optional query parameters of which at least one must be given (422 otherwise); in the spec as x-mes-one-of-query. */
+    oneOfQuery?: string[];
     /** A POST that changes nothing (a scan lookup, a label): refusals are not audited as changes. */
     readOnly?: boolean;
   }

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext, MesApp } from '../../app.js';
+import type { Sql } from '../../platform/db.js';
 import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
 import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, problems } from '../../platform/schemas.js';
@@ -14,6 +15,7 @@ import {
   ReceiptSchema, ReturnBody, WageReportQuery, WageReportSchema, WorkReportBody, WorkReportListQuery, WorkReportPageSchema, WorkReportSchema,
 } from './execution-schema.js';
 import * as issue from './issue.js';
+import { getOrder } from './orders.js';
 import * as receipt from './receipt.js';
 import * as reporting from './reporting.js';
 
@@ -27,6 +29,12 @@ export function executionRoutes(app: MesApp, { db }: AppContext): void {
   const readPerm = { permission: 'production:read' };
   const writePerm = { permission: 'production:write' };
   const after = (cursor: string | undefined) => decodeCursor(cursor, CURSOR.createdAtId);
+  /** An order's sub-lists: an order the tenant does not have is 404, never an empty page. */
+  const ofOrder = <T>(req: FastifyRequest, orderId: string, list: (tx: Sql, tenantId: string) => Promise<T>): Promise<T> =>
+    read(db, req, async (tx) => {
+      await getOrder(tx, tenant(req), orderId);
+      return list(tx, tenant(req));
+    });
   const page = <T extends { createdAt: string; id: string }>(rows: T[], limit: number) => pageOf(rows, limit, (d) => [d.createdAt, d.id], (d) => d);
 
   // ------------------------------------------------------------ material (S1-5.4.4-g)
@@ -49,10 +57,11 @@ export function executionRoutes(app: MesApp, { db }: AppContext): void {
 
   app.get('/v1/production-orders/:id/material-documents', {
     config: readPerm,
-    schema: { operationId: 'listProductionMaterialDocuments', tags, summary: "An order's issues, returns and backflushes, newest first", params: IdParams, querystring: MaterialDocListQuery, response: { 200: Type.Ref(MaterialDocPageSchema), ...problems() } },
+    schema: { operationId: 'listProductionMaterialDocuments', tags, summary: "An order's issues, returns and backflushes, newest first", params: IdParams, querystring: MaterialDocListQuery, response: { 200: Type.Ref(MaterialDocPageSchema), ...problems(404) } },
   }, async (req) => {
     const limit = req.query.limit ?? 50;
-    return page(await read(db, req, (tx) => presentMaterialDocs(tx, tenant(req), { orderId: req.params.id, kind: req.query.kind, limit, after: after(req.query.cursor) })), limit);
+    const cursor = after(req.query.cursor);
+    return page(await ofOrder(req, req.params.id, (tx, t) => presentMaterialDocs(tx, t, { orderId: req.params.id, kind: req.query.kind, limit, after: cursor })), limit);
   });
 
   // ------------------------------------------------------------ work reporting (S1-5.4.4-h)
@@ -66,10 +75,11 @@ export function executionRoutes(app: MesApp, { db }: AppContext): void {
 
   app.get('/v1/production-orders/:id/operation-events', {
     config: readPerm,
-    schema: { operationId: 'listProductionOperationEvents', tags, summary: "An order's operation starts, pauses, resumes and ends, newest first", params: IdParams, querystring: WorkReportListQuery, response: { 200: Type.Ref(OperationEventPageSchema), ...problems() } },
+    schema: { operationId: 'listProductionOperationEvents', tags, summary: "An order's operation starts, pauses, resumes and ends, newest first", params: IdParams, querystring: WorkReportListQuery, response: { 200: Type.Ref(OperationEventPageSchema), ...problems(404) } },
   }, async (req) => {
     const limit = req.query.limit ?? 50;
-    return page(await read(db, req, (tx) => reporting.listOperationEvents(tx, tenant(req), req.params.id, limit, after(req.query.cursor))), limit);
+    const cursor = after(req.query.cursor);
+    return page(await ofOrder(req, req.params.id, (tx, t) => reporting.listOperationEvents(tx, t, req.params.id, limit, cursor)), limit);
   });
 
   app.post('/v1/production-orders/:id/reports', {
@@ -83,10 +93,11 @@ export function executionRoutes(app: MesApp, { db }: AppContext): void {
 
   app.get('/v1/production-orders/:id/reports', {
     config: readPerm,
-    schema: { operationId: 'listProductionWorkReports', tags, summary: "An order's work reports, newest first", params: IdParams, querystring: WorkReportListQuery, response: { 200: Type.Ref(WorkReportPageSchema), ...problems() } },
+    schema: { operationId: 'listProductionWorkReports', tags, summary: "An order's work reports, newest first", params: IdParams, querystring: WorkReportListQuery, response: { 200: Type.Ref(WorkReportPageSchema), ...problems(404) } },
   }, async (req) => {
     const limit = req.query.limit ?? 50;
-    return page(await read(db, req, (tx) => reporting.listWorkReports(tx, tenant(req), req.params.id, limit, after(req.query.cursor))), limit);
+    const cursor = after(req.query.cursor);
+    return page(await ofOrder(req, req.params.id, (tx, t) => reporting.listWorkReports(tx, t, req.params.id, limit, cursor)), limit);
   });
 
   app.post('/v1/piece-rates', {
@@ -119,15 +130,16 @@ export function executionRoutes(app: MesApp, { db }: AppContext): void {
 
   app.get('/v1/production-orders/:id/receipts', {
     config: readPerm,
-    schema: { operationId: 'listProductionReceipts', tags, summary: "An order's receipts, newest first", params: IdParams, querystring: ReceiptListQuery, response: { 200: Type.Ref(ReceiptPageSchema), ...problems() } },
+    schema: { operationId: 'listProductionReceipts', tags, summary: "An order's receipts, newest first", params: IdParams, querystring: ReceiptListQuery, response: { 200: Type.Ref(ReceiptPageSchema), ...problems(404) } },
   }, async (req) => {
     const limit = req.query.limit ?? 50;
-    return page(await read(db, req, (tx) => receipt.listReceipts(tx, tenant(req), req.params.id, limit, after(req.query.cursor))), limit);
+    const cursor = after(req.query.cursor);
+    return page(await ofOrder(req, req.params.id, (tx, t) => receipt.listReceipts(tx, t, req.params.id, limit, cursor)), limit);
   });
 
   for (const direction of ['backward', 'forward'] as const) {
     app.get(`/v1/production-genealogy/${direction}`, {
-      config: readPerm,
+      config: { ...readPerm, oneOfQuery: ['batchNo', 'serialNo'] },
       schema: {
         operationId: direction === 'backward' ? 'traceGenealogyBackward' : 'traceGenealogyForward', tags,
         summary: direction === 'backward' ? 'What a batch or serial was made of, level by level down' : 'What a batch or serial went into, level by level up',
@@ -147,14 +159,15 @@ export function executionRoutes(app: MesApp, { db }: AppContext): void {
 
   app.get('/v1/production-orders/:id/dispatch-changes', {
     config: readPerm,
-    schema: { operationId: 'listProductionDispatchChanges', tags, summary: "Every re-sequencing and reassignment of an order's operations, newest first", params: IdParams, querystring: WorkReportListQuery, response: { 200: Type.Ref(DispatchChangePageSchema), ...problems() } },
+    schema: { operationId: 'listProductionDispatchChanges', tags, summary: "Every re-sequencing and reassignment of an order's operations, newest first", params: IdParams, querystring: WorkReportListQuery, response: { 200: Type.Ref(DispatchChangePageSchema), ...problems(404) } },
   }, async (req) => {
     const limit = req.query.limit ?? 50;
-    return page(await read(db, req, (tx) => dispatching.listChanges(tx, tenant(req), req.params.id, limit, after(req.query.cursor))), limit);
+    const cursor = after(req.query.cursor);
+    return page(await ofOrder(req, req.params.id, (tx, t) => dispatching.listChanges(tx, t, req.params.id, limit, cursor)), limit);
   });
 
   app.get('/v1/production-dispatch-list', {
-    config: readPerm,
+    config: { ...readPerm, oneOfQuery: ['workCentreCode', 'workCentreId'] },
     schema: { operationId: 'getProductionDispatchList', tags, summary: "A work centre's queue: open operations of released and running orders in dispatch order", querystring: DispatchListQuery, response: { 200: Type.Ref(DispatchListSchema), ...problems(422) } },
   }, async (req) => read(db, req, (tx) => dispatching.dispatchList(tx, tenant(req), req.query)));
 }
