@@ -18,9 +18,9 @@ const work = tempDir('mes-cli-backup-');
 const dest = path.join(work.dir, 'backups');
 const signingKey = path.join(work.dir, 'signing-key.pem');
 /** Every backup command runs with the test's signing key and a PGlite scratch database. */
-const run = (args: string[]) => ({ url: t.url, apiKey: t.adminKey, env: { MES_BACKUP_SIGNING_KEY: signingKey, MES_BACKUP_SCRATCH: 'pglite' } });
-const backup = (args: string[]) => mes(['backup', ...args], run(args));
-const backupJson = (args: string[]) => mesJson(['backup', ...args], run(args));
+const run = () => ({ url: t.url, apiKey: t.adminKey, env: { MES_BACKUP_SIGNING_KEY: signingKey, MES_BACKUP_SCRATCH: 'pglite' } });
+const backup = (args: string[]) => mes(['backup', ...args], run());
+const backupJson = (args: string[]) => mesJson(['backup', ...args], run());
 
 async function postgresAnswers(): Promise<boolean> {
   const c = new pg.Client({ connectionString: process.env.MES_TEST_DATABASE_URL ?? PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
@@ -88,12 +88,6 @@ describe('mes backup', () => {
     expect(existsSync(path.join(dest, 'catalogue', `${c.id}.json`))).toBe(true);
     expect(created.stderr).toMatch(/generated a new Ed25519 signing key/);
 
-    const human = await backup(['verify', c.location]);
-    expect(human.code, human.stderr).toBe(0);
-    expect(human.stdout).toMatch(new RegExp(`^verified ${c.id}: restored \\d+ tables \\(${c.rows} rows\\) into pglite:`, 'm'));
-    expect(human.stdout).toMatch(/the server answered \/readyz 200/);
-    expect(human.stdout).toMatch(/^recovery time \d+\.\d s \(restore \d+\.\d s, server start \d+\.\d s\)$/m);
-
     const v = await backupJson(['verify', c.location]);
     expect(v.code, v.stderr).toBe(0);
     expect(v.json).toMatchObject({
@@ -107,7 +101,7 @@ describe('mes backup', () => {
     expect(entry.verification).toMatchObject({ ok: true, rtoMs: v.json.rtoMs });
   });
 
-  it('S1-8.4: a byte flipped in a table file: verify exits 1 with BACKUP_FILE_CORRUPT naming the file, and the catalogue records the failure', async () => {
+  it('S1-8.4: a byte flipped in a table file: verify exits 1 with BACKUP_FILE_CORRUPT naming the file before starting a scratch database, and the catalogue records the failure', async () => {
     const copy = path.join(work.dir, 'damaged');
     cpSync(dest, copy, { recursive: true });
     const manifest = JSON.parse(readFileSync(path.join(copy, ids[0], 'manifest.json'), 'utf8'));
@@ -117,10 +111,12 @@ describe('mes backup', () => {
     bytes[Math.floor(bytes.length / 2)] ^= 0x01;
     writeFileSync(full, bytes);
 
-    const human = await backup(['verify', path.join(copy, ids[0])]);
+    // --scratch postgres: a damaged backup is refused on its files, before a PostgreSQL is started for it.
+    const human = await backup(['verify', path.join(copy, ids[0]), '--scratch', 'postgres']);
     expect(human.code).toBe(1);
     expect(human.stdout).toBe('');
     expect(human.stderr).toContain(`Error: ${file} does not match its SHA-256 in the manifest: the file was altered`);
+    expect(human.stderr).not.toContain('starting a private PostgreSQL');
 
     const json = await backupJson(['verify', path.join(copy, ids[0])]);
     expect(json.code).toBe(1);
@@ -214,10 +210,10 @@ describe('mes backup', () => {
       [['prune', '--in', dest], /say what to keep: --keep-daily, --keep-weekly and\/or --keep-monthly/],
       [['verify', path.join(dest, ids[0]), '--scratch', 'sqlite'], /--scratch must be auto, postgres, pglite or a postgres:\/\/ URL, got "sqlite"/],
     ];
-    for (const [args, message] of cases) {
-      const res = await backup(args);
-      expect(res.code, `mes backup ${args.join(' ')}: ${res.stderr}`).toBe(2);
-      expect(res.stderr).toMatch(message);
+    const results = await Promise.all(cases.map(([args]) => backup(args)));
+    for (const [i, [args, message]] of cases.entries()) {
+      expect(results[i].code, `mes backup ${args.join(' ')}: ${results[i].stderr}`).toBe(2);
+      expect(results[i].stderr).toMatch(message);
     }
     const json = await backupJson(['prune', '--in', dest]);
     expect(json.code).toBe(2);

@@ -7,7 +7,8 @@ import { CommandFailure, MesApiCommand } from '../../base-command.js';
 import { updateEntry } from '../../backup/catalogue.js';
 import { destinationOf } from '../../backup/destination.js';
 import { takeBackup, verifyStored } from '../../backup/operations.js';
-import { backupFailure, keyFlags, keySource, megabytes, Progress, scratchFlag, seconds, signingKey, signingKeyFlag } from '../../backup/support.js';
+import { backupFailure, keyFlags, keySource, scratchFlag, signingKey, signingKeyFlag } from '../../backup/support.js';
+import { megabytes, Progress, seconds } from '../../progress.js';
 import { parseDuration } from '../../format.js';
 
 export interface DrillRecord {
