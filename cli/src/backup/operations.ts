@@ -25,7 +25,7 @@ export interface TakenBackup {
 export async function takeBackup(
   client: MesClient, dest: Destination, opts: { tenant?: string; key?: KeySource; signingKeyFile: string; compressionLevel?: number; toolVersion: string }, progress: Progress,
 ): Promise<TakenBackup> {
-  const signer = signingKey(opts.signingKeyFile);
+  const signer = await signingKey(opts.signingKeyFile);
   if (signer.generated) progress.line(`generated a new Ed25519 signing key at ${signer.path} (${signer.fingerprint}); keep it, and its public key, to verify these backups`);
   const stage = await dest.stage();
   const writer = await BackupSetWriter.create({
