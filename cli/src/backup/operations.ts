@@ -10,7 +10,8 @@ import {
 } from '@mes/server';
 import { readEntry, recordBackup, updateEntry, type CatalogueEntry } from './catalogue.js';
 import type { Destination } from './destination.js';
-import { megabytes, Progress, scratchDatabase, seconds, signingKey } from './support.js';
+import { megabytes, Progress, seconds } from '../progress.js';
+import { scratchDatabase, signingKey } from './support.js';
 
 export interface TakenBackup {
   entry: CatalogueEntry;
@@ -24,7 +25,7 @@ export interface TakenBackup {
 export async function takeBackup(
   client: MesClient, dest: Destination, opts: { tenant?: string; key?: KeySource; signingKeyFile: string; compressionLevel?: number; toolVersion: string }, progress: Progress,
 ): Promise<TakenBackup> {
-  const signer = signingKey(opts.signingKeyFile);
+  const signer = await signingKey(opts.signingKeyFile);
   if (signer.generated) progress.line(`generated a new Ed25519 signing key at ${signer.path} (${signer.fingerprint}); keep it, and its public key, to verify these backups`);
   const stage = await dest.stage();
   const writer = await BackupSetWriter.create({
@@ -67,10 +68,15 @@ export async function verifyStored(dest: Destination, id: string, opts: { key?: 
   let where = opts.scratch;
   try {
     const reader = await BackupSetReader.open(local.dir, { key: opts.key, trustedSigner: opts.trust ?? entry?.signer });
+    // Files first: a damaged backup is refused before a scratch database (maybe a PostgreSQL) is started.
+    const t0 = performance.now();
+    progress.line(`checking ${Object.keys(reader.manifest.files).length} files against the manifest`);
+    await reader.checkFiles();
+    const filesCheckedMs = Math.round(performance.now() - t0);
     const scratch = await scratchDatabase(opts.scratch, (m) => progress.line(m));
     where = scratch.location;
     try {
-      const report = await verifyBackup(reader, scratch.db, { readiness: readinessInProcess, onProgress: (m) => progress.update(m) });
+      const report = await verifyBackup(reader, scratch.db, { readiness: readinessInProcess, onProgress: (m) => progress.update(m), filesCheckedMs });
       progress.clear();
       const updated = await updateEntry(dest, id, (e) => {
         e.verification = { at: new Date().toISOString(), ok: true, scratch: where, rtoMs: report.rtoMs, rpoMs: report.rpoMs, checks: report.checks };

@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { loadOrCreateSigningKey } from '@mes/conformance';
-import { findPostgresBinDir, PostgresInstance } from '@mes/platform';
+import type { KeyObject } from 'node:crypto';
 import { BackupError, openScratch, type KeySource, type Scratch } from '@mes/server';
 import { Flags } from '@oclif/core';
 import { CommandFailure, EXIT } from '../base-command.js';
@@ -36,7 +35,9 @@ export function keySource(flags: { 'passphrase-file'?: string; 'key-file'?: stri
   return undefined;
 }
 
-export function signingKey(file: string): ReturnType<typeof loadOrCreateSigningKey> {
+/** The signing key (generated when absent). @mes/conformance is loaded only here: it takes seconds to load. */
+export async function signingKey(file: string): Promise<{ privateKey: KeyObject; publicPem: string; fingerprint: string; path: string; generated: boolean }> {
+  const { loadOrCreateSigningKey } = await import('@mes/conformance');
   try {
     return loadOrCreateSigningKey(file);
   } catch (err) {
@@ -46,6 +47,16 @@ export function signingKey(file: string): ReturnType<typeof loadOrCreateSigningK
 
 /** The scratch database `spec` names; its drop() also removes what was started for it. */
 export async function scratchDatabase(spec: string, say: (m: string) => void): Promise<Scratch> {
+  // @mes/platform is loaded only when a scratch database is opened: it takes seconds to load.
+  const { findPostgresBinDir, PostgresInstance } = await import('@mes/platform');
+  const hasPostgres = () => {
+    try {
+      findPostgresBinDir();
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const kind = spec === 'auto' ? (hasPostgres() ? 'postgres' : 'pglite') : spec;
   if (kind === 'postgres') {
     say('starting a private PostgreSQL for the scratch restore');
@@ -71,51 +82,9 @@ export async function scratchDatabase(spec: string, say: (m: string) => void): P
   throw new CommandFailure(`--scratch must be auto, postgres, pglite or a postgres:// URL, got "${spec}"`, { code: 'USAGE', exit: EXIT.usage });
 }
 
-function hasPostgres(): boolean {
-  try {
-    findPostgresBinDir();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A refused backup as a command failure: its code, and the file it names in the details. */
 export function backupFailure(err: unknown): unknown {
   if (!(err instanceof BackupError)) return err;
   const details = { ...(err.file ? { file: err.file } : {}), ...err.details };
   return new CommandFailure(err.message, { code: err.code, ...(Object.keys(details).length ? { details } : {}), cause: err });
 }
-
-/**
- * Progress on stderr: on a terminal one line rewritten in place; otherwise a line at most every
- * few seconds, so logs of scheduled runs stay readable.
- */
-export class Progress {
-  private last = 0;
-  private shown = false;
-  private readonly tty = process.stderr.isTTY === true;
-
-  update(text: string): void {
-    if (this.tty) {
-      process.stderr.write(`\r\x1b[K${text}`);
-      this.shown = true;
-    } else if (Date.now() - this.last > 5000) {
-      process.stderr.write(`${text}\n`);
-      this.last = Date.now();
-    }
-  }
-
-  line(text: string): void {
-    this.clear();
-    process.stderr.write(`${text}\n`);
-  }
-
-  clear(): void {
-    if (this.shown) process.stderr.write('\r\x1b[K');
-    this.shown = false;
-  }
-}
-
-export const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

@@ -2,7 +2,8 @@ import { Flags } from '@oclif/core';
 import { CommandFailure, EXIT, MesApiCommand } from '../../base-command.js';
 import { destinationOf } from '../../backup/destination.js';
 import { takeBackup } from '../../backup/operations.js';
-import { backupFailure, keyFlags, keySource, megabytes, Progress, seconds, signingKeyFlag } from '../../backup/support.js';
+import { backupFailure, keyFlags, keySource, signingKeyFlag } from '../../backup/support.js';
+import { megabytes, Progress, seconds } from '../../progress.js';
 
 export interface BackupCreateResult {
   id: string;

@@ -1,13 +1,13 @@
 import { createHash, randomUUID, sign } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Flags } from '@oclif/core';
-import { canonicalJson } from '@mes/conformance';
 import type { VerifyReport } from '@mes/server';
 import { CommandFailure, MesApiCommand } from '../../base-command.js';
 import { updateEntry } from '../../backup/catalogue.js';
 import { destinationOf } from '../../backup/destination.js';
 import { takeBackup, verifyStored } from '../../backup/operations.js';
-import { backupFailure, keyFlags, keySource, megabytes, Progress, scratchFlag, seconds, signingKey, signingKeyFlag } from '../../backup/support.js';
+import { backupFailure, keyFlags, keySource, scratchFlag, signingKey, signingKeyFlag } from '../../backup/support.js';
+import { megabytes, Progress, seconds } from '../../progress.js';
 import { parseDuration } from '../../format.js';
 
 export interface DrillRecord {
@@ -88,7 +88,7 @@ export default class BackupDrill extends MesApiCommand<typeof BackupDrill> {
       rpoMs: r.rpoMs,
       objectives: { ...(maxRtoMs !== undefined ? { maxRtoMs } : {}), ...(maxRpoMs !== undefined ? { maxRpoMs } : {}), met },
     };
-    const signed = signDrill(record, f['signing-key']);
+    const signed = await signDrill(record, f['signing-key']);
     await dest.writeJson(`drills/${record.drillId}.json`, signed);
     await updateEntry(dest, taken.entry.id, (e) => e.drills.push({ id: record.drillId, at: record.finishedAt, rtoMs: r.rtoMs, rpoMs: r.rpoMs, passed: met }));
     this.log(`drill ${record.drillId}: backup ${taken.entry.id} restored and verified; RTO ${seconds(r.rtoMs)}, RPO ${seconds(r.rpoMs)}${maxRtoMs !== undefined || maxRpoMs !== undefined ? `; objectives ${met ? 'met' : 'MISSED'}` : ''}`);
@@ -99,8 +99,9 @@ export default class BackupDrill extends MesApiCommand<typeof BackupDrill> {
 }
 
 /** The record's canonical JSON, signed with Ed25519; anyone with the public key can check it. */
-export function signDrill(record: DrillRecord, keyFile: string): SignedDrill {
-  const key = signingKey(keyFile);
+export async function signDrill(record: DrillRecord, keyFile: string): Promise<SignedDrill> {
+  const key = await signingKey(keyFile);
+  const { canonicalJson } = await import('@mes/conformance');
   const bytes = Buffer.from(canonicalJson(record));
   return {
     record,

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { MesCommand } from '../../base-command.js';
 import { listEntries, type CatalogueEntry } from '../../backup/catalogue.js';
 import { destinationOf } from '../../backup/destination.js';
-import { megabytes, seconds } from '../../backup/support.js';
+import { megabytes, seconds } from '../../progress.js';
 import { shortDate, table } from '../../format.js';
 
 export default class BackupList extends MesCommand<typeof BackupList> {

@@ -6,7 +6,8 @@ import { BackupError, BackupSetReader, DataDirLockedError, lockDataDir, openData
 import { CommandFailure, EXIT, MesApiCommand } from '../../base-command.js';
 import { backupLocation } from '../../backup/destination.js';
 import { migratedForward } from '../../backup/operations.js';
-import { backupFailure, keyFlags, keySource, Progress, seconds } from '../../backup/support.js';
+import { backupFailure, keyFlags, keySource } from '../../backup/support.js';
+import { Progress, seconds } from '../../progress.js';
 import { redactUrl } from '../../format.js';
 
 export interface BackupRestoreResult {

@@ -3,7 +3,8 @@ import type { VerifyReport } from '@mes/server';
 import { MesCommand } from '../../base-command.js';
 import { backupLocation } from '../../backup/destination.js';
 import { verifyStored } from '../../backup/operations.js';
-import { backupFailure, keyFlags, keySource, Progress, scratchFlag, seconds } from '../../backup/support.js';
+import { backupFailure, keyFlags, keySource, scratchFlag } from '../../backup/support.js';
+import { Progress, seconds } from '../../progress.js';
 
 export interface BackupVerifyResult extends VerifyReport {
   location: string;

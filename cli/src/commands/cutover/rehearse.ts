@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Flags } from '@oclif/core';
 import { MesClient, type ImportJob } from '@mes/sdk';
 import { CommandFailure, MesApiCommand } from '../../base-command.js';
-import { Progress, seconds } from '../../backup/support.js';
+import { Progress, seconds } from '../../progress.js';
 import { reconcile, type ControlTotals, type Difference } from '../../cutover/reconcile.js';
 
 /** What `mes cutover rehearse --json` prints. */

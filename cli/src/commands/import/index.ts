@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import type { ImportJob, ImportQuery } from '@mes/sdk';
 import { CommandFailure, MesApiCommand } from '../../base-command.js';
-import { Progress, seconds } from '../../backup/support.js';
+import { Progress, seconds } from '../../progress.js';
 
 export const IMPORT_KINDS = ['auto', 'units', 'conversions', 'materials', 'warehouses', 'bins', 'customers', 'suppliers', 'supplier-materials', 'opening-stock', 'sales-orders', 'purchase-orders'] as const;
 

@@ -196,6 +196,7 @@ async function dumpTable(s: BulkSession, t: TableInfo, slices: SlicePlan[], file
     sha256: whole.digest('hex'),
     slices: done,
     redacted: opts.includeSecrets ? [] : t.columns.filter((c) => c.secret).map((c) => c.name),
+    ...(t.partitions.length ? { partitions: t.partitions } : {}),
   };
 }
 

@@ -36,6 +36,16 @@ export interface TableInfo {
    */
   tenantKey: string | null;
   forceRls: boolean;
+  /** A partitioned table's partitions (created by the server as data arrives, not by migrations). */
+  partitions: PartitionInfo[];
+}
+
+export interface PartitionInfo {
+  name: string;
+  /** pg_get_expr of its bound: `FOR VALUES FROM (…) TO (…)`. */
+  bound: string;
+  rowSecurity: boolean;
+  forceRowSecurity: boolean;
 }
 
 export interface SchemaMap {
@@ -74,6 +84,12 @@ export async function readSchema(sql: Sql): Promise<SchemaMap> {
       WHERE n.nspname = 'public' AND k.contype IN ('p', 'f')
       ORDER BY k.conname`,
   );
+  const partitions = await sql.query<{ parent: string; name: string; bound: string; rls: boolean; force: boolean }>(
+    `SELECT p.relname AS parent, c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound, c.relrowsecurity AS rls, c.relforcerowsecurity AS force
+       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace
+      WHERE n.nspname = 'public' AND p.relkind = 'p' AND c.relispartition
+      ORDER BY p.relname, c.relname`,
+  );
   const sequences = await sql.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'S' ORDER BY 1`,
   );
@@ -95,6 +111,7 @@ export async function readSchema(sql: Sql): Promise<SchemaMap> {
         primaryKey: keys.rows.find((k) => k.kind === 'p' && k.table === t.name)?.columns ?? [],
         tenantKey: t.name === TENANTS_TABLE ? 'id' : cols.some((c) => c.name === 'tenant_id') ? 'tenant_id' : null,
         forceRls: t.force,
+        partitions: partitions.rows.filter((x) => x.parent === t.name).map((x) => ({ name: x.name, bound: x.bound, rowSecurity: x.rls, forceRowSecurity: x.force })),
       };
     });
   const foreignKeys = keys.rows

@@ -6,6 +6,7 @@
 import { readMigrations, type MigrationFile } from '../../platform/migrations.js';
 import type { LedgerTotals } from '../inventory/integrity.js';
 import type { EncryptionInfo } from './crypto.js';
+import type { PartitionInfo } from './introspect.js';
 import { BackupError } from './errors.js';
 
 export const BACKUP_FORMAT = 'mes-backup';
@@ -37,6 +38,11 @@ export interface TableEntry {
   slices: TableSlice[];
   /** Secret columns written as a redaction marker (unencrypted backups). */
   redacted: string[];
+  /**
+   * A partitioned table's partitions at the snapshot (telemetry months): created before its rows
+   * load, since the migrations create none. Absent in backups taken before this field existed.
+   */
+  partitions?: PartitionInfo[];
 }
 
 export interface TenantSummary {

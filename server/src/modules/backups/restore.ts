@@ -67,6 +67,9 @@ export async function restoreInstance(db: Database, source: BackupSource, opts: 
     // The seeds of the migrations (plans) give way to the backup's rows.
     if (schema.tables.length) await s.query(`TRUNCATE ${schema.tables.map((t) => q(t.name)).join(', ')}`);
     const detached = await detach(s, schema);
+    // Partitions after the parents' keys and indexes are set aside: reattaching builds theirs too.
+    const partitioned = manifest.tables.filter((t) => t.partitions?.length);
+    for (const entry of partitioned) await createPartitions(s, entry, false);
     for (const [i, entry] of manifest.tables.entries()) {
       const table = schema.tables.find((t) => t.name === entry.name);
       if (!table) throw new BackupError('BACKUP_MANIFEST_INVALID', `the manifest lists table ${entry.name}, which the backup's schema does not have`, 'manifest.json');
@@ -75,6 +78,7 @@ export async function restoreInstance(db: Database, source: BackupSource, opts: 
     }
     progress({ phase: 'constraints' });
     await detached.reattach(manifest.tables.map((t) => storedName(manifest, t.file)));
+    for (const entry of partitioned) await partitionRowSecurity(s, entry);
     progress({ phase: 'sequences' });
     await setSequences(s, source, schema);
     if (plan.forward.length && opts.migrateForward !== false) {
@@ -187,6 +191,25 @@ export async function loadTable(s: BulkSession, source: BackupSource, entry: Tab
     throw new BackupError('BACKUP_CONTENT_MISMATCH', `${file}: the rows of ${entry.name} do not hash to what the manifest says`, file, { table: entry.name });
   }
   return rows;
+}
+
+/**
+ * The partitions a table had at the snapshot, each with its bound; with `rowSecurity`, also
+ * their row-level security as it was (a restore into a running instance, where nothing is set aside).
+ */
+export async function createPartitions(s: Sql, entry: TableEntry, rowSecurity: boolean): Promise<void> {
+  for (const p of entry.partitions ?? []) {
+    if (!/^FOR VALUES /.test(p.bound) && p.bound !== 'DEFAULT') throw new BackupError('BACKUP_MANIFEST_INVALID', `partition ${p.name} of ${entry.name} has no valid bound`, 'manifest.json');
+    await s.query(`CREATE TABLE IF NOT EXISTS ${q(p.name)} PARTITION OF ${q(entry.name)} ${p.bound}`);
+  }
+  if (rowSecurity) await partitionRowSecurity(s, entry);
+}
+
+async function partitionRowSecurity(s: Sql, entry: TableEntry): Promise<void> {
+  for (const p of entry.partitions ?? []) {
+    if (p.rowSecurity) await s.query(`ALTER TABLE ${q(p.name)} ENABLE ROW LEVEL SECURITY`);
+    if (p.forceRowSecurity) await s.query(`ALTER TABLE ${q(p.name)} FORCE ROW LEVEL SECURITY`);
+  }
 }
 
 /** Sequences where the backup had them; identity sequences at least past the highest restored value. */

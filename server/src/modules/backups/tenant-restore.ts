@@ -18,7 +18,7 @@ import { BULK_SESSION_SETTINGS, scopeTo } from './dump.js';
 import { BackupError } from './errors.js';
 import { quoteIdent as q, readSchema, TENANTS_TABLE, type TableInfo } from './introspect.js';
 import type { TableEntry } from './manifest.js';
-import { advanceIdentity, loadTable } from './restore.js';
+import { advanceIdentity, createPartitions, loadTable } from './restore.js';
 
 export interface TenantRestoreOptions {
   /** The slug the tenant gets here (default: its own). */
@@ -101,6 +101,8 @@ async function requireNewTenant(s: BulkSession, tenantId: string, slug: string):
  * them (tried under a savepoint), else are numbered afresh in their original order.
  */
 async function loadStaged(s: BulkSession, source: BackupSource, entry: TableEntry, table: TableInfo, slug: string): Promise<{ rows: number; renumbered: boolean }> {
+  // The months of a partitioned table (telemetry) this instance has not had yet.
+  if (entry.partitions?.length) await asOwner(s, () => createPartitions(s, entry, true));
   const stage = q(`mes_restore_${entry.name}`);
   await s.query(`CREATE TEMP TABLE ${stage} (LIKE ${q(entry.name)}) ON COMMIT DROP`);
   const rows = await asOwner(s, () => loadTable(s, source, entry, table, stage));
