@@ -195,9 +195,19 @@ function installPipeline(app: MesApp, ctx: AppContext, web: WebConsole | undefin
     req.principal = await ctx.auth.authenticate(req.headers.authorization);
     if (config.permission) requirePermission(req.principal, config.permission);
     try {
-      const release = await ctx.limiter.admit(req.principal.tenantId);
+      const admitted = await ctx.limiter.admit(req.principal.tenantId);
+      // Given back once: by an event stream early (releaseAdmission), or when the response closes.
+      let given = false;
+      const release = () => {
+        if (given) return;
+        given = true;
+        admitted();
+      };
       if (slot.ended) release();
-      else slot.release = release;
+      else {
+        slot.release = release;
+        releases.set(req, release);
+      }
     } catch (err) {
       if (err instanceof MesProblem) ctx.metrics.rejections.inc({ code: err.code });
       throw err;
