@@ -3,6 +3,7 @@
  * the suite can build a body for is called, and every id the tenant can list afterwards is known.
  * The isolation suite seeds tenant A this way and then tries A's ids from other tenants.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import type { HttpTarget } from './http.js';
 import { collectionOf, fillPath, sample, type JsonSchema, type Operation, type SampleHints } from './openapi.js';
 import type { Rng } from './rng.js';
@@ -49,12 +50,23 @@ const RECIPES: Record<string, (w: World) => unknown> = {
   createDrawing: (w) => ({ code: w.code(), name: 'Drawing', kind: 'product', materialId: id(w, 'materials') }),
   // A drawing's file is bytes, not JSON: a one-pixel PNG.
   uploadDrawingRevision: () => Uint8Array.from(Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4fe0000000049454e44ae426082', 'hex')),
+  // A gateway registers with an Ed25519 public key; a machine on it has a writable point to send a command to.
+  registerGateway: (w) => ({ code: w.code(), name: 'Gateway', publicKey: gatewayPublicKey() }),
+  createEquipment: (w) => ({ code: w.code(), name: 'Machine', workshopId: id(w, 'workshops'), gatewayId: id(w, 'gateways'), points: [{ point: 'setpoint', type: 'number', writable: true }] }),
+  sendDeviceCommand: () => ({ point: 'setpoint', value: 1 }),
   createProductionOrder: (w) => ({ materialId: id(w, 'materials'), quantity: '5', plannedStart: '2030-01-10', plannedFinish: '2030-01-12' }),
 };
 
+/** Rows a nested create makes that are read back under a top-level path (`GET /v1/device-commands/{id}`). */
+const ALSO_UNDER: Record<string, string> = { '/v1/equipment/{id}/commands': '/v1/device-commands' };
+
+function gatewayPublicKey(): string {
+  return generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+}
+
 /** Create operations run first in this order (what later ones refer to); the rest follow by path. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const FIRST = ['createUnit', 'createFeature', 'createMaterial', 'createWarehouse', 'createSalesGroup', 'createPurchasingGroup'];
+const FIRST = ['createUnit', 'createFeature', 'createMaterial', 'createWarehouse', 'createSalesGroup', 'createPurchasingGroup', 'registerGateway'];
 const LAST = ['createStockDocument', 'createCountSheet'];
 
 export class World {
@@ -215,6 +227,7 @@ export class World {
     pool.noteRow(this.tenant, collection);
     const row = rowOf(res.json);
     if (row) this.add(collection, row);
+    if (row && ALSO_UNDER[collection]) this.add(ALSO_UNDER[collection], row);
     else if (code) this.add(collection, { id: code, code });
     if (row && (body as { code?: string })?.code && !row.code) row.code = (body as { code: string }).code;
     return true;
