@@ -42,10 +42,10 @@ export async function registerWebConsole(app: MesApp, webDir: string): Promise<W
       wildcard: false,
       globIgnore: ['index.html'],
       cacheControl: false,
-      setHeaders: (reply, file) => {
+      setHeaders: (res, file) => {
         const rel = `/${path.relative(webDir, file).split(path.sep).join('/')}`;
-        reply.header('cache-control', HASHED_ASSETS.test(rel) ? 'public, max-age=31536000, immutable' : 'no-cache');
-        reply.header('x-content-type-options', 'nosniff');
+        res.setHeader('cache-control', HASHED_ASSETS.test(rel) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.setHeader('x-content-type-options', 'nosniff');
       },
     });
     scope.get('/', { schema: { hide: true } }, async (_req, reply) => sendIndex(reply, template));
