@@ -183,7 +183,7 @@ function consoleFlow(s: Session, seeds: Seeds): Check {
       await type(d, byTest('field-name'), '塑料扇叶 300mm');
       await choose(d, byTest('field-baseUnit'), 'PCS');
       await (await visible(d, byTest('new-material-submit'))).click();
-      const fieldError = await visible(d, By.xpath(`//*[@data-testid='field-code']/ancestor::div[contains(@class,'ant-form-item')][1]//div[contains(@class,'ant-form-item-explain-error')]`));
+      const fieldError = await visible(d, By.xpath(`//*[@data-testid='field-code']/ancestor::div[contains(concat(' ',normalize-space(@class),' '),' ant-form-item ')][1]//div[contains(@class,'ant-form-item-explain-error')]`));
       ctx.assert((await fieldError.getText()).length > 0, 'the refused code shows no error next to the code field');
       ctx.record('fieldError', await fieldError.getText());
       await step(s, ctx, 'field-error');
