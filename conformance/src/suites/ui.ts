@@ -183,7 +183,7 @@ function consoleFlow(s: Session, seeds: Seeds): Check {
       await type(d, byTest('field-name'), '塑料扇叶 300mm');
       await choose(d, byTest('field-baseUnit'), 'PCS');
       await (await visible(d, byTest('new-material-submit'))).click();
-      const fieldError = await visible(d, By.xpath(`//*[@data-testid='field-code']/ancestor::div[contains(@class,'ant-form-item')][1]//div[contains(@class,'ant-form-item-explain-error')]`));
+      const fieldError = await visible(d, By.xpath(`//*[@data-testid='field-code']/ancestor::div[contains(concat(' ',normalize-space(@class),' '),' ant-form-item ')][1]//div[contains(@class,'ant-form-item-explain-error')]`));
       ctx.assert((await fieldError.getText()).length > 0, 'the refused code shows no error next to the code field');
       ctx.record('fieldError', await fieldError.getText());
       await step(s, ctx, 'field-error');
@@ -221,7 +221,7 @@ function consoleFlow(s: Session, seeds: Seeds): Check {
 
       // Sales office's order and delivery plan (API); the warehouse picks and ships 4 on the PDA.
       const so = (await expectOk(api('POST', '/v1/sales-orders', { customerId: seeds.customer.id, lines: [{ materialId: material.id, quantity: '4', price: '12.50', deliveryDate: '2030-01-15' }] }), 'sales order')).json;
-      await expectOk(api('POST', `/v1/sales-orders/${so.id}/approve`, {}), 'approving the sales order');
+      await expectOk(api('POST', `/v1/sales-orders/${so.id}/approve`, { version: so.version }), 'approving the sales order');
       const plan = (await expectOk(api('POST', '/v1/delivery-plans', { customerId: seeds.customer.id, plannedDate: '2030-01-15', lines: [{ orderId: so.id, lineNo: 1, quantity: '4' }] }), 'delivery plan')).json;
       await d.get(`${s.target.baseUrl}/pda`);
       await (await visible(d, By.xpath(`//a[.//span[normalize-space(.)='扫码拣货发货']]`))).click();

@@ -2,7 +2,11 @@ import { Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, setLanguage, type Language } from './i18n';
 
-export function LanguageSwitch({ dark }: { dark?: boolean }) {
+/**
+ * The language picker: outlined, on its own white background, so its text keeps WCAG AA contrast
+ * on any header (on the PDA's blue header a borderless one showed dark text on blue, 2.7:1).
+ */
+export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
   return (
     <Select
@@ -13,7 +17,6 @@ export function LanguageSwitch({ dark }: { dark?: boolean }) {
       onChange={(v: Language) => setLanguage(v)}
       options={LANGUAGES.map((l) => ({ value: l.code, label: l.label }))}
       style={{ width: 110 }}
-      variant={dark ? 'borderless' : 'outlined'}
     />
   );
 }

@@ -41,7 +41,7 @@ function PdaLayout({ area }: { area: 'pda' | 'mobile' }) {
           )}
           <Space>
             <span style={{ fontSize: 12 }}>{me.user.username}</span>
-            <LanguageSwitch dark />
+            <LanguageSwitch />
           </Space>
         </Space>
       </header>
