@@ -68,12 +68,12 @@ export default function Orders() {
             render: (_: unknown, o) => (
               <Space>
                 {o.status === 'draft' && can('sales:approve') && (
-                  <Button size="small" type="primary" data-testid={`approve-${o.docNo}`} onClick={() => void act(client.sales.orders.approve(o.id), 'orders.approved')}>
+                  <Button size="small" type="primary" data-testid={`approve-${o.docNo}`} onClick={() => void act(client.sales.orders.approve(o.id, o.version), 'orders.approved')}>
                     {t('orders.approve')}
                   </Button>
                 )}
-                {o.status === 'draft' && can('sales:write') && <Button size="small" onClick={() => void act(client.sales.orders.cancel(o.id))}>{t('orders.cancel')}</Button>}
-                {(o.status === 'approved' || o.status === 'in_delivery') && can('sales:write') && <Button size="small" onClick={() => void act(client.sales.orders.close(o.id))}>{t('orders.close')}</Button>}
+                {o.status === 'draft' && can('sales:write') && <Button size="small" onClick={() => void act(client.sales.orders.cancel(o.id, { version: o.version }))}>{t('orders.cancel')}</Button>}
+                {(o.status === 'approved' || o.status === 'in_delivery') && can('sales:write') && <Button size="small" onClick={() => void act(client.sales.orders.close(o.id, { version: o.version }))}>{t('orders.close')}</Button>}
               </Space>
             ),
           },
