@@ -96,7 +96,7 @@ describe('mes conformance', () => {
     expect(res.json.error.code).toBe('CONFORMANCE_INCOMPLETE');
     const statuses = Object.fromEntries(res.json.error.details.clauses.map((c: { id: string; status: string }) => [c.id, c.status]));
     expect(statuses).toEqual({
-      'S1-6.1-a': 'pass', 'S1-6.1-c': 'unknown', 'S1-6.1-d': 'unknown', 'S1-6.1-f': 'unknown', 'S1-6.1-g': 'unknown',
+      'S1-6.1-a': 'passed', 'S1-6.1-c': 'unknown', 'S1-6.1-d': 'unknown', 'S1-6.1-f': 'unknown', 'S1-6.1-g': 'unknown',
       'S1-5.3.3-a': 'unknown', 'S1-5.3.4': 'unknown', 'S1-5.3.6': 'unknown', 'S1-5.3.7-a': 'unknown', 'S1-5.3.7-b': 'unknown',
     });
   });
