@@ -3,7 +3,7 @@ import { fieldError, unprocessable, type FieldError } from '../../platform/error
 import { routingExists } from '../production/routings.js';
 import * as repo from './repo.js';
 import type { CreateMaterialInput } from './schema.js';
-import { unitProblems } from './service.js';
+import { materialRow, unitProblems } from './service.js';
 import { UnitConverter } from './units.js';
 
 /**
@@ -37,23 +37,6 @@ export async function createMaterials(tx: Sql, tenantId: string, inputs: CreateM
     seen.add(input.code);
   }
   if (errors.length) throw unprocessable('MATERIAL_INVALID', 'the materials cannot be created as asked; none was created', errors);
-  await repo.insertMaterials(tx, tenantId, inputs.map((input) => ({
-    code: input.code,
-    name: input.name,
-    specification: input.specification ?? '',
-    category: input.category ?? '',
-    baseUnit: input.baseUnit,
-    purchaseUnit: input.purchaseUnit ?? input.baseUnit,
-    salesUnit: input.salesUnit ?? input.baseUnit,
-    stockUnit: input.stockUnit ?? input.baseUnit,
-    productionUnit: input.productionUnit ?? input.baseUnit,
-    tracking: input.tracking ?? 'none',
-    trackExpiry: input.trackExpiry ?? false,
-    issueType: input.issueType ?? 'manual',
-    includeInKitting: input.includeInKitting ?? true,
-    defaultRouting: input.defaultRouting ?? null,
-    variantFeatures: input.variantFeatures ?? [],
-    variantRule: input.variantRule ?? null,
-  })));
+  await repo.insertMaterials(tx, tenantId, inputs.map(materialRow));
   return inputs.length;
 }

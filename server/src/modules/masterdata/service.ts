@@ -81,26 +81,7 @@ export async function createMaterial(tx: Sql, tenantId: string, input: CreateMat
     throw conflict('MATERIAL_CODE_TAKEN', `material ${input.code} already exists`, { errors: [fieldError('code', 'TAKEN', 'is already in use')] });
   }
   if (errors.length) throw unprocessable('MATERIAL_INVALID', 'the material cannot be created as asked', errors);
-  const id = await repo.insertMaterial(tx, tenantId, {
-    code: input.code,
-    name: input.name,
-    specification: input.specification ?? '',
-    category: input.category ?? '',
-    baseUnit: input.baseUnit,
-    purchaseUnit: input.purchaseUnit ?? input.baseUnit,
-    salesUnit: input.salesUnit ?? input.baseUnit,
-    stockUnit: input.stockUnit ?? input.baseUnit,
-    productionUnit: input.productionUnit ?? input.baseUnit,
-    tracking: input.tracking ?? 'none',
-    trackExpiry: input.trackExpiry ?? false,
-    issueType: input.issueType ?? 'manual',
-    includeInKitting: input.includeInKitting ?? true,
-    defaultRouting: input.defaultRouting ?? null,
-    variantOf: null,
-    variantFeatures: input.variantFeatures ?? [],
-    variantRule: input.variantRule ?? null,
-    featureValues: {},
-  });
+  const id = await repo.insertMaterial(tx, tenantId, { ...materialRow(input), variantOf: null, featureValues: {} });
   return (await repo.findMaterial(tx, tenantId, id))!;
 }
 
@@ -190,4 +171,26 @@ export async function setSafetyStock(tx: Sql, tenantId: string, materialId: stri
   if (errors.length) throw unprocessable('SAFETY_STOCK_INVALID', 'the safety stock cannot be set as asked', errors);
   await repo.upsertSafetyStock(tx, tenantId, materialId, input.warehouseId ?? null, formatQty(qty(input.quantity)));
   return { materialId, warehouseId: input.warehouseId ?? null, quantity: formatQty(qty(input.quantity)) };
+}
+
+/** A new material's row: every unit defaults to the base unit, every flag to its documented default. */
+export function materialRow(input: CreateMaterialInput) {
+  return {
+    code: input.code,
+    name: input.name,
+    specification: input.specification ?? '',
+    category: input.category ?? '',
+    baseUnit: input.baseUnit,
+    purchaseUnit: input.purchaseUnit ?? input.baseUnit,
+    salesUnit: input.salesUnit ?? input.baseUnit,
+    stockUnit: input.stockUnit ?? input.baseUnit,
+    productionUnit: input.productionUnit ?? input.baseUnit,
+    tracking: input.tracking ?? 'none',
+    trackExpiry: input.trackExpiry ?? false,
+    issueType: input.issueType ?? 'manual',
+    includeInKitting: input.includeInKitting ?? true,
+    defaultRouting: input.defaultRouting ?? null,
+    variantFeatures: input.variantFeatures ?? [],
+    variantRule: input.variantRule ?? null,
+  };
 }
