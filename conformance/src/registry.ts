@@ -40,9 +40,12 @@ export function loadRequirements(): Requirement[] {
  */
 export const PLATFORM_TECHNICAL = ['S1-5.3.3-a', 'S1-5.3.4', 'S1-5.3.6', 'S1-5.3.7-a', 'S1-5.3.7-b'];
 
-/** In the registry: chapter 6, tenant isolation (5.3.2), the business functions (5.4.x) and PLATFORM_TECHNICAL. */
+/** The operations requirements of chapter 8 that a check can prove through the API: 8.4 backups verified by drills. */
+export const OPERATIONS = ['S1-8.4'];
+
+/** In the registry: chapter 6, tenant isolation (5.3.2), the business functions (5.4.x), PLATFORM_TECHNICAL and OPERATIONS. */
 export function inRegistry(id: string): boolean {
-  return /^S1-6\./.test(id) || /^S1-5\.4\.\d/.test(id) || /^S1-5\.3\.2-/.test(id) || PLATFORM_TECHNICAL.includes(id);
+  return /^S1-6\./.test(id) || /^S1-5\.4\.\d/.test(id) || /^S1-5\.3\.2-/.test(id) || PLATFORM_TECHNICAL.includes(id) || OPERATIONS.includes(id);
 }
 
 const CORE = ['S1-5.3.2-a', 'S1-5.3.2-b', 'S1-6.1-b', 'S1-6.1-e', 'S1-6.2.3-a', 'S1-5.4.3-a', 'S1-5.4.3-b', 'S1-5.4.3-g', 'S1-5.4.3-j', 'S1-5.4.3-k', ...BUSINESS_CLAUSES];
@@ -67,7 +70,8 @@ export function profiles(): Profile[] {
     { name: 'ui', description: 'The web console, PDA pages and boards in a real browser (Selenium, Chromium): needs the console at /', suites: ['ui'], clauses: UI },
     { name: 'platform', description: 'Deployment plans of every target; failover, upgrade and rollback, elastic scaling, fault diagnosis (these need --platform local|kubernetes)', suites: PLATFORM_SUITES, clauses: PLATFORM },
     { name: 'production', description: 'Production engineering data (material parameters, BOMs, routings, drawings) and orders, through the API', suites: ['production'], clauses: PRODUCTION },
-    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', 'production', ...PLATFORM_SUITES], clauses: registry },
+    { name: 'recovery', description: 'Backups verified by a drill of a tenant the run creates, through the admin API: RTO and RPO in the evidence', suites: ['recovery'], clauses: OPERATIONS },
+    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', 'production', 'recovery', ...PLATFORM_SUITES], clauses: registry },
   ];
 }
 

@@ -4,7 +4,7 @@
  * a tenant or its business rows (the audit chain and the ledger are append-only), so cleanup does
  * what the API allows and the report says exactly what is left.
  */
-import type { HttpTarget } from './http.js';
+import type { HttpResponse, HttpTarget, RequestOptions } from './http.js';
 
 export interface TestTenant {
   id: string;
@@ -74,6 +74,14 @@ export class TenantPool {
     list.push({ id: res.json.apiKey.id, key: res.json.key });
     this.keys.set(tenant.id, list);
     return { id: res.json.apiKey.id, key: res.json.key };
+  }
+
+  /**
+   * A request with the platform admin's key, for what only a platform admin may do to a tenant this
+   * run created (a backup drill of it); the key itself never leaves the pool.
+   */
+  asPlatform(method: string, path: string, opts: Omit<RequestOptions, 'key'> = {}): Promise<HttpResponse> {
+    return this.target.request(method, path, { ...opts, key: this.platformKey });
   }
 
   /** Counts a row created in `tenant`'s `collection`, for the cleanup report. */
