@@ -3,10 +3,12 @@
  * run, in interleaved phases. MES_BENCH_SECONDS sets each measured phase (default 4),
  * MES_BENCH_ROUNDS how many baseline/subject pairs (default 5). Results also go to
  * bench-results/<time>.json for comparison across commits. The MRP bench sizes itself from
- * MES_BENCH_MRP_MATERIALS, MES_BENCH_MRP_DEMAND, MES_BENCH_MRP_RUNS and MES_BENCH_KIT_ORDERS (mrp.ts).
+ * MES_BENCH_MRP_MATERIALS, MES_BENCH_MRP_DEMAND, MES_BENCH_MRP_RUNS and MES_BENCH_KIT_ORDERS (mrp.ts); the
+ * backup bench from MES_BENCH_BACKUP_MOVEMENTS and MES_BENCH_BACKUP_ROUNDS (backup.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { apiOverhead, printApiOverhead } from './api-overhead.js';
+import { backupBench, printBackupBench } from './backup.js';
 import { importBench, printImportBench } from './imports.js';
 import { ledgerBench, printLedgerBench } from './ledger.js';
 import { printTelemetryBench, telemetryBench } from './telemetry.js';
@@ -38,6 +40,11 @@ results.mrp = await mrpBench().then((r) => {
 
 results.imports = await importBench().then((r) => {
   printImportBench(r);
+  return r;
+});
+
+results.backup = await backupBench().then((r) => {
+  printBackupBench(r);
   return r;
 });
 
