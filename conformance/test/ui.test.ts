@@ -46,4 +46,18 @@ describe('ui suite against the reference server and its console', () => {
     expect(files.some((f) => f.endsWith('/ui/browser-console.log'))).toBe(true);
     expect((await readBundleResults(run.bundle)).verdict).toBe('passed');
   });
+
+  it('the console page allows scripts from its origin only and style elements only with its response\'s nonce, fresh each time', async () => {
+    const page = async () => {
+      const res = await fetch(`${t.url}/`, { headers: { accept: 'text/html' } });
+      const html = await res.text();
+      return { csp: res.headers.get('content-security-policy') ?? '', nonce: /<meta name="csp-nonce" content="([^"]+)"/.exec(html)?.[1] };
+    };
+    const [a, b] = [await page(), await page()];
+    expect(a.nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(a.csp).toContain(`style-src 'self' 'nonce-${a.nonce}'`);
+    expect(a.csp).toContain("script-src 'self';");
+    expect(a.csp).not.toContain('unsafe-inline');
+    expect(b.nonce).not.toBe(a.nonce);
+  });
 });

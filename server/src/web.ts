@@ -75,13 +75,13 @@ function sendIndex(reply: FastifyReply, template: string): FastifyReply {
 }
 
 /** Only this origin: scripts, connections, images (blob: for label previews drawn from API bytes), fonts. */
-export function contentSecurityPolicy(_nonce: string): string {
+export function contentSecurityPolicy(nonce: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
-    // antd injects runtime <style> elements and style attributes; some of them without the nonce,
-    // so styles (never scripts) may be inline. Scripts load from this origin only.
-    `style-src 'self' 'unsafe-inline'`,
+    // Style elements only with this response's nonce (antd's sheets carry it; web/src/app/csp.ts
+    // gives it to the few its helpers insert). Style attributes set from script are CSSOM, not inline.
+    `style-src 'self' 'nonce-${nonce}'`,
     "img-src 'self' blob:",
     "font-src 'self'",
     "connect-src 'self'",

@@ -105,7 +105,7 @@ async function step(s: Session, ctx: CheckContext, name: string): Promise<void> 
   const axe = await new AxeBuilder(s.driver).withTags(['wcag2a', 'wcag2aa']).analyze();
   const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   ctx.record(`axe:${name}`, axe.violations.map((v) => `${v.impact} ${v.id} (${v.nodes.length})`));
-  ctx.assert(bad.length === 0, `${name}: accessibility violations ${bad.map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.slice(0, 2).map((x) => x.target.join(' ')).join('; ')}`).join(' | ')}`);
+  ctx.assert(bad.length === 0, `${name}: accessibility violations ${bad.map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.slice(0, 2).map((x) => `${x.target.join(' ')} (${x.failureSummary?.replace(/\s+/g, ' ').trim()})`).join('; ')}`).join(' | ')}`);
   const entries = await s.driver.manage().logs().get(logging.Type.BROWSER);
   const lines = entries.map((e) => `${new Date(e.timestamp).toISOString()} ${e.level.name} ${e.message}`);
   s.consoleLog.push(...lines.map((l) => `[${name}] ${l}`));
