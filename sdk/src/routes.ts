@@ -253,6 +253,23 @@ export const ROUTES = {
   resumeImport: 'POST /v1/imports/{id}/resume',
   getImportErrorReport: 'GET /v1/imports/{id}/error-report',
   getImportTemplate: 'GET /v1/imports/template',
+  listQualityDefectCodes: 'GET /v1/quality-defect-codes',
+  createQualityDefectCode: 'POST /v1/quality-defect-codes',
+  listQualityStandards: 'GET /v1/quality-standards',
+  createQualityStandard: 'POST /v1/quality-standards',
+  getQualityStandard: 'GET /v1/quality-standards/{id}',
+  listQualityPlans: 'GET /v1/quality-plans',
+  createQualityPlan: 'POST /v1/quality-plans',
+  getQualityPlan: 'GET /v1/quality-plans/{id}',
+  getQualitySamplingPlan: 'GET /v1/quality-sampling-plan',
+  getQualitySwitchingState: 'GET /v1/quality-switching-state',
+  listQualityInspections: 'GET /v1/quality-inspections',
+  createQualityInspection: 'POST /v1/quality-inspections',
+  createQualityInspectionsFromReceipt: 'POST /v1/purchase-receipts/{id}/quality-inspections',
+  getQualityInspection: 'GET /v1/quality-inspections/{id}',
+  recordQualityInspectionResults: 'POST /v1/quality-inspections/{id}/results',
+  reviewQualityInspection: 'POST /v1/quality-inspections/{id}/review',
+  disposeQualityInspection: 'POST /v1/quality-inspections/{id}/dispositions',
 } as const satisfies Partial<Record<OperationId, `${'GET' | 'POST' | 'PUT' | 'PATCH'} /${string}`>>;
 
 export type RoutedOperation = keyof typeof ROUTES;
