@@ -34166,6 +34166,8 @@ export interface operations {
                 inspectionType?: "incoming" | "in_process" | "final" | "first_article" | "patrol";
                 materialId?: string;
                 receiptId?: string;
+                /** @description The inspection with this number */
+                docNo?: string;
             };
             header?: never;
             path?: never;

@@ -240,14 +240,14 @@ export async function findInspection(tx: Sql, t: string, id: string): Promise<In
 }
 
 export async function listInspections(
-  tx: Sql, t: string, q: { limit: number; after?: [string, string]; status?: string; inspectionType?: string; materialId?: string; receiptId?: string },
+  tx: Sql, t: string, q: { limit: number; after?: [string, string]; status?: string; inspectionType?: string; materialId?: string; receiptId?: string; docNo?: string },
 ): Promise<InspectionSummary[]> {
   const { rows } = await tx.query<InspectionRow>(
     `${INSPECTION_SELECT} WHERE i.tenant_id = $1 AND ($2::timestamptz IS NULL OR (i.created_at, i.id) < ($2, $3::uuid))
         AND ($4::text IS NULL OR i.status = $4) AND ($5::text IS NULL OR i.inspection_type = $5) AND ($6::uuid IS NULL OR i.material_id = $6)
-        AND ($7::uuid IS NULL OR i.receipt_id = $7)
-      ORDER BY i.created_at DESC, i.id DESC LIMIT $8`,
-    [t, q.after?.[0] ?? null, q.after?.[1] ?? null, q.status ?? null, q.inspectionType ?? null, q.materialId ?? null, q.receiptId ?? null, q.limit + 1],
+        AND ($7::uuid IS NULL OR i.receipt_id = $7) AND ($8::text IS NULL OR i.doc_no = $8)
+      ORDER BY i.created_at DESC, i.id DESC LIMIT $9`,
+    [t, q.after?.[0] ?? null, q.after?.[1] ?? null, q.status ?? null, q.inspectionType ?? null, q.materialId ?? null, q.receiptId ?? null, q.docNo ?? null, q.limit + 1],
   );
   return rows.map(toSummary);
 }

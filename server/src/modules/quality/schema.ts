@@ -248,6 +248,7 @@ export const InspectionListQuery = Type.Object(
     inspectionType: Type.Optional(InspectionType),
     materialId: Type.Optional(Uuid()),
     receiptId: Type.Optional(Uuid()),
+    docNo: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'The inspection with this number' })),
   },
   { additionalProperties: false },
 );
