@@ -49,6 +49,7 @@ import type {
   QualityDispositionInput, QualityInspection, QualityInspectionList, QualityInspectionPage, QualityInspectionQuery, QualityInspectionSummary, QualityPlan,
   QualityPlanPage, QualityPlanQuery, QualityResultsInput, QualityReviewInput, QualitySamplingPlan, QualitySamplingPlanQuery, QualityStandard, QualityStandardPage,
   QualityStandardQuery, QualitySwitchingQuery, QualitySwitchingState, PageQuery as QualityPageQuery,
+  QualityControlChart, QualityControlChartQuery, QualityDefectPareto, QualityDefectParetoQuery, QualityFirstPassYield, QualityReportPeriod, QualitySupplierPpm,
 } from './types.js';
 import { SDK_VERSION } from './version.js';
 
@@ -748,6 +749,13 @@ export class MesClient {
       /** Needs quality:review; the reason is kept with the original judgement. */
       review: (id: string, body: QualityReviewInput, options?: MutationOptions): Promise<QualityInspection> => this.call('reviewQualityInspection', { path: { id }, body }, options),
       dispose: (id: string, body: QualityDispositionInput, options?: MutationOptions): Promise<QualityInspection> => this.call('disposeQualityInspection', { path: { id }, body }, options),
+    },
+    /** Quality reports (S1-5.4.5-f) over inspections judged in [from, to). */
+    reports: {
+      defects: (query: QualityDefectParetoQuery, options?: RequestOptions): Promise<QualityDefectPareto> => this.call('getQualityDefectPareto', { query }, options),
+      firstPassYield: (query: QualityReportPeriod, options?: RequestOptions): Promise<QualityFirstPassYield> => this.call('getQualityFirstPassYield', { query }, options),
+      supplierPpm: (query: QualityReportPeriod, options?: RequestOptions): Promise<QualitySupplierPpm> => this.call('getQualitySupplierPpm', { query }, options),
+      controlChart: (query: QualityControlChartQuery, options?: RequestOptions): Promise<QualityControlChart> => this.call('getQualityControlChart', { query }, options),
     },
   };
 

@@ -270,6 +270,10 @@ export const ROUTES = {
   recordQualityInspectionResults: 'POST /v1/quality-inspections/{id}/results',
   reviewQualityInspection: 'POST /v1/quality-inspections/{id}/review',
   disposeQualityInspection: 'POST /v1/quality-inspections/{id}/dispositions',
+  getQualityDefectPareto: 'GET /v1/reports/quality-defects',
+  getQualityFirstPassYield: 'GET /v1/reports/quality-yield',
+  getQualitySupplierPpm: 'GET /v1/reports/quality-supplier-ppm',
+  getQualityControlChart: 'GET /v1/reports/quality-control-chart',
 } as const satisfies Partial<Record<OperationId, `${'GET' | 'POST' | 'PUT' | 'PATCH'} /${string}`>>;
 
 export type RoutedOperation = keyof typeof ROUTES;

@@ -314,3 +314,59 @@ export async function dispositionsOf(tx: Sql, t: string, inspectionId: string): 
     reason: r.reason, purchaseInboundId: r.purchase_inbound_id, purchaseReturnId: r.purchase_return_id, createdBy: r.created_by, createdAt: r.created_at.toISOString(),
   }));
 }
+
+// ---------------------------------------------------------------- reports (S1-5.4.5-f)
+
+const JUDGED_IN = `i.tenant_id = $1 AND i.judged_at >= $2::timestamptz AND i.judged_at < $3::timestamptz`;
+
+export async function defectCounts(tx: Sql, t: string, p: { from: string; to: string }, by: 'code' | 'supplier' | 'material') {
+  const key = { code: ['d.code', 'd.name'], supplier: ["coalesce(s.code, '-')", "coalesce(s.name, 'no supplier')"], material: ['m.code', 'm.name'] }[by];
+  const { rows } = await tx.query<{ key: string; name: string; count: number }>(
+    `SELECT ${key[0]} AS key, ${key[1]} AS name, count(*)::int AS count
+       FROM quality_inspection_results r
+       JOIN quality_inspections i ON i.tenant_id = r.tenant_id AND i.id = r.inspection_id
+       JOIN quality_defect_codes d ON d.tenant_id = r.tenant_id AND d.code = r.defect_code
+       JOIN materials m ON m.tenant_id = i.tenant_id AND m.id = i.material_id
+       LEFT JOIN partners s ON s.tenant_id = i.tenant_id AND s.id = i.supplier_id
+      WHERE ${JUDGED_IN} AND NOT r.passed
+      GROUP BY 1, 2 ORDER BY 3 DESC, 1`,
+    [t, p.from, p.to],
+  );
+  return rows;
+}
+
+export async function yieldRows(tx: Sql, t: string, p: { from: string; to: string }) {
+  const { rows } = await tx.query<{ materialId: string; materialCode: string; inspectionType: string; lots: number; passedFirst: number }>(
+    `SELECT i.material_id AS "materialId", m.code AS "materialCode", i.inspection_type AS "inspectionType", count(*)::int AS lots,
+            count(*) FILTER (WHERE i.automatic_judgement = 'good')::int AS "passedFirst"
+       FROM quality_inspections i JOIN materials m ON m.tenant_id = i.tenant_id AND m.id = i.material_id
+      WHERE ${JUDGED_IN}
+      GROUP BY 1, 2, 3 ORDER BY 2, 3`,
+    [t, p.from, p.to],
+  );
+  return rows;
+}
+
+export async function supplierRows(tx: Sql, t: string, p: { from: string; to: string }) {
+  const { rows } = await tx.query<{ supplierId: string; supplierCode: string; lots: number; sampled: number; defectives: number; received: string; rejected: string }>(
+    `SELECT i.supplier_id AS "supplierId", s.code AS "supplierCode", count(*)::int AS lots, sum(i.sample_size)::int AS sampled, sum(i.defectives)::int AS defectives,
+            sum(i.lot_size)::text AS received, sum(i.rejected_quantity)::text AS rejected
+       FROM quality_inspections i JOIN partners s ON s.tenant_id = i.tenant_id AND s.id = i.supplier_id
+      WHERE ${JUDGED_IN}
+      GROUP BY 1, 2 ORDER BY 2`,
+    [t, p.from, p.to],
+  );
+  return rows;
+}
+
+export async function itemSubgroups(tx: Sql, t: string, planId: string, itemCode: string, p: { from: string; to: string }) {
+  const { rows } = await tx.query<{ inspection_id: string; doc_no: string; values: string[] }>(
+    `SELECT i.id AS inspection_id, i.doc_no, array_agg(r.value::text ORDER BY r.sample_no) AS values
+       FROM quality_inspections i
+       JOIN quality_inspection_results r ON r.tenant_id = i.tenant_id AND r.inspection_id = i.id AND r.item_code = $5 AND r.value IS NOT NULL
+      WHERE ${JUDGED_IN} AND i.plan_id = $4
+      GROUP BY i.id, i.doc_no, i.judged_at ORDER BY i.judged_at, i.id`,
+    [t, p.from, p.to, planId, itemCode],
+  );
+  return rows.map((r) => ({ inspectionId: r.inspection_id, docNo: r.doc_no, values: r.values.map(Number) }));
+}

@@ -8,8 +8,10 @@ import { IdParams, PageQuery, problems } from '../../platform/schemas.js';
 import { dispose } from './dispositions.js';
 import * as inspections from './inspections.js';
 import * as repo from './repo.js';
+import * as reports from './reports.js';
 import { samplingPlan, type InspectionLevel } from './sampling.js';
 import {
+  ChartQuery, ControlChartSchema, ParetoQuery, ParetoSchema, PeriodQuery, SupplierPpmSchema, YieldSchema,
   CreateDefectCodeBody, CreateInspectionBody, CreatePlanBody, CreateStandardBody, DefectCodePageSchema, DefectCodeSchema, DispositionBody, FromReceiptBody,
   InspectionListQuery, InspectionListSchema, InspectionPageSchema, InspectionSchema, InspectionSummarySchema, PlanListQuery, PlanPageSchema, PlanSchema, ResultsBody,
   ReviewBody, SamplingPlanQuery, SamplingPlanSchema, StandardListQuery, StandardPageSchema, StandardSchema, SwitchingQuery, SwitchingStateSchema,
@@ -20,7 +22,7 @@ import * as standards from './standards.js';
 export function qualityRoutes(app: MesApp, ctx: AppContext): void {
   const { db } = ctx;
   for (const s of [DefectCodeSchema, DefectCodePageSchema, StandardSchema, StandardPageSchema, PlanSchema, PlanPageSchema, SamplingPlanSchema, SwitchingStateSchema,
-    InspectionSummarySchema, InspectionSchema, InspectionPageSchema, InspectionListSchema]) app.addSchema(s);
+    InspectionSummarySchema, InspectionSchema, InspectionPageSchema, InspectionListSchema, ParetoSchema, YieldSchema, SupplierPpmSchema, ControlChartSchema]) app.addSchema(s);
   const tags = ['quality'];
   const readPerm = { permission: 'quality:read' };
   const writePerm = { permission: 'quality:write' };
@@ -175,4 +177,30 @@ export function qualityRoutes(app: MesApp, ctx: AppContext): void {
   }, async (req, reply) => mutate(db, req, reply, (tx) => dispose(tx, principalOf(req), who(req), req.params.id, req.body), {
     resource: (i) => `quality-inspection/${i.id}`, details: (i) => ({ dispositions: i.dispositions.length, status: i.status }),
   }));
+
+  // --- Reports (S1-5.4.5-f) ------------------------------------------------------------------------
+
+  const reportTags = ['quality', 'reports'];
+  app.get('/v1/reports/quality-defects', {
+    config: readPerm,
+    schema: { operationId: 'getQualityDefectPareto', tags: reportTags, summary: 'Defect distribution (Pareto) by defect code, supplier or material, over inspections judged in [from, to)', querystring: ParetoQuery, response: { 200: Type.Ref(ParetoSchema), ...problems() } },
+  }, async (req) => read(db, req, (tx) => reports.defectPareto(tx, tenant(req), req.query, req.query.groupBy ?? 'code')));
+
+  app.get('/v1/reports/quality-yield', {
+    config: readPerm,
+    schema: { operationId: 'getQualityFirstPassYield', tags: reportTags, summary: 'First-pass yield per material and inspection type: lots judged good at the first judgement', querystring: PeriodQuery, response: { 200: Type.Ref(YieldSchema), ...problems() } },
+  }, async (req) => read(db, req, (tx) => reports.firstPassYield(tx, tenant(req), req.query)));
+
+  app.get('/v1/reports/quality-supplier-ppm', {
+    config: readPerm,
+    schema: { operationId: 'getQualitySupplierPpm', tags: reportTags, summary: 'PPM per supplier: defective per million inspected, rejected per million received', querystring: PeriodQuery, response: { 200: Type.Ref(SupplierPpmSchema), ...problems() } },
+  }, async (req) => read(db, req, (tx) => reports.supplierPpm(tx, tenant(req), req.query)));
+
+  app.get('/v1/reports/quality-control-chart', {
+    config: readPerm,
+    schema: {
+      operationId: 'getQualityControlChart', tags: reportTags, summary: 'X̄-R control chart of a quantitative item (each inspection of the plan a subgroup) with limits and Western Electric rule violations',
+      querystring: ChartQuery, response: { 200: Type.Ref(ControlChartSchema), ...problems(404, 422) },
+    },
+  }, async (req) => read(db, req, (tx) => reports.controlChart(tx, tenant(req), req.query.planId, req.query.itemCode, req.query)));
 }

@@ -300,3 +300,49 @@ export const DispositionBody = Type.Object(
   { additionalProperties: false },
 );
 export type DispositionInput = Static<typeof DispositionBody>;
+
+// ---------------------------------------------------------------- reports (S1-5.4.5-f)
+
+const PeriodFields = { from: Timestamp('Judged at or after'), to: Timestamp('Judged before') };
+export const ParetoQuery = Type.Object({ ...PeriodFields, groupBy: Type.Optional(Lit('code', 'supplier', 'material')) }, { additionalProperties: false });
+export const PeriodQuery = Type.Object(PeriodFields, { additionalProperties: false });
+export const ChartQuery = Type.Object({ ...PeriodFields, planId: Uuid(), itemCode: Code() }, { additionalProperties: false });
+const Share = (description: string) => Type.Number({ description });
+export const ParetoSchema = Type.Object(
+  {
+    groupBy: Lit('code', 'supplier', 'material'), from: Type.String(), to: Type.String(), total: Type.Integer({ description: 'Defects found (failed results)' }),
+    items: Type.Array(Type.Object({ key: Type.String(), name: Type.String(), count: Type.Integer(), share: Share('Percent of all defects'), cumulativeShare: Share('Percent, running') })),
+  },
+  { $id: 'QualityDefectPareto' },
+);
+export const YieldSchema = Type.Object(
+  {
+    from: Type.String(), to: Type.String(),
+    items: Type.Array(Type.Object({
+      materialId: Uuid(), materialCode: Type.String(), inspectionType: InspectionType, lots: Type.Integer(),
+      passedFirst: Type.Integer({ description: 'Lots judged good by the automatic judgement' }), firstPassYield: Share('Percent'),
+    })),
+  },
+  { $id: 'QualityFirstPassYield' },
+);
+export const SupplierPpmSchema = Type.Object(
+  {
+    from: Type.String(), to: Type.String(),
+    items: Type.Array(Type.Object({
+      supplierId: Uuid(), supplierCode: Type.String(), lots: Type.Integer(), sampled: Type.Integer(), defectives: Type.Integer(), received: Type.String(), rejected: Type.String(),
+      samplePpm: Type.Integer({ description: 'Defective pieces per million pieces inspected' }), lotPpm: Type.Integer({ description: 'Pieces rejected per million received' }),
+    })),
+  },
+  { $id: 'QualitySupplierPpm' },
+);
+const Limits = Type.Object({ centre: Type.Number(), ucl: Type.Number(), lcl: Type.Number() });
+export const ControlChartSchema = Type.Object(
+  {
+    planId: Uuid(), itemCode: Type.String(), subgroupSize: Type.Integer(), xBar: Limits, range: Limits,
+    points: Type.Array(Type.Object({
+      inspectionId: Uuid(), docNo: Type.String(), mean: Type.Number(), range: Type.Number(),
+      violations: Type.Array(Type.Integer(), { description: 'Western Electric rules broken at this point (1–4)' }),
+    })),
+  },
+  { $id: 'QualityControlChart' },
+);
