@@ -1,6 +1,6 @@
 /**
  * The quality profile against the reference server over real HTTP: every check of the quality
- * suite passes and proves S1-5.4.5-a, -b, -c and -e; coverage counts the clauses as proved.
+ * suite passes and proves S1-5.4.5-a, -b, -c, -e and -f; coverage counts the clauses as proved.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/harness.js';
 import { SUITES, coverage, loadFlows, runConformance, type RunOutcome } from '../src/index.js';
 
-const CLAUSES = ['S1-5.4.5-a', 'S1-5.4.5-b', 'S1-5.4.5-c', 'S1-5.4.5-e'];
+const CLAUSES = ['S1-5.4.5-a', 'S1-5.4.5-b', 'S1-5.4.5-c', 'S1-5.4.5-e', 'S1-5.4.5-f'];
 let t: TestServer;
 let dir: string;
 let run: RunOutcome;
@@ -26,9 +26,9 @@ afterAll(async () => {
 });
 
 describe('quality profile against the reference server', () => {
-  it('S1-5.4.5-a S1-5.4.5-b S1-5.4.5-c S1-5.4.5-e: every quality check passes through the API, certified', () => {
+  it('S1-5.4.5-a S1-5.4.5-b S1-5.4.5-c S1-5.4.5-e S1-5.4.5-f: every quality check passes through the API, certified', () => {
     expect(run.results.checks.filter((c) => c.status !== 'passed').map((c) => `${c.status} ${c.id}: ${c.message}`)).toEqual([]);
-    expect(run.results.checks.map((c) => c.id).sort()).toEqual(['quality/aql-tables', 'quality/disposition', 'quality/inspection-types', 'quality/judgement', 'quality/standards-and-plans']);
+    expect(run.results.checks.map((c) => c.id).sort()).toEqual(['quality/aql-tables', 'quality/disposition', 'quality/inspection-types', 'quality/judgement', 'quality/reports', 'quality/standards-and-plans']);
     expect(run.results.checks.every((c) => c.assertions > 1)).toBe(true);
     expect(run.results.clauses.filter((c) => CLAUSES.includes(c.id)).map((c) => [c.id, c.status])).toEqual(CLAUSES.map((id) => [id, 'passed']));
     expect(run.exitCode).toBe(0);

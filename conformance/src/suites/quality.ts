@@ -1,9 +1,10 @@
 /**
- * Quality (S1-5.4.5-a, -b, -c, -e), checked through the HTTP API only: standards with
+ * Quality (S1-5.4.5-a, -b, -c, -e, -f), checked through the HTTP API only: standards with
  * quantitative and qualitative items per product class, plans per inspection type, the GB/T
  * 2828.1 tables, inspection orders of every type (incoming from a purchase receipt), automatic
  * judgement good / defective / scrap with bad input refused and nothing written, review with a
- * reason, and dispositions (concession, return, quarantine, scrap, rework) seen in the ledger.
+ * reason, dispositions (concession, return, quarantine, scrap, rework) seen in the ledger, and
+ * the quality reports (-f): defect Pareto, first-pass yield, X̄-R chart.
  *
  * `prepare` builds one tenant's units, warehouses, supplier, defect codes, a standard and plans;
  * every check makes its own materials, lots and inspections, so checks run in any order.
@@ -16,6 +17,7 @@ const A = 'S1-5.4.5-a';
 const B = 'S1-5.4.5-b';
 const C = 'S1-5.4.5-c';
 const E = 'S1-5.4.5-e';
+const F = 'S1-5.4.5-f';
 
 type Call = (method: string, path: string, body?: unknown) => Promise<HttpResponse>;
 
@@ -47,7 +49,7 @@ function results(n: number, bad = 0, cracked = 0) {
 export const qualitySuite: Suite = {
   id: 'quality',
   title: 'Quality: standards, plans, AQL sampling, inspections, judgement and disposition',
-  proves: [A, B, C, E],
+  proves: [A, B, C, E, F],
   async prepare(ctx: SuiteContext): Promise<SuitePlan> {
     const tenant = await ctx.tenants.create('quality');
     const call: Call = (method, path, body) => ctx.target.request(method, path, { key: tenant.adminKey, body });
@@ -81,6 +83,7 @@ export const qualitySuite: Suite = {
         check('aql-tables', 'GB/T 2828.1 code letters and single sampling plans (normal, tightened, reduced), arrows followed', [A], (c) => aqlTables(c, world)),
         check('inspection-types', 'inspection orders of every type: incoming from a purchase receipt, in-process, final, first-article, patrol', [B], (c) => inspectionTypes(c, world)),
         check('judgement', 'automatic judgement good / defective / scrap with the reason; bad results refused with nothing written; review only with a reason', [C], (c) => judgement(c, world)),
+        check('reports', 'defect Pareto, first-pass yield and an X̄-R chart with limits and Western Electric flags over judged inspections', [F], (c) => qualityReports(c, world)),
         check('disposition', 'rejected lots: concession with approval and return to the supplier (purchasing), quarantine and scrap through the ledger; beyond the rejected quantity refused', [E, C], (c) => disposition(c, world)),
       ],
       notes: () => ({ tenant: tenant.slug }),
@@ -236,4 +239,40 @@ async function disposition(ctx: CheckContext, w: World): Promise<void> {
   ctx.assert(['other_out:-60', 'transfer_in:40', 'transfer_out:-40'].every((x) => movements.includes(x)), `the ledger shows ${movements.join(' ')}`);
   const left = (await balances(s.id)).filter((b: string) => !b.endsWith(':0'));
   ctx.assert(left.join(' ') === 'QUAR:40', `after scrap and quarantine the stock is ${left.join(' ')}`);
+}
+
+async function qualityReports(ctx: CheckContext, w: World): Promise<void> {
+  const from = new Date(Date.now() - 60_000).toISOString();
+  const m = await material(w);
+  const plan = await made(w.call, '/v1/quality-plans', { code: w.code('FQC'), name: 'chart', inspectionType: 'final', standardId: w.ids.standard, sampling: 'fixed', sampleSize: 4, acceptNumber: 1 });
+  const series = [['10.00', '10.02', '10.01', '9.99'], ['10.03', '10.03', '10.01', '10.01'], ['9.97', '10.00', '10.06', '9.97']];
+  const verdicts: string[] = [];
+  for (const values of series) {
+    const i = await made(w.call, '/v1/quality-inspections', { planId: plan.id, materialId: m.id, lotSize: '40' });
+    const judged = await made(w.call, `/v1/quality-inspections/${i.id}/results`, {
+      results: values.flatMap((v, k) => [{ sampleNo: k + 1, itemCode: 'DIA', value: v }, { sampleNo: k + 1, itemCode: 'SURFACE', passed: true }]),
+    });
+    verdicts.push(judged.judgement);
+  }
+  ctx.assert(verdicts.join(' ') === 'good good good', `the three lots judged ${verdicts.join(' ')} (one piece out of limits each at most)`);
+  const q = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`;
+  const chart = await w.call('GET', `/v1/reports/quality-control-chart?${q}&planId=${plan.id}&itemCode=DIA`);
+  ctx.assert(chart.status === 200, `the chart answered ${chart.status} ${chart.json?.code ?? ''}`);
+  const means = series.map((v) => v.reduce((s, x) => s + Number(x), 0) / 4);
+  const ranges = series.map((v) => Math.max(...v.map(Number)) - Math.min(...v.map(Number)));
+  const grand = means.reduce((s, x) => s + x, 0) / 3;
+  const rBar = ranges.reduce((s, x) => s + x, 0) / 3;
+  const near = (a: number, b: number) => Math.abs(a - b) < 1e-5;
+  ctx.record('chart', chart.json);
+  ctx.assert(chart.json.subgroupSize === 4 && near(chart.json.xBar.centre, grand) && near(chart.json.xBar.ucl, grand + 0.729 * rBar) && near(chart.json.xBar.lcl, grand - 0.729 * rBar),
+    `X̄ limits ${JSON.stringify(chart.json.xBar)}, expected centre ${grand}, A2 = 0.729, R̄ = ${rBar}`);
+  ctx.assert(near(chart.json.range.ucl, 2.282 * rBar) && chart.json.range.lcl === 0, `R limits ${JSON.stringify(chart.json.range)}, expected UCL ${2.282 * rBar}`);
+  ctx.assert(chart.json.points.every((p: any) => Array.isArray(p.violations)), 'points carry no Western Electric flags');
+  const fpy = (await w.call('GET', `/v1/reports/quality-yield?${q}`)).json.items.find((r: any) => r.materialId === m.id);
+  ctx.assert(fpy?.lots === 3 && fpy?.passedFirst === 3 && fpy?.firstPassYield === 100, `first-pass yield of the material: ${JSON.stringify(fpy)}`);
+  const pareto = (await w.call('GET', `/v1/reports/quality-defects?${q}&groupBy=material`)).json;
+  const mine = pareto.items.find((r: any) => r.key === m.code);
+  const counts = pareto.items.map((r: any) => r.count);
+  ctx.assert(mine?.count === 1, `the Pareto by material counts ${mine?.count} defects for ${m.code}, not 1 (10.06 out of limits)`);
+  ctx.assert(counts.every((c: number, i: number) => i === 0 || counts[i - 1] >= c) && (pareto.items.at(-1)?.cumulativeShare ?? 100) === 100, 'the Pareto is not sorted or does not add up to 100 %');
 }
