@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTenant, startTestServer, type TestServer } from './harness.js';
+import { fanBoms, productionTenant } from './production-setup.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -248,5 +249,32 @@ describe('inspections by hand, review and in-stock dispositions', () => {
     expect((await B.api('POST', `/v1/quality-inspections/${insp.id}/results`, { results: A.results(5) })).status).toBe(404);
     expect((await B.api('GET', `/v1/quality-standards/${A.standard.id}`)).status).toBe(404);
     expect((await B.api('POST', '/v1/quality-inspections', { planId: A.final.id, materialId: B.shaft.id, lotSize: '5' })).status).toBe(404);
+  });
+});
+
+describe('inspections of a production order', () => {
+  it('S1-5.4.5-b/e a final inspection of a production order\'s output (full inspection); the defective pieces go to rework on the order, the rest is accepted', async () => {
+    const P = await productionTenant(t, 'q-production');
+    await fanBoms(P);
+    const order = await P.make('/v1/production-orders', { materialCode: 'FAN-A', quantity: '10', workshopCode: 'WS-ASSY', lineCode: 'L1', plannedStart: '2026-03-02', plannedFinish: '2026-03-06' });
+    const fg = (await P.make('/v1/warehouses', { code: 'FG', name: 'Finished goods' })).id;
+    await P.make('/v1/stock-documents', { type: 'other_in', post: true, lines: [{ materialId: P.m.fan, warehouseId: fg, quantity: '10' }] });
+    await P.make('/v1/quality-defect-codes', { code: 'NOISE', name: 'Noisy bearing', severity: 'major' });
+    const std = await P.make('/v1/quality-standards', { code: 'STD-FAN', name: 'Fan', materialId: P.m.fan, items: [{ code: 'RUN', name: 'Run test', kind: 'qualitative', defectCode: 'NOISE' }] });
+    const plan = await P.make('/v1/quality-plans', { code: 'FQC-FAN', name: 'Final fan', inspectionType: 'final', standardId: std.id, sampling: 'full' });
+    const other = await P.as('POST', '/v1/quality-inspections', { planId: plan.id, productionOrderId: order.id, materialId: P.m.motor, lotSize: '10' });
+    expect(other.body.errors.map((e: any) => e.code)).toEqual(['NOT_ORDER_OUTPUT', 'PLAN_NOT_FOR_MATERIAL']);
+    const insp = await P.make('/v1/quality-inspections', { planId: plan.id, productionOrderId: order.id, lotSize: '10', warehouseId: fg });
+    expect(insp).toMatchObject({ sourceKind: 'production_order', productionOrderId: order.id, materialId: P.m.fan, sampleSize: 10, acceptNumber: 0 });
+    const results = Array.from({ length: 10 }, (_, k) => ({ sampleNo: k + 1, itemCode: 'RUN', passed: k >= 2 }));
+    const judged = await P.make(`/v1/quality-inspections/${insp.id}/results`, { results });
+    expect(judged).toMatchObject({ judgement: 'defective', defectives: 2, rejectedQuantity: '2' });
+    const overRework = await P.as('POST', `/v1/quality-inspections/${insp.id}/dispositions`, { lines: [{ kind: 'rework', quantity: '3', productionOrderId: order.id }] });
+    expect(overRework.body.errors.map((e: any) => e.code)).toEqual(['DISPOSITION_EXCEEDS_REJECTED']);
+    const done = await P.make(`/v1/quality-inspections/${insp.id}/dispositions`, { lines: [{ kind: 'rework', quantity: '2', productionOrderId: order.id, reason: 'replace bearing' }, { kind: 'accept', quantity: '8' }] });
+    expect(done.status).toBe('closed');
+    expect(done.dispositions.map((d: any) => [d.kind, d.quantity, d.productionOrderId])).toEqual([['rework', '2', order.id], ['accept', '8', null]]);
+    const stock = (await P.as('GET', `/v1/stock/balances?materialId=${P.m.fan}`)).body.items.map((b: any) => [b.warehouseCode, b.quantity]);
+    expect(stock).toEqual([['FG', '10']]);
   });
 });
