@@ -44,6 +44,13 @@ import type {
   AcknowledgeAlarmInput, CreateEquipmentInput, DeviceCommand, DeviceCommandInput, Equipment, EquipmentAlarm, EquipmentAlarmPage, EquipmentAlarmQuery, EquipmentIndicators, EquipmentPage, EquipmentPeriodQuery, EquipmentQuery, EquipmentStateHistory, EquipmentStatus, EquipmentSummary, Gateway, GatewayConfig, GatewayPage, GatewayQuery, GatewaySummary, PutGatewayConfigInput, RegisterGatewayInput, TelemetryBatchAnswer, TelemetryRecord, UpdateEquipmentInput, UpdateGatewayInput,
 } from './types.js';
 import type { ImportJob, ImportKind, ImportQuery, ImportTemplateQuery } from './types.js';
+import type {
+  CreateQualityDefectCodeInput, CreateQualityInspectionInput, CreateQualityPlanInput, CreateQualityStandardInput, QualityDefectCode, QualityDefectCodePage,
+  QualityDispositionInput, QualityInspection, QualityInspectionList, QualityInspectionPage, QualityInspectionQuery, QualityInspectionSummary, QualityPlan,
+  QualityPlanPage, QualityPlanQuery, QualityResultsInput, QualityReviewInput, QualitySamplingPlan, QualitySamplingPlanQuery, QualityStandard, QualityStandardPage,
+  QualityStandardQuery, QualitySwitchingQuery, QualitySwitchingState, PageQuery as QualityPageQuery,
+  QualityControlChart, QualityControlChartQuery, QualityDefectPareto, QualityDefectParetoQuery, QualityFirstPassYield, QualityReportPeriod, QualitySupplierPpm,
+} from './types.js';
 import { SDK_VERSION } from './version.js';
 
 export interface MesClientOptions {
@@ -77,7 +84,8 @@ type PagedOperation =
   | 'listBackupDrills'
   | 'listCalendars' | 'listPlants' | 'listWorkshops' | 'listProductionLines' | 'listWorkCentres' | 'listStations'
   | 'listRoutings' | 'listBoms' | 'listDrawings' | 'listProductionOrders' | 'listPieceRates' | 'listMrpRuns'
-  | 'listEquipment' | 'listEquipmentAlarms' | 'listGateways';
+  | 'listEquipment' | 'listEquipmentAlarms' | 'listGateways'
+  | 'listQualityDefectCodes' | 'listQualityStandards' | 'listQualityPlans' | 'listQualityInspections';
 /** Operations whose success is an image or text rather than JSON. */
 type BinaryOperation = 'createLabel' | 'getMaterialLabel' | 'exportStockSummary' | 'exportStockBalances' | 'getDrawingContent' | 'getImportErrorReport' | 'getImportTemplate';
 type ItemOf<K extends PagedOperation> = SuccessOf<K> extends { items: (infer I)[] } ? I : never;
@@ -702,6 +710,52 @@ export class MesClient {
       /** A new device map version; the gateway pulls it. */
       putConfig: (id: string, body: PutGatewayConfigInput, options?: RequestOptions): Promise<GatewayConfig> => this.call('putGatewayConfig', { path: { id }, body }, options),
       config: (id: string, options?: RequestOptions): Promise<GatewayConfig> => this.call('getGatewayConfig', { path: { id } }, options),
+    },
+  };
+
+  /**
+   * Quality (S1-5.4.5): defect codes, inspection standards and plans, GB/T 2828.1 sampling and
+   * switching, inspection orders with results, automatic judgement, review and disposition.
+   */
+  readonly quality = {
+    defectCodes: {
+      list: (query?: QualityPageQuery, options?: RequestOptions): Promise<QualityDefectCodePage> => this.call('listQualityDefectCodes', { query }, options),
+      create: (body: CreateQualityDefectCodeInput, options?: MutationOptions): Promise<QualityDefectCode> => this.call('createQualityDefectCode', { body }, options),
+    },
+    standards: {
+      list: (query?: QualityStandardQuery, options?: RequestOptions): Promise<QualityStandardPage> => this.call('listQualityStandards', { query }, options),
+      iterate: (query?: QualityStandardQuery, options?: RequestOptions): AsyncGenerator<QualityStandard> => this.pages('listQualityStandards', query, options),
+      create: (body: CreateQualityStandardInput, options?: MutationOptions): Promise<QualityStandard> => this.call('createQualityStandard', { body }, options),
+      get: (id: string, options?: RequestOptions): Promise<QualityStandard> => this.call('getQualityStandard', { path: { id } }, options),
+    },
+    plans: {
+      list: (query?: QualityPlanQuery, options?: RequestOptions): Promise<QualityPlanPage> => this.call('listQualityPlans', { query }, options),
+      create: (body: CreateQualityPlanInput, options?: MutationOptions): Promise<QualityPlan> => this.call('createQualityPlan', { body }, options),
+      get: (id: string, options?: RequestOptions): Promise<QualityPlan> => this.call('getQualityPlan', { path: { id } }, options),
+    },
+    /** The GB/T 2828.1 single sampling plan for a lot (code letter, n, Ac, Re). */
+    samplingPlan: (query: QualitySamplingPlanQuery, options?: RequestOptions): Promise<QualitySamplingPlan> => this.call('getQualitySamplingPlan', { query }, options),
+    switchingState: (query: QualitySwitchingQuery, options?: RequestOptions): Promise<QualitySwitchingState> => this.call('getQualitySwitchingState', { query }, options),
+    inspections: {
+      list: (query?: QualityInspectionQuery, options?: RequestOptions): Promise<QualityInspectionPage> => this.call('listQualityInspections', { query }, options),
+      iterate: (query?: QualityInspectionQuery, options?: RequestOptions): AsyncGenerator<QualityInspectionSummary> => this.pages('listQualityInspections', query, options),
+      create: (body: CreateQualityInspectionInput, options?: MutationOptions): Promise<QualityInspection> => this.call('createQualityInspection', { body }, options),
+      /** Incoming inspection orders for every line of a purchase receipt awaiting inspection. */
+      fromReceipt: (receiptId: string, body: { planId?: string } = {}, options?: MutationOptions): Promise<QualityInspectionList> =>
+        this.call('createQualityInspectionsFromReceipt', { path: { id: receiptId }, body }, options),
+      get: (id: string, options?: RequestOptions): Promise<QualityInspection> => this.call('getQualityInspection', { path: { id } }, options),
+      /** The whole sample at once; judged on the spot. */
+      recordResults: (id: string, body: QualityResultsInput, options?: MutationOptions): Promise<QualityInspection> => this.call('recordQualityInspectionResults', { path: { id }, body }, options),
+      /** Needs quality:review; the reason is kept with the original judgement. */
+      review: (id: string, body: QualityReviewInput, options?: MutationOptions): Promise<QualityInspection> => this.call('reviewQualityInspection', { path: { id }, body }, options),
+      dispose: (id: string, body: QualityDispositionInput, options?: MutationOptions): Promise<QualityInspection> => this.call('disposeQualityInspection', { path: { id }, body }, options),
+    },
+    /** Quality reports (S1-5.4.5-f) over inspections judged in [from, to). */
+    reports: {
+      defects: (query: QualityDefectParetoQuery, options?: RequestOptions): Promise<QualityDefectPareto> => this.call('getQualityDefectPareto', { query }, options),
+      firstPassYield: (query: QualityReportPeriod, options?: RequestOptions): Promise<QualityFirstPassYield> => this.call('getQualityFirstPassYield', { query }, options),
+      supplierPpm: (query: QualityReportPeriod, options?: RequestOptions): Promise<QualitySupplierPpm> => this.call('getQualitySupplierPpm', { query }, options),
+      controlChart: (query: QualityControlChartQuery, options?: RequestOptions): Promise<QualityControlChart> => this.call('getQualityControlChart', { query }, options),
     },
   };
 

@@ -18,6 +18,7 @@ import { plantRoutes } from './plant/routes.js';
 import { productionRoutes } from './production/routes.js';
 import { salesRoutes } from './sales/routes.js';
 import { purchasingRoutes } from './purchasing/routes.js';
+import { qualityRoutes } from './quality/routes.js';
 import { settingsRoutes } from './settings/routes.js';
 import { tenantRoutes } from './tenants/routes.js';
 
@@ -44,4 +45,5 @@ export function registerModules(app: MesApp, ctx: AppContext): void {
   productionRoutes(app, ctx);
   equipmentRoutes(app, ctx);
   importRoutes(app, ctx);
+  qualityRoutes(app, ctx);
 }

@@ -32,7 +32,12 @@ export const TENANT_PERMISSIONS = [
   'purchasing:write',
   'purchasing:approve',
   'purchasing:receive',
+  // Quality (S1-5.4.5): inspect records inspections and results (and purchasing's incoming gate);
+  // write keeps standards, plans and defect codes and disposes of lots; review overturns judgements.
   'quality:inspect',
+  'quality:read',
+  'quality:write',
+  'quality:review',
   // Production (S1-5.4.4): engineering data and orders; approve releases BOMs and routings and
   // approves orders where the tenant asks for it.
   'production:read',

@@ -417,3 +417,13 @@ export async function progress(
     };
   });
 }
+
+/** The receipt and supplier a receipt line belongs to (the quality module's incoming inspections start from a line). */
+export async function receiptOfLine(tx: Sql, tenantId: string, lineId: string): Promise<{ receiptId: string; supplierId: string } | undefined> {
+  const { rows } = await tx.query<{ receipt_id: string; supplier_id: string }>(
+    `SELECT l.receipt_id, r.supplier_id FROM purchase_receipt_lines l JOIN purchase_receipts r ON r.tenant_id = l.tenant_id AND r.id = l.receipt_id
+      WHERE l.tenant_id = $1 AND l.id = $2`,
+    [tenantId, lineId],
+  );
+  return rows[0] && { receiptId: rows[0].receipt_id, supplierId: rows[0].supplier_id };
+}

@@ -1,0 +1,109 @@
+/**
+ * Inspection standards, defect codes and inspection plans (S1-5.4.5-a, -b): what is inspected on
+ * a material or a product class, with which limits, method and instrument, and how many pieces
+ * of a lot (full, a fixed number, or AQL sampling per GB/T 2828.1).
+ */
+import type { Sql } from '../../platform/db.js';
+import { fieldError, notFound, unprocessable, type FieldError } from '../../platform/errors.js';
+import { recordEvent } from '../../platform/outbox.js';
+import * as masterdata from '../masterdata/repo.js';
+import * as repo from './repo.js';
+import type { CreateDefectCodeInput, CreatePlanInput, CreateStandardInput, DefectCode, Plan, Standard, StandardItem, StandardItemIn } from './schema.js';
+
+/** Decimals a decimal string carries: '12.50' has 2. */
+export const decimalsOf = (v: string) => (v.includes('.') ? v.split('.')[1].length : 0);
+
+export async function createDefectCode(tx: Sql, t: string, input: CreateDefectCodeInput): Promise<DefectCode> {
+  const d = await repo.insertDefectCode(tx, t, input);
+  recordEvent(tx, { tenantId: t, type: 'quality_defect_code.created', aggregateType: 'quality_defect_code', aggregateId: d.id, payload: { id: d.id, code: d.code, severity: d.severity } });
+  return d;
+}
+
+function checkItem(i: StandardItemIn, at: string, errors: FieldError[]): StandardItem & { itemNo: number } {
+  const err = (f: string, code: string, msg: string) => errors.push(fieldError(`${at}.${f}`, code, msg));
+  if (i.kind === 'quantitative') {
+    if (i.unit === undefined) err('unit', 'REQUIRED', 'a quantitative item is measured in a unit');
+    if (i.decimals === undefined) err('decimals', 'REQUIRED', 'a quantitative item says how many decimals a value has');
+    if (i.lowerLimit === undefined && i.upperLimit === undefined) err('lowerLimit', 'REQUIRED', 'a quantitative item has a lower or an upper limit, or both');
+    if (i.lowerLimit !== undefined && i.upperLimit !== undefined && Number(i.lowerLimit) > Number(i.upperLimit)) err('upperLimit', 'BELOW_LOWER_LIMIT', 'the upper limit is below the lower');
+    for (const f of ['nominal', 'lowerLimit', 'upperLimit'] as const) {
+      const v = i[f];
+      if (v !== undefined && i.decimals !== undefined && decimalsOf(v) > i.decimals) err(f, 'TOO_MANY_DECIMALS', `${v} has more than the item's ${i.decimals} decimals`);
+    }
+  } else {
+    for (const f of ['nominal', 'lowerLimit', 'upperLimit', 'unit', 'decimals'] as const) {
+      if (i[f] !== undefined) err(f, 'NOT_QUANTITATIVE', 'a qualitative item is pass or fail: no limits, unit or decimals');
+    }
+  }
+  return {
+    itemNo: 0, code: i.code, name: i.name, kind: i.kind, nominal: i.nominal ?? null, lowerLimit: i.lowerLimit ?? null, upperLimit: i.upperLimit ?? null,
+    unit: i.unit ?? null, decimals: i.decimals ?? null, defectCode: i.defectCode ?? null, method: i.method ?? '', instrument: i.instrument ?? '',
+  };
+}
+
+export async function createStandard(tx: Sql, t: string, input: CreateStandardInput): Promise<Standard> {
+  const errors: FieldError[] = [];
+  if ((input.materialId === undefined) === (input.materialCategory === undefined)) {
+    errors.push(fieldError('materialId', 'ONE_OF_MATERIAL_OR_CATEGORY', 'a standard applies to one material (materialId) or to a product class (materialCategory), one of the two'));
+  }
+  if (input.materialId && !(await masterdata.findMaterial(tx, t, input.materialId))) errors.push(fieldError('materialId', 'UNKNOWN_MATERIAL', `no material ${input.materialId}`));
+  const seen = new Set<string>();
+  const items = input.items.map((i, k) => {
+    if (seen.has(i.code)) errors.push(fieldError(`items[${k}].code`, 'DUPLICATE_ITEM', `${i.code} is listed twice`));
+    seen.add(i.code);
+    return { ...checkItem(i, `items[${k}]`, errors), itemNo: k + 1 };
+  });
+  const wanted = [...new Set(items.map((i) => i.defectCode).filter((c): c is string => !!c))];
+  const known = await repo.defectCodes(tx, t, wanted);
+  items.forEach((i, k) => {
+    if (i.defectCode && !known.has(i.defectCode)) errors.push(fieldError(`items[${k}].defectCode`, 'UNKNOWN_DEFECT_CODE', `no defect code ${i.defectCode}`));
+  });
+  if (errors.length) throw unprocessable('STANDARD_INVALID', 'the standard cannot be saved as given; nothing was saved', errors);
+  const id = await repo.insertStandard(tx, t, { code: input.code, name: input.name, materialId: input.materialId ?? null, materialCategory: input.materialCategory ?? null }, items);
+  recordEvent(tx, { tenantId: t, type: 'quality_standard.created', aggregateType: 'quality_standard', aggregateId: id, payload: { id, code: input.code, items: items.length } });
+  return (await repo.findStandard(tx, t, id))!;
+}
+
+export async function getStandard(tx: Sql, t: string, id: string): Promise<Standard> {
+  const s = await repo.findStandard(tx, t, id);
+  if (!s) throw notFound('quality standard', id);
+  return s;
+}
+
+export async function createPlan(tx: Sql, t: string, input: CreatePlanInput): Promise<Plan> {
+  const errors: FieldError[] = [];
+  const err = (f: string, code: string, msg: string) => errors.push(fieldError(f, code, msg));
+  const standard = await repo.findStandard(tx, t, input.standardId);
+  if (!standard) err('standardId', 'UNKNOWN_STANDARD', `no quality standard ${input.standardId}`);
+  const itemCodes = input.itemCodes ?? [];
+  itemCodes.forEach((c, k) => {
+    if (standard && !standard.items.some((i) => i.code === c)) err(`itemCodes[${k}]`, 'UNKNOWN_ITEM', `standard ${standard.code} has no item ${c}`);
+  });
+  if (input.sampling === 'fixed' && input.sampleSize === undefined) err('sampleSize', 'REQUIRED', 'fixed sampling names the number of pieces');
+  if (input.sampling === 'aql' && input.aql === undefined) err('aql', 'REQUIRED', 'AQL sampling names the AQL');
+  if (input.sampling !== 'fixed' && (input.sampleSize !== undefined || input.acceptNumber !== undefined)) err('sampleSize', 'NOT_FIXED_SAMPLING', 'sampleSize and acceptNumber belong to fixed sampling');
+  if (input.sampling !== 'aql' && (input.aql !== undefined || input.inspectionLevel !== undefined)) err('aql', 'NOT_AQL_SAMPLING', 'aql and inspectionLevel belong to AQL sampling');
+  if (input.inspectionType !== 'patrol' && (input.everyHours !== undefined || input.everyPieces !== undefined)) err('everyHours', 'NOT_PATROL', 'an interval belongs to a patrol plan');
+  if (input.inspectionType === 'patrol' && input.everyHours === undefined && input.everyPieces === undefined) err('everyHours', 'REQUIRED', 'a patrol plan runs every N hours or every N pieces');
+  if (input.sampling === 'fixed' && input.acceptNumber !== undefined && input.sampleSize !== undefined && input.acceptNumber >= input.sampleSize) err('acceptNumber', 'NOT_BELOW_SAMPLE_SIZE', 'the accept number must be below the sample size');
+  if (errors.length) throw unprocessable('PLAN_INVALID', 'the plan cannot be saved as given; nothing was saved', errors);
+  const id = await repo.insertPlan(tx, t, {
+    code: input.code, name: input.name, inspectionType: input.inspectionType, standardId: input.standardId, itemCodes, sampling: input.sampling,
+    sampleSize: input.sampleSize ?? null, acceptNumber: input.sampling === 'fixed' ? input.acceptNumber ?? 0 : null, aql: input.aql ?? null,
+    inspectionLevel: input.sampling === 'aql' ? input.inspectionLevel ?? 'II' : null, everyHours: input.everyHours ?? null, everyPieces: input.everyPieces ?? null,
+  });
+  recordEvent(tx, { tenantId: t, type: 'quality_plan.created', aggregateType: 'quality_plan', aggregateId: id, payload: { id, code: input.code, inspectionType: input.inspectionType } });
+  return (await repo.findPlan(tx, t, id))!;
+}
+
+export async function getPlan(tx: Sql, t: string, id: string): Promise<Plan> {
+  const p = await repo.findPlan(tx, t, id);
+  if (!p) throw notFound('quality plan', id);
+  return p;
+}
+
+/** The items a plan inspects. */
+export async function planItems(tx: Sql, t: string, plan: Plan): Promise<StandardItem[]> {
+  const standard = (await repo.findStandard(tx, t, plan.standardId))!;
+  return plan.itemCodes.length ? standard.items.filter((i) => plan.itemCodes.includes(i.code)) : standard.items;
+}
