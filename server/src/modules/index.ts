@@ -20,6 +20,7 @@ import { salesRoutes } from './sales/routes.js';
 import { purchasingRoutes } from './purchasing/routes.js';
 import { settingsRoutes } from './settings/routes.js';
 import { tenantRoutes } from './tenants/routes.js';
+import { traceabilityRoutes } from './traceability/routes.js';
 
 /** Every module's routes. A module owns its folder, its tables and its part of the API. */
 export function registerModules(app: MesApp, ctx: AppContext): void {
@@ -44,4 +45,5 @@ export function registerModules(app: MesApp, ctx: AppContext): void {
   productionRoutes(app, ctx);
   equipmentRoutes(app, ctx);
   importRoutes(app, ctx);
+  traceabilityRoutes(app, ctx);
 }

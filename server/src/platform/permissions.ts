@@ -33,6 +33,8 @@ export const TENANT_PERMISSIONS = [
   'purchasing:approve',
   'purchasing:receive',
   'quality:inspect',
+  // Quality records and reports: traceability, recall reports (S1-5.4.5-d).
+  'quality:read',
   // Production (S1-5.4.4): engineering data and orders; approve releases BOMs and routings and
   // approves orders where the tenant asks for it.
   'production:read',
