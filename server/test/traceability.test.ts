@@ -6,7 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness.js';
+import { call, startTestServer, type TestServer } from './harness.js';
 import { productionTenant } from './production-setup.js';
 import { traceablePlant } from './trace-setup.js';
 
@@ -156,6 +156,16 @@ describe('recall (S1-5.4.5-d)', () => {
     expect(ids(own)).toEqual(['batch:PUMP:P-1@0']);
     expect(own.nodes[0]).toMatchObject({ made: [], stock: [{ warehouseCode: 'MAIN', quantity: '2' }], ledger: { movements: 1 } });
     expect(own.edges).toEqual([]);
+  });
+
+  it('S1-5.4.5-d trace and recall need quality:read: a key with production:read only is 403, one with quality:read reads', async () => {
+    const keyWith = async (permissions: string[]) => (await P.make('/v1/api-keys', { name: permissions.join(','), permissions })).key as string;
+    const production = await keyWith(['production:read']);
+    for (const path of ['/v1/trace/batches/H-1', `/v1/quality/recalls?batchNo=${P.casingBatch}`]) {
+      const res = await call(t.url, production, 'GET', path);
+      expect([res.status, res.body.code]).toEqual([403, 'PERMISSION_DENIED']);
+    }
+    expect((await call(t.url, await keyWith(['quality:read']), 'GET', '/v1/trace/batches/H-1')).status).toBe(200);
   });
 });
 
