@@ -67,9 +67,17 @@ const nodeKey = (p: string) => `CASE WHEN ${p}serial_no IS NOT NULL THEN 's:' ||
 const ROOT_KEY = `(CASE WHEN $4::text IS NOT NULL THEN 's:' || $4::text ELSE 'b:' || $3::text END)`;
 /** Timestamps as the API writes them everywhere (toISOString). */
 const iso = (e: string) => `to_char(${e} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-/** Rows of a table whose (material_id, batch_no | serial_no) is the node n: by serial if n has one, else by batch. */
-const sameItem = (t: string) => `${t}.tenant_id = $1 AND ${t}.material_id = n.material_id
-  AND ((n.serial_no IS NOT NULL AND ${t}.serial_no = n.serial_no) OR (n.serial_no IS NULL AND ${t}.batch_no = n.batch_no))`;
+/**
+ * The rows of a document-line table that are the node n (its material and serial, or batch): two
+ * index lookups of which one runs, never an OR join (which the planner turns into scans).
+ */
+const linesOf = (t: string) => `(SELECT x.* FROM ${t} x WHERE n.serial_no IS NOT NULL AND x.tenant_id = $1 AND x.material_id = n.material_id AND x.serial_no = n.serial_no
+              UNION ALL
+              SELECT x.* FROM ${t} x WHERE n.serial_no IS NULL AND x.tenant_id = $1 AND x.material_id = n.material_id AND x.batch_no = n.batch_no)`;
+/** The same for the ledger's tables, which hold batch and serial ids. */
+const ledgerOf = (t: string) => `(SELECT x.* FROM ${t} x WHERE n.serial_id IS NOT NULL AND x.tenant_id = $1 AND x.serial_id = n.serial_id
+              UNION ALL
+              SELECT x.* FROM ${t} x WHERE n.batch_id IS NOT NULL AND x.tenant_id = $1 AND x.batch_id = n.batch_id)`;
 
 /**
  * The trace statement of one direction. Backward walks production genealogy from what was produced
@@ -77,7 +85,7 @@ const sameItem = (t: string) => `${t}.tenant_id = $1 AND ${t}.material_id = n.ma
  * $5 steps and cycle-safe: each row carries the path of nodes it came by, and a step onto a node
  * already on its path is kept as an edge but not walked on (a rework that consumes a batch into the
  * same batch number). Untracked components are leaves: they have no identity to walk from.
- * Every node then gathers its facts: how it was made, who supplied it (with the incoming
+ * Every node then gathers its facts, each by index lookups of that node: how it was made, who supplied it (with the incoming
  * inspection), which customers it reached, where it is in stock and its ledger movements.
  */
 export function traceSql(direction: Direction): string {
@@ -90,7 +98,9 @@ export function traceSql(direction: Direction): string {
            AND g.tenant_id = $1 AND g.${from}_material_id = w.material_id AND g.${from}_${by}_no = w.${by}_no`;
   // An edge runs from the consumed item to the produced one; the walk reached either (e.*) from the other (e.prev_*).
   const [c, p] = direction === 'backward' ? ['', 'prev_'] : ['prev_', ''];
-  const more = (by: 'serial' | 'batch') => `EXISTS (SELECT 1 FROM walk w JOIN production_genealogy g ON g.tenant_id = $1 AND g.${from}_material_id = w.material_id AND g.${from}_${by}_no = w.${by}_no
+  // Is there a step beyond the last level walked? One index probe per node there (LIMIT keeps it a probe, not a join).
+  const more = (by: 'serial' | 'batch') => `EXISTS (SELECT 1 FROM walk w CROSS JOIN LATERAL (SELECT 1 FROM production_genealogy g
+              WHERE g.tenant_id = $1 AND g.${from}_material_id = w.material_id AND g.${from}_${by}_no = w.${by}_no LIMIT 1) x
             WHERE w.depth = $5 AND NOT w.cycle AND ${by === 'serial' ? 'w.serial_no IS NOT NULL' : 'w.serial_no IS NULL'})`;
   return `
 WITH RECURSIVE walk AS (
@@ -115,89 +125,60 @@ edges AS (
   SELECT DISTINCT receipt_id, line_no, order_id, quantity, material_id, batch_no, serial_no, prev_material_id, prev_batch_no, prev_serial_no
     FROM walk WHERE depth > 0
 ),
-made AS (
-  SELECT n.material_id, n.node_key, json_agg(json_build_object(
-           'orderId', r.order_id, 'orderDocNo', po.doc_no, 'receiptId', r.id, 'receiptDocNo', r.doc_no, 'quantity', l.base_quantity::text,
-           'bomVersionId', r.bom_version_id, 'bomRevision', bv.revision, 'operators', r.operators,
-           'stationCodes', (SELECT coalesce(array_agg(s.code ORDER BY s.code), '{}') FROM stations s WHERE s.tenant_id = $1 AND s.id = ANY (r.station_ids)),
-           'equipmentCodes', r.equipment_codes, 'workStartedAt', ${iso('r.work_started_at')}, 'workEndedAt', ${iso('r.work_ended_at')},
-           'receivedAt', ${iso('r.created_at')}) ORDER BY r.created_at, l.line_no) AS made
-    FROM nodes n
-    JOIN production_receipt_lines l ON ${sameItem('l')}
-    JOIN production_receipts r ON r.tenant_id = $1 AND r.id = l.receipt_id
-    JOIN production_orders po ON po.tenant_id = $1 AND po.id = r.order_id
-    LEFT JOIN bom_versions bv ON bv.tenant_id = $1 AND bv.id = r.bom_version_id
-   GROUP BY n.material_id, n.node_key
-),
-supplied AS (
-  SELECT n.material_id, n.node_key, json_agg(json_build_object(
-           'supplierId', p.id, 'supplierCode', p.code, 'supplierName', p.name, 'purchaseOrderId', o.id, 'purchaseOrderDocNo', o.doc_no,
-           'receiptId', r.id, 'receiptDocNo', r.doc_no, 'supplierBatch', l.supplier_batch, 'quantity', l.base_quantity::text,
-           'accepted', l.accepted_base::text, 'rejected', l.rejected_base::text, 'receivedAt', ${iso('r.created_at')},
-           'inspections', (SELECT coalesce(json_agg(json_build_object('inspector', i.inspector, 'accepted', i.accepted_base::text, 'rejected', i.rejected_base::text,
-                                                                      'remarks', i.remarks, 'inspectedAt', ${iso('i.created_at')}) ORDER BY i.created_at), '[]')
-                             FROM incoming_inspections i WHERE i.tenant_id = $1 AND i.receipt_line_id = l.id)) ORDER BY r.created_at, l.line_no) AS supplied
-    FROM nodes n
-    JOIN purchase_receipt_lines l ON ${sameItem('l')}
-    JOIN purchase_receipts r ON r.tenant_id = $1 AND r.id = l.receipt_id
-    JOIN purchase_orders o ON o.tenant_id = $1 AND o.id = r.order_id
-    JOIN partners p ON p.tenant_id = $1 AND p.id = r.supplier_id
-   GROUP BY n.material_id, n.node_key
-),
-delivered AS (
-  SELECT n.material_id, n.node_key, json_agg(json_build_object(
-           'customerId', c.id, 'customerCode', c.code, 'customerName', c.name, 'outboundId', ob.id, 'outboundDocNo', ob.doc_no,
-           'deliveryPlanId', dp.id, 'deliveryPlanDocNo', dp.doc_no, 'salesOrderDocNo', so.doc_no, 'quantity', l.base_quantity::text,
-           'returned', l.returned_base::text, 'kept', (l.base_quantity - l.returned_base)::text, 'shippedAt', ${iso('ob.posted_at')}) ORDER BY ob.posted_at, l.line_no) AS delivered
-    FROM nodes n
-    JOIN sales_outbound_lines l ON ${sameItem('l')}
-    JOIN sales_outbounds ob ON ob.tenant_id = $1 AND ob.id = l.outbound_id AND ob.status = 'posted'
-    JOIN partners c ON c.tenant_id = $1 AND c.id = ob.customer_id
-    JOIN delivery_plans dp ON dp.tenant_id = $1 AND dp.id = ob.plan_id
-    JOIN delivery_plan_lines pl ON pl.tenant_id = $1 AND pl.id = l.plan_line_id
-    JOIN sales_order_lines sl ON sl.tenant_id = $1 AND sl.id = pl.order_line_id
-    JOIN sales_orders so ON so.tenant_id = $1 AND so.id = sl.order_id
-   GROUP BY n.material_id, n.node_key
-),
-ids AS (
-  SELECT n.material_id, n.node_key,
+tracked AS MATERIALIZED (
+  SELECT n.*,
          CASE WHEN n.serial_no IS NULL THEN (SELECT b.id FROM batches b WHERE b.tenant_id = $1 AND b.material_id = n.material_id AND b.batch_no = n.batch_no) END AS batch_id,
-         (SELECT s.id FROM serials s WHERE s.tenant_id = $1 AND s.material_id = n.material_id AND s.serial_no = n.serial_no) AS serial_id
-    FROM nodes n WHERE n.node_key <> 'i:'
-),
-stock AS (
-  SELECT i.material_id, i.node_key, json_agg(json_build_object(
-           'warehouseId', wh.id, 'warehouseCode', wh.code, 'warehouseKind', wh.kind, 'binId', bn.id, 'binCode', bn.code, 'quantity', sb.quantity::text)
-           ORDER BY wh.code, bn.code NULLS FIRST) AS stock
-    FROM ids i
-    JOIN stock_balances sb ON sb.tenant_id = $1 AND sb.material_id = i.material_id AND sb.quantity <> 0
-     AND ((i.serial_id IS NOT NULL AND sb.serial_id = i.serial_id) OR (i.serial_id IS NULL AND sb.batch_id = i.batch_id))
-    JOIN warehouses wh ON wh.tenant_id = $1 AND wh.id = sb.warehouse_id
-    LEFT JOIN bins bn ON bn.tenant_id = $1 AND bn.id = sb.bin_id
-   GROUP BY i.material_id, i.node_key
-),
-ledger AS (
-  SELECT i.material_id, i.node_key, count(*)::int AS movements, ${iso('min(sm.occurred_at)')} AS first_at, ${iso('max(sm.occurred_at)')} AS last_at
-    FROM ids i
-    JOIN stock_movements sm ON sm.tenant_id = $1
-     AND ((i.serial_id IS NOT NULL AND sm.serial_id = i.serial_id) OR (i.serial_id IS NULL AND sm.batch_id = i.batch_id))
-   GROUP BY i.material_id, i.node_key
+         CASE WHEN n.serial_no IS NOT NULL THEN (SELECT s.id FROM serials s WHERE s.tenant_id = $1 AND s.material_id = n.material_id AND s.serial_no = n.serial_no) END AS serial_id
+    FROM nodes n
 )
 SELECT
   (SELECT coalesce(json_agg(json_build_object(
             'depth', n.depth, 'materialId', n.material_id, 'materialCode', m.code, 'materialName', m.name, 'baseUnit', m.base_unit,
             'batchNo', n.batch_no, 'serialNo', n.serial_no,
-            'made', coalesce(mk.made, '[]'), 'supplied', coalesce(su.supplied, '[]'), 'delivered', coalesce(de.delivered, '[]'),
-            'stock', coalesce(st.stock, '[]'),
-            'ledger', json_build_object('movements', coalesce(lg.movements, 0), 'firstMovedAt', lg.first_at, 'lastMovedAt', lg.last_at))
+            'made', (SELECT coalesce(json_agg(json_build_object(
+                       'orderId', r.order_id, 'orderDocNo', po.doc_no, 'receiptId', r.id, 'receiptDocNo', r.doc_no, 'quantity', l.base_quantity::text,
+                       'bomVersionId', r.bom_version_id, 'bomRevision', bv.revision, 'operators', r.operators,
+                       'stationCodes', (SELECT coalesce(array_agg(s.code ORDER BY s.code), '{}') FROM stations s WHERE s.tenant_id = $1 AND s.id = ANY (r.station_ids)),
+                       'equipmentCodes', r.equipment_codes, 'workStartedAt', ${iso('r.work_started_at')}, 'workEndedAt', ${iso('r.work_ended_at')},
+                       'receivedAt', ${iso('r.created_at')}) ORDER BY r.created_at, l.line_no), '[]')
+                       FROM ${linesOf('production_receipt_lines')} l
+                       JOIN production_receipts r ON r.tenant_id = $1 AND r.id = l.receipt_id
+                       JOIN production_orders po ON po.tenant_id = $1 AND po.id = r.order_id
+                       LEFT JOIN bom_versions bv ON bv.tenant_id = $1 AND bv.id = r.bom_version_id),
+            'supplied', (SELECT coalesce(json_agg(json_build_object(
+                       'supplierId', p.id, 'supplierCode', p.code, 'supplierName', p.name, 'purchaseOrderId', o.id, 'purchaseOrderDocNo', o.doc_no,
+                       'receiptId', r.id, 'receiptDocNo', r.doc_no, 'supplierBatch', l.supplier_batch, 'quantity', l.base_quantity::text,
+                       'accepted', l.accepted_base::text, 'rejected', l.rejected_base::text, 'receivedAt', ${iso('r.created_at')},
+                       'inspections', (SELECT coalesce(json_agg(json_build_object('inspector', i.inspector, 'accepted', i.accepted_base::text, 'rejected', i.rejected_base::text,
+                                                                                  'remarks', i.remarks, 'inspectedAt', ${iso('i.created_at')}) ORDER BY i.created_at), '[]')
+                                         FROM incoming_inspections i WHERE i.tenant_id = $1 AND i.receipt_line_id = l.id)) ORDER BY r.created_at, l.line_no), '[]')
+                       FROM ${linesOf('purchase_receipt_lines')} l
+                       JOIN purchase_receipts r ON r.tenant_id = $1 AND r.id = l.receipt_id
+                       JOIN purchase_orders o ON o.tenant_id = $1 AND o.id = r.order_id
+                       JOIN partners p ON p.tenant_id = $1 AND p.id = r.supplier_id),
+            'delivered', (SELECT coalesce(json_agg(json_build_object(
+                       'customerId', c.id, 'customerCode', c.code, 'customerName', c.name, 'outboundId', ob.id, 'outboundDocNo', ob.doc_no,
+                       'deliveryPlanId', dp.id, 'deliveryPlanDocNo', dp.doc_no, 'salesOrderDocNo', so.doc_no, 'quantity', l.base_quantity::text,
+                       'returned', l.returned_base::text, 'kept', (l.base_quantity - l.returned_base)::text, 'shippedAt', ${iso('ob.posted_at')}) ORDER BY ob.posted_at, l.line_no), '[]')
+                       FROM ${linesOf('sales_outbound_lines')} l
+                       JOIN sales_outbounds ob ON ob.tenant_id = $1 AND ob.id = l.outbound_id AND ob.status = 'posted'
+                       JOIN partners c ON c.tenant_id = $1 AND c.id = ob.customer_id
+                       JOIN delivery_plans dp ON dp.tenant_id = $1 AND dp.id = ob.plan_id
+                       JOIN delivery_plan_lines pl ON pl.tenant_id = $1 AND pl.id = l.plan_line_id
+                       JOIN sales_order_lines sl ON sl.tenant_id = $1 AND sl.id = pl.order_line_id
+                       JOIN sales_orders so ON so.tenant_id = $1 AND so.id = sl.order_id),
+            'stock', (SELECT coalesce(json_agg(json_build_object(
+                       'warehouseId', wh.id, 'warehouseCode', wh.code, 'warehouseKind', wh.kind, 'binId', bn.id, 'binCode', bn.code, 'quantity', sb.quantity::text)
+                       ORDER BY wh.code, bn.code NULLS FIRST), '[]')
+                       FROM ${ledgerOf('stock_balances')} sb
+                       JOIN warehouses wh ON wh.tenant_id = $1 AND wh.id = sb.warehouse_id
+                       LEFT JOIN bins bn ON bn.tenant_id = $1 AND bn.id = sb.bin_id
+                      WHERE sb.quantity <> 0),
+            'ledger', (SELECT json_build_object('movements', count(*), 'firstMovedAt', ${iso('min(sm.occurred_at)')}, 'lastMovedAt', ${iso('max(sm.occurred_at)')})
+                         FROM ${ledgerOf('stock_movements')} sm))
           ORDER BY n.depth, m.code, n.node_key), '[]')
-     FROM nodes n
-     JOIN materials m ON m.tenant_id = $1 AND m.id = n.material_id
-     LEFT JOIN made mk ON mk.material_id = n.material_id AND mk.node_key = n.node_key
-     LEFT JOIN supplied su ON su.material_id = n.material_id AND su.node_key = n.node_key
-     LEFT JOIN delivered de ON de.material_id = n.material_id AND de.node_key = n.node_key
-     LEFT JOIN stock st ON st.material_id = n.material_id AND st.node_key = n.node_key
-     LEFT JOIN ledger lg ON lg.material_id = n.material_id AND lg.node_key = n.node_key) AS nodes,
+     FROM tracked n
+     JOIN materials m ON m.tenant_id = $1 AND m.id = n.material_id) AS nodes,
   (SELECT coalesce(json_agg(json_build_object(
             'fromMaterialCode', ${c}m.code, 'fromBatchNo', e.${c}batch_no, 'fromSerialNo', e.${c}serial_no,
             'toMaterialCode', ${p}m.code, 'toBatchNo', e.${p}batch_no, 'toSerialNo', e.${p}serial_no,
