@@ -383,3 +383,9 @@ export type ImportError = Schemas['ImportError'];
 export type ImportQuery = QueryOf<'createImport'>;
 export type ImportKind = QueryOf<'getImportTemplate'>['kind'];
 export type ImportTemplateQuery = Omit<QueryOf<'getImportTemplate'>, 'kind'>;
+
+// Traceability (S1-5.4.5-d).
+export type Trace = Schemas['Trace'];
+export type TraceQuery = QueryOf<'traceBatch'>;
+export type Recall = Schemas['Recall'];
+export type RecallQuery = QueryOf<'getRecallReport'>;
