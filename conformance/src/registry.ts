@@ -59,6 +59,8 @@ const UI = ['S1-6.2.2', 'S1-6.2.3-b'];
 const PLATFORM_SUITES = ['deployment', 'failover', 'upgrade', 'scaling', 'diagnosis'];
 /** Proved by the production suite through the API: engineering data and orders entered by hand. */
 const PRODUCTION = ['S1-5.4.4-a', 'S1-5.4.4-b', 'S1-5.4.4-c', 'S1-5.4.4-d', 'S1-5.4.4-e'];
+/** Proved by the quality profile's suites through the API: traceability and recall (the quality suite adds S1-5.4.5 a–c, e, f). */
+const QUALITY = ['S1-5.4.5-d'];
 
 export function profiles(): Profile[] {
   const registry = loadRequirements().filter((r) => inRegistry(r.id)).map((r) => r.id);
@@ -67,7 +69,8 @@ export function profiles(): Profile[] {
     { name: 'ui', description: 'The web console, PDA pages and boards in a real browser (Selenium, Chromium): needs the console at /', suites: ['ui'], clauses: UI },
     { name: 'platform', description: 'Deployment plans of every target; failover, upgrade and rollback, elastic scaling, fault diagnosis (these need --platform local|kubernetes)', suites: PLATFORM_SUITES, clauses: PLATFORM },
     { name: 'production', description: 'Production engineering data (material parameters, BOMs, routings, drawings) and orders, through the API', suites: ['production'], clauses: PRODUCTION },
-    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', 'production', ...PLATFORM_SUITES], clauses: registry },
+    { name: 'quality', description: 'Quality: traceability from purchase through production to customer, and the recall report, through the API', suites: ['traceability'], clauses: QUALITY },
+    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', 'production', 'traceability', ...PLATFORM_SUITES], clauses: registry },
   ];
 }
 
