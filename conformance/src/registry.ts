@@ -62,8 +62,8 @@ const UI = ['S1-6.2.2', 'S1-6.2.3-b'];
 const PLATFORM_SUITES = ['deployment', 'failover', 'upgrade', 'scaling', 'diagnosis'];
 /** Proved by the production suite through the API: engineering data and orders entered by hand. */
 const PRODUCTION = ['S1-5.4.4-a', 'S1-5.4.4-b', 'S1-5.4.4-c', 'S1-5.4.4-d', 'S1-5.4.4-e'];
-/** Proved by the quality suite through the API (the traceability suite joins this profile for S1-5.4.5-d). */
-const QUALITY = ['S1-5.4.5-a', 'S1-5.4.5-b', 'S1-5.4.5-c', 'S1-5.4.5-e', 'S1-5.4.5-f'];
+/** Proved by the quality profile's suites through the API: quality (standards, sampling, inspections, disposition, reports) and traceability (trace and recall). */
+const QUALITY = ['S1-5.4.5-a', 'S1-5.4.5-b', 'S1-5.4.5-c', 'S1-5.4.5-d', 'S1-5.4.5-e', 'S1-5.4.5-f'];
 
 export function profiles(): Profile[] {
   const registry = loadRequirements().filter((r) => inRegistry(r.id)).map((r) => r.id);
@@ -73,8 +73,8 @@ export function profiles(): Profile[] {
     { name: 'platform', description: 'Deployment plans of every target; failover, upgrade and rollback, elastic scaling, fault diagnosis (these need --platform local|kubernetes)', suites: PLATFORM_SUITES, clauses: PLATFORM },
     { name: 'production', description: 'Production engineering data (material parameters, BOMs, routings, drawings) and orders, through the API', suites: ['production'], clauses: PRODUCTION },
     { name: 'recovery', description: 'Backups verified by a drill of a tenant the run creates, through the admin API: RTO and RPO in the evidence', suites: ['recovery'], clauses: OPERATIONS },
-    { name: 'quality', description: 'Quality standards, plans, AQL sampling, inspections of every type, judgement, disposition and reports, through the API', suites: ['quality'], clauses: QUALITY },
-    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', 'production', 'quality', 'recovery', ...PLATFORM_SUITES], clauses: registry },
+    { name: 'quality', description: 'Quality standards, plans, AQL sampling, inspections of every type, judgement, disposition and reports; traceability from purchase through production to customer and the recall report, through the API', suites: ['quality', 'traceability'], clauses: QUALITY },
+    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', 'production', 'quality', 'traceability', 'recovery', ...PLATFORM_SUITES], clauses: registry },
   ];
 }
 

@@ -51,6 +51,7 @@ import type {
   QualityStandardQuery, QualitySwitchingQuery, QualitySwitchingState, PageQuery as QualityPageQuery,
   QualityControlChart, QualityControlChartQuery, QualityDefectPareto, QualityDefectParetoQuery, QualityFirstPassYield, QualityReportPeriod, QualitySupplierPpm,
 } from './types.js';
+import type { Recall, RecallQuery, Trace, TraceQuery } from './types.js';
 import { SDK_VERSION } from './version.js';
 
 export interface MesClientOptions {
@@ -87,7 +88,8 @@ type PagedOperation =
   | 'listEquipment' | 'listEquipmentAlarms' | 'listGateways'
   | 'listQualityDefectCodes' | 'listQualityStandards' | 'listQualityPlans' | 'listQualityInspections';
 /** Operations whose success is an image or text rather than JSON. */
-type BinaryOperation = 'createLabel' | 'getMaterialLabel' | 'exportStockSummary' | 'exportStockBalances' | 'getDrawingContent' | 'getImportErrorReport' | 'getImportTemplate';
+type BinaryOperation = 'createLabel' | 'getMaterialLabel' | 'exportStockSummary' | 'exportStockBalances' | 'getDrawingContent' | 'getImportErrorReport' | 'getImportTemplate'
+  | 'exportRecallReportCsv' | 'exportRecallReportXlsx';
 type ItemOf<K extends PagedOperation> = SuccessOf<K> extends { items: (infer I)[] } ? I : never;
 
 /**
@@ -329,6 +331,23 @@ export class MesClient {
     /** Real-time stock as CSV text, with the filters of stock.balances(). */
     exportBalances: (query?: BalanceExportQuery, options?: RequestOptions): Promise<string> =>
       this.binary('exportStockBalances', { query }, options).then(csvText),
+  };
+
+  /**
+   * Traceability (S1-5.4.5-d): the genealogy graph of a batch or serial (backward to component
+   * batches and suppliers, forward to every batch made from it and every customer), and the
+   * recall report of a suspect batch. Needs quality:read.
+   */
+  readonly trace = {
+    /** 404 BATCH_NOT_FOUND; 422 TRACE_MATERIAL_AMBIGUOUS (name materialCode), TRACE_DIRECTION_INVALID, TRACE_DEPTH_OUT_OF_RANGE (1 to 20). */
+    batch: (batchNo: string, query?: TraceQuery, options?: RequestOptions): Promise<Trace> => this.call('traceBatch', { path: { batchNo }, query }, options),
+    serial: (serialNo: string, query?: TraceQuery, options?: RequestOptions): Promise<Trace> => this.call('traceSerial', { path: { serialNo }, query }, options),
+    /** Every batch and serial made from the suspect batch: in stock per warehouse and bin, shipped per customer and delivery; audited. */
+    recall: (query: RecallQuery, options?: RequestOptions): Promise<Recall> => this.call('getRecallReport', { query }, options),
+    /** The recall report as CSV text; audited. */
+    recallCsv: (query: RecallQuery, options?: RequestOptions): Promise<string> => this.binary('exportRecallReportCsv', { query }, options).then(csvText),
+    /** The recall report as an XLSX workbook; audited. */
+    recallXlsx: (query: RecallQuery, options?: RequestOptions): Promise<BinaryBody> => this.binary('exportRecallReportXlsx', { query }, options),
   };
 
   /** The tenant's business rules, such as forbidding approval of one's own orders. */

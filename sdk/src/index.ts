@@ -60,5 +60,6 @@ export type {
 } from './types.js';
 /** Data import. */
 export type { ImportError, ImportJob, ImportKind, ImportQuery, ImportTemplateQuery } from './types.js';
+export type { Recall, RecallQuery, Trace, TraceQuery } from './types.js';
 /** The raw generated OpenAPI types, for anything the named aliases do not cover. */
 export type { components, operations, paths } from './generated/openapi.js';

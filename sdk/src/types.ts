@@ -416,3 +416,8 @@ export type QualitySupplierPpm = Schemas['QualitySupplierPpm'];
 export type QualityReportPeriod = QueryOf<'getQualityFirstPassYield'>;
 export type QualityControlChart = Schemas['QualityControlChart'];
 export type QualityControlChartQuery = QueryOf<'getQualityControlChart'>;
+// Traceability (S1-5.4.5-d).
+export type Trace = Schemas['Trace'];
+export type TraceQuery = QueryOf<'traceBatch'>;
+export type Recall = Schemas['Recall'];
+export type RecallQuery = QueryOf<'getRecallReport'>;

@@ -3,7 +3,8 @@
  * run, in interleaved phases. MES_BENCH_SECONDS sets each measured phase (default 4),
  * MES_BENCH_ROUNDS how many baseline/subject pairs (default 5). Results also go to
  * bench-results/<time>.json for comparison across commits. The MRP bench sizes itself from
- * MES_BENCH_MRP_MATERIALS, MES_BENCH_MRP_DEMAND, MES_BENCH_MRP_RUNS and MES_BENCH_KIT_ORDERS (mrp.ts); the
+ * MES_BENCH_MRP_MATERIALS, MES_BENCH_MRP_DEMAND, MES_BENCH_MRP_RUNS and MES_BENCH_KIT_ORDERS (mrp.ts), the trace
+ * bench from MES_BENCH_TRACE_BATCHES, MES_BENCH_TRACE_MOVEMENTS_PER_BATCH and MES_BENCH_TRACE_SAMPLES (trace.ts), the
  * backup bench from MES_BENCH_BACKUP_MOVEMENTS and MES_BENCH_BACKUP_ROUNDS (backup.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { importBench, printImportBench } from './imports.js';
 import { ledgerBench, printLedgerBench } from './ledger.js';
 import { printTelemetryBench, telemetryBench } from './telemetry.js';
 import { mrpBench, printMrpBench } from './mrp.js';
+import { printTraceBench, traceBench } from './trace.js';
 
 const seconds = Number(process.env.MES_BENCH_SECONDS ?? 4);
 const rounds = Number(process.env.MES_BENCH_ROUNDS ?? 5);
@@ -40,6 +42,11 @@ results.mrp = await mrpBench().then((r) => {
 
 results.imports = await importBench().then((r) => {
   printImportBench(r);
+  return r;
+});
+
+results.trace = await traceBench().then((r) => {
+  printTraceBench(r);
   return r;
 });
 

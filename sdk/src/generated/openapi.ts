@@ -3309,6 +3309,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/trace/batches/{batchNo}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The genealogy graph of a batch: backward to component batches, suppliers, purchase orders, BOM version, operators, stations, equipment, times and incoming inspections; forward to every batch made from it and every customer it reached */
+        get: operations["traceBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/trace/serials/{serialNo}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The genealogy graph of a serial number, backward or forward (as traceBatch) */
+        get: operations["traceSerial"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/quality/recalls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recall report of a suspect batch: every batch and serial made from it, in stock per warehouse and bin, shipped per customer and delivery; audited */
+        get: operations["getRecallReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/quality/recalls.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The recall report as CSV; audited */
+        get: operations["exportRecallReportCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/quality/recalls.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The recall report as an Excel workbook; audited */
+        get: operations["exportRecallReportXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/drawings/{id}/revisions": {
         parameters: {
             query?: never;
@@ -6877,6 +6962,162 @@ export interface components {
                 range: number;
                 /** @description Western Electric rules broken at this point (1–4) */
                 violations: number[];
+            }[];
+        };
+        Trace: {
+            direction: "backward" | "forward";
+            depth: number;
+            /** @description Node id of the traced batch or serial */
+            root: string;
+            /** @description The genealogy goes on beyond depth */
+            truncated: boolean;
+            nodes: {
+                /** @description batch:<material>:<batch>, serial:<material>:<serial>, item:<material> (untracked), supplier:<code>, customer:<code> */
+                id: string;
+                type: "batch" | "serial" | "item" | "supplier" | "customer";
+                /** @description Production steps from the traced item (0: itself); suppliers and customers: that of their item */
+                depth: number;
+                /** Format: uuid */
+                materialId?: string;
+                materialCode?: string;
+                materialName?: string;
+                baseUnit?: string;
+                batchNo?: string | null;
+                serialNo?: string | null;
+                /** Format: uuid */
+                partnerId?: string;
+                partnerCode?: string;
+                partnerName?: string;
+                /** @description Production receipts of this batch or serial: order, BOM version, operators, stations, equipment, times */
+                made?: {
+                    /** Format: uuid */
+                    orderId: string;
+                    orderDocNo: string;
+                    /** Format: uuid */
+                    receiptId: string;
+                    receiptDocNo: string;
+                    /** @description Received on this receipt line; base unit, a decimal string */
+                    quantity: string;
+                    bomVersionId: string | null;
+                    bomRevision: number | null;
+                    operators: string[];
+                    stationCodes: string[];
+                    equipmentCodes: string[];
+                    workStartedAt: string | null;
+                    workEndedAt: string | null;
+                    /** Format: date-time */
+                    receivedAt: string;
+                }[];
+                /** @description Where it is in stock now, per warehouse and bin */
+                stock?: {
+                    /** Format: uuid */
+                    warehouseId: string;
+                    warehouseCode: string;
+                    warehouseKind: string;
+                    binId: string | null;
+                    binCode: string | null;
+                    /** @description Base unit, a decimal string */
+                    quantity: string;
+                }[];
+                /** @description Its movements in the inventory ledger */
+                ledger?: {
+                    movements: number;
+                    firstMovedAt: string | null;
+                    lastMovedAt: string | null;
+                };
+            }[];
+            edges: {
+                type: "consumed_into" | "supplied" | "delivered";
+                /** @description Node id: the component, the supplier, or the goods shipped */
+                from: string;
+                /** @description Node id: the product, the goods received, or the customer */
+                to: string;
+                /** @description Base unit, a decimal string */
+                quantity: string;
+                production?: {
+                    /** Format: uuid */
+                    orderId: string;
+                    orderDocNo: string;
+                    /** Format: uuid */
+                    receiptId: string;
+                    receiptDocNo: string;
+                };
+                purchase?: {
+                    /** Format: uuid */
+                    purchaseOrderId: string;
+                    purchaseOrderDocNo: string;
+                    /** Format: uuid */
+                    receiptId: string;
+                    receiptDocNo: string;
+                    supplierBatch: string | null;
+                    /** @description Base unit, a decimal string */
+                    accepted: string;
+                    /** @description Base unit, a decimal string */
+                    rejected: string;
+                    /** Format: date-time */
+                    receivedAt: string;
+                    inspections: {
+                        inspector: string;
+                        /** @description Base unit, a decimal string */
+                        accepted: string;
+                        /** @description Base unit, a decimal string */
+                        rejected: string;
+                        remarks: string;
+                        /** Format: date-time */
+                        inspectedAt: string;
+                    }[];
+                };
+                delivery?: {
+                    /** Format: uuid */
+                    outboundId: string;
+                    outboundDocNo: string;
+                    /** Format: uuid */
+                    deliveryPlanId: string;
+                    deliveryPlanDocNo: string;
+                    salesOrderDocNo: string;
+                    /** @description Base unit, a decimal string */
+                    returned: string;
+                    /** Format: date-time */
+                    shippedAt: string;
+                };
+            }[];
+        };
+        Recall: {
+            suspect: {
+                materialCode: string;
+                batchNo: string;
+            };
+            /** @description The genealogy goes on beyond 20 production steps */
+            truncated: boolean;
+            /** @description Batches and serials made from the suspect batch, and itself */
+            affectedBatches: number;
+            customers: {
+                customerCode: string;
+                customerName: string;
+                /** @description Outbound document numbers */
+                deliveries: string[];
+            }[];
+            rows: {
+                materialCode: string;
+                materialName: string;
+                batchNo: string | null;
+                serialNo: string | null;
+                baseUnit: string;
+                /** @description Production steps from the suspect batch */
+                depth: number;
+                /** @description Went into nothing further: finished goods (or not yet used) */
+                finished: boolean;
+                status: "in_stock" | "shipped";
+                warehouseCode: string | null;
+                binCode: string | null;
+                customerCode: string | null;
+                customerName: string | null;
+                outboundDocNo: string | null;
+                deliveryPlanDocNo: string | null;
+                salesOrderDocNo: string | null;
+                shippedAt: string | null;
+                /** @description In stock there, or shipped less returned; base unit, a decimal string */
+                quantity: string;
             }[];
         };
     };
@@ -35478,6 +35719,496 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QualityControlChart"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    traceBatch: {
+        parameters: {
+            query?: {
+                /** @description The material of the batch or serial; needed only when the number is used by more than one material */
+                materialCode?: string;
+                /** @description backward (default: what it was made of, down to suppliers) or forward (what it went into, up to customers) */
+                direction?: string;
+                /** @description Production steps to walk, 1 to 20; default 10 */
+                depth?: number;
+            };
+            header?: never;
+            path: {
+                batchNo: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trace"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    traceSerial: {
+        parameters: {
+            query?: {
+                /** @description The material of the batch or serial; needed only when the number is used by more than one material */
+                materialCode?: string;
+                /** @description backward (default: what it was made of, down to suppliers) or forward (what it went into, up to customers) */
+                direction?: string;
+                /** @description Production steps to walk, 1 to 20; default 10 */
+                depth?: number;
+            };
+            header?: never;
+            path: {
+                serialNo: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trace"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRecallReport: {
+        parameters: {
+            query: {
+                batchNo: string;
+                /** @description Needed only when the batch number is used by more than one material */
+                materialCode?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recall"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportRecallReportCsv: {
+        parameters: {
+            query: {
+                batchNo: string;
+                /** @description Needed only when the batch number is used by more than one material */
+                materialCode?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV (RFC 4180), UTF-8 with a byte-order mark, header row first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportRecallReportXlsx: {
+        parameters: {
+            query: {
+                batchNo: string;
+                /** @description Needed only when the batch number is used by more than one material */
+                materialCode?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Excel workbook (XLSX) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Invalid input */

@@ -21,6 +21,7 @@ import { purchasingRoutes } from './purchasing/routes.js';
 import { qualityRoutes } from './quality/routes.js';
 import { settingsRoutes } from './settings/routes.js';
 import { tenantRoutes } from './tenants/routes.js';
+import { traceabilityRoutes } from './traceability/routes.js';
 
 /** Every module's routes. A module owns its folder, its tables and its part of the API. */
 export function registerModules(app: MesApp, ctx: AppContext): void {
@@ -46,4 +47,5 @@ export function registerModules(app: MesApp, ctx: AppContext): void {
   equipmentRoutes(app, ctx);
   importRoutes(app, ctx);
   qualityRoutes(app, ctx);
+  traceabilityRoutes(app, ctx);
 }
