@@ -223,6 +223,8 @@ export const ROUTES = {
   getProductionKitting: 'POST /v1/production-kitting',
   allocateProductionKitting: 'POST /v1/production-kitting/allocate',
   scheduleProduction: 'POST /v1/production-scheduling',
+  getProductionProgress: 'GET /v1/production-progress',
+  streamProductionFeed: 'GET /v1/production-progress/feed',
   uploadDrawingRevision: 'POST /v1/drawings/{id}/revisions',
   listEquipment: 'GET /v1/equipment',
   createEquipment: 'POST /v1/equipment',

@@ -2688,6 +2688,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/production-progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Shop-floor progress per workshop, work centre and open order: planned against good, scrap and pending inspection; operations running with station and operator; late orders
+         * @description One consistent read; `lastSeq` is where GET /v1/production-progress/feed continues from, so a board misses no change and sees none twice.
+         */
+        get: operations["getProductionProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/production-progress/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Shop-floor changes as they commit, as Server-Sent Events (for e-kanban boards)
+         * @description The tenant's outbox events of types production_order.released, production_order.started, production_order.completed, production_order.closed, production_order.cancelled, production_operation.*, production_receipt.posted, optionally of one workshop, in the same frames as GET /v1/events/stream: `id: <seq>` and `data: <OutboxEvent JSON>`, heartbeat comments, resume with Last-Event-ID or after=. Ends with an `error` event when the credentials expire or lose production:read.
+         */
+        get: operations["streamProductionFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/equipment": {
         parameters: {
             query?: never;
@@ -5932,6 +5972,124 @@ export interface components {
                 minutes: string;
                 reason: "beyond_horizon" | "before_from";
             }[];
+        };
+        ProductionOrderProgress: {
+            /** Format: uuid */
+            orderId: string;
+            docNo: string;
+            status: "released" | "in_progress";
+            /** Format: uuid */
+            materialId: string;
+            materialCode: string;
+            baseUnit: string;
+            /** @description Ordered; in the product's base unit, a decimal string */
+            quantity: string;
+            /** @description Received into stock; in the product's base unit, a decimal string */
+            received: string;
+            workshopId: string | null;
+            workshopCode: string | null;
+            /** Format: date */
+            plannedStart: string;
+            /** Format: date */
+            plannedFinish: string;
+            dueDate: string | null;
+            /** @description Planned finish before asOf */
+            late: boolean;
+            /** @description Days past the planned finish as of asOf; 0 when not late */
+            daysLate: number;
+            operations: {
+                seq: number;
+                name: string;
+                /** Format: uuid */
+                workCentreId: string;
+                workCentreCode: string;
+                status: "pending" | "in_progress" | "paused" | "completed";
+                /** @description The order's quantity; in the product's base unit, a decimal string */
+                planned: string;
+                /** @description Reported good; in the product's base unit, a decimal string */
+                good: string;
+                /** @description Reported scrap; in the product's base unit, a decimal string */
+                scrap: string;
+                /** @description Reported, waiting for inspection; in the product's base unit, a decimal string */
+                pendingInspection: string;
+                /** @description Planned less good, scrap and pending inspection; 0 when more was reported; in the product's base unit, a decimal string */
+                remaining: string;
+                plannedStart: string | null;
+                plannedFinish: string | null;
+                actualStart: string | null;
+                stationId: string | null;
+                stationCode: string | null;
+                operator: string | null;
+                since: string | null;
+            }[];
+        };
+        ProductionProgress: {
+            /** Format: date */
+            asOf: string;
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description The tenant's newest event when this was read: open the feed with after=lastSeq to get every change since, none twice */
+            lastSeq: number;
+            workshops: {
+                workshopId: string | null;
+                workshopCode: string | null;
+                workshopName: string | null;
+                /** @description Released and in-progress orders */
+                openOrders: number;
+                /** @description Open orders whose planned finish is before asOf */
+                lateOrders: number;
+                operations: {
+                    pending: number;
+                    inProgress: number;
+                    paused: number;
+                    completed: number;
+                };
+                workCentres: {
+                    /** Format: uuid */
+                    workCentreId: string;
+                    workCentreCode: string;
+                    operations: {
+                        pending: number;
+                        inProgress: number;
+                        paused: number;
+                        completed: number;
+                    };
+                }[];
+            }[];
+            /** @description Operations in progress or paused, with station and operator */
+            active: {
+                /** Format: uuid */
+                orderId: string;
+                docNo: string;
+                workshopId: string | null;
+                seq: number;
+                name: string;
+                /** Format: uuid */
+                workCentreId: string;
+                workCentreCode: string;
+                status: "pending" | "in_progress" | "paused" | "completed";
+                /** @description The order's quantity; in the product's base unit, a decimal string */
+                planned: string;
+                /** @description Reported good; in the product's base unit, a decimal string */
+                good: string;
+                /** @description Reported scrap; in the product's base unit, a decimal string */
+                scrap: string;
+                /** @description Reported, waiting for inspection; in the product's base unit, a decimal string */
+                pendingInspection: string;
+                /** @description Planned less good, scrap and pending inspection; 0 when more was reported; in the product's base unit, a decimal string */
+                remaining: string;
+                plannedStart: string | null;
+                plannedFinish: string | null;
+                actualStart: string | null;
+                stationId: string | null;
+                stationCode: string | null;
+                operator: string | null;
+                since: string | null;
+            }[];
+            /** @description Open orders, late ones first, then by planned finish */
+            orders: components["schemas"]["ProductionOrderProgress"][];
+            /** @description More open orders than limit */
+            truncated: boolean;
         };
         Equipment: {
             /** Format: uuid */
@@ -30143,6 +30301,188 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProductionProgress: {
+        parameters: {
+            query?: {
+                /** @description Only this workshop */
+                workshopId?: string;
+                /** @description Only this workshop, by code */
+                workshopCode?: string;
+                /** @description The day an order is late after (its planned finish is before it); default today (UTC) */
+                asOf?: string;
+                /** @description How many open orders to list, late ones first */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductionProgress"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    streamProductionFeed: {
+        parameters: {
+            query?: {
+                /** @description Start after this seq (lastSeq of GET /v1/production-progress); default: the Last-Event-ID header, else from now on */
+                after?: number;
+                /** @description Only this workshop's events */
+                workshopId?: string;
+            };
+            header?: {
+                "last-event-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
