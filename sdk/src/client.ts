@@ -27,7 +27,7 @@ import { streamEvents, streamProductionFeed, type EventStreamOptions, type Event
 import type {
   Bom, BomExplosion, BomExplosionQuery, BomPage, BomQuery, BomSummary, BomWhereUsed, BomWhereUsedQuery, Calendar, CalendarPage, CalendarSummary, CapacityQuery,
   Kitting, MaterialPlanning, MrpFirmResult, MrpRun, MrpRunListQuery, MrpRunPage, MrpRunQuery, MrpRunSummary, ProductionSchedule, PutMaterialPlanningInput, RunMrpInput,
-  ScheduleInput, ProductionProgress, ProductionProgressQuery,
+  ScheduleInput, AppliedProductionSchedule, ProductionProgress, ProductionProgressQuery,
   CreateBomInput, CreateCalendarInput, CreateDrawingInput, CreatePlantInput, CreateProductionLineInput, CreateProductionOrderInput, CreateRoutingInput,
   CreateStationInput, CreateWorkCentreInput, CreateWorkshopInput, Drawing, DrawingContentQuery, DrawingPage, DrawingQuery, DrawingSummary, Plant, PlantPage,
   PlantQuery, PlantSummary, ProductionLine, ProductionLinePage, ProductionLineQuery, ProductionOrder, ProductionOrderActionInput, ProductionOrderPage,
@@ -654,6 +654,8 @@ export class MesClient {
     },
     /** Finite-capacity schedule of released orders on the work-centre calendars (day buckets), forward or backward; overloads reported; changes nothing. */
     schedule: (body: ScheduleInput = {}, options?: RequestOptions): Promise<ProductionSchedule> => this.call('scheduleProduction', { body }, options),
+    /** The same schedule, written: operations' planned start and finish at shift resolution, fully placed orders' planned dates (S1-5.4.4-e). */
+    applySchedule: (body: ScheduleInput = {}, options?: MutationOptions): Promise<AppliedProductionSchedule> => this.call('applyProductionSchedule', { body }, options),
     /**
      * The shop-floor board (S1-5.4.4-l): open and late orders per workshop and work centre, each
      * operation's planned against good, scrap and pending inspection, running operations with

@@ -223,6 +223,7 @@ export const ROUTES = {
   getProductionKitting: 'POST /v1/production-kitting',
   allocateProductionKitting: 'POST /v1/production-kitting/allocate',
   scheduleProduction: 'POST /v1/production-scheduling',
+  applyProductionSchedule: 'POST /v1/production-scheduling/apply',
   getProductionProgress: 'GET /v1/production-progress',
   streamProductionFeed: 'GET /v1/production-progress/feed',
   uploadDrawingRevision: 'POST /v1/drawings/{id}/revisions',

@@ -82,6 +82,11 @@ describe('production progress and feed', () => {
     const after = await mes.production.progress({ workshopCode: 'WS' });
     expect(after.orders.find((o) => o.orderId === order.id)!.operations[0]).toMatchObject({ status: 'in_progress', good: '3', remaining: '1', operator: 'W-1' });
 
+    // S1-5.4.4-e: the schedule written at shift resolution (one 4-hour Monday shift in Asia/Shanghai; 4 pieces at 1 minute each, a work centre of one).
+    const applied = await mes.production.applySchedule({ orderIds: [order.id], from: '2026-03-02', horizonDays: 7 });
+    expect(applied.applied).toEqual({ orders: 1, operations: 1 });
+    expect((await mes.production.orders.get(order.id)).operations.map((o) => [o.plannedStart, o.plannedFinish])).toEqual([['2026-03-02T00:00:00.000Z', '2026-03-02T00:04:00.000Z']]);
+
     const narrow = new MesClient({ baseUrl: t.url, apiKey: (await mes.apiKeys.create({ name: 'no-production', permissions: ['inventory:read'] })).key });
     const refused = await (async () => {
       try {

@@ -2688,6 +2688,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/production-scheduling/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The same schedule, written: each fully placed operation's planned start and finish (shift resolution), each fully placed order's planned start and finish dates */
+        post: operations["applyProductionSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/production-progress": {
         parameters: {
             query?: never;
@@ -2717,7 +2734,7 @@ export interface paths {
         };
         /**
          * Shop-floor changes as they commit, as Server-Sent Events (for e-kanban boards)
-         * @description The tenant's outbox events of types production_order.released, production_order.started, production_order.completed, production_order.closed, production_order.cancelled, production_operation.*, production_receipt.posted, optionally of one workshop, in the same frames as GET /v1/events/stream: `id: <seq>` and `data: <OutboxEvent JSON>`, heartbeat comments, resume with Last-Event-ID or after=. Ends with an `error` event when the credentials expire or lose production:read.
+         * @description The tenant's outbox events of types production_order.released, production_order.scheduled, production_order.started, production_order.completed, production_order.closed, production_order.cancelled, production_operation.*, production_receipt.posted, optionally of one workshop, in the same frames as GET /v1/events/stream: `id: <seq>` and `data: <OutboxEvent JSON>`, heartbeat comments, resume with Last-Event-ID or after=. Ends with an `error` event when the credentials expire or lose production:read.
          */
         get: operations["streamProductionFeed"];
         put?: never;
@@ -5955,6 +5972,8 @@ export interface components {
                     minutes: string;
                     start: string | null;
                     finish: string | null;
+                    startAt: string | null;
+                    finishAt: string | null;
                     days: {
                         /** Format: date */
                         date: string;
@@ -5972,6 +5991,62 @@ export interface components {
                 minutes: string;
                 reason: "beyond_horizon" | "before_from";
             }[];
+        };
+        AppliedProductionSchedule: {
+            direction: "forward" | "backward";
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            orders: {
+                /** Format: uuid */
+                orderId: string;
+                docNo: string;
+                priority: number;
+                /**
+                 * Format: date
+                 * @description The due date, else the planned finish
+                 */
+                dueDate: string;
+                start: string | null;
+                finish: string | null;
+                /** @description Finishes after its due date, or could not be placed */
+                late: boolean;
+                operations: {
+                    seq: number;
+                    name: string;
+                    /** Format: uuid */
+                    workCentreId: string;
+                    workCentreCode: string;
+                    /** @description Load: setup + run × quantity, capacity minutes */
+                    minutes: string;
+                    start: string | null;
+                    finish: string | null;
+                    startAt: string | null;
+                    finishAt: string | null;
+                    days: {
+                        /** Format: date */
+                        date: string;
+                        minutes: string;
+                    }[];
+                    /** @description Load that found no capacity in the horizon (an overload) */
+                    unscheduledMinutes: string;
+                }[];
+            }[];
+            /** @description Load the calendars could not take: never silently dropped */
+            overloads: {
+                docNo: string;
+                seq: number;
+                workCentreCode: string;
+                minutes: string;
+                reason: "beyond_horizon" | "before_from";
+            }[];
+            applied: {
+                /** @description Orders whose planned start and finish changed */
+                orders: number;
+                /** @description Operations given a planned start and finish */
+                operations: number;
+            };
         };
         ProductionOrderProgress: {
             /** Format: uuid */
@@ -30274,6 +30349,143 @@ export interface operations {
             };
             /** @description The request did not arrive in time */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    applyProductionSchedule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Default: every released and running order */
+                    orderIds?: string[];
+                    direction?: "forward" | "backward";
+                    /**
+                     * Format: date
+                     * @description Nothing is scheduled before this day; default today
+                     */
+                    from?: string;
+                    /** @description Days of capacity looked at from `from` (default 90) */
+                    horizonDays?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppliedProductionSchedule"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -216,6 +216,8 @@ export const ScheduleSchema = Type.Object({
       minutes: Type.String({ description: 'Load: setup + run × quantity, capacity minutes' }),
       start: Nullable(Type.String({ format: 'date' })),
       finish: Nullable(Type.String({ format: 'date' })),
+      startAt: Nullable(Type.String({ format: 'date-time', description: 'Start at shift resolution: where in its first day\'s shifts its load begins (UTC)' })),
+      finishAt: Nullable(Type.String({ format: 'date-time', description: 'Finish at shift resolution: where in its last day\'s shifts its load ends (UTC)' })),
       days: Type.Array(Type.Object({ date: Type.String({ format: 'date' }), minutes: Type.String() })),
       unscheduledMinutes: Type.String({ description: 'Load that found no capacity in the horizon (an overload)' }),
     })),
@@ -229,3 +231,11 @@ export const ScheduleSchema = Type.Object({
   }), { description: 'Load the calendars could not take: never silently dropped' }),
 }, { $id: 'ProductionSchedule' });
 export type Schedule = Static<typeof ScheduleSchema>;
+
+export const AppliedScheduleSchema = Type.Object({
+  ...ScheduleSchema.properties,
+  applied: Type.Object({
+    orders: Type.Integer({ description: 'Orders whose planned start and finish changed' }),
+    operations: Type.Integer({ description: 'Operations given a planned start and finish' }),
+  }),
+}, { $id: 'AppliedProductionSchedule' });

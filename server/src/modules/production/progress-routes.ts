@@ -12,7 +12,7 @@ import { FeedQuery, OrderProgressSchema, ProgressQuery, ProgressSchema } from '.
  * event (start, pause, resume, end, report, dispatch) and every receipt.
  */
 export const FEED_TYPES = [
-  'production_order.released', 'production_order.started', 'production_order.completed', 'production_order.closed', 'production_order.cancelled',
+  'production_order.released', 'production_order.scheduled', 'production_order.started', 'production_order.completed', 'production_order.closed', 'production_order.cancelled',
   'production_operation.*', 'production_receipt.posted',
 ];
 
