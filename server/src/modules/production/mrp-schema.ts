@@ -121,6 +121,16 @@ export const MrpRunSchema = Type.Object({
   ...runHead,
   netting: Type.Array(NettingSchema),
   plannedOrders: Type.Array(PlannedOrderSchema),
+  rescheduleMessages: Type.Array(Type.Object({
+    materialId: Uuid(),
+    materialCode: Type.String(),
+    action: Lit('reschedule_in'),
+    supplyKind: Lit('purchase_order', 'production_order'),
+    supplyRef: Type.String({ description: 'Purchase order number/line, or production order number' }),
+    supplyDate: Type.String({ format: 'date', description: 'When it comes: the line\'s need date, the order\'s planned finish' }),
+    neededBy: Type.String({ format: 'date', description: 'The earliest need it covers: bring it in to this day' }),
+    quantity: Type.String({ description: 'How much of it is needed before it comes, base unit' }),
+  }), { description: 'Open supply dated later than the need it covers (all of them, whatever the filters)' }),
   truncated: Type.Boolean({ description: 'More planned orders than `limit`' }),
 }, { $id: 'MrpRun' });
 export type MrpRun = Static<typeof MrpRunSchema>;
