@@ -5882,6 +5882,29 @@ export interface components {
                     parentLineNo: number | null;
                 }[];
             }[];
+            /** @description Open supply dated later than the need it covers (all of them, whatever the filters) */
+            rescheduleMessages: {
+                /** Format: uuid */
+                materialId: string;
+                materialCode: string;
+                /** @enum {string} */
+                action: "reschedule_in";
+                supplyKind: "purchase_order" | "production_order";
+                /** @description Purchase order number/line, or production order number */
+                supplyRef: string;
+                /**
+                 * Format: date
+                 * @description When it comes: the line's need date, the order's planned finish
+                 */
+                supplyDate: string;
+                /**
+                 * Format: date
+                 * @description The earliest need it covers: bring it in to this day
+                 */
+                neededBy: string;
+                /** @description How much of it is needed before it comes, base unit */
+                quantity: string;
+            }[];
             /** @description More planned orders than `limit` */
             truncated: boolean;
         };

@@ -256,11 +256,23 @@ export interface RescheduleMessage { materialId: string; action: 'reschedule_in'
  */
 export function rescheduleMessages(available: Map<string, Qty>, supplies: DatedSupply[], demands: Demand[]): RescheduleMessage[] {
   const byMaterial = new Map<string, DatedSupply[]>();
-  for (const s of supplies) byMaterial.set(s.materialId, [...(byMaterial.get(s.materialId) ?? []), s]);
+  for (const s of supplies) {
+    const list = byMaterial.get(s.materialId);
+    if (list) list.push(s);
+    else byMaterial.set(s.materialId, [s]);
+  }
+  // Grouped once: a run has tens of thousands of demands and a material only looks at its own.
+  const demandsOf = new Map<string, Demand[]>();
+  for (const d of demands) {
+    if (!byMaterial.has(d.materialId) || d.source === 'safety_stock') continue;
+    const list = demandsOf.get(d.materialId);
+    if (list) list.push(d);
+    else demandsOf.set(d.materialId, [d]);
+  }
   const out: RescheduleMessage[] = [];
   for (const [materialId, list] of [...byMaterial].sort(([a], [b]) => compareText(a, b))) {
     const queue = list.map((s) => ({ s, rest: s.quantity })).sort((a, b) => compareText(a.s.date, b.s.date) || compareText(a.s.kind, b.s.kind) || compareText(a.s.ref, b.s.ref));
-    const needs = demands.filter((d) => d.materialId === materialId && d.source !== 'safety_stock').sort((a, b) => compareText(a.dueDate, b.dueDate) || a.seq - b.seq);
+    const needs = (demandsOf.get(materialId) ?? []).sort((a, b) => compareText(a.dueDate, b.dueDate) || a.seq - b.seq);
     let stock = Decimal.max(available.get(materialId) ?? ZERO, ZERO);
     const early = new Map<DatedSupply, { neededBy: string; quantity: Qty }>();
     for (const d of needs) {
@@ -280,7 +292,7 @@ export function rescheduleMessages(available: Map<string, Qty>, supplies: DatedS
         if (q.rest.isZero()) queue.shift();
       }
     }
-    for (const { s } of list.map((x) => ({ s: x })).sort((a, b) => compareText(a.s.date, b.s.date) || compareText(a.s.ref, b.s.ref))) {
+    for (const s of [...list].sort((a, b) => compareText(a.date, b.date) || compareText(a.ref, b.ref))) {
       const m = early.get(s);
       if (m) out.push({ materialId, action: 'reschedule_in', supplyKind: s.kind, supplyRef: s.ref, supplyDate: s.date, neededBy: m.neededBy, quantity: m.quantity });
     }
