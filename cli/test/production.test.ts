@@ -86,4 +86,19 @@ describe('mes production orders', () => {
     expect(over.json.error.code).toBe('OPERATION_COMPLETED');
     expect((await mes(['production', 'report', orders.a.docNo, '--good', '1', '--operator', 'W-7'], asTenant())).code).toBe(2);
   });
+
+  it('S1-5.4.4-l: production progress shows the late order and its operation against plan; --json gives the board; an unknown workshop exits 1', async () => {
+    const res = await mesJson(['production', 'progress', '--workshop', 'WS-ASM', '--as-of', '2026-03-10'], asTenant());
+    expect(res.code, res.stderr).toBe(0);
+    const a = res.json.orders.find((o: any) => o.orderId === orders.a.id);
+    expect(a).toMatchObject({ late: true, daysLate: 7, workshopCode: 'WS-ASM' });
+    expect(a.operations.map((o: any) => [o.seq, o.status, o.planned, o.good, o.scrap, o.operator])).toEqual([[10, 'completed', '5', '5', '1', 'W-7']]);
+    expect(res.json.workshops.map((w: any) => w.workshopCode)).toEqual(['WS-ASM']);
+    const text = await mes(['production', 'progress', '--workshop', 'WS-ASM', '--as-of', '2026-03-10'], asTenant());
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`^${orders.a.docNo}  FAN 5 PCS  in_progress  received 0  finish 2026-03-03  LATE 7 d$`, 'm'));
+    const unknown = await mesJson(['production', 'progress', '--workshop', 'NOPE'], asTenant());
+    expect(unknown.code).toBe(1);
+    expect(unknown.json.error.code).toBe('UNKNOWN_WORKSHOP');
+  });
 });

@@ -66,3 +66,62 @@ export class HttpTarget {
     return { status: res.status, bytes, text, json, headers: res.headers, ms };
   }
 }
+
+export interface StreamRead {
+  status: number;
+  contentType: string | null;
+  /** The data frames, parsed as JSON. */
+  events: any[];
+  /** The response body when the target refused to stream. */
+  json: any;
+}
+
+/**
+ * Reads a Server-Sent Events stream of the target until `enough` says so or `timeoutMs` passes,
+ * then hangs up. A stream never ends by itself, so the timeout is the normal end of a read that
+ * waits for events that do not come.
+ */
+export async function readEventStream(
+  target: HttpTarget, path: string, opts: RequestOptions & { enough: (events: any[]) => boolean; timeoutMs: number },
+): Promise<StreamRead> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), opts.timeoutMs);
+  const t0 = performance.now();
+  target.requests++;
+  const out: StreamRead = { status: 0, contentType: null, events: [], json: undefined };
+  try {
+    const res = await fetch(target.url(path, opts.query), {
+      headers: { accept: 'text/event-stream', ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}), ...opts.headers },
+      signal: abort.signal,
+    });
+    out.status = res.status;
+    out.contentType = res.headers.get('content-type');
+    if (res.status !== 200) {
+      const text = await res.text();
+      out.json = text ? JSON.parse(text) : undefined;
+      return out;
+    }
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    while (!opts.enough(out.events)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const data = buffer.slice(0, end).split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).replace(/^ /, ''));
+        buffer = buffer.slice(end + 2);
+        if (data.length) out.events.push(JSON.parse(data.join('\n')));
+      }
+    }
+    return out;
+  } catch (err) {
+    if (abort.signal.aborted) return out;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+    target.log.push(`${new Date().toISOString()} GET ${path} (stream) -> ${out.status} ${out.events.length} events ${(performance.now() - t0).toFixed(1)}ms`);
+  }
+}

@@ -60,8 +60,8 @@ const PLATFORM = ['S1-6.1-a', 'S1-6.1-c', 'S1-6.1-d', 'S1-6.1-f', 'S1-6.1-g', ..
 const UI = ['S1-6.2.2', 'S1-6.2.3-b'];
 /** The platform profile's suites, in run order. */
 const PLATFORM_SUITES = ['deployment', 'failover', 'upgrade', 'scaling', 'diagnosis'];
-/** Proved by the production suite through the API: engineering data and orders entered by hand. */
-const PRODUCTION = ['S1-5.4.4-a', 'S1-5.4.4-b', 'S1-5.4.4-c', 'S1-5.4.4-d', 'S1-5.4.4-e'];
+/** Proved by the production suite through the API: engineering data, orders, planning, the shop floor. */
+const PRODUCTION = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'].map((x) => `S1-5.4.4-${x}`).concat('S1-5.4.1-f');
 /** Proved by the quality profile's suites through the API: quality (standards, sampling, inspections, disposition, reports) and traceability (trace and recall). */
 const QUALITY = ['S1-5.4.5-a', 'S1-5.4.5-b', 'S1-5.4.5-c', 'S1-5.4.5-d', 'S1-5.4.5-e', 'S1-5.4.5-f'];
 
@@ -71,7 +71,7 @@ export function profiles(): Profile[] {
     { name: 'core', description: 'Tenant isolation, API automation and the business functions against any target: what CI runs', suites: API_SUITES, clauses: CORE },
     { name: 'ui', description: 'The web console, PDA pages and boards in a real browser (Selenium, Chromium): needs the console at /', suites: ['ui'], clauses: UI },
     { name: 'platform', description: 'Deployment plans of every target; failover, upgrade and rollback, elastic scaling, fault diagnosis (these need --platform local|kubernetes)', suites: PLATFORM_SUITES, clauses: PLATFORM },
-    { name: 'production', description: 'Production engineering data (material parameters, BOMs, routings, drawings) and orders, through the API', suites: ['production'], clauses: PRODUCTION },
+    { name: 'production', description: 'Production through the API: engineering data (material parameters, BOMs, routings, drawings), orders, MRP and kitting, issue, reporting, receipt, dispatching, the live board', suites: ['production'], clauses: PRODUCTION },
     { name: 'recovery', description: 'Backups verified by a drill of a tenant the run creates, through the admin API: RTO and RPO in the evidence', suites: ['recovery'], clauses: OPERATIONS },
     { name: 'quality', description: 'Quality standards, plans, AQL sampling, inspections of every type, judgement, disposition and reports; traceability from purchase through production to customer and the recall report, through the API', suites: ['quality', 'traceability'], clauses: QUALITY },
     { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', 'production', 'quality', 'traceability', 'recovery', ...PLATFORM_SUITES], clauses: registry },

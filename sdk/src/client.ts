@@ -23,11 +23,11 @@ import type {
   SupplierMaterial, SupplierMaterialList, SupplierMaterialQuery, PutSupplierMaterialInput, PurchaseOrder, PurchaseOrderLine, PurchaseOrderSummary, PurchaseOrderPage, PurchaseOrderQuery, CreatePurchaseOrderInput, UpdatePurchaseOrderInput, PurchaseOrderActionInput, SalesOrderActionInput, DocumentVersion, DocumentVersionList, PurchaseSuggestionInput, PurchaseSuggestionResult, PurchaseReceipt, PurchaseReceiptLine, PurchaseReceiptSummary, PurchaseReceiptPage, PurchaseReceiptQuery, CreatePurchaseReceiptInput, PurchaseLabel, PurchaseLabelList, IncomingInspection, InspectPurchaseReceiptInput, InspectionResult, PurchaseInbound, PurchaseInboundSummary, PurchaseInboundPage, PurchaseDocumentQuery, PurchaseReturn, PurchaseReturnSummary, PurchaseReturnPage, CreatePurchaseReturnInput, PurchasingProgressRow, PurchasingProgressPage, PurchasingProgressQuery,
 } from './types.js';
 import type { BackupDrill, BackupDrillPage, CreateBackupInput, StartBackupDrillInput, TenantRestore, TenantRestoreQuery } from './types.js';
-import { streamEvents, type EventStreamOptions, type EventStreamQuery } from './stream.js';
+import { streamEvents, streamProductionFeed, type EventStreamOptions, type EventStreamQuery, type ProductionFeedQuery } from './stream.js';
 import type {
   Bom, BomExplosion, BomExplosionQuery, BomPage, BomQuery, BomSummary, BomWhereUsed, BomWhereUsedQuery, Calendar, CalendarPage, CalendarSummary, CapacityQuery,
   Kitting, MaterialPlanning, MrpFirmResult, MrpRun, MrpRunListQuery, MrpRunPage, MrpRunQuery, MrpRunSummary, ProductionSchedule, PutMaterialPlanningInput, RunMrpInput,
-  ScheduleInput,
+  ScheduleInput, AppliedProductionSchedule, ProductionProgress, ProductionProgressQuery,
   CreateBomInput, CreateCalendarInput, CreateDrawingInput, CreatePlantInput, CreateProductionLineInput, CreateProductionOrderInput, CreateRoutingInput,
   CreateStationInput, CreateWorkCentreInput, CreateWorkshopInput, Drawing, DrawingContentQuery, DrawingPage, DrawingQuery, DrawingSummary, Plant, PlantPage,
   PlantQuery, PlantSummary, ProductionLine, ProductionLinePage, ProductionLineQuery, ProductionOrder, ProductionOrderActionInput, ProductionOrderPage,
@@ -681,6 +681,20 @@ export class MesClient {
     },
     /** Finite-capacity schedule of released orders on the work-centre calendars (day buckets), forward or backward; overloads reported; changes nothing. */
     schedule: (body: ScheduleInput = {}, options?: RequestOptions): Promise<ProductionSchedule> => this.call('scheduleProduction', { body }, options),
+    /** The same schedule, written: operations' planned start and finish at shift resolution, fully placed orders' planned dates (S1-5.4.4-e). */
+    applySchedule: (body: ScheduleInput = {}, options?: MutationOptions): Promise<AppliedProductionSchedule> => this.call('applyProductionSchedule', { body }, options),
+    /**
+     * The shop-floor board (S1-5.4.4-l): open and late orders per workshop and work centre, each
+     * operation's planned against good, scrap and pending inspection, running operations with
+     * station and operator. Pass its `lastSeq` to `feed` to follow every change from there.
+     */
+    progress: (query?: ProductionProgressQuery, options?: RequestOptions): Promise<ProductionProgress> => this.call('getProductionProgress', { query }, options),
+    /**
+     * The shop-floor changes as they commit (orders released, started, completed; operations
+     * started, paused, resumed, ended, reported, dispatched; receipts), optionally of one workshop:
+     * Server-Sent Events over fetch that reconnect and resume like `events.stream`.
+     */
+    feed: (query?: ProductionFeedQuery, options?: EventStreamOptions): AsyncGenerator<OutboxEvent> => streamProductionFeed(this.http, query, options),
   };
 
   /**

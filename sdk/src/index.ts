@@ -1,7 +1,7 @@
 export { MesClient, type MesClientOptions } from './client.js';
 export { MesConnectionError, MesError, MesTimeoutError } from './errors.js';
 export type { BinaryBody, StreamBody } from './http.js';
-export type { EventStreamOptions, EventStreamQuery } from './stream.js';
+export type { EventStreamOptions, EventStreamQuery, ProductionFeedQuery } from './stream.js';
 export { ROUTES } from './routes.js';
 export { SDK_VERSION } from './version.js';
 export type {
@@ -49,7 +49,7 @@ export type {
   AcknowledgeAlarmInput, CreateEquipmentInput, DeviceCommand, DeviceCommandInput, Equipment, EquipmentAlarm, EquipmentAlarmPage, EquipmentAlarmQuery, EquipmentIndicators, EquipmentPage, EquipmentPeriodQuery, EquipmentQuery, EquipmentStateHistory, EquipmentStatus, EquipmentSummary, Gateway, GatewayConfig, GatewayPage, GatewayQuery, GatewaySummary, PutGatewayConfigInput, RegisterGatewayInput, TelemetryBatchAnswer, TelemetryRecord, UpdateEquipmentInput, UpdateGatewayInput,
 } from './types.js';
 /** Production planning: MRP runs, planning parameters, kitting, scheduling. */
-export type { Kitting, MaterialPlanning, MrpFirmResult, MrpRun, MrpRunListQuery, MrpRunPage, MrpRunQuery, MrpRunSummary, ProductionSchedule, PutMaterialPlanningInput, RunMrpInput, ScheduleInput } from './types.js';
+export type { Kitting, MaterialPlanning, MrpFirmResult, MrpRun, MrpRunListQuery, MrpRunPage, MrpRunQuery, MrpRunSummary, ProductionSchedule, PutMaterialPlanningInput, RunMrpInput, ScheduleInput, AppliedProductionSchedule, ProductionProgress, ProductionOrderProgress, ProductionProgressQuery } from './types.js';
 /** Quality. */
 export type {
   CreateQualityDefectCodeInput, CreateQualityInspectionInput, CreateQualityPlanInput, CreateQualityStandardInput, QualityDefectCode, QualityDefectCodePage,

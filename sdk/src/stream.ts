@@ -9,6 +9,13 @@ export interface EventStreamQuery {
   type?: string;
 }
 
+export interface ProductionFeedQuery {
+  /** Start after this seq: the `lastSeq` of `production.progress()`, so no change is missed or seen twice. Default: from now on. */
+  after?: number;
+  /** Only this workshop's changes. */
+  workshopId?: string;
+}
+
 export interface EventStreamOptions {
   /** Ends the stream: the iterator returns. */
   signal?: AbortSignal;
@@ -26,24 +33,34 @@ function isRefusal(err: unknown): boolean {
   return err instanceof MesError && err.status >= 400 && err.status < 500 && err.status !== 429;
 }
 
+/** GET /v1/events/stream. */
+export function streamEvents(http: HttpCore, query: EventStreamQuery = {}, options: EventStreamOptions = {}): AsyncGenerator<OutboxEvent> {
+  return streamOutbox(http, '/v1/events/stream', { type: query.type }, query.after, options);
+}
+
+/** GET /v1/production-progress/feed: the shop-floor changes an e-kanban board follows, with the same reconnection. */
+export function streamProductionFeed(http: HttpCore, query: ProductionFeedQuery = {}, options: EventStreamOptions = {}): AsyncGenerator<OutboxEvent> {
+  return streamOutbox(http, '/v1/production-progress/feed', { workshopId: query.workshopId }, query.after, options);
+}
+
 /**
- * GET /v1/events/stream, parsed frame by frame, reconnecting with Last-Event-ID after a lost
- * connection, a 5xx or the server closing the stream (shutdown). EventSource cannot send an
+ * An outbox event stream at `path`, parsed frame by frame, reconnecting with Last-Event-ID after a
+ * lost connection, a 5xx or the server closing the stream (shutdown). EventSource cannot send an
  * Authorization header, so this reads the stream with fetch.
  */
-export async function* streamEvents(http: HttpCore, query: EventStreamQuery = {}, options: EventStreamOptions = {}): AsyncGenerator<OutboxEvent> {
+async function* streamOutbox(http: HttpCore, path: string, filter: Record<string, string | undefined>, after: number | undefined, options: EventStreamOptions): AsyncGenerator<OutboxEvent> {
   const stop = new AbortController();
   const onAbort = () => stop.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) return;
-  let lastId: number | undefined = query.after;
+  let lastId: number | undefined = after;
   let delay = options.retryMs ?? 1_000;
   try {
     while (!stop.signal.aborted) {
       let failure: unknown;
       try {
         const res = await http.openStream(
-          { path: '/v1/events/stream', query: { type: query.type, after: lastId } },
+          { path, query: { ...filter, after: lastId } },
           options.headers ?? {},
           stop.signal,
         );

@@ -375,6 +375,12 @@ export type MrpFirmResult = Schemas['MrpFirmResult'];
 export type Kitting = Schemas['Kitting'];
 export type ProductionSchedule = Schemas['ProductionSchedule'];
 export type ScheduleInput = BodyOf<'scheduleProduction'>;
+/** The schedule as written, with how many orders and operations it changed. */
+export type AppliedProductionSchedule = Schemas['AppliedProductionSchedule'];
+/** The shop-floor board (S1-5.4.4-l): per workshop, work centre and open order; `lastSeq` is where the feed continues. */
+export type ProductionProgress = Schemas['ProductionProgress'];
+export type ProductionOrderProgress = Schemas['ProductionOrderProgress'];
+export type ProductionProgressQuery = QueryOf<'getProductionProgress'>;
 
 // Data import (S1-7.3-a).
 export type ImportJob = Schemas['ImportJob'];

@@ -53,3 +53,48 @@ describe('production planning', () => {
     expect(plan).toMatchObject({ direction: 'forward', from: '2026-03-02', to: '2026-03-08', orders: [], overloads: [] });
   });
 });
+
+describe('production progress and feed', () => {
+  it('S1-5.4.4-l: progress() names the late order and its running operation; feed() from its lastSeq yields the floor\'s changes; a key without production:read is refused', async () => {
+    const wc = await mes.plant.workCentres.create({ code: 'WC', name: 'Press', workshopCode: 'WS', capacityUnit: 'machine_hours' });
+    await mes.materials.create({ code: 'HUB', name: 'Hub', baseUnit: 'PCS' });
+    const bom = await mes.production.boms.create({ materialCode: 'HUB', type: 'manufacturing', effectiveFrom: '2026-01-01', lines: [{ materialCode: 'BOLT', quantity: '1' }] });
+    await mes.production.boms.release(bom.id, bom.version);
+    const routing = await mes.production.routings.create({ code: 'RT-HUB', name: 'Hub', effectiveFrom: '2026-01-01', operations: [{ seq: 10, name: 'Press', workCentreCode: wc.code, runMinutes: '1' }] });
+    await mes.production.routings.release(routing.id, routing.version);
+    const created = await mes.production.orders.create({ materialCode: 'HUB', quantity: '4', workshopCode: 'WS', routingVersionId: routing.id, plannedStart: '2026-03-02', plannedFinish: '2026-03-03' });
+    const order = await mes.production.orders.release(created.id, created.version);
+
+    const board = await mes.production.progress({ workshopCode: 'WS', asOf: '2026-03-05' });
+    expect(board.orders.filter((o) => o.orderId === order.id).map((o) => [o.docNo, o.late, o.daysLate, o.operations.map((op) => [op.seq, op.planned, op.remaining])])).toEqual([[order.docNo, true, 2, [[10, '4', '4']]]]);
+    const stop = new AbortController();
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const e of mes.production.feed({ after: board.lastSeq, workshopId: board.workshops[0].workshopId! }, { signal: stop.signal })) {
+        seen.push(`${e.type} ${(e.payload as { operationSeq?: number }).operationSeq ?? ''}`.trim());
+        if (seen.length === 3) stop.abort();
+      }
+    })();
+    await mes.production.execution.operationEvent(order.id, 10, { event: 'start', operator: 'W-1' });
+    await mes.production.execution.report(order.id, { operationSeq: 10, goodQuantity: '3', operator: 'W-1' });
+    await reading;
+    expect(seen).toEqual(['production_order.started', 'production_operation.started 10', 'production_operation.reported 10']);
+    const after = await mes.production.progress({ workshopCode: 'WS' });
+    expect(after.orders.find((o) => o.orderId === order.id)!.operations[0]).toMatchObject({ status: 'in_progress', good: '3', remaining: '1', operator: 'W-1' });
+
+    // S1-5.4.4-e: the schedule written at shift resolution (one 4-hour Monday shift in Asia/Shanghai; 4 pieces at 1 minute each, a work centre of one).
+    const applied = await mes.production.applySchedule({ orderIds: [order.id], from: '2026-03-02', horizonDays: 7 });
+    expect(applied.applied).toEqual({ orders: 1, operations: 1 });
+    expect((await mes.production.orders.get(order.id)).operations.map((o) => [o.plannedStart, o.plannedFinish])).toEqual([['2026-03-02T00:00:00.000Z', '2026-03-02T00:04:00.000Z']]);
+
+    const narrow = new MesClient({ baseUrl: t.url, apiKey: (await mes.apiKeys.create({ name: 'no-production', permissions: ['inventory:read'] })).key });
+    const refused = await (async () => {
+      try {
+        for await (const _ of narrow.production.feed()) break;
+      } catch (e) {
+        return e as MesError;
+      }
+    })();
+    expect(refused).toMatchObject({ status: 403, code: 'PERMISSION_DENIED' });
+  });
+});

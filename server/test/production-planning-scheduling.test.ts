@@ -86,3 +86,40 @@ describe('finite-capacity scheduling (S1-5.4.4-k)', () => {
     expect((await other.as('POST', '/v1/production-scheduling', {})).body).toMatchObject({ orders: [], overloads: [] });
   });
 });
+
+describe('the schedule at shift resolution, written (S1-5.4.4-e)', () => {
+  it('S1-5.4.4-e: each operation starts and finishes inside its shifts, at the point its load reaches; applying writes the operations\' and the order\'s planned start and finish', async () => {
+    const plant = (await T.as('GET', `/v1/plants/${T.plant.id}`)).body;
+    expect(plant.timeZone).toBe('Asia/Shanghai');
+    const dry = (await T.as('POST', '/v1/production-scheduling', { from: '2026-03-02', horizonDays: 14 })).body;
+    const at = (o: any) => o.operations.map((p: any) => `${p.seq} ${p.startAt}→${p.finishAt}`);
+    // One shift 08:00–17:00 (+08:00) with an hour's break: 480 minutes over 540. A's press (115 of the
+    // day's 960 minutes on 2 machines) holds 57.5 shift minutes: 08:00 to 09:05 local. Assembly has
+    // 1,920 a day: 450 then 800 after it.
+    expect(at(dry.orders[0])).toEqual([
+      '10 2026-03-02T00:00:00.000Z→2026-03-02T01:05:00.000Z',
+      '20 2026-03-02T00:00:00.000Z→2026-03-02T02:07:00.000Z',
+      '30 2026-03-02T02:07:00.000Z→2026-03-02T05:52:00.000Z',
+    ]);
+    // B's assembly runs from where A's ended into the next day; its last operation ends in Tuesday's shift.
+    expect(at(dry.orders[1]).slice(1)).toEqual(['20 2026-03-02T05:52:00.000Z→2026-03-03T01:05:00.000Z', '30 2026-03-03T01:05:00.000Z→2026-03-03T08:35:00.000Z']);
+    // The dry run wrote nothing.
+    expect((await T.as('GET', `/v1/production-orders/${B.id}`)).body.operations.map((o: any) => o.plannedStart)).toEqual([null, null, null]);
+
+    const before = (await T.as('GET', `/v1/production-orders/${B.id}`)).body;
+    const res = await T.as('POST', '/v1/production-scheduling/apply', { from: '2026-03-02', horizonDays: 14 });
+    expect(res.status).toBe(200);
+    expect(res.body.applied).toEqual({ orders: 2, operations: 6 });
+    const b = (await T.as('GET', `/v1/production-orders/${B.id}`)).body;
+    expect(b.operations.map((o: any) => `${o.seq} ${o.plannedStart}→${o.plannedFinish}`)).toEqual(at(dry.orders[1]));
+    // Both were planned 03-02..03-06: B now finishes 03-03, A on 03-02; each a new version, an event, one audit record for the run.
+    expect(b).toMatchObject({ plannedStart: '2026-03-02', plannedFinish: '2026-03-03', version: before.version + 1 });
+    expect((await T.as('GET', `/v1/production-orders/${A.id}`)).body).toMatchObject({ plannedStart: '2026-03-02', plannedFinish: '2026-03-02' });
+    const events = (await T.as('GET', `/v1/events?aggregateId=${B.id}&type=production_order.scheduled`)).body.items;
+    expect(events.map((e: any) => [e.payload.plannedStart, e.payload.plannedFinish, e.payload.before.plannedFinish])).toEqual([['2026-03-02', '2026-03-03', '2026-03-06']]);
+    const audit = (await T.as('GET', '/v1/audit?action=applyProductionSchedule')).body.items.filter((a: any) => a.resource === 'production-schedule');
+    expect(audit).toHaveLength(1);
+    // Applying again changes no order.
+    expect((await T.as('POST', '/v1/production-scheduling/apply', { from: '2026-03-02', horizonDays: 14 })).body.applied).toEqual({ orders: 0, operations: 6 });
+  });
+});

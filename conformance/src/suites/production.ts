@@ -1,5 +1,6 @@
 /**
- * Production engineering data and orders (S1-5.4.4-a..e), checked through the HTTP API only:
+ * Production engineering data and orders (S1-5.4.4-a..e), checked through the HTTP API only (the
+ * shop floor, S1-5.4.4-f..l and S1-5.4.1-f, in production-floor.ts):
  * material production parameters, BOMs of the four types with exact unit usage, a multi-level
  * explosion through a phantom with scrap, cycles refused, released revisions immutable, routings
  * with standard times and inspection data, process drawings uploaded and viewed by their type, and
@@ -9,49 +10,34 @@
  * what it changes under its own codes, so checks run in any order.
  */
 import { createHash } from 'node:crypto';
-import type { HttpResponse } from '../http.js';
-import type { TestTenant } from '../tenants.js';
 import type { Check, CheckContext, Suite, SuiteContext, SuitePlan } from '../types.js';
+import { codesOf, made, released, type Call, type World } from './production-common.js';
+import * as floor from './production-floor.js';
 
 const A = 'S1-5.4.4-a';
 const B = 'S1-5.4.4-b';
 const C = 'S1-5.4.4-c';
 const D = 'S1-5.4.4-d';
 const E = 'S1-5.4.4-e';
-
-type Call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<HttpResponse>;
-
-interface World {
-  tenant: TestTenant;
-  call: Call;
-  /** A code no other check or run uses. */
-  code(prefix: string): string;
-  ids: Record<string, string>;
-}
-
-const codesOf = (res: HttpResponse) => (res.json?.errors ?? []).map((e: { field: string; code: string }) => `${e.field}:${e.code}`).sort().join(' ');
-
-async function made(call: Call, path: string, body: unknown): Promise<any> {
-  const res = await call('POST', path, body);
-  if (res.status !== 201 && res.status !== 200) throw new Error(`POST ${path}: ${res.status} ${res.text.slice(0, 300)}`);
-  return res.json;
-}
-
-async function released(call: Call, path: string, body: unknown): Promise<any> {
-  const draft = await made(call, path, body);
-  return made(call, `${path}/${draft.id}/release`, { version: draft.version });
-}
+const F = 'S1-5.4.4-f';
+const G = 'S1-5.4.4-g';
+const H = 'S1-5.4.4-h';
+const I = 'S1-5.4.4-i';
+const J = 'S1-5.4.4-j';
+const K = 'S1-5.4.4-k';
+const L = 'S1-5.4.4-l';
+const SALES_F = 'S1-5.4.1-f';
 
 export const productionSuite: Suite = {
   id: 'production',
-  title: 'Production: engineering data and production orders',
-  proves: [A, B, C, D, E],
+  title: 'Production: engineering data, orders, planning and the shop floor',
+  proves: [A, B, C, D, E, F, G, H, I, J, K, L, SALES_F],
   async prepare(ctx: SuiteContext): Promise<SuitePlan> {
     const tenant = await ctx.tenants.create('production');
     const call: Call = (method, path, body, headers) => ctx.target.request(method, path, { key: tenant.adminKey, body, headers });
     const tag = `PR${ctx.config.runId.slice(0, 6).toUpperCase()}`;
     let n = 0;
-    const world: World = { tenant, call, code: (prefix) => `${prefix}-${tag}-${++n}`, ids: {} };
+    const world: World = { tenant, target: ctx.target, call, code: (prefix) => `${prefix}-${tag}-${++n}`, ids: {} };
     for (const u of [{ code: 'PCS', name: 'Pieces', decimals: 0 }, { code: 'KG', name: 'Kilogram', decimals: 3 }, { code: 'G', name: 'Gram', decimals: 1 }]) await made(call, '/v1/units', u);
     await made(call, '/v1/unit-conversions', { fromUnit: 'KG', toUnit: 'G', factor: '1000' });
     const cal = await made(call, '/v1/calendars', { code: 'CAL', name: 'Days', shifts: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:00', end: '17:00', breakMinutes: 60 })) });
@@ -78,7 +64,8 @@ export const productionSuite: Suite = {
       { materialCode: 'KIT', quantity: '1', phantom: true, operationSeq: 10 },
       { materialCode: 'BLADE', quantity: '3', scrapRate: '5', operationSeq: 10 },
     ])).id;
-    ctx.log(`tenant ${tenant.slug}: plant, routing and a four-level fan structure released`);
+    await floor.prepareFloor(world);
+    ctx.log(`tenant ${tenant.slug}: plant, routings, a four-level fan structure and production stores`);
     const check = (id: string, title: string, clauses: string[], run: (c: CheckContext) => Promise<void>): Check => ({ id: `production/${id}`, title, clauses, run });
     return {
       checks: [
@@ -90,6 +77,13 @@ export const productionSuite: Suite = {
         check('routing', 'routings: operations, work centres, standard times, inspection data', [C], (c) => routing(c, world)),
         check('drawings', 'process drawings uploaded, viewed by type and hash; a lying type refused', [D], (c) => drawings(c, world)),
         check('order-by-hand', 'production orders by hand: product, quantity, workshop, line, start and finish', [E], (c) => orderByHand(c, world)),
+        check('material-issue', 'material issue by operation (FIFO batches), by BOM and by PDA scan within a tolerance; backflush by operation', [F], (c) => floor.materialIssue(c, world)),
+        check('material-return', 'production returns to a warehouse and bin, never more than was issued', [G], (c) => floor.materialReturn(c, world)),
+        check('work-reporting', 'work reports: start, pause with reason, resume; good, scrap, pending inspection; the quantity flow rule; piece-rate wages', [H], (c) => floor.workReporting(c, world)),
+        check('receipt', 'receipt of product and by-product to warehouse and bin with a batch, backflush on receipt, genealogy', [I], (c) => floor.receipt(c, world)),
+        check('dispatching', 'dispatching: reassign to an alternate work centre, re-sequence, every change kept and published', [J], (c) => floor.dispatching(c, world)),
+        check('sales-demand', 'sales demand planned by MRP into a made-to-order production order, kitted, issued through the ledger', [K, SALES_F], (c) => floor.salesDemand(c, world)),
+        check('live-progress', 'live progress per workshop and operation, and the e-kanban event feed', [L], (c) => floor.liveProgress(c, world)),
       ],
       notes: () => ({ tenant: tenant.slug }),
     };

@@ -2688,6 +2688,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/production-scheduling/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The same schedule, written: each fully placed operation's planned start and finish (shift resolution), each fully placed order's planned start and finish dates */
+        post: operations["applyProductionSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/production-progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Shop-floor progress per workshop, work centre and open order: planned against good, scrap and pending inspection; operations running with station and operator; late orders
+         * @description One consistent read; `lastSeq` is where GET /v1/production-progress/feed continues from, so a board misses no change and sees none twice.
+         */
+        get: operations["getProductionProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/production-progress/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Shop-floor changes as they commit, as Server-Sent Events (for e-kanban boards)
+         * @description The tenant's outbox events of types production_order.released, production_order.scheduled, production_order.started, production_order.completed, production_order.closed, production_order.cancelled, production_operation.*, production_receipt.posted, optionally of one workshop, in the same frames as GET /v1/events/stream: `id: <seq>` and `data: <OutboxEvent JSON>`, heartbeat comments, resume with Last-Event-ID or after=. Ends with an `error` event when the credentials expire or lose production:read.
+         */
+        get: operations["streamProductionFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/equipment": {
         parameters: {
             query?: never;
@@ -6203,6 +6260,29 @@ export interface components {
                     parentLineNo: number | null;
                 }[];
             }[];
+            /** @description Open supply dated later than the need it covers (all of them, whatever the filters) */
+            rescheduleMessages: {
+                /** Format: uuid */
+                materialId: string;
+                materialCode: string;
+                /** @enum {string} */
+                action: "reschedule_in";
+                supplyKind: "purchase_order" | "production_order";
+                /** @description Purchase order number/line, or production order number */
+                supplyRef: string;
+                /**
+                 * Format: date
+                 * @description When it comes: the line's need date, the order's planned finish
+                 */
+                supplyDate: string;
+                /**
+                 * Format: date
+                 * @description The earliest need it covers: bring it in to this day
+                 */
+                neededBy: string;
+                /** @description How much of it is needed before it comes, base unit */
+                quantity: string;
+            }[];
             /** @description More planned orders than `limit` */
             truncated: boolean;
         };
@@ -6293,6 +6373,8 @@ export interface components {
                     minutes: string;
                     start: string | null;
                     finish: string | null;
+                    startAt: string | null;
+                    finishAt: string | null;
                     days: {
                         /** Format: date */
                         date: string;
@@ -6310,6 +6392,180 @@ export interface components {
                 minutes: string;
                 reason: "beyond_horizon" | "before_from";
             }[];
+        };
+        AppliedProductionSchedule: {
+            direction: "forward" | "backward";
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            orders: {
+                /** Format: uuid */
+                orderId: string;
+                docNo: string;
+                priority: number;
+                /**
+                 * Format: date
+                 * @description The due date, else the planned finish
+                 */
+                dueDate: string;
+                start: string | null;
+                finish: string | null;
+                /** @description Finishes after its due date, or could not be placed */
+                late: boolean;
+                operations: {
+                    seq: number;
+                    name: string;
+                    /** Format: uuid */
+                    workCentreId: string;
+                    workCentreCode: string;
+                    /** @description Load: setup + run × quantity, capacity minutes */
+                    minutes: string;
+                    start: string | null;
+                    finish: string | null;
+                    startAt: string | null;
+                    finishAt: string | null;
+                    days: {
+                        /** Format: date */
+                        date: string;
+                        minutes: string;
+                    }[];
+                    /** @description Load that found no capacity in the horizon (an overload) */
+                    unscheduledMinutes: string;
+                }[];
+            }[];
+            /** @description Load the calendars could not take: never silently dropped */
+            overloads: {
+                docNo: string;
+                seq: number;
+                workCentreCode: string;
+                minutes: string;
+                reason: "beyond_horizon" | "before_from";
+            }[];
+            applied: {
+                /** @description Orders whose planned start and finish changed */
+                orders: number;
+                /** @description Operations given a planned start and finish */
+                operations: number;
+            };
+        };
+        ProductionOrderProgress: {
+            /** Format: uuid */
+            orderId: string;
+            docNo: string;
+            status: "released" | "in_progress";
+            /** Format: uuid */
+            materialId: string;
+            materialCode: string;
+            baseUnit: string;
+            /** @description Ordered; in the product's base unit, a decimal string */
+            quantity: string;
+            /** @description Received into stock; in the product's base unit, a decimal string */
+            received: string;
+            workshopId: string | null;
+            workshopCode: string | null;
+            /** Format: date */
+            plannedStart: string;
+            /** Format: date */
+            plannedFinish: string;
+            dueDate: string | null;
+            /** @description Planned finish before asOf */
+            late: boolean;
+            /** @description Days past the planned finish as of asOf; 0 when not late */
+            daysLate: number;
+            operations: {
+                seq: number;
+                name: string;
+                /** Format: uuid */
+                workCentreId: string;
+                workCentreCode: string;
+                status: "pending" | "in_progress" | "paused" | "completed";
+                /** @description The order's quantity; in the product's base unit, a decimal string */
+                planned: string;
+                /** @description Reported good; in the product's base unit, a decimal string */
+                good: string;
+                /** @description Reported scrap; in the product's base unit, a decimal string */
+                scrap: string;
+                /** @description Reported, waiting for inspection; in the product's base unit, a decimal string */
+                pendingInspection: string;
+                /** @description Planned less good, scrap and pending inspection; 0 when more was reported; in the product's base unit, a decimal string */
+                remaining: string;
+                plannedStart: string | null;
+                plannedFinish: string | null;
+                actualStart: string | null;
+                stationId: string | null;
+                stationCode: string | null;
+                operator: string | null;
+                since: string | null;
+            }[];
+        };
+        ProductionProgress: {
+            /** Format: date */
+            asOf: string;
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description The tenant's newest event when this was read: open the feed with after=lastSeq to get every change since, none twice */
+            lastSeq: number;
+            workshops: {
+                workshopId: string | null;
+                workshopCode: string | null;
+                workshopName: string | null;
+                /** @description Released and in-progress orders */
+                openOrders: number;
+                /** @description Open orders whose planned finish is before asOf */
+                lateOrders: number;
+                operations: {
+                    pending: number;
+                    inProgress: number;
+                    paused: number;
+                    completed: number;
+                };
+                workCentres: {
+                    /** Format: uuid */
+                    workCentreId: string;
+                    workCentreCode: string;
+                    operations: {
+                        pending: number;
+                        inProgress: number;
+                        paused: number;
+                        completed: number;
+                    };
+                }[];
+            }[];
+            /** @description Operations in progress or paused, with station and operator */
+            active: {
+                /** Format: uuid */
+                orderId: string;
+                docNo: string;
+                workshopId: string | null;
+                seq: number;
+                name: string;
+                /** Format: uuid */
+                workCentreId: string;
+                workCentreCode: string;
+                status: "pending" | "in_progress" | "paused" | "completed";
+                /** @description The order's quantity; in the product's base unit, a decimal string */
+                planned: string;
+                /** @description Reported good; in the product's base unit, a decimal string */
+                good: string;
+                /** @description Reported scrap; in the product's base unit, a decimal string */
+                scrap: string;
+                /** @description Reported, waiting for inspection; in the product's base unit, a decimal string */
+                pendingInspection: string;
+                /** @description Planned less good, scrap and pending inspection; 0 when more was reported; in the product's base unit, a decimal string */
+                remaining: string;
+                plannedStart: string | null;
+                plannedFinish: string | null;
+                actualStart: string | null;
+                stationId: string | null;
+                stationCode: string | null;
+                operator: string | null;
+                since: string | null;
+            }[];
+            /** @description Open orders, late ones first, then by planned finish */
+            orders: components["schemas"]["ProductionOrderProgress"][];
+            /** @description More open orders than limit */
+            truncated: boolean;
         };
         Equipment: {
             /** Format: uuid */
@@ -30964,6 +31220,325 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    applyProductionSchedule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Default: every released and running order */
+                    orderIds?: string[];
+                    direction?: "forward" | "backward";
+                    /**
+                     * Format: date
+                     * @description Nothing is scheduled before this day; default today
+                     */
+                    from?: string;
+                    /** @description Days of capacity looked at from `from` (default 90) */
+                    horizonDays?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppliedProductionSchedule"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProductionProgress: {
+        parameters: {
+            query?: {
+                /** @description Only this workshop */
+                workshopId?: string;
+                /** @description Only this workshop, by code */
+                workshopCode?: string;
+                /** @description The day an order is late after (its planned finish is before it); default today (UTC) */
+                asOf?: string;
+                /** @description How many open orders to list, late ones first */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductionProgress"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    streamProductionFeed: {
+        parameters: {
+            query?: {
+                /** @description Start after this seq (lastSeq of GET /v1/production-progress); default: the Last-Event-ID header, else from now on */
+                after?: number;
+                /** @description Only this workshop's events */
+                workshopId?: string;
+            };
+            header?: {
+                "last-event-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,10 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { releaseAdmission, type AppContext, type MesApp } from '../../app.js';
-import { badRequest, fieldError } from '../../platform/errors.js';
 import { principalOf, read } from '../../platform/request.js';
 import { Timestamp, Uuid, problems } from '../../platform/schemas.js';
-import { listEvents, typePattern } from './repo.js';
-import { EventStreams } from './stream.js';
+import { filterOf, listEvents, typePattern } from './repo.js';
+import { eventStreamsOf, streamStart } from './stream.js';
 
 const EventSchema = Type.Object(
   {
@@ -37,7 +36,8 @@ const StreamQuery = Type.Object({
  * The tenant's event stream, read from the transactional outbox (S1-5.3.5-a): every state change of
  * a business document, in commit order. A consumer keeps lastSeq and asks for what came after it.
  */
-export function eventRoutes(app: MesApp, { db, auth, config, metrics }: AppContext): void {
+export function eventRoutes(app: MesApp, ctx: AppContext): void {
+  const { db } = ctx;
   app.addSchema(EventSchema);
   app.addSchema(EventPageSchema);
   app.get('/v1/events', {
@@ -45,14 +45,11 @@ export function eventRoutes(app: MesApp, { db, auth, config, metrics }: AppConte
     schema: { operationId: 'listEvents', tags: ['events'], summary: 'Business events in commit order', querystring: EventQuery, response: { 200: Type.Ref(EventPageSchema), ...problems() } },
   }, async (req) => {
     const { after = 0, limit = 100, type, aggregateId } = req.query;
-    const items = await read(db, req, (tx) => listEvents(tx, principalOf(req).tenantId, after, typePattern(type), aggregateId ?? null, limit));
+    const items = await read(db, req, (tx) => listEvents(tx, principalOf(req).tenantId, after, filterOf(typePattern(type)), aggregateId ?? null, limit));
     return { items, lastSeq: items.at(-1)?.seq ?? after };
   });
 
-  const streams = new EventStreams(db, auth, { pollMs: config.eventStreamPollMs, heartbeatMs: config.eventStreamHeartbeatMs });
-  metrics.gauge('mes_event_streams_open', 'Event streams (GET /v1/events/stream) open on this replica', () => streams.open);
-  // Before the listener waits for in-flight requests: an open stream would otherwise hold it open.
-  app.addHook('preClose', async () => streams.closeAll());
+  const streams = eventStreamsOf(app, ctx);
 
   app.get('/v1/events/stream', {
     config: { permission: 'events:read' },
@@ -68,15 +65,9 @@ export function eventRoutes(app: MesApp, { db, auth, config, metrics }: AppConte
       response: { 200: { description: 'The event stream', content: { 'text/event-stream': { schema: Type.String() } } }, ...problems() },
     },
   }, async (req, reply) => {
-    const p = principalOf(req);
-    const lastEventId = req.headers['last-event-id'];
-    let after = req.query.after;
-    if (after === undefined && typeof lastEventId === 'string' && lastEventId !== '') {
-      if (!/^\d{1,15}$/.test(lastEventId)) throw badRequest('VALIDATION_FAILED', 'Last-Event-ID must be the seq of an event', [fieldError('last-event-id', 'PATTERN', 'must be a whole number', 'header')]);
-      after = Number(lastEventId);
-    }
+    const after = streamStart(req, req.query.after);
     // A stream lasts hours: it must not hold one of the tenant plan's concurrent-request slots.
     releaseAdmission(req);
-    await streams.serve(req, reply, { tenantId: p.tenantId, after, pattern: typePattern(req.query.type), permission: 'events:read' });
+    await streams.serve(req, reply, { tenantId: principalOf(req).tenantId, after, filter: filterOf(typePattern(req.query.type)), permission: 'events:read' });
   });
 }

@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext, MesApp } from '../../app.js';
 import type { Authenticator } from '../../platform/auth.js';
 import { requirePermission } from '../../platform/auth.js';
 import type { Database } from '../../platform/db.js';
-import { MesProblem, problemBody } from '../../platform/errors.js';
-import { readEventsAfter, readHead, type StreamedEvent } from './repo.js';
+import { MesProblem, badRequest, fieldError, problemBody } from '../../platform/errors.js';
+import { readEventsAfter, readHead, type EventFilter, type StreamedEvent } from './repo.js';
 
 export interface EventStreamOptions {
   /** How often each tenant with open streams has its outbox head looked at. */
@@ -15,7 +16,7 @@ export interface EventStreamOptions {
 interface Subscriber {
   tenantId: string;
   cursor: number;
-  pattern: string | null;
+  filter: EventFilter;
   /** Reads and writes what came after the cursor; one at a time per subscriber. */
   pump(): void;
   close(reason: string): void;
@@ -46,7 +47,7 @@ export class EventStreams {
   }
 
   /** Takes over the reply: headers, catch-up from the cursor, live events, heartbeats, until the client goes. */
-  async serve(req: FastifyRequest, reply: FastifyReply, params: { tenantId: string; after?: number; pattern: string | null; permission: string }): Promise<void> {
+  async serve(req: FastifyRequest, reply: FastifyReply, params: { tenantId: string; after?: number; filter: EventFilter; permission: string }): Promise<void> {
     const cursor = params.after ?? (await readHead(this.db, params.tenantId));
     const raw = reply.raw;
     reply.hijack();
@@ -66,7 +67,7 @@ export class EventStreams {
     const sub: Subscriber = {
       tenantId: params.tenantId,
       cursor,
-      pattern: params.pattern,
+      filter: params.filter,
       pump: () => {
         if (closed) return;
         if (busy) {
@@ -108,7 +109,7 @@ export class EventStreams {
 
   private async drain(sub: Subscriber, raw: NodeJS.WritableStream & { writableEnded: boolean }, isClosed: () => boolean): Promise<void> {
     for (;;) {
-      const events = await readEventsAfter(this.db, sub.tenantId, sub.cursor, sub.pattern, BATCH);
+      const events = await readEventsAfter(this.db, sub.tenantId, sub.cursor, sub.filter, BATCH);
       if (isClosed()) return;
       for (const e of events) {
         sub.cursor = e.seq;
@@ -175,4 +176,29 @@ export class EventStreams {
 /** One event as an SSE frame: `id` is the seq (what Last-Event-ID resumes from), `data` the event. */
 function frame(e: StreamedEvent): string {
   return `id: ${e.seq}\ndata: ${JSON.stringify(e)}\n\n`;
+}
+
+const shared = new WeakMap<AppContext, EventStreams>();
+
+/**
+ * The app's one set of event streams, whatever route serves them (GET /v1/events/stream, the
+ * production board's feed): one outbox watcher per tenant, one gauge, closed once at shutdown.
+ */
+export function eventStreamsOf(app: MesApp, ctx: AppContext): EventStreams {
+  const known = shared.get(ctx);
+  if (known) return known;
+  const streams = new EventStreams(ctx.db, ctx.auth, { pollMs: ctx.config.eventStreamPollMs, heartbeatMs: ctx.config.eventStreamHeartbeatMs });
+  shared.set(ctx, streams);
+  ctx.metrics.gauge('mes_event_streams_open', 'Event streams (GET /v1/events/stream and the production feed) open on this replica', () => streams.open);
+  // Before the listener waits for in-flight requests: an open stream would otherwise hold it open.
+  app.addHook('preClose', async () => streams.closeAll());
+  return streams;
+}
+
+/** Where a stream starts: after=, else the Last-Event-ID header a reconnecting EventSource sends, else from now on (undefined). */
+export function streamStart(req: FastifyRequest, after: number | undefined): number | undefined {
+  const lastEventId = req.headers['last-event-id'];
+  if (after !== undefined || typeof lastEventId !== 'string' || lastEventId === '') return after;
+  if (!/^\d{1,15}$/.test(lastEventId)) throw badRequest('VALIDATION_FAILED', 'Last-Event-ID must be the seq of an event', [fieldError('last-event-id', 'PATTERN', 'must be a whole number', 'header')]);
+  return Number(lastEventId);
 }

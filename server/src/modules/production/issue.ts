@@ -3,6 +3,12 @@
  * by PDA scans; returns to a warehouse and bin; backflush of the components whose issue type says
  * so, at the operation's report or at the receipt. Stock moves only through postMovements.
  *
+ * A component's alternate (the BOM line's substitute material) is issued and returned in its place:
+ * the material line names the substitute, and the component counts it at its usage ratio (per-unit
+ * of the component over per-unit of the alternate), so 8 of a substitute used 4 a piece where the
+ * component is used 2 count as 4 of the component. A quantity whose equivalent is not exact to six
+ * decimals is refused (INEXACT_SUBSTITUTE) rather than rounded.
+ *
  * Every writer takes the order's row lock first (orders.lockOrder), then the component rows, then
  * stock balances (inside postMovements): parallel issues, returns, reports and receipts of one
  * order queue on it, so the component quantities always equal the sums of the documents.
@@ -36,6 +42,39 @@ interface Line extends repo.NewMaterialLine {
   component: ComponentRow;
   material: Material;
   field: string;
+  /** What one base unit of the line's material counts for of the component: 1, or a substitute's usage ratio. */
+  factor?: Qty;
+}
+
+/** Decimals a substitute's component equivalent may have: beyond them it is refused, never rounded. */
+const EQUIVALENT_DECIMALS = 6;
+
+/** A component's alternate of this material: its usage ratio, or undefined when the material is none of its alternates. */
+function substituteFactor(c: ComponentRow, material: Material): Qty | undefined {
+  const alt = (c.alternates as { materialId: string; perUnit: string }[]).find((a) => a.materialId === material.id);
+  return alt ? qty(c.per_unit).div(qty(alt.perUnit)) : undefined;
+}
+
+/** What lines add to each component, in the component's base unit: base quantities summed per factor first, so FIFO splits stay exact. */
+function addedByComponent(lines: Line[]): Map<string, Qty> {
+  const byFactor = new Map<string, { componentId: string; factor: Qty; base: Qty }>();
+  for (const l of lines) {
+    const factor = l.factor ?? qty(1);
+    const key = `${l.componentId}|${factor.toString()}`;
+    const e = byFactor.get(key) ?? { componentId: l.componentId, factor, base: qty(0) };
+    e.base = e.base.plus(qty(l.baseQuantity));
+    byFactor.set(key, e);
+  }
+  const out = new Map<string, Qty>();
+  for (const e of byFactor.values()) out.set(e.componentId, (out.get(e.componentId) ?? qty(0)).plus(e.base.mul(e.factor).toDecimalPlaces(EQUIVALENT_DECIMALS)));
+  return out;
+}
+
+/** A substitute's quantity whose equivalent is not exact is refused; true when it is fine. */
+function exactEquivalent(base: Qty, factor: Qty | undefined, material: Material, component: ComponentRow, field: string, err: Err): boolean {
+  if (!factor || base.mul(factor).decimalPlaces() <= EQUIVALENT_DECIMALS) return true;
+  err(`${field}.quantity`, 'INEXACT_SUBSTITUTE', `${formatQty(base)} ${material.code} is no exact quantity of component line ${component.line_no} (× ${factor.toSignificantDigits(8).toString()}); issue a multiple that is`);
+  return false;
 }
 
 /** Net of returns, what a component has had: issued + backflushed − returned. */
@@ -55,16 +94,22 @@ function checkTracking(m: Material, batchNo: string | null, serialNo: string | n
 }
 
 /** The component a line goes to: the one named, else the first of that material with quantity open, else the last of it. */
-function componentFor(comps: ComponentRow[], pending: Map<string, Qty>, material: Material, lineNo: number | undefined, field: string, err: Err): ComponentRow | undefined {
+function componentFor(comps: ComponentRow[], pending: Map<string, Qty>, material: Material, lineNo: number | undefined, field: string, err: Err): { component: ComponentRow; factor?: Qty } | undefined {
   if (lineNo !== undefined) {
     const c = comps.find((x) => x.line_no === lineNo);
     if (!c) return err(`${field}.componentLineNo`, 'UNKNOWN_COMPONENT', `the order has no component line ${lineNo}`), undefined;
-    if (c.material_id !== material.id) return err(`${field}.componentLineNo`, 'MATERIAL_MISMATCH', `component line ${lineNo} is not ${material.code}`), undefined;
-    return c;
+    if (c.material_id === material.id) return { component: c };
+    const factor = substituteFactor(c, material);
+    if (!factor) return err(`${field}.componentLineNo`, 'MATERIAL_MISMATCH', `component line ${lineNo} is not ${material.code}, nor is ${material.code} one of its alternates`), undefined;
+    return { component: c, factor };
   }
+  const open = (c: ComponentRow) => qty(c.required_quantity).minus(consumedOf(c)).minus(pending.get(c.id) ?? qty(0)).gt(0);
   const candidates = comps.filter((c) => c.material_id === material.id);
-  if (!candidates.length) return err(`${field}.materialId`, 'NOT_A_COMPONENT', `${material.code} is not a component of this order`), undefined;
-  return candidates.find((c) => qty(c.required_quantity).minus(consumedOf(c)).minus(pending.get(c.id) ?? qty(0)).gt(0)) ?? candidates[candidates.length - 1];
+  if (candidates.length) return { component: candidates.find(open) ?? candidates[candidates.length - 1] };
+  const substituted = comps.filter((c) => substituteFactor(c, material));
+  if (!substituted.length) return err(`${field}.materialId`, 'NOT_A_COMPONENT', `${material.code} is neither a component of this order nor an alternate of one`), undefined;
+  const c = substituted.find(open) ?? substituted[substituted.length - 1];
+  return { component: c, factor: substituteFactor(c, material) };
 }
 
 /** Splits a quantity of a tracked material without batch or serial over the FIFO/FEFO picks of a warehouse (and bin). */
@@ -103,8 +148,7 @@ async function post(tx: Sql, who: Who, row: OrderRow, kind: 'issue' | 'return' |
   }
   refuse(errors, 'PRODUCTION_MATERIAL_INVALID', 'a batch or serial does not exist');
   await postMovements(tx, who.tenantId, { type: `production_${kind}`, id }, who.actor, moves);
-  const byComponent = new Map<string, Qty>();
-  for (const l of lines) byComponent.set(l.componentId, (byComponent.get(l.componentId) ?? qty(0)).plus(qty(l.baseQuantity)));
+  const byComponent = addedByComponent(lines);
   for (const [componentId, add] of [...byComponent].sort(([a], [b]) => (a < b ? -1 : 1))) {
     await repo.addToComponent(tx, who.tenantId, componentId, { [kind === 'issue' ? 'issued' : kind === 'return' ? 'returned' : 'backflushed']: formatQty(add) });
   }
@@ -146,22 +190,24 @@ async function linesFromInput(tx: Sql, tenantId: string, comps: ComponentRow[], 
     const material = materials.find((m) => (materialId ? m.id === materialId : m.code === e.materialCode));
     if (!materialId && !e.materialCode) { err(`${e.field}.materialId`, 'REQUIRED', 'name the material by materialId, materialCode or barcode'); continue; }
     if (!material) { err(`${e.field}.${materialId ? 'materialId' : 'materialCode'}`, 'UNKNOWN_MATERIAL', `no material ${materialId ?? e.materialCode}`); continue; }
-    const component = componentFor(comps, pending, material, e.componentLineNo, e.field, err);
-    if (!component) continue;
+    const found = componentFor(comps, pending, material, e.componentLineNo, e.field, err);
+    if (!found) continue;
+    const { component, factor } = found;
     if (component.issue_type !== 'manual') { err(`${e.field}.${e.barcode ? 'barcode' : 'materialId'}`, 'COMPONENT_BACKFLUSHED', `${material.code} is backflushed (${component.issue_type}), not issued by hand`); continue; }
     const unit = e.unit ?? material.baseUnit;
     const quantity = e.quantity ?? scan?.quantity ?? '1';
     const base = units.toBase(material, quantity, unit, e.field, errors);
     if (!base) continue;
     if (!base.gt(0)) { err(`${e.field}.quantity`, 'NOT_POSITIVE', 'must be greater than 0'); continue; }
+    if (!exactEquivalent(base, factor, material, component, e.field, err)) continue;
     const batchNo = e.batchNo ?? scan?.batch?.batchNo ?? null;
     const serialNo = e.serialNo ?? scan?.serial?.serialNo ?? null;
     checkTracking(material, batchNo, serialNo, base, e.field, err);
     const binId = await pickBin(tx, tenantId, warehouseId, e.binId, e.binCode, e.field, err);
-    pending.set(component.id, (pending.get(component.id) ?? qty(0)).plus(base));
+    pending.set(component.id, (pending.get(component.id) ?? qty(0)).plus(factor ? base.mul(factor) : base));
     const line: Line = {
       component, material, field: e.field, componentId: component.id, materialId: material.id, quantity: formatQty(qty(quantity)), unit, baseQuantity: formatQty(base),
-      warehouseId, binId, batchNo, serialNo, origin: scan ? 'scan' : 'manual',
+      warehouseId, binId, batchNo, serialNo, origin: scan ? 'scan' : 'manual', ...(factor ? { factor } : {}),
     };
     // A tracked material named without its batch or serial is picked FIFO/FEFO from the warehouse (and bin).
     if (material.tracking !== 'none' && !batchNo && !serialNo) out.push(...(await pickFifo(tx, tenantId, line, warehouseId, err)));
@@ -198,13 +244,11 @@ async function linesByOrder(tx: Sql, tenantId: string, comps: ComponentRow[], wa
 
 /** Over-issue only within the tenant's tolerance: what a component has had (net of returns) stays ≤ required × (1 + tolerance). */
 function checkTolerance(lines: Line[], factor: Qty, percent: string, errors: FieldError[]): void {
-  const adding = new Map<string, { c: ComponentRow; add: Qty; field: string; code: string; unit: string }>();
-  for (const l of lines) {
-    const a = adding.get(l.componentId) ?? { c: l.component, add: qty(0), field: `${l.field}.quantity`, code: l.material.code, unit: l.material.baseUnit };
-    a.add = a.add.plus(qty(l.baseQuantity));
-    adding.set(l.componentId, a);
-  }
-  for (const { c, add, field, code, unit } of adding.values()) {
+  const adding = new Map<string, { c: ComponentRow; field: string; code: string; unit: string }>();
+  for (const l of lines) if (!adding.has(l.componentId)) adding.set(l.componentId, { c: l.component, field: `${l.field}.quantity`, code: l.material.code, unit: l.material.baseUnit });
+  const added = addedByComponent(lines);
+  for (const { c, field, code, unit } of adding.values()) {
+    const add = added.get(c.id)!;
     const limit = qty(c.required_quantity).mul(factor);
     const total = consumedOf(c).plus(add);
     if (total.gt(limit)) {
@@ -254,14 +298,19 @@ export async function returnMaterial(tx: Sql, who: Who, orderId: string, input: 
     const field = `lines[${i}]`;
     const byLine = l.componentLineNo !== undefined ? comps.find((c) => c.line_no === l.componentLineNo) : undefined;
     if (l.componentLineNo !== undefined && !byLine) { err(`${field}.componentLineNo`, 'UNKNOWN_COMPONENT', `the order has no component line ${l.componentLineNo}`); continue; }
-    const material = byLine ? materials.find((m) => m.id === byLine.material_id) : materials.find((m) => (l.materialId ? m.id === l.materialId : m.code === l.materialCode));
+    const named = l.materialId || l.materialCode ? materials.find((m) => (l.materialId ? m.id === l.materialId : m.code === l.materialCode)) : undefined;
+    const material = named ?? (byLine ? materials.find((m) => m.id === byLine.material_id) : undefined);
     if (!material) { err(`${field}.${l.materialId ? 'materialId' : l.materialCode ? 'materialCode' : 'componentLineNo'}`, l.materialId || l.materialCode ? 'UNKNOWN_MATERIAL' : 'REQUIRED', 'name the component by componentLineNo, materialId or materialCode'); continue; }
-    const component = byLine ?? comps.find((c) => c.material_id === material.id && qty(c.issued_quantity).minus(qty(c.returned_quantity)).minus(returning.get(c.id) ?? qty(0)).gt(0)) ?? comps.find((c) => c.material_id === material.id);
-    if (!component || component.material_id !== material.id) { err(`${field}.materialId`, 'NOT_A_COMPONENT', `${material.code} is not ${byLine ? `component line ${l.componentLineNo}` : 'a component of this order'}`); continue; }
+    // Its own component, else one it is an alternate of (a substitute comes back to the component it was issued to).
+    const ofMaterial = (c: ComponentRow) => c.material_id === material.id || held.some((h) => h.component_id === c.id && h.material_id === material.id);
+    const component = byLine ?? comps.find((c) => ofMaterial(c) && qty(c.issued_quantity).minus(qty(c.returned_quantity)).minus(returning.get(c.id) ?? qty(0)).gt(0)) ?? comps.find(ofMaterial);
+    const factor = component && component.material_id !== material.id ? substituteFactor(component, material) : undefined;
+    if (!component || (component.material_id !== material.id && !factor)) { err(`${field}.materialId`, 'NOT_A_COMPONENT', `${material.code} is not ${byLine ? `component line ${l.componentLineNo} nor one of its alternates` : 'a component of this order'}`); continue; }
     const unit = l.unit ?? material.baseUnit;
     const base = units.toBase(material, l.quantity, unit, field, errors);
     if (!base) continue;
     if (!base.gt(0)) { err(`${field}.quantity`, 'NOT_POSITIVE', 'must be greater than 0'); continue; }
+    if (!exactEquivalent(base, factor, material, component, field, err)) continue;
     const batchNo = l.batchNo ?? null;
     const serialNo = l.serialNo ?? null;
     checkTracking(material, batchNo, serialNo, base, field, err);
@@ -269,7 +318,7 @@ export async function returnMaterial(tx: Sql, who: Who, orderId: string, input: 
     if (material.tracking === 'serial' && !serialNo) { err(`${field}.serialNo`, 'SERIAL_REQUIRED', `${material.code} is serial-tracked: say which serial comes back`); continue; }
     const binId = await pickBin(tx, who.tenantId, warehouse!.id, l.binId, l.binCode, field, err);
     const key = `${component.id}|${batchNo ?? ''}|${serialNo ?? ''}`;
-    const heldHere = held.filter((h) => h.component_id === component.id && (material.tracking === 'none' || (h.batch_no === batchNo && h.serial_no === serialNo)))
+    const heldHere = held.filter((h) => h.component_id === component.id && h.material_id === material.id && (material.tracking === 'none' || (h.batch_no === batchNo && h.serial_no === serialNo)))
       .reduce((s, h) => s.plus(qty(h.issued_net)), qty(0));
     const total = (returning.get(key) ?? qty(0)).plus(base);
     if (total.gt(heldHere)) {
@@ -277,8 +326,8 @@ export async function returnMaterial(tx: Sql, who: Who, orderId: string, input: 
       continue;
     }
     returning.set(key, total);
-    returning.set(component.id, (returning.get(component.id) ?? qty(0)).plus(base));
-    lines.push({ component, material, field, componentId: component.id, materialId: material.id, quantity: formatQty(qty(l.quantity)), unit, baseQuantity: formatQty(base), warehouseId: warehouse!.id, binId, batchNo, serialNo, origin: 'manual' });
+    returning.set(component.id, (returning.get(component.id) ?? qty(0)).plus(factor ? base.mul(factor) : base));
+    lines.push({ component, material, field, componentId: component.id, materialId: material.id, quantity: formatQty(qty(l.quantity)), unit, baseQuantity: formatQty(base), warehouseId: warehouse!.id, binId, batchNo, serialNo, origin: 'manual', ...(factor ? { factor } : {}) });
   }
   refuse(errors, 'PRODUCTION_RETURN_INVALID', 'the return cannot be posted as given');
   return post(tx, who, row, 'return', lines, { reason: input.reason });

@@ -48,8 +48,8 @@ export async function structureInEffect(tx: Sql, tenantId: string, date: string)
 
 /** Open production orders: supply of their product (still to be received); planned ones without their own components yet. */
 export async function openProductionOrders(tx: Sql, tenantId: string) {
-  const { rows } = await tx.query<{ id: string; doc_no: string; status: string; material_id: string; open: string; planned_start: string; mto_no: string | null }>(
-    `SELECT id, doc_no, status, material_id, greatest(base_quantity - received_base, 0)::text AS open, planned_start::text, mto_no
+  const { rows } = await tx.query<{ id: string; doc_no: string; status: string; material_id: string; open: string; planned_start: string; planned_finish: string; mto_no: string | null }>(
+    `SELECT id, doc_no, status, material_id, greatest(base_quantity - received_base, 0)::text AS open, planned_start::text, planned_finish::text, mto_no
        FROM production_orders WHERE tenant_id = $1 AND status IN ('planned', 'released', 'in_progress') ORDER BY doc_no`,
     [tenantId],
   );
@@ -91,11 +91,11 @@ export async function lockPlanning(tx: Sql, tenantId: string, materialId: string
 
 // ---------------------------------------------------------------- runs
 
-export async function insertRun(tx: Sql, tenantId: string, r: { id: string; asOf: string; inputs: unknown; inputDigest: string; resultDigest: string; materials: number; demands: number; planned: number; durationMs: number; actor: string }) {
+export async function insertRun(tx: Sql, tenantId: string, r: { id: string; asOf: string; inputs: unknown; inputDigest: string; resultDigest: string; materials: number; demands: number; planned: number; durationMs: number; actor: string; rescheduleMessages: unknown[] }) {
   await tx.query(
-    `INSERT INTO mrp_runs (id, tenant_id, doc_no, as_of, inputs, input_digest, result_digest, material_count, demand_count, planned_count, duration_ms, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [r.id, tenantId, `~${r.id}`, r.asOf, JSON.stringify(r.inputs), r.inputDigest, r.resultDigest, r.materials, r.demands, r.planned, r.durationMs, r.actor],
+    `INSERT INTO mrp_runs (id, tenant_id, doc_no, as_of, inputs, input_digest, result_digest, material_count, demand_count, planned_count, duration_ms, created_by, reschedule_messages)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    [r.id, tenantId, `~${r.id}`, r.asOf, JSON.stringify(r.inputs), r.inputDigest, r.resultDigest, r.materials, r.demands, r.planned, r.durationMs, r.actor, JSON.stringify(r.rescheduleMessages)],
   );
 }
 
@@ -136,8 +136,9 @@ export async function insertResults(tx: Sql, tenantId: string, runId: string, r:
 export interface RunRow {
   id: string; doc_no: string; as_of: string; inputs: unknown; input_digest: string; result_digest: string; material_count: number; demand_count: number;
   planned_count: number; duration_ms: number; created_by: string; created_at: Date;
+  reschedule_messages: { materialId: string; action: 'reschedule_in'; supplyKind: 'purchase_order' | 'production_order'; supplyRef: string; supplyDate: string; neededBy: string; quantity: string }[];
 }
-const RUN = `SELECT id, doc_no, as_of::text, inputs, input_digest, result_digest, material_count, demand_count, planned_count, duration_ms, created_by, created_at FROM mrp_runs`;
+const RUN = `SELECT id, doc_no, as_of::text, inputs, input_digest, result_digest, material_count, demand_count, planned_count, duration_ms, created_by, created_at, reschedule_messages FROM mrp_runs`;
 
 export async function findRun(tx: Sql, tenantId: string, id: string, lock = false): Promise<RunRow | undefined> {
   const { rows } = await tx.query<RunRow>(`${RUN} WHERE tenant_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`, [tenantId, id]);

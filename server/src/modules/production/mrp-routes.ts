@@ -7,7 +7,7 @@ import { IdParams, problems } from '../../platform/schemas.js';
 import { whoOf } from './common.js';
 import * as kitting from './kitting.js';
 import {
-  FirmBody, FirmResultSchema, KittingBody, KittingSchema, MaterialPlanningSchema, MrpRunListQuery, MrpRunPageSchema, MrpRunQuery, MrpRunSchema, MrpRunSummarySchema,
+  FirmBody, FirmResultSchema, KittingBody, KittingSchema, MaterialPlanningSchema, MrpRunListQuery, MrpRunPageSchema, MrpRunQuery, MrpRunSchema, MrpRunSummarySchema, AppliedScheduleSchema,
   PutMaterialPlanningBody, RunMrpBody, ScheduleBody, ScheduleSchema,
 } from './mrp-schema.js';
 import * as runs from './mrp-runs.js';
@@ -15,7 +15,7 @@ import * as scheduling from './scheduling.js';
 
 /** Planning (S1-5.4.4-k, S1-5.4.1-f, S1-5.4.2-f): planning parameters, MRP runs and firming, kitting and allocation, scheduling. */
 export function planningRoutes(app: MesApp, { db }: AppContext): void {
-  for (const s of [MaterialPlanningSchema, MrpRunSummarySchema, MrpRunPageSchema, MrpRunSchema, FirmResultSchema, KittingSchema, ScheduleSchema]) app.addSchema(s);
+  for (const s of [MaterialPlanningSchema, MrpRunSummarySchema, MrpRunPageSchema, MrpRunSchema, FirmResultSchema, KittingSchema, ScheduleSchema, AppliedScheduleSchema]) app.addSchema(s);
   const tags = ['production'];
   const tenant = (req: FastifyRequest) => principalOf(req).tenantId;
   const who = (req: FastifyRequest) => whoOf(principalOf(req));
@@ -94,4 +94,15 @@ export function planningRoutes(app: MesApp, { db }: AppContext): void {
       body: ScheduleBody, response: { 200: Type.Ref(ScheduleSchema), ...problems(422) },
     },
   }, async (req) => read(db, req, (tx) => scheduling.schedule(tx, tenant(req), req.body)));
+
+  app.post('/v1/production-scheduling/apply', {
+    config: { permission: 'production:write' },
+    schema: {
+      operationId: 'applyProductionSchedule', tags,
+      summary: "The same schedule, written: each fully placed operation's planned start and finish (shift resolution), each fully placed order's planned start and finish dates",
+      body: ScheduleBody, response: { 200: Type.Ref(AppliedScheduleSchema), ...problems(409, 422) },
+    },
+  }, async (req, reply) => mutate(db, req, reply, (tx) => scheduling.applySchedule(tx, who(req), req.body), {
+    resource: () => 'production-schedule', details: (r) => ({ direction: r.direction, from: r.from, orders: r.applied.orders, operations: r.applied.operations }),
+  }));
 }

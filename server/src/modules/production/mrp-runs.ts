@@ -18,7 +18,7 @@ import { numberLast, openDemandLines } from '../sales/service.js';
 import { MaterialRefs, materialsById, refuseIfAny, today, type Who } from './common.js';
 import * as repo from './mrp-repo.js';
 import type { FirmResult, MaterialPlanning, MrpRun, MrpRunQuery, MrpRunSummary, PutMaterialPlanningInput, RunMrpInput } from './mrp-schema.js';
-import { plan, type DemandInput, type OpenOrderInput, type PlanningMaterial, type StructureLine } from './mrp.js';
+import { plan, rescheduleMessages, type DatedSupply, type DemandInput, type OpenOrderInput, type PlanningMaterial, type StructureLine } from './mrp.js';
 import { createOrder } from './orders.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -70,6 +70,8 @@ interface Loaded {
   safetyStock: Map<string, Qty>;
   demands: DemandInput[];
   plannedProductionOrders: OpenOrderInput[];
+  /** Open supply one element at a time with its date, for reschedule messages. */
+  datedSupply: DatedSupply[];
 }
 
 async function resolveTasks(tx: Sql, tenantId: string, tasks: NonNullable<RunMrpInput['tasks']>): Promise<DemandInput[]> {
@@ -109,9 +111,11 @@ async function load(tx: Sql, tenantId: string, asOf: string, input: RunMrpInput,
   const stock = await planningStock(tx, tenantId, null);
   const openSupply = new Map<string, Qty>();
   for (const s of await purchasing.openSupply(tx, tenantId, null)) addTo(openSupply, s.materialId, s.quantity);
+  const datedSupply: DatedSupply[] = (await purchasing.openSupplyLines(tx, tenantId)).map((l) => ({ materialId: l.materialId, date: l.neededBy, quantity: l.quantity, kind: 'purchase_order' as const, ref: l.ref }));
   const plannedProductionOrders: OpenOrderInput[] = [];
   for (const o of await repo.openProductionOrders(tx, tenantId)) {
     addTo(openSupply, o.material_id, qty(o.open));
+    if (qty(o.open).gt(0)) datedSupply.push({ materialId: o.material_id, date: o.planned_finish, quantity: qty(o.open), kind: 'production_order', ref: o.doc_no });
     if (o.status === 'planned') plannedProductionOrders.push({ id: o.id, docNo: o.doc_no, materialId: o.material_id, quantity: qty(o.open), startDate: o.planned_start, mtoNo: o.mto_no });
   }
   const demands: DemandInput[] = [];
@@ -124,7 +128,7 @@ async function load(tx: Sql, tenantId: string, asOf: string, input: RunMrpInput,
   for (const c of await repo.openComponentNeeds(tx, tenantId)) {
     demands.push({ materialId: c.material_id, dueDate: c.planned_start, quantity: qty(c.open), source: 'production_order', sourceId: c.order_id, sourceRef: c.doc_no, mtoNo: c.mto_no });
   }
-  return { materials, structure, onHand: stock.onHand, openSupply, safetyStock: input.safetyStock === false ? new Map() : stock.safetyStock, demands, plannedProductionOrders };
+  return { materials, structure, onHand: stock.onHand, openSupply, safetyStock: input.safetyStock === false ? new Map() : stock.safetyStock, demands, plannedProductionOrders, datedSupply };
 }
 
 /** A digest of what the run read, in a canonical order. */
@@ -136,6 +140,7 @@ function inputDigest(asOf: string, l: Loaded): string {
   for (const [k, map] of [['h', l.onHand], ['o', l.openSupply], ['z', l.safetyStock]] as const) for (const [id, q] of sorted(map)) h.update(`${k}|${id}|${formatQty(q)}\n`);
   for (const d of l.demands) h.update(`d|${d.materialId}|${d.dueDate}|${formatQty(d.quantity)}|${d.source}|${d.sourceRef}|${d.mtoNo}\n`);
   for (const o of l.plannedProductionOrders) h.update(`p|${o.docNo}|${formatQty(o.quantity)}|${o.startDate}\n`);
+  for (const x of l.datedSupply) h.update(`r|${x.materialId}|${x.kind}|${x.ref}|${x.date}|${formatQty(x.quantity)}\n`);
   return h.digest('hex');
 }
 
@@ -146,14 +151,20 @@ export async function runMrp(tx: Sql, who: Who, input: RunMrpInput): Promise<Mrp
   const tasks = await resolveTasks(tx, t, input.tasks ?? []);
   const loaded = await load(tx, t, asOf, input, tasks);
   const result = plan({ asOf, ...loaded });
+  // What is there without a date: on hand, and open supply with no need date (counted as available now).
+  const undated = new Map(loaded.onHand);
+  for (const [id, q] of loaded.openSupply) undated.set(id, (undated.get(id) ?? qty(0)).plus(q));
+  for (const x of loaded.datedSupply) undated.set(x.materialId, (undated.get(x.materialId) ?? qty(0)).minus(x.quantity));
+  const messages = rescheduleMessages(undated, loaded.datedSupply, result.demands).map((m) => ({ ...m, quantity: formatQty(m.quantity) }));
   const digest = createHash('sha256');
   for (const p of result.planned) digest.update(`${p.lineNo}|${p.materialId}|${p.kind}|${p.level}|${formatQty(p.quantity)}|${p.startDate}|${p.dueDate}|${p.mtoNo}|${p.supplierId}\n`);
   for (const g of result.pegs) digest.update(`${g.lineNo}|${g.demandSeq}|${formatQty(g.quantity)}\n`);
   for (const n of result.netting) digest.update(`${n.materialId}|${formatQty(n.net)}|${formatQty(n.planned)}\n`);
+  for (const m of messages) digest.update(`r|${m.materialId}|${m.supplyKind}|${m.supplyRef}|${m.neededBy}|${m.quantity}\n`);
   const id = randomUUID();
   await repo.insertRun(tx, t, {
     id, asOf, inputs: { ...input, asOf }, inputDigest: inputDigest(asOf, loaded), resultDigest: digest.digest('hex'), materials: result.netting.length,
-    demands: result.demands.length, planned: result.planned.length, durationMs: Math.round(performance.now() - started), actor: who.actor,
+    demands: result.demands.length, planned: result.planned.length, durationMs: Math.round(performance.now() - started), actor: who.actor, rescheduleMessages: messages,
   });
   await repo.insertResults(tx, t, id, result);
   const docNo = await numberLast(tx, t, 'mrp_runs', id, 'mrp_run', 'MRP{yyyy}{mm}{dd}-{seq:4}', 'MRP run numbers');
@@ -185,7 +196,7 @@ export async function getRun(tx: Sql, tenantId: string, id: string, q: MrpRunQue
   const shown = planned.slice(0, limit);
   const pegs = await repo.pegsOf(tx, tenantId, id, shown.map((p) => p.line_no));
   const netting = await repo.nettingOf(tx, tenantId, id, q.materialId ?? null, limit);
-  const materials = await materialsById(tx, tenantId, [...shown.map((p) => p.material_id), ...netting.map((n) => n.material_id)]);
+  const materials = await materialsById(tx, tenantId, [...shown.map((p) => p.material_id), ...netting.map((n) => n.material_id), ...run.reschedule_messages.map((r) => r.materialId)]);
   const m = (id: string) => materials.get(id)!;
   netting.sort((a, b) => a.level - b.level || (m(a.material_id).code < m(b.material_id).code ? -1 : 1));
   return {
@@ -202,6 +213,7 @@ export async function getRun(tx: Sql, tenantId: string, id: string, q: MrpRunQue
         demandSeq: g.demand_seq, quantity: g.quantity, dueDate: g.due_date, source: g.source as 'task', sourceId: g.source_id, sourceRef: g.source_ref, mtoNo: g.mto_no, parentLineNo: g.parent_line,
       })),
     })),
+    rescheduleMessages: run.reschedule_messages.map((r) => ({ ...r, materialCode: m(r.materialId).code })),
     truncated: planned.length > limit,
   };
 }

@@ -121,6 +121,16 @@ export const MrpRunSchema = Type.Object({
   ...runHead,
   netting: Type.Array(NettingSchema),
   plannedOrders: Type.Array(PlannedOrderSchema),
+  rescheduleMessages: Type.Array(Type.Object({
+    materialId: Uuid(),
+    materialCode: Type.String(),
+    action: Lit('reschedule_in'),
+    supplyKind: Lit('purchase_order', 'production_order'),
+    supplyRef: Type.String({ description: 'Purchase order number/line, or production order number' }),
+    supplyDate: Type.String({ format: 'date', description: 'When it comes: the line\'s need date, the order\'s planned finish' }),
+    neededBy: Type.String({ format: 'date', description: 'The earliest need it covers: bring it in to this day' }),
+    quantity: Type.String({ description: 'How much of it is needed before it comes, base unit' }),
+  }), { description: 'Open supply dated later than the need it covers (all of them, whatever the filters)' }),
   truncated: Type.Boolean({ description: 'More planned orders than `limit`' }),
 }, { $id: 'MrpRun' });
 export type MrpRun = Static<typeof MrpRunSchema>;
@@ -216,6 +226,8 @@ export const ScheduleSchema = Type.Object({
       minutes: Type.String({ description: 'Load: setup + run × quantity, capacity minutes' }),
       start: Nullable(Type.String({ format: 'date' })),
       finish: Nullable(Type.String({ format: 'date' })),
+      startAt: Nullable(Type.String({ format: 'date-time', description: 'Start at shift resolution: where in its first day\'s shifts its load begins (UTC)' })),
+      finishAt: Nullable(Type.String({ format: 'date-time', description: 'Finish at shift resolution: where in its last day\'s shifts its load ends (UTC)' })),
       days: Type.Array(Type.Object({ date: Type.String({ format: 'date' }), minutes: Type.String() })),
       unscheduledMinutes: Type.String({ description: 'Load that found no capacity in the horizon (an overload)' }),
     })),
@@ -229,3 +241,11 @@ export const ScheduleSchema = Type.Object({
   }), { description: 'Load the calendars could not take: never silently dropped' }),
 }, { $id: 'ProductionSchedule' });
 export type Schedule = Static<typeof ScheduleSchema>;
+
+export const AppliedScheduleSchema = Type.Object({
+  ...ScheduleSchema.properties,
+  applied: Type.Object({
+    orders: Type.Integer({ description: 'Orders whose planned start and finish changed' }),
+    operations: Type.Integer({ description: 'Operations given a planned start and finish' }),
+  }),
+}, { $id: 'AppliedProductionSchedule' });

@@ -240,3 +240,62 @@ export function plan(input: PlanInput): PlanResult {
   }
   return { demands, planned, pegs, netting };
 }
+
+/** Open supply with its date: a purchase order line's need date, an open production order's planned finish. */
+export interface DatedSupply { materialId: string; date: string; quantity: Qty; kind: 'purchase_order' | 'production_order'; ref: string }
+
+/** Supply that arrives after the need it covers: bring it in to that day. */
+export interface RescheduleMessage { materialId: string; action: 'reschedule_in'; supplyKind: DatedSupply['kind']; supplyRef: string; supplyDate: string; neededBy: string; quantity: Qty }
+
+/**
+ * Reschedule-in messages: per material, the run's demands (safety stock aside) in date order are
+ * covered from on hand and undated supply first, then from dated supply in date order; a supply
+ * element that covers a need due before its own date gets one message with the earliest such need
+ * date and how much of it is needed early. Netting is unchanged: open supply counts whatever its
+ * date, as it always did; the messages say which of it is late.
+ */
+export function rescheduleMessages(available: Map<string, Qty>, supplies: DatedSupply[], demands: Demand[]): RescheduleMessage[] {
+  const byMaterial = new Map<string, DatedSupply[]>();
+  for (const s of supplies) {
+    const list = byMaterial.get(s.materialId);
+    if (list) list.push(s);
+    else byMaterial.set(s.materialId, [s]);
+  }
+  // Grouped once: a run has tens of thousands of demands and a material only looks at its own.
+  const demandsOf = new Map<string, Demand[]>();
+  for (const d of demands) {
+    if (!byMaterial.has(d.materialId) || d.source === 'safety_stock') continue;
+    const list = demandsOf.get(d.materialId);
+    if (list) list.push(d);
+    else demandsOf.set(d.materialId, [d]);
+  }
+  const out: RescheduleMessage[] = [];
+  for (const [materialId, list] of [...byMaterial].sort(([a], [b]) => compareText(a, b))) {
+    const queue = list.map((s) => ({ s, rest: s.quantity })).sort((a, b) => compareText(a.s.date, b.s.date) || compareText(a.s.kind, b.s.kind) || compareText(a.s.ref, b.s.ref));
+    const needs = (demandsOf.get(materialId) ?? []).sort((a, b) => compareText(a.dueDate, b.dueDate) || a.seq - b.seq);
+    let stock = Decimal.max(available.get(materialId) ?? ZERO, ZERO);
+    const early = new Map<DatedSupply, { neededBy: string; quantity: Qty }>();
+    for (const d of needs) {
+      const fromStock = Decimal.min(stock, d.quantity);
+      stock = stock.minus(fromStock);
+      let rest = d.quantity.minus(fromStock);
+      while (rest.gt(0) && queue.length) {
+        const q = queue[0];
+        const take = Decimal.min(q.rest, rest);
+        if (q.s.date > d.dueDate) {
+          const m = early.get(q.s) ?? { neededBy: d.dueDate, quantity: ZERO };
+          m.quantity = m.quantity.plus(take);
+          early.set(q.s, m);
+        }
+        q.rest = q.rest.minus(take);
+        rest = rest.minus(take);
+        if (q.rest.isZero()) queue.shift();
+      }
+    }
+    for (const s of [...list].sort((a, b) => compareText(a.date, b.date) || compareText(a.ref, b.ref))) {
+      const m = early.get(s);
+      if (m) out.push({ materialId, action: 'reschedule_in', supplyKind: s.kind, supplyRef: s.ref, supplyDate: s.date, neededBy: m.neededBy, quantity: m.quantity });
+    }
+  }
+  return out;
+}

@@ -57,6 +57,11 @@ export async function listOrders(tx: Sql, tenantId: string, q: ProductionOrderLi
 
 // ---------------------------------------------------------------- the order's own operations and components
 
+/** An operation's planned start and finish, from the schedule (the caller holds the order's lock). */
+export async function setOperationPlan(tx: Sql, tenantId: string, orderId: string, seq: number, start: string, finish: string): Promise<void> {
+  await tx.query('UPDATE production_order_operations SET planned_start = $4, planned_finish = $5 WHERE tenant_id = $1 AND order_id = $2 AND seq = $3', [tenantId, orderId, seq, start, finish]);
+}
+
 export interface NewOrderOperation {
   seq: number; name: string; description: string; workCentreId: string; setupMinutes: string; runMinutes: string; queueMinutes: string; moveMinutes: string;
   plannedMinutes: string; inspectionPoint: boolean; inspectionText: string; inspectionRef: string | null; alternates: unknown[];

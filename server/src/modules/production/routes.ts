@@ -14,6 +14,7 @@ import { executionRoutes } from './execution-routes.js';
 import * as explosion from './explosion.js';
 import { orderRoutes } from './order-routes.js';
 import { planningRoutes } from './mrp-routes.js';
+import { progressRoutes } from './progress-routes.js';
 import { CreateRoutingBody, RoutingListQuery, RoutingPageSchema, RoutingSchema, RoutingSummarySchema, UpdateRoutingBody } from './routing-schema.js';
 import * as routings from './routings.js';
 
@@ -24,6 +25,7 @@ export function productionRoutes(app: MesApp, ctx: AppContext): void {
   orderRoutes(app, ctx);
   executionRoutes(app, ctx);
   planningRoutes(app, ctx);
+  progressRoutes(app, ctx);
 }
 
 function engineeringRoutes(app: MesApp, { db }: AppContext): void {

@@ -445,6 +445,18 @@ export async function openSupply(tx: Sql, tenantId: string, materialIds: string[
   return rows.map((r) => ({ materialId: r.material_id, neededBy: r.needed_by, quantity: qty(r.quantity) }));
 }
 
+/** Open purchase order lines with a need date, one by one: MRP's dated supply for reschedule messages. */
+export async function openSupplyLines(tx: Sql, tenantId: string) {
+  const { rows } = await tx.query<{ material_id: string; needed_by: string; quantity: string; doc_no: string; line_no: number }>(
+    `SELECT l.material_id, l.needed_by::text, (l.base_quantity - l.accepted_base)::text AS quantity, o.doc_no, l.line_no
+       FROM purchase_order_lines l JOIN purchase_orders o ON o.tenant_id = l.tenant_id AND o.id = l.order_id
+      WHERE l.tenant_id = $1 AND NOT l.cancelled AND o.status IN ('draft', 'approved', 'receiving') AND l.base_quantity > l.accepted_base AND l.needed_by IS NOT NULL
+      ORDER BY o.doc_no, l.line_no`,
+    [tenantId],
+  );
+  return rows.map((r) => ({ materialId: r.material_id, neededBy: r.needed_by, quantity: qty(r.quantity), ref: `${r.doc_no}/${r.line_no}` }));
+}
+
 export async function preferredSuppliers(tx: Sql, tenantId: string): Promise<Map<string, { supplierId: string; supplierCode: string; leadTimeDays: number; price: string | null }>> {
   const { rows } = await tx.query<{ material_id: string; supplier_id: string; supplier_code: string; lead_time_days: number; price: string | null }>(
     `SELECT sm.material_id, sm.supplier_id, p.code AS supplier_code, sm.lead_time_days, sm.price::text FROM supplier_materials sm
