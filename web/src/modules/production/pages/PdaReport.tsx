@@ -64,7 +64,7 @@ export default function PdaReport() {
     else setLoadError({ code: 'NOT_FOUND', status: 404, message: t('pdaReport.notFound', { code }), fields: [] });
   }
 
-  const { submit, submitting, error } = useSubmit(form, async (v: Values) => {
+  const { submit, submitting, error, unplaced } = useSubmit(form, async (v: Values) => {
     if (!order || !seq) throw new Error(t('pdaReport.chooseOrder'));
     if (v.operator) localStorage.setItem(OPERATOR_KEY, v.operator);
     const terminal = { operator: v.operator ?? '' };
@@ -143,7 +143,7 @@ export default function PdaReport() {
             </Form.Item>
           </>
         )}
-        <ErrorAlert error={error} />
+        <ErrorAlert error={error} unplaced={unplaced} />
         {done && <Alert type="success" showIcon message={done} style={{ marginBottom: 12 }} data-testid="report-done" />}
         <Space direction="vertical" style={{ width: '100%' }}>
           {op?.status === 'pending' && <Button type="primary" block loading={submitting} style={big} onClick={() => run('start')} data-testid="report-start">{t('pdaReport.start')}</Button>}
