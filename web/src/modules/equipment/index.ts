@@ -44,7 +44,7 @@ const equipment: ModuleDef = {
         title: 'Equipment alarms', help: 'Alarms, newest first. Acknowledge one to say someone is on it; an alarm clears itself when the reading is back to normal.', equipment: 'Machine', code: 'Alarm code', point: 'Point', grade: 'Grade', status: 'Status',
         raisedAt: 'Raised', raisedValue: 'Value', acknowledgedBy: 'Acknowledged by', clearedAt: 'Cleared', active: 'Not cleared', acknowledge: 'Acknowledge', confirm: 'Acknowledge alarm {{code}}?', acknowledged: 'Alarm {{code}} acknowledged',
       },
-      wall: { title: 'Equipment status wall', total: 'Machines', alarms: '{{n}} alarms', deviations: '{{n}} out of standard', since: 'for {{d}}', none: 'No machines' },
+      wall: { title: 'Equipment status wall', total: 'Machines', alarms: 'Alarms: {{n}}', deviations: 'Out of standard: {{n}}', since: 'for {{d}}', none: 'No machines' },
     },
   },
   pages: [

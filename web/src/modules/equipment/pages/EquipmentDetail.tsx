@@ -130,7 +130,7 @@ export default function EquipmentDetail() {
                     data-testid="machine-periods"
                     dataSource={[...history.periods].reverse()}
                     columns={[
-                      { title: t('detail.state'), dataIndex: 'state', render: (s: string) => `${STATES[stateOf(s)].symbol} ${t(`state.${stateOf(s)}`)}` },
+                      { title: t('list.status'), dataIndex: 'state', render: (s: string) => `${STATES[stateOf(s)].symbol} ${t(`state.${stateOf(s)}`)}` },
                       { title: t('detail.start'), dataIndex: 'start', render: (v: string) => new Date(v).toLocaleString() },
                       { title: t('detail.end'), dataIndex: 'end', render: (v: string | null) => (v ? new Date(v).toLocaleString() : '—') },
                       { title: t('detail.duration'), dataIndex: 'seconds', align: 'right', render: (v: number) => Math.round(v / 60) },
