@@ -25,24 +25,31 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(async () => {
   await t?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  // MES_KEEP_UI_EVIDENCE=1 keeps the bundle (screenshots) to look at the pages.
+  if (dir && !process.env.MES_KEEP_UI_EVIDENCE) rmSync(dir, { recursive: true, force: true });
+  else if (dir) console.log(`ui evidence kept in ${dir}`);
 });
 
 describe('ui suite against the reference server and its console', () => {
   it('S1-6.2.3-b S1-6.2.2: every UI check passes in Chromium, certified, and the bundle holds the screenshots and the console log', async () => {
     const failing = run.results.checks.filter((c) => c.status !== 'passed').map((c) => `${c.status} ${c.id}: ${c.message}`);
     expect(failing).toEqual([]);
-    expect(run.results.checks.map((c) => c.id).sort()).toEqual(['ui/board-live', 'ui/console-flow', 'ui/pda-phone', 'ui/permission-refusal']);
+    expect(run.results.checks.map((c) => c.id).sort()).toEqual(['ui/board-live', 'ui/console-flow', 'ui/equipment-flow', 'ui/pda-phone', 'ui/permission-refusal', 'ui/production-flow']);
     expect(run.results.clauses.map((c) => [c.id, c.status])).toEqual([['S1-6.2.2', 'passed'], ['S1-6.2.3-b', 'passed']]);
     expect(run.exitCode).toBe(0);
     const flow = run.results.checks.find((c) => c.id === 'ui/console-flow')!;
     expect(flow.data?.fieldError).toBeTruthy();
     const board = run.results.checks.find((c) => c.id === 'ui/board-live')!;
     expect(board.data?.boardUpdateMs).toBeLessThanOrEqual(10_000);
+    const production = run.results.checks.find((c) => c.id === 'ui/production-flow')!;
+    expect(production.data?.orderFieldError).toBeTruthy();
+    expect(production.data?.reportFieldError).toBeTruthy();
+    const equipment = run.results.checks.find((c) => c.id === 'ui/equipment-flow')!;
+    expect(equipment.data?.wallUpdateMs).toBeLessThanOrEqual(10_000);
     const verified = await verifyBundle(run.bundle);
     expect(verified.ok).toBe(true);
     const files = execFileSync('tar', ['-tzf', run.bundle], { encoding: 'utf8' }).split('\n');
-    expect(files.filter((f) => /\/ui\/screenshots\/\d+-[a-z-]+\.png$/.test(f)).length).toBeGreaterThanOrEqual(12);
+    expect(files.filter((f) => /\/ui\/screenshots\/\d+-[a-z-]+\.png$/.test(f)).length).toBeGreaterThanOrEqual(24);
     expect(files.some((f) => f.endsWith('/ui/browser-console.log'))).toBe(true);
     expect((await readBundleResults(run.bundle)).verdict).toBe('passed');
   });

@@ -17,11 +17,10 @@ const meta = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.
 const nonce = meta && meta !== '__CSP_NONCE__' ? meta : undefined;
 if (nonce) nonceScriptedStyles(nonce);
 
-/** WCAG AA contrast (4.5:1) for links, placeholders, secondary text, field errors (antd's #ff4d4f is 3.3:1) and hover states on white. */
-const THEME = { colorPrimary: '#0958d9', colorLink: '#0950b8',
-  // Hovered buttons and links darken instead of lightening (antd's default hover blue is 3:1 on white,
-  // and a hovered button's text is still text): every colour on the way stays above 4.5:1.
-  colorPrimaryHover: '#003eb3', colorLinkHover: '#003eb3', colorTextPlaceholder: '#6e6e6e', colorTextDisabled: '#6e6e6e', colorTextDescription: '#595959', colorTextSecondary: '#595959', colorError: '#cf1322',
+/** WCAG AA contrast (4.5:1) for links, placeholders, secondary text and field errors on white (antd's #ff4d4f is 3.3:1). */
+// Hover colours darken instead of lightening: a pointer left resting on a link or a button (after a
+// click that changed the page under it) must not drop its text below 4.5:1.
+const THEME = { colorPrimary: '#0958d9', colorPrimaryHover: '#003eb3', colorLink: '#0950b8', colorLinkHover: '#003eb3', colorTextPlaceholder: '#6e6e6e', colorTextDisabled: '#6e6e6e', colorTextDescription: '#595959', colorTextSecondary: '#595959', colorError: '#cf1322',
   // Users who ask the system for reduced motion get none: no drawers sliding, no fades.
   motion: !window.matchMedia('(prefers-reduced-motion: reduce)').matches };
 

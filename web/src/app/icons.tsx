@@ -1,5 +1,5 @@
 import {
-  AppstoreOutlined, AuditOutlined, BarChartOutlined, DashboardOutlined, DatabaseOutlined, InboxOutlined, MobileOutlined, SettingOutlined,
+  AppstoreOutlined, AuditOutlined, BarChartOutlined, BuildOutlined, ControlOutlined, DashboardOutlined, DatabaseOutlined, InboxOutlined, MobileOutlined, SettingOutlined,
   ShopOutlined, ShoppingCartOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
@@ -8,6 +8,8 @@ import type { ReactNode } from 'react';
 const ICONS: Record<string, ReactNode> = {
   appstore: <AppstoreOutlined />,
   audit: <AuditOutlined />,
+  build: <BuildOutlined />,
+  control: <ControlOutlined />,
   chart: <BarChartOutlined />,
   dashboard: <DashboardOutlined />,
   database: <DatabaseOutlined />,

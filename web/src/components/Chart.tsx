@@ -22,7 +22,9 @@ export function Chart({ option, height, label }: { option: EChartsOption; height
     };
   }, []);
   useEffect(() => {
-    chart.current?.setOption(option, true);
+    // No growing bars for users who ask for reduced motion (as the rest of the app, main.tsx).
+    const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    chart.current?.setOption(still ? { ...option, animation: false } : option, true);
   }, [option]);
   return <div ref={el} role="img" aria-label={label} style={{ width: '100%', height }} />;
 }

@@ -118,8 +118,11 @@ export function ServerTable<T extends object>({ load, columns, rowKey, filters =
               {f.kind === 'select' || f.kind === 'bool' ? (
                 <Select
                   allowClear
+                  showSearch
+                  optionFilterProp="label"
                   style={{ minWidth: 140 }}
                   aria-label={f.label}
+                  data-testid={`filter-${f.name}`}
                   options={f.kind === 'bool' ? [{ value: 'true', label: t('yes') }, { value: 'false', label: t('no') }] : f.options}
                 />
               ) : f.kind === 'material' || f.kind === 'warehouse' ? (
