@@ -40,9 +40,12 @@ export function loadRequirements(): Requirement[] {
  */
 export const PLATFORM_TECHNICAL = ['S1-5.3.3-a', 'S1-5.3.4', 'S1-5.3.6', 'S1-5.3.7-a', 'S1-5.3.7-b'];
 
-/** In the registry: chapter 6, tenant isolation (5.3.2), the business functions (5.4.x) and PLATFORM_TECHNICAL. */
+/** The security requirement the equipment suite proves through the signed telemetry upload: 5.2.2.1-a signing and verification of interface data. */
+export const SECURITY_GATEWAY = ['S1-5.2.2.1-a'];
+
+/** In the registry: chapter 6, tenant isolation (5.3.2), the business functions (5.4.x), PLATFORM_TECHNICAL and SECURITY_GATEWAY. */
 export function inRegistry(id: string): boolean {
-  return /^S1-6\./.test(id) || /^S1-5\.4\.\d/.test(id) || /^S1-5\.3\.2-/.test(id) || PLATFORM_TECHNICAL.includes(id);
+  return /^S1-6\./.test(id) || /^S1-5\.4\.\d/.test(id) || /^S1-5\.3\.2-/.test(id) || PLATFORM_TECHNICAL.includes(id) || SECURITY_GATEWAY.includes(id);
 }
 
 const CORE = ['S1-5.3.2-a', 'S1-5.3.2-b', 'S1-6.1-b', 'S1-6.1-e', 'S1-6.2.3-a', 'S1-5.4.3-a', 'S1-5.4.3-b', 'S1-5.4.3-g', 'S1-5.4.3-j', 'S1-5.4.3-k', ...BUSINESS_CLAUSES];
@@ -59,6 +62,8 @@ const UI = ['S1-6.2.2', 'S1-6.2.3-b'];
 const PLATFORM_SUITES = ['deployment', 'failover', 'upgrade', 'scaling', 'diagnosis'];
 /** Proved by the production suite through the API: engineering data and orders entered by hand. */
 const PRODUCTION = ['S1-5.4.4-a', 'S1-5.4.4-b', 'S1-5.4.4-c', 'S1-5.4.4-d', 'S1-5.4.4-e'];
+/** Proved by the equipment suite through the API, acting as its own signing edge gateway. */
+const EQUIPMENT = ['S1-5.4.6-a', 'S1-5.4.6-b', 'S1-5.4.6-c', 'S1-5.4.6-d', 'S1-5.4.6-e', 'S1-5.4.6-f', 'S1-6.1-h', ...SECURITY_GATEWAY];
 
 export function profiles(): Profile[] {
   const registry = loadRequirements().filter((r) => inRegistry(r.id)).map((r) => r.id);
@@ -67,7 +72,8 @@ export function profiles(): Profile[] {
     { name: 'ui', description: 'The web console, PDA pages and boards in a real browser (Selenium, Chromium): needs the console at /', suites: ['ui'], clauses: UI },
     { name: 'platform', description: 'Deployment plans of every target; failover, upgrade and rollback, elastic scaling, fault diagnosis (these need --platform local|kubernetes)', suites: PLATFORM_SUITES, clauses: PLATFORM },
     { name: 'production', description: 'Production engineering data (material parameters, BOMs, routings, drawings) and orders, through the API', suites: ['production'], clauses: PRODUCTION },
-    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', 'production', ...PLATFORM_SUITES], clauses: registry },
+    { name: 'equipment', description: 'Equipment master, data collection in one format, status, alarms, indicators and the signed edge upload, through the API (the suite signs as a gateway)', suites: ['equipment'], clauses: EQUIPMENT },
+    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', 'production', 'equipment', ...PLATFORM_SUITES], clauses: registry },
   ];
 }
 

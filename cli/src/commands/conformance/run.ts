@@ -30,7 +30,7 @@ The bundle <time>_mes_<runid>.tar.gz (in --out) holds the resolved config, seed,
   static override flags = {
     target: Flags.string({ summary: 'Base URL of the MES under test (with --platform local: the local front, not needed).', env: 'MES_URL' }),
     'api-key': Flags.string({ summary: 'A platform admin API key of the target (mes_…); with --platform local on an empty database the bootstrap key is used.', env: 'MES_API_KEY' }),
-    profile: Flags.string({ summary: 'Which clauses to prove. Default: core, or the profile that holds the suites --suites names (--suites ui: ui).', options: ['core', 'ui', 'production', 'platform', 'full'] }),
+    profile: Flags.string({ summary: 'Which clauses to prove. Default: core, or the profile that holds the suites --suites names (--suites ui: ui).', options: ['core', 'ui', 'production', 'equipment', 'platform', 'full'] }),
     platform: Flags.string({ summary: 'Platform driver for the resilience suites.', options: ['local', 'kubernetes'] }),
     database: Flags.string({ summary: '--platform local: the PostgreSQL database the replicas share (postgres://…).' }),
     replicas: Flags.integer({ summary: '--platform local: replicas to start (default: the resilience profile\'s, 2 for short); kubernetes: N the suites expect (default: the ready pods).', min: 1 }),
