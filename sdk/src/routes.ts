@@ -231,6 +231,7 @@ export const ROUTES = {
   getEquipmentStatus: 'GET /v1/equipment/{id}/status',
   getEquipmentStates: 'GET /v1/equipment/{id}/states',
   getEquipmentIndicators: 'GET /v1/equipment/{id}/indicators',
+  getEquipmentSeries: 'GET /v1/equipment/{id}/series',
   sendDeviceCommand: 'POST /v1/equipment/{id}/commands',
   getDeviceCommand: 'GET /v1/device-commands/{id}',
   listEquipmentAlarms: 'GET /v1/equipment-alarms',

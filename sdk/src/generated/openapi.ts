@@ -2948,6 +2948,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/equipment/{id}/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A number point over [from, to) in 1-minute or 1-hour buckets (count, min, max, avg, last) from the rollups; auto: minutes up to two days */
+        get: operations["getEquipmentSeries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/imports/{id}": {
         parameters: {
             query?: never;
@@ -6104,6 +6121,7 @@ export interface components {
             mtbfSeconds: number | null;
             mttrSeconds: number | null;
             failureRatePerHour: number | null;
+            countersFrom: "readings" | "hourRollups";
         };
         DeviceCommand: {
             /** Format: uuid */
@@ -6244,6 +6262,29 @@ export interface components {
         };
         GatewayCommandResultsAnswer: {
             recorded: number;
+        };
+        EquipmentSeries: {
+            /** Format: uuid */
+            equipmentId: string;
+            point: string;
+            unit: string | null;
+            resolution: "minute" | "hour";
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            buckets: {
+                /** Format: date-time */
+                start: string;
+                count: number;
+                min: number;
+                max: number;
+                avg: number;
+                /** @description The newest reading of the bucket */
+                last: number;
+                /** Format: date-time */
+                lastAt: string;
+            }[];
         };
         ImportError: {
             /** @description Sheet name (a CSV file: its name without extension) */
@@ -32340,6 +32381,108 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEquipmentSeries: {
+        parameters: {
+            query: {
+                /** @description Point code as the gateway sends it (derived points too: state, alarm.<code>, <point>.avg) */
+                point: string;
+                /** @description Start (inclusive) */
+                from: string;
+                /** @description End (exclusive) */
+                to: string;
+                resolution?: "auto" | "minute" | "hour";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquipmentSeries"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

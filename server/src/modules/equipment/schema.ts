@@ -194,10 +194,30 @@ export const IndicatorsSchema = Type.Object(
     mtbfSeconds: Nullable(Type.Number({ description: 'Run time / failures' })),
     mttrSeconds: Nullable(Type.Number({ description: 'Mean length of those down periods' })),
     failureRatePerHour: Nullable(Type.Number({ description: 'Failures per run hour' })),
+    countersFrom: Lit('readings', 'hourRollups'),
   },
   { $id: 'EquipmentIndicators' },
 );
 export type Indicators = Static<typeof IndicatorsSchema>;
+
+// ---------------------------------------------------------------- rollups (reports over long periods)
+
+export const SeriesQuery = Type.Object(
+  {
+    point: PointCode, from: Timestamp('Start (inclusive)'), to: Timestamp('End (exclusive)'),
+    resolution: Type.Optional(Lit('auto', 'minute', 'hour')),
+  },
+  { additionalProperties: false },
+);
+export const SeriesSchema = Type.Object(
+  {
+    equipmentId: Uuid(), point: Type.String(), unit: Nullable(Type.String()), resolution: Lit('minute', 'hour'), from: Timestamp(), to: Timestamp(),
+    buckets: Type.Array(Type.Object({
+      start: Timestamp(), count: Type.Integer(), min: Type.Number(), max: Type.Number(), avg: Type.Number(), last: Type.Number({ description: 'The newest reading of the bucket' }), lastAt: Timestamp(),
+    })),
+  },
+  { $id: 'EquipmentSeries' },
+);
 
 // ---------------------------------------------------------------- commands (S1-5.2.4)
 

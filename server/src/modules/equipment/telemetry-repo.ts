@@ -44,8 +44,10 @@ export async function existingPartitions(owner: Sql): Promise<string[]> {
 export async function insertReadings(tx: Sql, tenantId: string, gatewayId: string, rows: StoredReading[], allNew: boolean): Promise<Set<number>> {
   if (!rows.length) return new Set();
   const { rows: stored, rowCount } = await tx.query<{ seq: string }>(
-    `INSERT INTO telemetry_readings (tenant_id, gateway_id, equipment_id, point, ts, seq, num_value, bool_value, text_value, quality, unit)
-     SELECT $1, $2, e, p, t, s, n, b, x, q, u
+    // received_at is the time of the write, not of the transaction's start (a batch may have waited
+    // for the gateway's lock): the rollup job reads new rows by it and allows only a short lag.
+    `INSERT INTO telemetry_readings (tenant_id, gateway_id, equipment_id, point, ts, seq, num_value, bool_value, text_value, quality, unit, received_at)
+     SELECT $1, $2, e, p, t, s, n, b, x, q, u, clock_timestamp()
        FROM unnest($3::uuid[], $4::text[], $5::timestamptz[], $6::bigint[], $7::float8[], $8::bool[], $9::text[], $10::text[], $11::text[]) AS r(e, p, t, s, n, b, x, q, u)
      ${allNew ? '' : 'ON CONFLICT DO NOTHING RETURNING seq'}`,
     [tenantId, gatewayId, rows.map((r) => r.equipmentId), rows.map((r) => r.point), rows.map((r) => r.ts), rows.map((r) => r.seq),
