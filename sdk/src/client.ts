@@ -41,7 +41,7 @@ import type {
   DispatchProductionOperationInput, ProductionDispatchChange, ProductionDispatchChangePage, ProductionDispatchList, ProductionDispatchListQuery,
 } from './types.js';
 import type {
-  AcknowledgeAlarmInput, CreateEquipmentInput, DeviceCommand, DeviceCommandInput, Equipment, EquipmentAlarm, EquipmentAlarmPage, EquipmentAlarmQuery, EquipmentIndicators, EquipmentPage, EquipmentPeriodQuery, EquipmentQuery, EquipmentSeries, EquipmentSeriesQuery, EquipmentStateHistory, EquipmentStatus, EquipmentSummary, Gateway, GatewayConfig, GatewayPage, GatewayQuery, GatewaySummary, PutGatewayConfigInput, RegisterGatewayInput, TelemetryBatchAnswer, TelemetryRecord, UpdateEquipmentInput, UpdateGatewayInput,
+  AcknowledgeAlarmInput, CreateEquipmentInput, DeviceCommand, DeviceCommandInput, Equipment, EquipmentAlarm, EquipmentAlarmPage, EquipmentAlarmQuery, EquipmentIndicators, EquipmentPage, EquipmentPeriodQuery, EquipmentQuery, EquipmentSeries, EquipmentSeriesQuery, EquipmentAlarmRoutes, EquipmentAlarmNotices, EquipmentStateHistory, EquipmentStatus, EquipmentSummary, Gateway, GatewayConfig, GatewayPage, GatewayQuery, GatewaySummary, PutGatewayConfigInput, RegisterGatewayInput, TelemetryBatchAnswer, TelemetryRecord, UpdateEquipmentInput, UpdateGatewayInput,
 } from './types.js';
 import type { ImportJob, ImportKind, ImportQuery, ImportTemplateQuery } from './types.js';
 import { SDK_VERSION } from './version.js';
@@ -689,6 +689,14 @@ export class MesClient {
       get: (id: string, options?: RequestOptions): Promise<EquipmentAlarm> => this.call('getEquipmentAlarm', { path: { id } }, options),
       /** Once per alarm: 409 ALARM_ALREADY_ACKNOWLEDGED after that. */
       acknowledge: (id: string, body: AcknowledgeAlarmInput = {}, options?: MutationOptions): Promise<EquipmentAlarm> => this.call('acknowledgeEquipmentAlarm', { path: { id }, body }, options),
+      /** The e-mails sent (or failed) for an alarm, level by level. */
+      notices: (id: string, options?: RequestOptions): Promise<EquipmentAlarmNotices> => this.call('listEquipmentAlarmNotices', { path: { id } }, options),
+      /** Who is told by e-mail per grade and rule kind, level by level (escalation after each level's acknowledgement timeout). */
+      routes: {
+        get: (options?: RequestOptions): Promise<EquipmentAlarmRoutes> => this.call('getEquipmentAlarmRoutes', {}, options),
+        /** Replaces the routes whole; 422 ALARM_ROUTES_INVALID for level gaps, duplicates or bad addresses. */
+        put: (body: EquipmentAlarmRoutes, options?: MutationOptions): Promise<EquipmentAlarmRoutes> => this.call('putEquipmentAlarmRoutes', { body }, options),
+      },
     },
     gateways: {
       list: (query?: GatewayQuery, options?: RequestOptions): Promise<GatewayPage> => this.call('listGateways', { query }, options),

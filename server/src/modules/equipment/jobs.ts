@@ -1,10 +1,15 @@
-/** The equipment module's housekeeping jobs: telemetry rollups with retention every minute. */
+/**
+ * The equipment module's housekeeping jobs: telemetry rollups with retention every minute, and
+ * alarm e-mail notification and escalation every 30 s when a mail server is configured.
+ */
+import nodemailer from 'nodemailer';
 import type { AppContext } from '../../app.js';
 import type { HousekeepingJob } from '../../platform/housekeeping.js';
+import { notifyAlarms } from './notify.js';
 import { telemetryHousekeeping } from './rollups.js';
 
 export function equipmentJobs({ db, config }: Pick<AppContext, 'db' | 'config'>): HousekeepingJob[] {
-  return [
+  const jobs: HousekeepingJob[] = [
     {
       name: 'telemetry rollups and retention', everyMs: 60_000,
       run: async () => {
@@ -13,4 +18,15 @@ export function equipmentJobs({ db, config }: Pick<AppContext, 'db' | 'config'>)
       },
     },
   ];
+  if (config.smtpUrl) {
+    const mailer = { transport: nodemailer.createTransport(config.smtpUrl), from: config.mailFrom };
+    jobs.push({
+      name: 'alarm notification', everyMs: 30_000,
+      run: async () => {
+        const r = await notifyAlarms(db, mailer);
+        return r.sent || r.escalated || r.failed ? { ...r } : undefined;
+      },
+    });
+  }
+  return jobs;
 }

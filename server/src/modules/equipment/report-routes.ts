@@ -1,14 +1,18 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext, MesApp } from '../../app.js';
-import { principalOf, read } from '../../platform/request.js';
+import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, problems } from '../../platform/schemas.js';
+import * as notify from './notify.js';
 import { series } from './rollups.js';
-import { SeriesQuery, SeriesSchema } from './schema.js';
+import { AlarmNoticesSchema, AlarmRoutesBody, AlarmRoutesSchema, SeriesQuery, SeriesSchema } from './schema.js';
 
-/** Reports over the rollups (S1-5.4.6-f status and energy reports over long periods). */
+/**
+ * Reports over the rollups (S1-5.4.6-f status and energy reports over long periods) and the alarm
+ * notification routes and notices (S1-5.4.6-d).
+ */
 export function reportRoutes(app: MesApp, { db }: AppContext): void {
-  for (const s of [SeriesSchema]) app.addSchema(s);
+  for (const s of [SeriesSchema, AlarmRoutesSchema, AlarmNoticesSchema]) app.addSchema(s);
   const tags = ['equipment'];
   const readPerm = { permission: 'equipment:read' };
   const tenant = (req: FastifyRequest) => principalOf(req).tenantId;
@@ -21,4 +25,27 @@ export function reportRoutes(app: MesApp, { db }: AppContext): void {
       params: IdParams, querystring: SeriesQuery, response: { 200: Type.Ref(SeriesSchema), ...problems(404, 422) },
     },
   }, async (req) => read(db, req, (tx) => series(tx, tenant(req), req.params.id, req.query.point, req.query.from, req.query.to, req.query.resolution)));
+
+  app.get('/v1/equipment-alarm-routes', {
+    config: readPerm,
+    schema: { operationId: 'getEquipmentAlarmRoutes', tags, summary: 'Who is told of alarms by e-mail, per grade and rule kind, level by level', response: { 200: Type.Ref(AlarmRoutesSchema), ...problems() } },
+  }, async (req) => read(db, req, (tx) => notify.getRoutes(tx, tenant(req))));
+
+  app.put('/v1/equipment-alarm-routes', {
+    config: { permission: 'equipment:write' },
+    schema: {
+      operationId: 'putEquipmentAlarmRoutes', tags, summary: 'Replace the alarm notification routes (levels 1, 2, 3 … per grade; audited)',
+      body: AlarmRoutesBody, response: { 200: Type.Ref(AlarmRoutesSchema), ...problems(422) },
+    },
+  }, async (req, reply) => mutate(db, req, reply, (tx) => notify.putRoutes(tx, tenant(req), req.body.routes), {
+    resource: () => 'equipment-alarm-routes', details: (r) => ({ routes: r.routes.length }),
+  }));
+
+  app.get('/v1/equipment-alarms/:id/notices', {
+    config: readPerm,
+    schema: {
+      operationId: 'listEquipmentAlarmNotices', tags, summary: 'The e-mails sent (or failed) for an alarm, with level and recipients',
+      params: IdParams, response: { 200: Type.Ref(AlarmNoticesSchema), ...problems(404) },
+    },
+  }, async (req) => read(db, req, (tx) => notify.listNotices(tx, tenant(req), req.params.id)));
 }

@@ -159,6 +159,8 @@ export const AlarmSchema = Type.Object(
     acknowledgedAt: Nullable(Timestamp()), acknowledgedBy: Nullable(Type.String()), note: Nullable(Type.String()),
     clearedAt: Nullable(Timestamp()), clearedValue: Nullable(Value),
     createdAt: Timestamp(),
+    notifiedLevel: Type.Integer({ description: 'The highest notification level told by e-mail (0: none yet); see GET /v1/equipment-alarm-routes' }),
+    notifiedAt: Nullable(Timestamp()),
   },
   { $id: 'EquipmentAlarm' },
 );
@@ -173,6 +175,27 @@ export const AlarmListQuery = Type.Object(
     grade: Type.Optional(Grade),
   },
   { additionalProperties: false },
+);
+const AlarmRouteSchema = Type.Object(
+  {
+    grade: Grade,
+    level: Type.Integer({ minimum: 1, maximum: 9, description: '1 is told when the alarm is raised; each next level when the one before did not acknowledge in time' }),
+    kinds: Nullable(Type.Array(Lit('threshold', 'trend', 'fault'), { maxItems: 3, description: 'Only alarms of these rule kinds; null or empty: every kind' })),
+    recipients: Type.Array(Type.String({ minLength: 3, maxLength: 254 }), { minItems: 1, maxItems: 50, description: 'E-mail addresses' }),
+    ackTimeoutMinutes: Type.Integer({ minimum: 1, maximum: 10080, description: 'Unacknowledged this long after this level was told: the next level is told' }),
+  },
+  { additionalProperties: false },
+);
+export const AlarmRoutesBody = Type.Object({ routes: Type.Array(AlarmRouteSchema, { maxItems: 36 }) }, { additionalProperties: false });
+export const AlarmRoutesSchema = Type.Object({ routes: Type.Array(AlarmRouteSchema) }, { $id: 'EquipmentAlarmRoutes' });
+export const AlarmNoticesSchema = Type.Object(
+  {
+    items: Type.Array(Type.Object({
+      id: Uuid(), level: Type.Integer(), channel: Lit('email'), recipients: Type.Array(Type.String()), outcome: Lit('sent', 'failed'),
+      error: Nullable(Type.String()), messageId: Nullable(Type.String({ description: 'As the mail server accepted it' })), at: Timestamp(),
+    })),
+  },
+  { $id: 'EquipmentAlarmNotices' },
 );
 export const AcknowledgeBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
 

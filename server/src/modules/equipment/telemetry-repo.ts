@@ -130,9 +130,10 @@ export async function statesBetween(tx: Sql, tenantId: string, equipmentId: stri
 export interface AlarmRow {
   id: string; equipment_id: string; equipment_code: string; code: string; point: string; kind: string; grade: string; raised_at: Date; raised_value: PointValue;
   acknowledged_at: Date | null; acknowledged_by: string | null; ack_note: string | null; cleared_at: Date | null; cleared_value: PointValue | null; created_at: Date;
+  notified_level: number; notified_at: Date | null;
 }
 const ALARM = `SELECT a.id, a.equipment_id, e.code AS equipment_code, a.code, a.point, a.kind, a.grade, a.raised_at, a.raised_value, a.acknowledged_at, a.acknowledged_by,
-    a.ack_note, a.cleared_at, a.cleared_value, a.created_at
+    a.ack_note, a.cleared_at, a.cleared_value, a.created_at, a.notified_level, a.notified_at
   FROM equipment_alarms a JOIN equipment e ON e.tenant_id = a.tenant_id AND e.id = a.equipment_id`;
 
 export async function activeAlarms(tx: Sql, tenantId: string, equipmentIds: string[]): Promise<AlarmRow[]> {
