@@ -41,7 +41,7 @@ import type {
   DispatchProductionOperationInput, ProductionDispatchChange, ProductionDispatchChangePage, ProductionDispatchList, ProductionDispatchListQuery,
 } from './types.js';
 import type {
-  AcknowledgeAlarmInput, CreateEquipmentInput, DeviceCommand, DeviceCommandInput, Equipment, EquipmentAlarm, EquipmentAlarmPage, EquipmentAlarmQuery, EquipmentIndicators, EquipmentPage, EquipmentPeriodQuery, EquipmentQuery, EquipmentSeries, EquipmentSeriesQuery, EquipmentAlarmRoutes, EquipmentAlarmNotices, EquipmentStateHistory, EquipmentStatus, EquipmentSummary, Gateway, GatewayConfig, GatewayPage, GatewayQuery, GatewaySummary, PutGatewayConfigInput, RegisterGatewayInput, TelemetryBatchAnswer, TelemetryRecord, UpdateEquipmentInput, UpdateGatewayInput,
+  AcknowledgeAlarmInput, CreateEquipmentInput, DeviceCommand, DeviceCommandInput, Equipment, EquipmentAlarm, EquipmentAlarmPage, EquipmentAlarmQuery, EquipmentIndicators, EquipmentPage, EquipmentPeriodQuery, EquipmentQuery, EquipmentSeries, EquipmentSeriesQuery, EquipmentAlarmRoutes, EquipmentAlarmNotices, ProductionOrderEnergy, EquipmentStateHistory, EquipmentStatus, EquipmentSummary, Gateway, GatewayConfig, GatewayPage, GatewayQuery, GatewaySummary, PutGatewayConfigInput, RegisterGatewayInput, TelemetryBatchAnswer, TelemetryRecord, UpdateEquipmentInput, UpdateGatewayInput,
 } from './types.js';
 import type { ImportJob, ImportKind, ImportQuery, ImportTemplateQuery } from './types.js';
 import { SDK_VERSION } from './version.js';
@@ -677,6 +677,8 @@ export class MesClient {
     indicators: (id: string, query: EquipmentPeriodQuery, options?: RequestOptions): Promise<EquipmentIndicators> => this.call('getEquipmentIndicators', { path: { id }, query }, options),
     /** A number point over [from, to) in 1-minute or 1-hour buckets from the rollups (auto: minutes up to two days). */
     series: (id: string, query: EquipmentSeriesQuery, options?: RequestOptions): Promise<EquipmentSeries> => this.call('getEquipmentSeries', { path: { id }, query }, options),
+    /** Energy of a production order: the meters of the machines its operations ran on, over those intervals. */
+    orderEnergy: (orderId: string, options?: RequestOptions): Promise<ProductionOrderEnergy> => this.call('getProductionOrderEnergy', { path: { id: orderId } }, options),
     /** Needs equipment:command: a setpoint queued for the machine's gateway; follow it with commands.get. */
     command: (id: string, body: DeviceCommandInput, options?: MutationOptions): Promise<DeviceCommand> => this.call('sendDeviceCommand', { path: { id }, body }, options),
     commands: {

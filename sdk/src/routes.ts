@@ -232,6 +232,7 @@ export const ROUTES = {
   getEquipmentStates: 'GET /v1/equipment/{id}/states',
   getEquipmentIndicators: 'GET /v1/equipment/{id}/indicators',
   getEquipmentSeries: 'GET /v1/equipment/{id}/series',
+  getProductionOrderEnergy: 'GET /v1/production-orders/{id}/energy',
   sendDeviceCommand: 'POST /v1/equipment/{id}/commands',
   getDeviceCommand: 'GET /v1/device-commands/{id}',
   listEquipmentAlarms: 'GET /v1/equipment-alarms',

@@ -348,6 +348,7 @@ export type EquipmentIndicators = Schemas['EquipmentIndicators'];
 export type EquipmentPeriodQuery = QueryOf<'getEquipmentIndicators'>;
 export type EquipmentSeries = Schemas['EquipmentSeries'];
 export type EquipmentAlarmRoutes = Schemas['EquipmentAlarmRoutes'];
+export type ProductionOrderEnergy = Schemas['ProductionOrderEnergy'];
 export type EquipmentAlarmNotices = Schemas['EquipmentAlarmNotices'];
 export type EquipmentSeriesQuery = QueryOf<'getEquipmentSeries'>;
 export type EquipmentAlarm = Schemas['EquipmentAlarm'];

@@ -3000,6 +3000,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/production-orders/{id}/energy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Energy per production order: the machines' meters over the intervals its operations ran on them (work reports and operation events) */
+        get: operations["getProductionOrderEnergy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/imports/{id}": {
         parameters: {
             query?: never;
@@ -6350,6 +6367,35 @@ export interface components {
                 /** Format: date-time */
                 at: string;
             }[];
+        };
+        ProductionOrderEnergy: {
+            /** Format: uuid */
+            orderId: string;
+            docNo: string;
+            machines: {
+                /** @description As production execution reported it */
+                equipmentCode: string;
+                equipmentId: string | null;
+                unit: string | null;
+                energy: number | null;
+                /** @description Length of the merged intervals */
+                seconds: number;
+                missing: ("UNKNOWN_EQUIPMENT" | "NO_ENERGY_POINT") | null;
+                intervals: {
+                    /** Format: date-time */
+                    from: string;
+                    /** Format: date-time */
+                    to: string;
+                    energy: number | null;
+                }[];
+            }[];
+            /** @description Per energy unit over the machines */
+            totals: {
+                unit: string;
+                energy: number;
+            }[];
+            /** @description Work reports that name no machine or no start: no interval */
+            reportsWithoutInterval: number;
         };
         ImportError: {
             /** @description Sheet name (a CSV file: its name without extension) */
@@ -32801,6 +32847,91 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EquipmentAlarmNotices"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProductionOrderEnergy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductionOrderEnergy"];
                 };
             };
             /** @description Invalid input */

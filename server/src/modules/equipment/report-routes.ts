@@ -3,16 +3,17 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext, MesApp } from '../../app.js';
 import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, problems } from '../../platform/schemas.js';
+import { orderEnergy } from './energy.js';
 import * as notify from './notify.js';
 import { series } from './rollups.js';
-import { AlarmNoticesSchema, AlarmRoutesBody, AlarmRoutesSchema, SeriesQuery, SeriesSchema } from './schema.js';
+import { AlarmNoticesSchema, AlarmRoutesBody, AlarmRoutesSchema, OrderEnergySchema, SeriesQuery, SeriesSchema } from './schema.js';
 
 /**
- * Reports over the rollups (S1-5.4.6-f status and energy reports over long periods) and the alarm
- * notification routes and notices (S1-5.4.6-d).
+ * Reports over the rollups (S1-5.4.6-f status and energy reports over long periods), energy per
+ * production order, and the alarm notification routes and notices (S1-5.4.6-d).
  */
 export function reportRoutes(app: MesApp, { db }: AppContext): void {
-  for (const s of [SeriesSchema, AlarmRoutesSchema, AlarmNoticesSchema]) app.addSchema(s);
+  for (const s of [SeriesSchema, AlarmRoutesSchema, AlarmNoticesSchema, OrderEnergySchema]) app.addSchema(s);
   const tags = ['equipment'];
   const readPerm = { permission: 'equipment:read' };
   const tenant = (req: FastifyRequest) => principalOf(req).tenantId;
@@ -48,4 +49,13 @@ export function reportRoutes(app: MesApp, { db }: AppContext): void {
       params: IdParams, response: { 200: Type.Ref(AlarmNoticesSchema), ...problems(404) },
     },
   }, async (req) => read(db, req, (tx) => notify.listNotices(tx, tenant(req), req.params.id)));
+
+  app.get('/v1/production-orders/:id/energy', {
+    config: readPerm,
+    schema: {
+      operationId: 'getProductionOrderEnergy', tags,
+      summary: "Energy per production order: the machines' meters over the intervals its operations ran on them (work reports and operation events)",
+      params: IdParams, response: { 200: Type.Ref(OrderEnergySchema), ...problems(404) },
+    },
+  }, async (req) => read(db, req, (tx) => orderEnergy(tx, tenant(req), req.params.id)));
 }

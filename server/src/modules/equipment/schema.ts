@@ -254,3 +254,21 @@ export const CommandSchema = Type.Object(
   { $id: 'DeviceCommand' },
 );
 export type DeviceCommand = Static<typeof CommandSchema>;
+
+// ---------------------------------------------------------------- energy per production order (S1-5.4.6-f)
+
+export const OrderEnergySchema = Type.Object(
+  {
+    orderId: Uuid(), docNo: Type.String(),
+    machines: Type.Array(Type.Object({
+      equipmentCode: Type.String({ description: 'As production execution reported it' }), equipmentId: Nullable(Uuid()), unit: Nullable(Type.String()),
+      energy: Nullable(Type.Number({ description: "The meter's increase over the merged intervals; null when missing says why" })),
+      seconds: Type.Number({ description: 'Length of the merged intervals' }),
+      missing: Nullable(Lit('UNKNOWN_EQUIPMENT', 'NO_ENERGY_POINT')),
+      intervals: Type.Array(Type.Object({ from: Timestamp(), to: Timestamp(), energy: Nullable(Type.Number()) })),
+    })),
+    totals: Type.Array(Type.Object({ unit: Type.String(), energy: Type.Number() }), { description: 'Per energy unit over the machines' }),
+    reportsWithoutInterval: Type.Integer({ description: 'Work reports that name no machine or no start: no interval' }),
+  },
+  { $id: 'ProductionOrderEnergy' },
+);
