@@ -74,6 +74,12 @@ CREATE TABLE equipment_alarm_notices (
 );
 CREATE INDEX equipment_alarm_notices_by_alarm ON equipment_alarm_notices (tenant_id, alarm_id, at);
 
+-- Stored batch answers are swept after a week (housekeeping): a true replay is refused by the
+-- signature's 300 s window long before; a gateway resending an old batch after that gets a fresh
+-- answer (its records are duplicates by seq, stored once either way).
+CREATE INDEX gateway_batches_by_received ON gateway_batches (tenant_id, received_at);
+GRANT DELETE ON gateway_batches TO mes_app;
+
 DO $$
 DECLARE t text;
 BEGIN

@@ -2,9 +2,11 @@
  * Telemetry rollups and retention: the housekeeping job fills 1-minute and 1-hour buckets
  * incrementally (late readings merged, nothing counted twice), reports over long periods read
  * them, and raw months past the retention are dropped once rolled up while the buckets stay.
+ * Stored batch answers are swept after a week.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/platform/db.js';
+import { sweepBatchAnswers } from '../src/modules/equipment/batch-sweep.js';
 import { dropExpired, rollUp } from '../src/modules/equipment/rollups.js';
 import { createPartition, existingPartitions, partitionName } from '../src/modules/equipment/telemetry-repo.js';
 import { startTestServer, type TestServer } from './harness.js';
@@ -134,5 +136,29 @@ describe('telemetry retention', () => {
     expect(kept).toEqual([expect.objectContaining({ start: iso(Math.floor(at / HOUR) * HOUR), count: 1, last: 12.5 })]);
     expect((await series(h0, h0 + HOUR, 'hour')).body.buckets[0].count).toBe(6);
     expect(await dropExpired(db, RETENTION_DAYS, run.rolledTo)).toEqual([]);
+  });
+});
+
+describe('stored batch answers', () => {
+  it('S1-5.2.2.1-a: answers older than a week are swept, newer stay; a swept batch sent again gets a fresh answer and its records stay stored once', async () => {
+    const count = () => db.asOwner(async (sql) => Number((await sql.query<{ n: string }>('SELECT count(*) AS n FROM gateway_batches WHERE gateway_id = $1', [gw.gateway.id])).rows[0].n));
+    const all = await count();
+    expect(all).toBe(batchSeq);
+    // The first batch was answered eight days ago (as far as the table knows).
+    await db.asOwner((sql) => sql.query(`UPDATE gateway_batches SET received_at = now() - interval '8 days' WHERE gateway_id = $1 AND batch_seq = 1`, [gw.gateway.id]));
+    expect(await sweepBatchAnswers(db)).toBe(1);
+    expect(await count()).toBe(all - 1);
+    expect(await sweepBatchAnswers(db)).toBe(0);
+    const readings = () => db.asOwner(async (sql) => Number((await sql.query<{ n: string }>('SELECT count(*) AS n FROM telemetry_readings WHERE gateway_id = $1', [gw.gateway.id])).rows[0].n));
+    const stored = await readings();
+    const first = [
+      [h0 + 10_000, 'force', 10], [h0 + 20_000, 'force', 30], [h0 + 50_000, 'force', 20], [h0 + MIN + 5_000, 'force', 40], [h0 + HOUR + 30 * MIN, 'force', 7],
+      [h0, 'energy', 100], [h0 + HOUR - 1, 'energy', 110], [h0 + 2 * HOUR - 1, 'energy', 125],
+    ] as Array<[number, string, number]>;
+    const again = await signedCall(t.url, 'POST', '/v1/telemetry/batches', { batchSeq: 1, records: first.map(([ms, point, v], i) => rec('PRESS-7', point, ms, v, i + 1)) }, { key: gw.privateKey, header: gw.header });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 8, rejected: 0 });
+    expect(await readings()).toBe(stored);
+    expect(await count()).toBe(all);
   });
 });

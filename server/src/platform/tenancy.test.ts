@@ -165,7 +165,7 @@ describe('row-level security', () => {
       equipment_points: ['DELETE', 'INSERT', 'SELECT'],
       equipment_states: ['INSERT', 'SELECT', 'UPDATE'],
       features: ['INSERT', 'SELECT', 'UPDATE'],
-      gateway_batches: ['INSERT', 'SELECT'],
+      gateway_batches: ['DELETE', 'INSERT', 'SELECT'],
       gateway_configs: ['INSERT', 'SELECT'],
       gateway_keys: ['INSERT', 'SELECT', 'UPDATE'],
       gateway_rejections: ['INSERT', 'SELECT', 'UPDATE'],

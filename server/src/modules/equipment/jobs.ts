@@ -1,10 +1,12 @@
 /**
- * The equipment module's housekeeping jobs: telemetry rollups with retention every minute, and
- * alarm e-mail notification and escalation every 30 s when a mail server is configured.
+ * The equipment module's housekeeping jobs: telemetry rollups with retention every minute, stored
+ * batch answers older than a week swept hourly, and alarm e-mail notification and escalation every
+ * 30 s when a mail server is configured.
  */
 import nodemailer from 'nodemailer';
 import type { AppContext } from '../../app.js';
 import type { HousekeepingJob } from '../../platform/housekeeping.js';
+import { sweepBatchAnswers } from './batch-sweep.js';
 import { notifyAlarms } from './notify.js';
 import { telemetryHousekeeping } from './rollups.js';
 
@@ -15,6 +17,13 @@ export function equipmentJobs({ db, config }: Pick<AppContext, 'db' | 'config'>)
       run: async () => {
         const r = await telemetryHousekeeping(db, config.telemetryRetentionDays);
         return r.readings || r.dropped.length ? r : undefined;
+      },
+    },
+    {
+      name: 'stored batch answers', everyMs: 3_600_000,
+      run: async () => {
+        const removed = await sweepBatchAnswers(db);
+        return removed ? { removed } : undefined;
       },
     },
   ];
