@@ -93,7 +93,7 @@ describe('telemetry rollups', () => {
     expect(short).toMatchObject({ countersFrom: 'readings', energy: 25 });
   });
 
-  it('S1-5.4.6-f: a series of a string point or an unknown point is 422 with the field; a reversed period 400; never a 500', async () => {
+  it('S1-5.4.6-f: a series of a string point or an unknown point is 422 with the field; a reversed period 400; never a 500; no point: the energy point', async () => {
     const text = await series(h0, h0 + HOUR, undefined, 'state');
     expect([text.status, text.body.code, text.body.errors[0].code]).toEqual([422, 'SERIES_INVALID', 'NOT_A_NUMBER_POINT']);
     const unknown = await series(h0, h0 + HOUR, undefined, 'nope');
@@ -102,6 +102,9 @@ describe('telemetry rollups', () => {
     expect([reversed.status, reversed.body.code]).toEqual([400, 'INVALID_PERIOD']);
     const bad = await series(h0, h0 + HOUR, 'week');
     expect(bad.status).toBe(400);
+    // Without a point: the machine's energy point.
+    const byDefault = (await A.as('GET', `/v1/equipment/${press.id}/series?from=${iso(h0)}&to=${iso(h0 + 2 * HOUR)}&resolution=hour`)).body;
+    expect([byDefault.point, byDefault.unit, byDefault.buckets.map((b: any) => b.last)]).toEqual(['energy', 'kWh', [110, 125]]);
   });
 });
 

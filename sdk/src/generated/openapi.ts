@@ -6321,7 +6321,7 @@ export interface components {
         EquipmentSeries: {
             /** Format: uuid */
             equipmentId: string;
-            point: string;
+            point: string | null;
             unit: string | null;
             resolution: "minute" | "hour";
             /** Format: date-time */
@@ -32531,8 +32531,8 @@ export interface operations {
     getEquipmentSeries: {
         parameters: {
             query: {
-                /** @description Point code as the gateway sends it (derived points too: state, alarm.<code>, <point>.avg) */
-                point: string;
+                /** @description A number point of the machine; default: its energy point, else its count point, else its first number point */
+                point?: string;
                 /** @description Start (inclusive) */
                 from: string;
                 /** @description End (exclusive) */

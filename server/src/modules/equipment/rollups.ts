@@ -66,16 +66,22 @@ export async function telemetryHousekeeping(db: Database, retentionDays: number,
 }
 
 export interface SeriesBucket { start: string; count: number; min: number; max: number; avg: number; last: number; lastAt: string }
-export interface Series { equipmentId: string; point: string; unit: string | null; resolution: Resolution; from: string; to: string; buckets: SeriesBucket[] }
+export interface Series { equipmentId: string; point: string | null; unit: string | null; resolution: Resolution; from: string; to: string; buckets: SeriesBucket[] }
 
-/** A number point over [from, to) in minute or hour buckets; `auto` picks minutes up to two days. */
-export async function series(tx: Sql, tenantId: string, equipmentId: string, point: string, from: string, to: string, resolution: Resolution | 'auto' = 'auto'): Promise<Series> {
-  const e = await getEquipment(tx, tenantId, equipmentId);
-  const p = e.points.find((x) => x.point === point);
-  if (!p) throw unprocessable('SERIES_INVALID', `${e.code} has no point ${point}`, [fieldError('point', 'UNKNOWN_POINT', 'is not a point of the machine', 'query')]);
-  if (p.type !== 'number') throw unprocessable('SERIES_INVALID', `point ${point} holds ${p.type} values; series sum up number points`, [fieldError('point', 'NOT_A_NUMBER_POINT', 'must be a number point', 'query')]);
+/**
+ * A number point over [from, to) in minute or hour buckets; `auto` picks minutes up to two days.
+ * Without a point: the energy point, else the count point, else the first number point; a machine
+ * with none has no buckets.
+ */
+export async function series(tx: Sql, tenantId: string, equipmentId: string, asked: string | undefined, from: string, to: string, resolution: Resolution | 'auto' = 'auto'): Promise<Series> {
   const span = Date.parse(to) - Date.parse(from);
   if (!(span >= 0)) throw badRequest('INVALID_PERIOD', 'to must not be before from', [fieldError('to', 'BEFORE_FROM', 'must not be before from', 'query')]);
+  const e = await getEquipment(tx, tenantId, equipmentId);
+  const point = asked ?? e.energyPoint ?? e.countPoint ?? e.points.find((x) => x.type === 'number')?.point;
+  const p = e.points.find((x) => x.point === point);
+  if (point === undefined) return { equipmentId, point: null, unit: null, resolution: 'minute', from: new Date(from).toISOString(), to: new Date(to).toISOString(), buckets: [] };
+  if (!p) throw unprocessable('SERIES_INVALID', `${e.code} has no point ${point}`, [fieldError('point', 'UNKNOWN_POINT', 'is not a point of the machine', 'query')]);
+  if (p.type !== 'number') throw unprocessable('SERIES_INVALID', `point ${point} holds ${p.type} values; series sum up number points`, [fieldError('point', 'NOT_A_NUMBER_POINT', 'must be a number point', 'query')]);
   const res: Resolution = resolution === 'auto' ? (span <= MINUTE_SERIES_MAX_MS ? 'minute' : 'hour') : resolution;
   const rows = await repo.buckets(tx, tenantId, res, equipmentId, point, from, to, MAX_BUCKETS + 1);
   if (rows.length > MAX_BUCKETS) {

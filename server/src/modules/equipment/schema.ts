@@ -227,14 +227,16 @@ export type Indicators = Static<typeof IndicatorsSchema>;
 
 export const SeriesQuery = Type.Object(
   {
-    point: PointCode, from: Timestamp('Start (inclusive)'), to: Timestamp('End (exclusive)'),
+    point: Type.Optional(Type.String({ ...PointCode, description: 'A number point of the machine; default: its energy point, else its count point, else its first number point' })),
+    from: Timestamp('Start (inclusive)'), to: Timestamp('End (exclusive)'),
     resolution: Type.Optional(Lit('auto', 'minute', 'hour')),
   },
   { additionalProperties: false },
 );
 export const SeriesSchema = Type.Object(
   {
-    equipmentId: Uuid(), point: Type.String(), unit: Nullable(Type.String()), resolution: Lit('minute', 'hour'), from: Timestamp(), to: Timestamp(),
+    equipmentId: Uuid(), point: Nullable(Type.String({ description: 'null: the machine has no number point (no buckets)' })), unit: Nullable(Type.String()),
+    resolution: Lit('minute', 'hour'), from: Timestamp(), to: Timestamp(),
     buckets: Type.Array(Type.Object({
       start: Timestamp(), count: Type.Integer(), min: Type.Number(), max: Type.Number(), avg: Type.Number(), last: Type.Number({ description: 'The newest reading of the bucket' }), lastAt: Timestamp(),
     })),
