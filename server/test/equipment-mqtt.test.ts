@@ -22,7 +22,7 @@ const cleanups: (() => unknown)[] = [];
 beforeAll(async () => {
   t = await startTestServer();
   T = await equipmentTenant(t, 'mqtt-e2e');
-});
+}, 120_000);
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
   await t?.stop();
@@ -74,5 +74,5 @@ describe('gateway to server through Mosquitto', () => {
     expect(seqs.every((s, i) => s === i + 1)).toBe(true);
     const rejected = (await T.as('GET', `/v1/gateways/${gw.id}`)).body.rejections;
     expect(rejected).toEqual([]);
-  });
+  }, 90_000);
 });
