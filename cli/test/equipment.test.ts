@@ -64,6 +64,20 @@ describe('mes equipment', () => {
     expect(json.json).toEqual([]);
   });
 
+  it('S1-5.4.6-f: energy per production order: a released order with no work on a machine says so; an unknown order exits 1 ORDER_NOT_FOUND', async () => {
+    await T.make('/v1/units', { code: 'PCS', name: 'Pieces', decimals: 0 });
+    const rt = await T.make('/v1/routings', { code: 'RT-1', name: 'One', effectiveFrom: '2026-01-01', operations: [{ seq: 10, name: 'Turn', workCentreCode: 'WC-CNC', runMinutes: '1' }] });
+    await T.make(`/v1/routings/${rt.id}/release`, { version: rt.version });
+    await T.make('/v1/materials', { code: 'SHAFT', name: 'Shaft', baseUnit: 'PCS', defaultRouting: 'RT-1' });
+    const order = await T.make('/v1/production-orders', { materialCode: 'SHAFT', quantity: '5', plannedStart: '2026-12-01', plannedFinish: '2026-12-05' });
+    const res = await mes(['equipment', 'energy', order.docNo], asTenant());
+    expect(res.stdout).toContain(`${order.docNo}: no work reported on a machine yet.`);
+    const json = await mesJson(['equipment', 'energy', order.docNo], asTenant());
+    expect(json.json).toEqual({ orderId: order.id, docNo: order.docNo, machines: [], totals: [], reportsWithoutInterval: 0 });
+    const missing = await mesJson(['equipment', 'energy', 'MO-NOPE'], asTenant());
+    expect([missing.code, missing.json.error.code]).toEqual([1, 'ORDER_NOT_FOUND']);
+  });
+
   it('S1-4.2.3: edge register registers the gateway with a new key and prints its gatewayId', async () => {
     const key = join(dir, 'gw-2.pem');
     const res = await mesJson(['edge', 'register', '--code', 'gw-2', '--name', 'Gateway 2', '--key-out', key], asTenant());

@@ -42,10 +42,12 @@ export const PLATFORM_TECHNICAL = ['S1-5.3.3-a', 'S1-5.3.4', 'S1-5.3.6', 'S1-5.3
 
 /** The operations requirements of chapter 8 that a check can prove through the API: 8.4 backups verified by drills. */
 export const OPERATIONS = ['S1-8.4'];
+/** The security requirement the equipment suite proves through the signed telemetry upload: 5.2.2.1-a signing and verification of interface data. */
+export const SECURITY_GATEWAY = ['S1-5.2.2.1-a'];
 
-/** In the registry: chapter 6, tenant isolation (5.3.2), the business functions (5.4.x), PLATFORM_TECHNICAL and OPERATIONS. */
+/** In the registry: chapter 6, tenant isolation (5.3.2), the business functions (5.4.x), PLATFORM_TECHNICAL, SECURITY_GATEWAY and OPERATIONS. */
 export function inRegistry(id: string): boolean {
-  return /^S1-6\./.test(id) || /^S1-5\.4\.\d/.test(id) || /^S1-5\.3\.2-/.test(id) || PLATFORM_TECHNICAL.includes(id) || OPERATIONS.includes(id);
+  return /^S1-6\./.test(id) || /^S1-5\.4\.\d/.test(id) || /^S1-5\.3\.2-/.test(id) || PLATFORM_TECHNICAL.includes(id) || SECURITY_GATEWAY.includes(id) || OPERATIONS.includes(id);
 }
 
 const CORE = ['S1-5.3.2-a', 'S1-5.3.2-b', 'S1-6.1-b', 'S1-6.1-e', 'S1-6.2.3-a', 'S1-5.4.3-a', 'S1-5.4.3-b', 'S1-5.4.3-g', 'S1-5.4.3-j', 'S1-5.4.3-k', ...BUSINESS_CLAUSES];
@@ -64,6 +66,8 @@ const PLATFORM_SUITES = ['deployment', 'failover', 'upgrade', 'scaling', 'diagno
 const PRODUCTION = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'].map((x) => `S1-5.4.4-${x}`).concat('S1-5.4.1-f');
 /** Proved by the quality profile's suites through the API: quality (standards, sampling, inspections, disposition, reports) and traceability (trace and recall). */
 const QUALITY = ['S1-5.4.5-a', 'S1-5.4.5-b', 'S1-5.4.5-c', 'S1-5.4.5-d', 'S1-5.4.5-e', 'S1-5.4.5-f'];
+/** Proved by the equipment suite through the API, acting as its own signing edge gateway. */
+const EQUIPMENT = ['S1-5.4.6-a', 'S1-5.4.6-b', 'S1-5.4.6-c', 'S1-5.4.6-d', 'S1-5.4.6-e', 'S1-5.4.6-f', 'S1-6.1-h', ...SECURITY_GATEWAY];
 
 export function profiles(): Profile[] {
   const registry = loadRequirements().filter((r) => inRegistry(r.id)).map((r) => r.id);
@@ -74,7 +78,8 @@ export function profiles(): Profile[] {
     { name: 'production', description: 'Production through the API: engineering data (material parameters, BOMs, routings, drawings), orders, MRP and kitting, issue, reporting, receipt, dispatching, the live board', suites: ['production'], clauses: PRODUCTION },
     { name: 'recovery', description: 'Backups verified by a drill of a tenant the run creates, through the admin API: RTO and RPO in the evidence', suites: ['recovery'], clauses: OPERATIONS },
     { name: 'quality', description: 'Quality standards, plans, AQL sampling, inspections of every type, judgement, disposition and reports; traceability from purchase through production to customer and the recall report, through the API', suites: ['quality', 'traceability'], clauses: QUALITY },
-    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', 'production', 'quality', 'traceability', 'recovery', ...PLATFORM_SUITES], clauses: registry },
+    { name: 'equipment', description: 'Equipment master, data collection in one format, status, alarms, indicators and the signed edge upload, through the API (the suite signs as a gateway)', suites: ['equipment'], clauses: EQUIPMENT },
+    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', 'production', 'equipment', 'quality', 'traceability', 'recovery', ...PLATFORM_SUITES], clauses: registry },
   ];
 }
 

@@ -19,6 +19,7 @@ import { businessSuite } from './suites/business/index.js';
 import { deploymentSuite } from './suites/deployment.js';
 import { isolationSuite } from './suites/isolation.js';
 import { uiSuite } from './suites/ui.js';
+import { equipmentSuite } from './suites/equipment.js';
 import { productionSuite } from './suites/production.js';
 import { recoverySuite } from './suites/recovery.js';
 import { qualitySuite } from './suites/quality.js';
@@ -49,7 +50,7 @@ import type { Platform } from '@mes/platform';
  * In run order: the API suites, then deployment (plans only, touches nothing), then the resilience
  * suites, failover first (it needs the platform steady).
  */
-export const SUITES: Suite[] = [isolationSuite, apiAutomationSuite, businessSuite, productionSuite, qualitySuite, traceabilitySuite, recoverySuite, uiSuite, deploymentSuite, failoverSuite, upgradeSuite, scalingSuite, diagnosisSuite];
+export const SUITES: Suite[] = [isolationSuite, apiAutomationSuite, businessSuite, productionSuite, equipmentSuite, qualitySuite, traceabilitySuite, recoverySuite, uiSuite, deploymentSuite, failoverSuite, upgradeSuite, scalingSuite, diagnosisSuite];
 
 /** A run that cannot start as asked (bad profile, no target): exit 2. */
 export class UsageError extends Error {

@@ -114,8 +114,8 @@ describe('core profile against the reference server', () => {
     const q = (core.results.suites.isolation as any).foreignIdQuality;
     expect(q.realForeignId.length).toBeGreaterThan(25);
     // What no tenant can create through its bearer API: alarms are raised by signed gateway
-    // telemetry, restore drills are the platform's own records.
-    expect(q.randomIdOnly).toEqual(['acknowledgeEquipmentAlarm', 'getBackupDrill', 'getEquipmentAlarm']);
+    // telemetry (so are their e-mail notices), restore drills are the platform's own records.
+    expect(q.randomIdOnly).toEqual(['acknowledgeEquipmentAlarm', 'getBackupDrill', 'getEquipmentAlarm', 'listEquipmentAlarmNotices']);
     const probe = core.results.checks.find((c) => c.id === 'isolation/foreign-id/getMaterial')!;
     expect(probe.data).toMatchObject({ response: '404 RESOURCE_NOT_FOUND', control: 'tenant A itself: 200' });
   });

@@ -41,7 +41,7 @@ import type {
   DispatchProductionOperationInput, ProductionDispatchChange, ProductionDispatchChangePage, ProductionDispatchList, ProductionDispatchListQuery,
 } from './types.js';
 import type {
-  AcknowledgeAlarmInput, CreateEquipmentInput, DeviceCommand, DeviceCommandInput, Equipment, EquipmentAlarm, EquipmentAlarmPage, EquipmentAlarmQuery, EquipmentIndicators, EquipmentPage, EquipmentPeriodQuery, EquipmentQuery, EquipmentStateHistory, EquipmentStatus, EquipmentSummary, Gateway, GatewayConfig, GatewayPage, GatewayQuery, GatewaySummary, PutGatewayConfigInput, RegisterGatewayInput, TelemetryBatchAnswer, TelemetryRecord, UpdateEquipmentInput, UpdateGatewayInput,
+  AcknowledgeAlarmInput, CreateEquipmentInput, DeviceCommand, DeviceCommandInput, Equipment, EquipmentAlarm, EquipmentAlarmPage, EquipmentAlarmQuery, EquipmentIndicators, EquipmentPage, EquipmentPeriodQuery, EquipmentQuery, EquipmentSeries, EquipmentSeriesQuery, EquipmentAlarmRoutes, EquipmentAlarmNotices, ProductionOrderEnergy, EquipmentStateHistory, EquipmentStatus, EquipmentSummary, Gateway, GatewayConfig, GatewayPage, GatewayQuery, GatewaySummary, PutGatewayConfigInput, RegisterGatewayInput, TelemetryBatchAnswer, TelemetryRecord, UpdateEquipmentInput, UpdateGatewayInput,
 } from './types.js';
 import type { ImportJob, ImportKind, ImportQuery, ImportTemplateQuery } from './types.js';
 import type {
@@ -716,6 +716,10 @@ export class MesClient {
     states: (id: string, query: EquipmentPeriodQuery, options?: RequestOptions): Promise<EquipmentStateHistory> => this.call('getEquipmentStates', { path: { id }, query }, options),
     /** Availability, performance, OEE, MTBF, MTTR and failure rate over [from, to). */
     indicators: (id: string, query: EquipmentPeriodQuery, options?: RequestOptions): Promise<EquipmentIndicators> => this.call('getEquipmentIndicators', { path: { id }, query }, options),
+    /** A number point over [from, to) in 1-minute or 1-hour buckets from the rollups (auto: minutes up to two days). */
+    series: (id: string, query: EquipmentSeriesQuery, options?: RequestOptions): Promise<EquipmentSeries> => this.call('getEquipmentSeries', { path: { id }, query }, options),
+    /** Energy of a production order: the meters of the machines its operations ran on, over those intervals. */
+    orderEnergy: (orderId: string, options?: RequestOptions): Promise<ProductionOrderEnergy> => this.call('getProductionOrderEnergy', { path: { id: orderId } }, options),
     /** Needs equipment:command: a setpoint queued for the machine's gateway; follow it with commands.get. */
     command: (id: string, body: DeviceCommandInput, options?: MutationOptions): Promise<DeviceCommand> => this.call('sendDeviceCommand', { path: { id }, body }, options),
     commands: {
@@ -728,6 +732,14 @@ export class MesClient {
       get: (id: string, options?: RequestOptions): Promise<EquipmentAlarm> => this.call('getEquipmentAlarm', { path: { id } }, options),
       /** Once per alarm: 409 ALARM_ALREADY_ACKNOWLEDGED after that. */
       acknowledge: (id: string, body: AcknowledgeAlarmInput = {}, options?: MutationOptions): Promise<EquipmentAlarm> => this.call('acknowledgeEquipmentAlarm', { path: { id }, body }, options),
+      /** The e-mails sent (or failed) for an alarm, level by level. */
+      notices: (id: string, options?: RequestOptions): Promise<EquipmentAlarmNotices> => this.call('listEquipmentAlarmNotices', { path: { id } }, options),
+      /** Who is told by e-mail per grade and rule kind, level by level (escalation after each level's acknowledgement timeout). */
+      routes: {
+        get: (options?: RequestOptions): Promise<EquipmentAlarmRoutes> => this.call('getEquipmentAlarmRoutes', {}, options),
+        /** Replaces the routes whole; 422 ALARM_ROUTES_INVALID for level gaps, duplicates or bad addresses. */
+        put: (body: EquipmentAlarmRoutes, options?: MutationOptions): Promise<EquipmentAlarmRoutes> => this.call('putEquipmentAlarmRoutes', { body }, options),
+      },
     },
     gateways: {
       list: (query?: GatewayQuery, options?: RequestOptions): Promise<GatewayPage> => this.call('listGateways', { query }, options),

@@ -36,6 +36,12 @@ export interface ServerConfig {
   eventStreamHeartbeatMs: number;
   /** The built web console (web/dist) served at `/`; unset: no console, the API alone. */
   webDir?: string;
+  /** Raw telemetry readings are kept this many days (whole months dropped after it; the rollups stay); older readings are refused. */
+  telemetryRetentionDays: number;
+  /** smtp(s)://[user:pass@]host:port of the mail server that alarm e-mails go through; unset: no e-mail (alarms still reach screens). */
+  smtpUrl?: string;
+  /** The From of alarm e-mails. */
+  mailFrom: string;
   version: string;
 }
 
@@ -70,6 +76,9 @@ export function loadConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
     eventStreamPollMs: Math.max(50, int(env.MES_EVENT_STREAM_POLL_MS, 500, 'MES_EVENT_STREAM_POLL_MS')),
     eventStreamHeartbeatMs: Math.max(100, int(env.MES_EVENT_STREAM_HEARTBEAT_MS, 15_000, 'MES_EVENT_STREAM_HEARTBEAT_MS')),
     webDir: env.MES_WEB_DIR || undefined,
+    telemetryRetentionDays: Math.min(400, Math.max(1, int(env.MES_TELEMETRY_RETENTION_DAYS, 400, 'MES_TELEMETRY_RETENTION_DAYS'))),
+    smtpUrl: env.MES_SMTP_URL || undefined,
+    mailFrom: env.MES_MAIL_FROM || 'MES <mes@localhost>',
     version: SERVER_VERSION,
   };
   const merged = { ...fromEnv, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };

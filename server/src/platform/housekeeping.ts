@@ -27,16 +27,29 @@ export async function sweepIdempotencyKeys(db: Database): Promise<number> {
   return removed;
 }
 
-/** Runs the sweeps of a live server now and then; every replica may, as deleting twice is harmless. */
-export function startHousekeeping(db: Database, log: FastifyBaseLogger, everyMs = 15 * 60_000): { stop(): void } {
-  let running: Promise<void> | undefined;
-  const sweep = () => {
-    running ??= sweepIdempotencyKeys(db)
-      .then((removed) => { if (removed) log.info({ removed }, 'housekeeping: expired idempotency keys removed'); })
-      .catch((err) => log.warn({ err }, 'housekeeping: sweep failed; will try again'))
-      .finally(() => (running = undefined));
-  };
-  const timer = setInterval(sweep, everyMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+/** A module's periodic job (telemetry rollups, alarm notification): run every `everyMs`, never twice at once. */
+export interface HousekeepingJob {
+  name: string;
+  everyMs: number;
+  run(): Promise<Record<string, unknown> | undefined>;
+}
+
+/** Runs the sweeps of a live server now and then; every replica may, as deleting twice is harmless. Jobs must be as safe on every replica. */
+export function startHousekeeping(db: Database, log: FastifyBaseLogger, everyMs = 15 * 60_000, jobs: HousekeepingJob[] = []): { stop(): void } {
+  const all: HousekeepingJob[] = [
+    { name: 'idempotency keys', everyMs, run: async () => { const removed = await sweepIdempotencyKeys(db); return removed ? { removed } : undefined; } },
+    ...jobs,
+  ];
+  const timers = all.map((job) => {
+    let running: Promise<void> | undefined;
+    const timer = setInterval(() => {
+      running ??= job.run()
+        .then((done) => { if (done) log.info(done, `housekeeping: ${job.name}`); })
+        .catch((err) => log.warn({ err }, `housekeeping: ${job.name} failed; will try again`))
+        .finally(() => (running = undefined));
+    }, job.everyMs);
+    timer.unref();
+    return timer;
+  });
+  return { stop: () => timers.forEach(clearInterval) };
 }

@@ -24,6 +24,7 @@ function toAlarm(r: AlarmRow): Alarm {
     status: r.cleared_at ? 'cleared' : r.acknowledged_at ? 'acknowledged' : 'open',
     raisedAt: r.raised_at.toISOString(), raisedValue: r.raised_value, acknowledgedAt: r.acknowledged_at?.toISOString() ?? null, acknowledgedBy: r.acknowledged_by,
     note: r.ack_note, clearedAt: r.cleared_at?.toISOString() ?? null, clearedValue: r.cleared_value, createdAt: r.created_at.toISOString(),
+    notifiedLevel: r.notified_level, notifiedAt: r.notified_at?.toISOString() ?? null,
   };
 }
 

@@ -167,3 +167,12 @@ export async function completeCommand(tx: Sql, tenantId: string, gatewayId: stri
   );
   return rows[0] ? findCommand(tx, tenantId, id) : undefined;
 }
+
+/** Deletes up to `limit` of the tenant's stored batch answers received before `before`; returns how many. */
+export async function deleteBatchesBefore(tx: Sql, tenantId: string, before: Date, limit: number): Promise<number> {
+  return (await tx.query(
+    `DELETE FROM gateway_batches WHERE tenant_id = $1 AND (gateway_id, batch_seq) IN (
+       SELECT gateway_id, batch_seq FROM gateway_batches WHERE tenant_id = $1 AND received_at < $2 LIMIT $3)`,
+    [tenantId, before, limit],
+  )).rowCount;
+}

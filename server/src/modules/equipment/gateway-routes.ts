@@ -111,8 +111,8 @@ export function gatewayRoutes(app: MesApp, ctx: AppContext): void {
 }
 
 /** The gateway's own calls: signed with its Ed25519 key instead of bearer credentials (docs/equipment.md). */
-function signedRoutes(app: MesApp, { db }: AppContext): void {
-  const partitions = new TelemetryPartitions(db);
+function signedRoutes(app: MesApp, { db, config }: AppContext): void {
+  const partitions = new TelemetryPartitions(db, config.telemetryRetentionDays);
   const tags = ['telemetry'];
   const description = 'Signed by the gateway (x-mes-gateway, x-mes-timestamp, x-mes-signature; no bearer credentials). Refusals in this order: 401 GATEWAY_UNKNOWN, 401 SIGNATURE_INVALID, 401 SIGNATURE_EXPIRED';
   const raw = (req: FastifyRequest) => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));

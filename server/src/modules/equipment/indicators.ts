@@ -4,12 +4,14 @@
  * OEE = availability × performance (quality is not known to the equipment module yet: null, and
  * OEE counts it as 1). MTBF = run time / failures, MTTR = mean length of the down periods that
  * started in the period, failure rate = failures per run hour. Energy: the increase of the energy
- * meter point over the period.
+ * meter point over the period; over periods longer than two days the counters are read from the
+ * hour rollups.
  */
 import type { Sql } from '../../platform/db.js';
 import { getEquipment } from './master.js';
 import type { Indicators } from './schema.js';
 import { stateHistory } from './status.js';
+import { counterIncreaseHourly, MINUTE_SERIES_MAX_MS } from './rollups.js';
 import { counterIncrease } from './telemetry-repo.js';
 
 const round = (n: number, digits = 4) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -21,8 +23,11 @@ export async function indicators(tx: Sql, tenantId: string, id: string, from: st
   const periodSeconds = (Date.parse(history.to) - Date.parse(history.from)) / 1000;
   const known = s.run + s.idle + s.down + s.setup + s.other;
   const planned = e.availableMinutesPerDay !== null ? periodSeconds * (e.availableMinutesPerDay / 1440) : known;
-  const output = e.countPoint ? await counterIncrease(tx, tenantId, id, e.countPoint, history.from, history.to) : null;
-  const energy = e.energyPoint ? await counterIncrease(tx, tenantId, id, e.energyPoint, history.from, history.to) : null;
+  // Long periods read the hour rollups (the raw readings of old months may be gone by retention).
+  const hourly = periodSeconds * 1000 > MINUTE_SERIES_MAX_MS;
+  const increase = (point: string) => (hourly ? counterIncreaseHourly : counterIncrease)(tx, tenantId, id, point, history.from, history.to);
+  const output = e.countPoint ? await increase(e.countPoint) : null;
+  const energy = e.energyPoint ? await increase(e.energyPoint) : null;
   const availability = planned > 0 ? round(Math.min(1, s.run / planned)) : null;
   const performance = output !== null && e.targetOutputPerHour !== null && s.run > 0 ? round(output / (e.targetOutputPerHour * (s.run / 3600))) : null;
   const fStart = Date.parse(history.from);
@@ -37,5 +42,6 @@ export async function indicators(tx: Sql, tenantId: string, id: string, from: st
     mtbfSeconds: failures ? round(s.run / failures, 3) : null,
     mttrSeconds: failures ? round(downs.reduce((n, p) => n + p.seconds, 0) / failures, 3) : null,
     failureRatePerHour: failures && s.run > 0 ? round(failures / (s.run / 3600)) : null,
+    countersFrom: hourly ? 'hourRollups' : 'readings',
   };
 }

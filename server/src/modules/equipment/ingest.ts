@@ -81,7 +81,7 @@ export function parseBatch(raw: Buffer, encoding: string | undefined): { batchSe
 export async function ingestBatch(db: Database, partitions: TelemetryPartitions, gw: SignedGateway, raw: Buffer, encoding: string | undefined, trace: Trace): Promise<BatchAnswer> {
   const batch = parseBatch(raw, encoding);
   const now = Date.now();
-  if (!batch.errors.length) await partitions.ensure(batch.records.map((r) => Date.parse(r.ts)).filter((ms) => tsInRange(ms, now)));
+  if (!batch.errors.length) await partitions.ensure(batch.records.map((r) => Date.parse(r.ts)).filter((ms) => tsInRange(ms, now, partitions.maxAgeMs)));
   const sha256 = createHash('sha256').update(raw).digest('hex');
   return db.transaction({ tenantId: gw.tenantId }, async (tx) => {
     // One upload per gateway at a time: the replay check and highestSeq see every earlier batch.
@@ -92,20 +92,20 @@ export async function ingestBatch(db: Database, partitions: TelemetryPartitions,
       throw conflict('BATCH_REPLAYED', `batchSeq ${batch.batchSeq} was received before with another body; use a new batchSeq`);
     }
     if (batch.errors.length) throw invalid(batch.errors);
-    const answer = await store(tx, gw, batch.records, Number(locked!.highest_seq), now, trace);
+    const answer = await store(tx, gw, batch.records, Number(locked!.highest_seq), now, partitions.maxAgeMs, trace);
     await gateways.insertBatch(tx, gw.tenantId, gw.id, batch.batchSeq, sha256, answer);
     return answer;
   });
 }
 
-async function store(tx: Sql, gw: SignedGateway, records: TelemetryRecord[], highestStored: number, now: number, trace: Trace): Promise<BatchAnswer> {
+async function store(tx: Sql, gw: SignedGateway, records: TelemetryRecord[], highestStored: number, now: number, maxAgeMs: number, trace: Trace): Promise<BatchAnswer> {
   const equipment = await repo.findEquipmentByCodes(tx, gw.tenantId, [...new Set(records.map((r) => r.device))]);
   const points = new Map<string, Map<string, EquipmentPoint>>();
   for (const e of equipment.values()) points.set(e.code, new Map(e.points.map((p) => [p.point, p])));
   const rejections: Rejection[] = [];
   const candidates: StoredReading[] = [];
   for (const r of records) {
-    const code = rejectionOf(r, equipment.get(r.device), points.get(r.device), gw.id, now);
+    const code = rejectionOf(r, equipment.get(r.device), points.get(r.device), gw.id, now, maxAgeMs);
     if (code) rejections.push({ device: r.device, point: r.point, seq: r.seq, code });
     else candidates.push({ equipmentId: equipment.get(r.device)!.id, point: r.point, ts: r.ts, seq: r.seq, value: r.value, quality: r.quality, unit: r.unit ?? points.get(r.device)!.get(r.point)!.unit });
   }
@@ -125,13 +125,13 @@ async function store(tx: Sql, gw: SignedGateway, records: TelemetryRecord[], hig
   };
 }
 
-function rejectionOf(r: TelemetryRecord, e: Equipment | undefined, points: Map<string, EquipmentPoint> | undefined, gatewayId: string, now: number): string | undefined {
+function rejectionOf(r: TelemetryRecord, e: Equipment | undefined, points: Map<string, EquipmentPoint> | undefined, gatewayId: string, now: number, maxAgeMs: number): string | undefined {
   if (!e || e.status !== 'active') return 'UNKNOWN_DEVICE';
   if (e.gatewayId && e.gatewayId !== gatewayId) return 'DEVICE_OF_OTHER_GATEWAY';
   const p = points!.get(r.point);
   if (!p) return 'UNKNOWN_POINT';
   if (typeof r.value !== p.type) return 'WRONG_TYPE';
-  if (!tsInRange(Date.parse(r.ts), now)) return 'TIMESTAMP_OUT_OF_RANGE';
+  if (!tsInRange(Date.parse(r.ts), now, maxAgeMs)) return 'TIMESTAMP_OUT_OF_RANGE';
   return undefined;
 }
 

@@ -7,7 +7,7 @@
 import type { Database } from '../../platform/db.js';
 import { createPartition, existingPartitions, partitionName } from './telemetry-repo.js';
 
-/** Records older than this or further ahead than FUTURE_MS are refused (TIMESTAMP_OUT_OF_RANGE). */
+/** Records older than this (or the retention, when shorter) or further ahead than FUTURE_MS are refused (TIMESTAMP_OUT_OF_RANGE). */
 export const MAX_AGE_MS = 400 * 86_400_000;
 export const FUTURE_MS = 86_400_000;
 
@@ -16,15 +16,20 @@ const monthOf = (ms: number) => {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
 };
 
-export function tsInRange(ms: number, now = Date.now()): boolean {
-  return ms >= now - MAX_AGE_MS && ms <= now + FUTURE_MS;
+export function tsInRange(ms: number, now = Date.now(), maxAgeMs = MAX_AGE_MS): boolean {
+  return ms >= now - maxAgeMs && ms <= now + FUTURE_MS;
 }
 
 export class TelemetryPartitions {
   private known?: Set<string>;
   private creating = Promise.resolve();
 
-  constructor(private readonly db: Database) {}
+  /** retentionDays: the raw readings' retention; older records are refused, so a dropped month is never written again. */
+  constructor(private readonly db: Database, retentionDays = 400) {
+    this.maxAgeMs = Math.min(MAX_AGE_MS, retentionDays * 86_400_000);
+  }
+
+  readonly maxAgeMs: number;
 
   /** Makes sure the partitions for these times (and the month after the newest) exist. */
   async ensure(timesMs: number[]): Promise<void> {

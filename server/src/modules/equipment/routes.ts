@@ -10,6 +10,7 @@ import { gatewayRoutes } from './gateway-routes.js';
 import * as gateways from './gateways.js';
 import { indicators } from './indicators.js';
 import * as master from './master.js';
+import { reportRoutes } from './report-routes.js';
 import {
   AcknowledgeBody, AlarmListQuery, AlarmPageSchema, AlarmSchema, CommandBody, CommandSchema, CreateEquipmentBody, EquipmentListQuery, EquipmentPageSchema,
   EquipmentSchema, EquipmentStatusSchema, EquipmentSummarySchema, IndicatorsSchema, PeriodQuery, StateHistorySchema, UpdateEquipmentBody,
@@ -121,4 +122,5 @@ export function equipmentRoutes(app: MesApp, ctx: AppContext): void {
   }));
 
   gatewayRoutes(app, ctx);
+  reportRoutes(app, ctx);
 }

@@ -159,6 +159,8 @@ export const AlarmSchema = Type.Object(
     acknowledgedAt: Nullable(Timestamp()), acknowledgedBy: Nullable(Type.String()), note: Nullable(Type.String()),
     clearedAt: Nullable(Timestamp()), clearedValue: Nullable(Value),
     createdAt: Timestamp(),
+    notifiedLevel: Type.Integer({ description: 'The highest notification level told by e-mail (0: none yet); see GET /v1/equipment-alarm-routes' }),
+    notifiedAt: Nullable(Timestamp()),
   },
   { $id: 'EquipmentAlarm' },
 );
@@ -173,6 +175,27 @@ export const AlarmListQuery = Type.Object(
     grade: Type.Optional(Grade),
   },
   { additionalProperties: false },
+);
+const AlarmRouteSchema = Type.Object(
+  {
+    grade: Grade,
+    level: Type.Integer({ minimum: 1, maximum: 9, description: '1 is told when the alarm is raised; each next level when the one before did not acknowledge in time' }),
+    kinds: Nullable(Type.Array(Lit('threshold', 'trend', 'fault'), { maxItems: 3, description: 'Only alarms of these rule kinds; null or empty: every kind' })),
+    recipients: Type.Array(Type.String({ minLength: 3, maxLength: 254 }), { minItems: 1, maxItems: 50, description: 'E-mail addresses' }),
+    ackTimeoutMinutes: Type.Integer({ minimum: 1, maximum: 10080, description: 'Unacknowledged this long after this level was told: the next level is told' }),
+  },
+  { additionalProperties: false },
+);
+export const AlarmRoutesBody = Type.Object({ routes: Type.Array(AlarmRouteSchema, { maxItems: 36 }) }, { additionalProperties: false });
+export const AlarmRoutesSchema = Type.Object({ routes: Type.Array(AlarmRouteSchema) }, { $id: 'EquipmentAlarmRoutes' });
+export const AlarmNoticesSchema = Type.Object(
+  {
+    items: Type.Array(Type.Object({
+      id: Uuid(), level: Type.Integer(), channel: Lit('email'), recipients: Type.Array(Type.String()), outcome: Lit('sent', 'failed'),
+      error: Nullable(Type.String()), messageId: Nullable(Type.String({ description: 'As the mail server accepted it' })), at: Timestamp(),
+    })),
+  },
+  { $id: 'EquipmentAlarmNotices' },
 );
 export const AcknowledgeBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
 
@@ -194,10 +217,32 @@ export const IndicatorsSchema = Type.Object(
     mtbfSeconds: Nullable(Type.Number({ description: 'Run time / failures' })),
     mttrSeconds: Nullable(Type.Number({ description: 'Mean length of those down periods' })),
     failureRatePerHour: Nullable(Type.Number({ description: 'Failures per run hour' })),
+    countersFrom: Lit('readings', 'hourRollups'),
   },
   { $id: 'EquipmentIndicators' },
 );
 export type Indicators = Static<typeof IndicatorsSchema>;
+
+// ---------------------------------------------------------------- rollups (reports over long periods)
+
+export const SeriesQuery = Type.Object(
+  {
+    point: Type.Optional(Type.String({ ...PointCode, description: 'A number point of the machine; default: its energy point, else its count point, else its first number point' })),
+    from: Timestamp('Start (inclusive)'), to: Timestamp('End (exclusive)'),
+    resolution: Type.Optional(Lit('auto', 'minute', 'hour')),
+  },
+  { additionalProperties: false },
+);
+export const SeriesSchema = Type.Object(
+  {
+    equipmentId: Uuid(), point: Nullable(Type.String({ description: 'null: the machine has no number point (no buckets)' })), unit: Nullable(Type.String()),
+    resolution: Lit('minute', 'hour'), from: Timestamp(), to: Timestamp(),
+    buckets: Type.Array(Type.Object({
+      start: Timestamp(), count: Type.Integer(), min: Type.Number(), max: Type.Number(), avg: Type.Number(), last: Type.Number({ description: 'The newest reading of the bucket' }), lastAt: Timestamp(),
+    })),
+  },
+  { $id: 'EquipmentSeries' },
+);
 
 // ---------------------------------------------------------------- commands (S1-5.2.4)
 
@@ -211,3 +256,21 @@ export const CommandSchema = Type.Object(
   { $id: 'DeviceCommand' },
 );
 export type DeviceCommand = Static<typeof CommandSchema>;
+
+// ---------------------------------------------------------------- energy per production order (S1-5.4.6-f)
+
+export const OrderEnergySchema = Type.Object(
+  {
+    orderId: Uuid(), docNo: Type.String(),
+    machines: Type.Array(Type.Object({
+      equipmentCode: Type.String({ description: 'As production execution reported it' }), equipmentId: Nullable(Uuid()), unit: Nullable(Type.String()),
+      energy: Nullable(Type.Number({ description: "The meter's increase over the merged intervals; null when missing says why" })),
+      seconds: Type.Number({ description: 'Length of the merged intervals' }),
+      missing: Nullable(Lit('UNKNOWN_EQUIPMENT', 'NO_ENERGY_POINT')),
+      intervals: Type.Array(Type.Object({ from: Timestamp(), to: Timestamp(), energy: Nullable(Type.Number()) })),
+    })),
+    totals: Type.Array(Type.Object({ unit: Type.String(), energy: Type.Number() }), { description: 'Per energy unit over the machines' }),
+    reportsWithoutInterval: Type.Integer({ description: 'Work reports that name no machine or no start: no interval' }),
+  },
+  { $id: 'ProductionOrderEnergy' },
+);

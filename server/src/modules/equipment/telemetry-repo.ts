@@ -44,8 +44,10 @@ export async function existingPartitions(owner: Sql): Promise<string[]> {
 export async function insertReadings(tx: Sql, tenantId: string, gatewayId: string, rows: StoredReading[], allNew: boolean): Promise<Set<number>> {
   if (!rows.length) return new Set();
   const { rows: stored, rowCount } = await tx.query<{ seq: string }>(
-    `INSERT INTO telemetry_readings (tenant_id, gateway_id, equipment_id, point, ts, seq, num_value, bool_value, text_value, quality, unit)
-     SELECT $1, $2, e, p, t, s, n, b, x, q, u
+    // received_at is the time of the write, not of the transaction's start (a batch may have waited
+    // for the gateway's lock): the rollup job reads new rows by it and allows only a short lag.
+    `INSERT INTO telemetry_readings (tenant_id, gateway_id, equipment_id, point, ts, seq, num_value, bool_value, text_value, quality, unit, received_at)
+     SELECT $1, $2, e, p, t, s, n, b, x, q, u, clock_timestamp()
        FROM unnest($3::uuid[], $4::text[], $5::timestamptz[], $6::bigint[], $7::float8[], $8::bool[], $9::text[], $10::text[], $11::text[]) AS r(e, p, t, s, n, b, x, q, u)
      ${allNew ? '' : 'ON CONFLICT DO NOTHING RETURNING seq'}`,
     [tenantId, gatewayId, rows.map((r) => r.equipmentId), rows.map((r) => r.point), rows.map((r) => r.ts), rows.map((r) => r.seq),
@@ -128,9 +130,10 @@ export async function statesBetween(tx: Sql, tenantId: string, equipmentId: stri
 export interface AlarmRow {
   id: string; equipment_id: string; equipment_code: string; code: string; point: string; kind: string; grade: string; raised_at: Date; raised_value: PointValue;
   acknowledged_at: Date | null; acknowledged_by: string | null; ack_note: string | null; cleared_at: Date | null; cleared_value: PointValue | null; created_at: Date;
+  notified_level: number; notified_at: Date | null;
 }
 const ALARM = `SELECT a.id, a.equipment_id, e.code AS equipment_code, a.code, a.point, a.kind, a.grade, a.raised_at, a.raised_value, a.acknowledged_at, a.acknowledged_by,
-    a.ack_note, a.cleared_at, a.cleared_value, a.created_at
+    a.ack_note, a.cleared_at, a.cleared_value, a.created_at, a.notified_level, a.notified_at
   FROM equipment_alarms a JOIN equipment e ON e.tenant_id = a.tenant_id AND e.id = a.equipment_id`;
 
 export async function activeAlarms(tx: Sql, tenantId: string, equipmentIds: string[]): Promise<AlarmRow[]> {
