@@ -4,6 +4,7 @@ import { backupRoutes } from './backups/routes.js';
 import { barcodeRoutes } from './barcodes/routes.js';
 import { identityRoutes } from './identity/routes.js';
 import { importRoutes } from './imports/routes.js';
+import { cutoverRoutes } from './cutovers/routes.js';
 import { countingRoutes } from './inventory/counting-routes.js';
 import { reportRoutes } from './inventory/report-routes.js';
 import { inventoryRoutes } from './inventory/routes.js';
@@ -44,4 +45,5 @@ export function registerModules(app: MesApp, ctx: AppContext): void {
   productionRoutes(app, ctx);
   equipmentRoutes(app, ctx);
   importRoutes(app, ctx);
+  cutoverRoutes(app, ctx);
 }
