@@ -142,6 +142,7 @@ describe('cutover', () => {
 
     const summary = await as('GET', `/v1/cutovers/${id}/summary`);
     expect(summary.status).toBe(200);
+    expect(summary.body.reports.filter((r: any) => !r.ok)).toEqual([]);
     expect(summary.body).toMatchObject({ ok: true, status: 'completed', ledger: { ok: true, balancesOffLedger: 0, movements: 7 }, writes: { failed: 0, errorRate: 0 } });
     expect(summary.body.writes.total).toBeGreaterThanOrEqual(1);
     expect(summary.body.reports.every((r: any) => r.ok)).toBe(true);

@@ -98,7 +98,7 @@ export function cutoverRoutes(app: MesApp, ctx: AppContext): void {
       return { status: res.statusCode, bytes: res.rawPayload.length };
     };
     const c = await read(db, req, (tx) => cutovers.getCutover(tx, tenant(req), req.params.id));
-    const reports = await renderReports(render);
+    const reports = await renderReports(c, render);
     return read(db, req, (tx) => summarise(tx, tenant(req), c, ctx.metrics, reports));
   });
 }

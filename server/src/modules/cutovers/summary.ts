@@ -11,18 +11,21 @@ import { readinessChecks } from './readiness.js';
 import * as repo from './repo.js';
 import type { Cutover, CutoverSummary } from './schema.js';
 
-/** The reports verified to render (GET, as the caller). */
-export const VERIFIED_REPORTS = ['/v1/reports/stock-summary', '/v1/reports/safety-stock', '/v1/reports/stock-summary.csv', '/v1/stock/balances'];
+/** The reports verified to render (GET, as the caller); the stock summary over the cutover's time until now. */
+export function verifiedReports(c: Cutover): string[] {
+  const period = `from=${encodeURIComponent(c.createdAt)}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`;
+  return [`/v1/reports/stock-summary?${period}`, `/v1/reports/stock-summary.csv?${period}`, '/v1/reports/safety-stock', '/v1/stock/balances'];
+}
 
 export type RenderReport = (path: string) => Promise<{ status: number; bytes: number }>;
 export type ReportCheck = CutoverSummary['reports'][number];
 
 /** Renders each verified report as the caller, outside any transaction (each is its own request). */
-export async function renderReports(render: RenderReport): Promise<ReportCheck[]> {
+export async function renderReports(c: Cutover, render: RenderReport): Promise<ReportCheck[]> {
   const reports: ReportCheck[] = [];
-  for (const path of VERIFIED_REPORTS) {
+  for (const path of verifiedReports(c)) {
     const r = await render(path);
-    reports.push({ key: path, ok: r.status === 200, detail: `${r.status}, ${r.bytes} bytes` });
+    reports.push({ key: path.split('?')[0], ok: r.status === 200, detail: `${r.status}, ${r.bytes} bytes` });
   }
   return reports;
 }
