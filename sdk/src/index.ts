@@ -52,5 +52,6 @@ export type {
 export type { Kitting, MaterialPlanning, MrpFirmResult, MrpRun, MrpRunListQuery, MrpRunPage, MrpRunQuery, MrpRunSummary, ProductionSchedule, PutMaterialPlanningInput, RunMrpInput, ScheduleInput } from './types.js';
 /** Data import. */
 export type { ImportError, ImportJob, ImportKind, ImportQuery, ImportTemplateQuery } from './types.js';
+export type { Cutover, CutoverPage, CutoverStep, CutoverStepKey, CutoverSummary, PlanCutoverInput, RunCutoverStepInput } from './types.js';
 /** The raw generated OpenAPI types, for anything the named aliases do not cover. */
 export type { components, operations, paths } from './generated/openapi.js';

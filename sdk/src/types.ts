@@ -383,3 +383,13 @@ export type ImportError = Schemas['ImportError'];
 export type ImportQuery = QueryOf<'createImport'>;
 export type ImportKind = QueryOf<'getImportTemplate'>['kind'];
 export type ImportTemplateQuery = Omit<QueryOf<'getImportTemplate'>, 'kind'>;
+
+// Go-live cutover (S1-7.2, S1-7.3).
+export type Cutover = Schemas['Cutover'];
+export type CutoverStep = Schemas['CutoverStep'];
+export type CutoverPage = Schemas['CutoverPage'];
+export type CutoverSummary = Schemas['CutoverSummary'];
+export type PlanCutoverInput = BodyOf<'planCutover'>;
+/** What the client reports of a step it ran: the import jobs, or the reconciliation's differences. */
+export type RunCutoverStepInput = BodyOf<'runCutoverStep'>;
+export type CutoverStepKey = PathOf<'runCutoverStep'>['step'];

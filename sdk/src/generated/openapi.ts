@@ -3016,6 +3016,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cutovers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's cutovers, newest first */
+        get: operations["listCutovers"];
+        put?: never;
+        /** Plan a go-live cutover: its ordered steps and the readiness checks, each with its state */
+        post: operations["planCutover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cutovers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A cutover with every step and check: state, who, when, duration, result */
+        get: operations["getCutover"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cutovers/{id}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the readiness checks (S1-7.2) again */
+        post: operations["checkCutoverReadiness"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cutovers/{id}/steps/{step}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the next step of a cutover (freeze, backup, clean, the three import steps with the jobs the client ran, reconcile with its differences, unfreeze); a failed step leaves the cutover failed and frozen */
+        post: operations["runCutoverStep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cutovers/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Roll an open cutover back: the tenant's rows as at the backup point (the audit chain, events and import jobs stay), then unfreeze */
+        post: operations["rollbackCutover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cutovers/{id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Verify after go-live (S1-7.3-b) and the go-live summary (S1-7.3-c): write error rate, latency, ledger invariant, reconciliation, reports rendered, readiness */
+        get: operations["getCutoverSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/drawings/{id}/revisions": {
         parameters: {
             query?: never;
@@ -6299,6 +6402,124 @@ export interface components {
             updatedAt: string;
             finishedAt: string | null;
         };
+        CutoverStep: {
+            seq: number;
+            key: string;
+            state: "pending" | "running" | "passed" | "failed" | "warning" | "not_applicable";
+            /** @description Who ran it (user or API key) */
+            actor: string | null;
+            startedAt: string | null;
+            finishedAt: string | null;
+            durationMs: number | null;
+            result: {
+                [key: string]: unknown;
+            } | null;
+        };
+        Cutover: {
+            /** Format: uuid */
+            id: string;
+            /** @description planned → running → completed; a failed step leaves it failed (resume the step, or roll back) → rolled_back */
+            status: "planned" | "running" | "failed" | "completed" | "rolled_back";
+            /** @description The tenant's writes are refused with 423 TENANT_FROZEN, except the cutover's own */
+            frozen: boolean;
+            note: string | null;
+            plannedBy: string;
+            /** @description The backup point: id, snapshot time, tables, rows, bytes */
+            backup: {
+                [key: string]: unknown;
+            } | null;
+            reconciliation: {
+                [key: string]: unknown;
+            } | null;
+            rollback: {
+                [key: string]: unknown;
+            } | null;
+            goLiveAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            finishedAt: string | null;
+            /** @description The ordered steps of S1-7.3-a: freeze, backup, clean, import-master-data, initialise-inventory, backfill-open-documents, reconcile, unfreeze */
+            steps: components["schemas"]["CutoverStep"][];
+            /** @description The readiness checks of S1-7.2 that software can make; they inform, they do not block */
+            checks: components["schemas"]["CutoverStep"][];
+        };
+        CutoverPage: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** @description planned → running → completed; a failed step leaves it failed (resume the step, or roll back) → rolled_back */
+                status: "planned" | "running" | "failed" | "completed" | "rolled_back";
+                /** @description The tenant's writes are refused with 423 TENANT_FROZEN, except the cutover's own */
+                frozen: boolean;
+                note: string | null;
+                plannedBy: string;
+                /** @description The backup point: id, snapshot time, tables, rows, bytes */
+                backup: {
+                    [key: string]: unknown;
+                } | null;
+                reconciliation: {
+                    [key: string]: unknown;
+                } | null;
+                rollback: {
+                    [key: string]: unknown;
+                } | null;
+                goLiveAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                finishedAt: string | null;
+            }[];
+            nextCursor: string | null;
+        };
+        CutoverSummary: {
+            /** Format: uuid */
+            cutoverId: string;
+            status: string;
+            goLiveAt: string | null;
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description Every verification holds */
+            ok: boolean;
+            writes: {
+                total: number;
+                failed: number;
+                rejected: number;
+                denied: number;
+                /** @description Writes that failed with a server error, as a share of all writes since go-live (audit chain) */
+                errorRate: number;
+            };
+            latency: {
+                /** @description What the figures cover: this replica's requests since it started, every tenant */
+                scope: string;
+                requests: number;
+                p50Ms: number | null;
+                p95Ms: number | null;
+                serverErrors: number;
+            };
+            ledger: {
+                movements: number;
+                balances: number;
+                movementSum: string;
+                balanceSum: string;
+                /** @description Balances that are not the sum of their movements: must be 0 */
+                balancesOffLedger: number;
+                ok: boolean;
+            };
+            reconciliation: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Reports rendered as the caller */
+            reports: {
+                key: string;
+                ok: boolean;
+                detail: string;
+            }[];
+            checks: components["schemas"]["CutoverStep"][];
+            steps: components["schemas"]["CutoverStep"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -6782,6 +7003,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -7000,6 +7230,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7412,6 +7651,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -7633,6 +7881,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7928,6 +8185,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -8094,6 +8360,15 @@ export interface operations {
             };
             /** @description URL or path parameter too long */
             414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8386,6 +8661,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -8543,6 +8827,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8939,6 +9232,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -9089,6 +9391,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -9232,6 +9543,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9446,6 +9766,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9681,6 +10010,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -9871,6 +10209,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10085,6 +10432,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10325,6 +10681,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -10553,6 +10918,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -10689,6 +11063,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10930,6 +11313,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -11120,6 +11512,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11342,6 +11743,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -11552,6 +11962,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11809,6 +12228,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -12000,6 +12428,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -12123,6 +12560,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12708,6 +13154,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -12949,6 +13404,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -13136,6 +13600,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13341,6 +13814,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13569,6 +14051,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13817,6 +14308,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -14004,6 +14504,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14216,6 +14725,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -14419,6 +14937,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14676,6 +15203,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -14816,6 +15352,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -14906,6 +15451,15 @@ export interface operations {
             };
             /** @description URL or path parameter too long */
             414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15521,6 +16075,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -15921,6 +16484,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -16166,6 +16738,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -16383,6 +16964,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -16515,6 +17105,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -16640,6 +17239,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16878,6 +17486,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17129,6 +17746,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -17252,6 +17878,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17497,6 +18132,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -17729,6 +18373,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -17828,6 +18481,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18065,6 +18727,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18445,6 +19116,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -18670,6 +19350,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18933,6 +19622,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -19148,6 +19846,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -19272,6 +19979,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19410,6 +20126,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -19514,6 +20239,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19752,6 +20486,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20080,6 +20823,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20504,6 +21256,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -20800,6 +21561,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -20922,6 +21692,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21120,6 +21899,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21449,6 +22237,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -21702,6 +22499,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -21910,6 +22716,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22144,6 +22959,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -22355,6 +23179,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22586,6 +23419,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -22797,6 +23639,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23021,6 +23872,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23260,6 +24120,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -23488,6 +24357,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -23695,6 +24573,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23918,6 +24805,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24273,6 +25169,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -24533,6 +25438,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -24666,6 +25580,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24921,6 +25844,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25184,6 +26116,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -25317,6 +26258,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25738,6 +26688,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26190,6 +27149,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -26439,6 +27407,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -26563,6 +27540,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26711,6 +27697,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -26845,6 +27840,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26993,6 +27997,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -27127,6 +28140,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27304,6 +28326,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -27455,6 +28486,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27698,6 +28738,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28051,6 +29100,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -28260,6 +29318,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28611,6 +29678,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -28933,6 +30009,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29342,6 +30427,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -29554,6 +30648,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29791,6 +30894,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -29911,6 +31023,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -30024,6 +31145,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30152,6 +31282,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30412,6 +31551,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30686,6 +31834,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -31090,6 +32247,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -31471,6 +32637,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -31678,6 +32853,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -31900,6 +33084,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -32040,6 +33233,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -32131,6 +33333,15 @@ export interface operations {
             };
             /** @description URL or path parameter too long */
             414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -32356,6 +33567,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -32531,6 +33751,15 @@ export interface operations {
             };
             /** @description URL or path parameter too long */
             414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -32722,6 +33951,737 @@ export interface operations {
             };
         };
     };
+    listCutovers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CutoverPage"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    planCutover: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cutover"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCutover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cutover"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    checkCutoverReadiness: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cutover"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    runCutoverStep: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                step: "freeze" | "backup" | "clean" | "import-master-data" | "initialise-inventory" | "backfill-open-documents" | "reconcile" | "unfreeze";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Import steps: the import jobs the client ran for this step (each must be done and name this cutover) */
+                    jobs?: string[];
+                    /** @description reconcile: every difference the client found against the control totals; none passes the step */
+                    differences?: {
+                        check: string;
+                        key: string;
+                        expected: string;
+                        actual: string;
+                    }[];
+                    /** @description reconcile: what was compared (counts, stock lines, order lines) */
+                    checked?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cutover"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rollbackCutover: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cutover"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCutoverSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CutoverSummary"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     uploadDrawingRevision: {
         parameters: {
             query?: {
@@ -32834,6 +34794,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -33302,6 +35271,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
