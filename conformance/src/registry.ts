@@ -40,9 +40,12 @@ export function loadRequirements(): Requirement[] {
  */
 export const PLATFORM_TECHNICAL = ['S1-5.3.3-a', 'S1-5.3.4', 'S1-5.3.6', 'S1-5.3.7-a', 'S1-5.3.7-b'];
 
-/** In the registry: chapter 6, tenant isolation (5.3.2), the business functions (5.4.x) and PLATFORM_TECHNICAL. */
+/**
+ * In the registry: chapter 6, tenant isolation (5.3.2), the business functions (5.4.x),
+ * PLATFORM_TECHNICAL and the go-live cutover (7.3-a/b/c; 7.1 and 7.2 are people's work).
+ */
 export function inRegistry(id: string): boolean {
-  return /^S1-6\./.test(id) || /^S1-5\.4\.\d/.test(id) || /^S1-5\.3\.2-/.test(id) || PLATFORM_TECHNICAL.includes(id);
+  return /^S1-6\./.test(id) || /^S1-5\.4\.\d/.test(id) || /^S1-5\.3\.2-/.test(id) || /^S1-7\.3-/.test(id) || PLATFORM_TECHNICAL.includes(id);
 }
 
 const CORE = ['S1-5.3.2-a', 'S1-5.3.2-b', 'S1-6.1-b', 'S1-6.1-e', 'S1-6.2.3-a', 'S1-5.4.3-a', 'S1-5.4.3-b', 'S1-5.4.3-g', 'S1-5.4.3-j', 'S1-5.4.3-k', ...BUSINESS_CLAUSES];
@@ -58,6 +61,8 @@ const UI = ['S1-6.2.2', 'S1-6.2.3-b'];
 /** The platform profile's suites, in run order. */
 const PLATFORM_SUITES = ['deployment', 'failover', 'upgrade', 'scaling', 'diagnosis'];
 /** Proved by the production suite through the API: engineering data and orders entered by hand. */
+/** Proved by the cutover suite: a small cutover run against the target. */
+const CUTOVER = ['S1-7.3-a', 'S1-7.3-b', 'S1-7.3-c'];
 const PRODUCTION = ['S1-5.4.4-a', 'S1-5.4.4-b', 'S1-5.4.4-c', 'S1-5.4.4-d', 'S1-5.4.4-e'];
 
 export function profiles(): Profile[] {
@@ -67,7 +72,8 @@ export function profiles(): Profile[] {
     { name: 'ui', description: 'The web console, PDA pages and boards in a real browser (Selenium, Chromium): needs the console at /', suites: ['ui'], clauses: UI },
     { name: 'platform', description: 'Deployment plans of every target; failover, upgrade and rollback, elastic scaling, fault diagnosis (these need --platform local|kubernetes)', suites: PLATFORM_SUITES, clauses: PLATFORM },
     { name: 'production', description: 'Production engineering data (material parameters, BOMs, routings, drawings) and orders, through the API', suites: ['production'], clauses: PRODUCTION },
-    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', 'production', ...PLATFORM_SUITES], clauses: registry },
+    { name: 'cutover', description: 'Go-live cutover: a small cutover (freeze, backup point, clean, import, reconcile, rollback, go-live) run against the target through the API', suites: ['cutover'], clauses: CUTOVER },
+    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', 'production', 'cutover', ...PLATFORM_SUITES], clauses: registry },
   ];
 }
 

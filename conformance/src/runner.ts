@@ -20,6 +20,7 @@ import { deploymentSuite } from './suites/deployment.js';
 import { isolationSuite } from './suites/isolation.js';
 import { uiSuite } from './suites/ui.js';
 import { productionSuite } from './suites/production.js';
+import { cutoverSuite } from './suites/cutover.js';
 import { diagnosisSuite } from './suites/resilience/diagnosis.js';
 import { platformEvents, platformSnapshot } from './suites/resilience/experiment.js';
 import { failoverSuite } from './suites/resilience/failover.js';
@@ -46,7 +47,7 @@ import type { Platform } from '@mes/platform';
  * In run order: the API suites, then deployment (plans only, touches nothing), then the resilience
  * suites, failover first (it needs the platform steady).
  */
-export const SUITES: Suite[] = [isolationSuite, apiAutomationSuite, businessSuite, productionSuite, uiSuite, deploymentSuite, failoverSuite, upgradeSuite, scalingSuite, diagnosisSuite];
+export const SUITES: Suite[] = [isolationSuite, apiAutomationSuite, businessSuite, productionSuite, cutoverSuite, uiSuite, deploymentSuite, failoverSuite, upgradeSuite, scalingSuite, diagnosisSuite];
 
 /** A run that cannot start as asked (bad profile, no target): exit 2. */
 export class UsageError extends Error {
