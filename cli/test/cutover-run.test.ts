@@ -83,8 +83,7 @@ describe('mes cutover run', () => {
 
     const planted = await cli(['cutover', 'run', '--files', dirs.good, '--control-totals', path.join(root, 'planted.json')]);
     expect(planted.code).toBe(1);
-    expect(planted.stderr).toMatch(/count materials: legacy 5, imported 4/);
-    expect(planted.json.error.message).toMatch(/step reconcile failed/);
+    expect(planted.json.error.message).toMatch(/step reconcile failed: 1 difference\(s\) against the control totals: count materials: legacy 5, imported 4\. The tenant stays frozen/);
     expect(planted.json.error.details.files.map((f: any) => [f.file, f.step, f.status])).toEqual([
       ['1-opening-balance.xlsx', 'initialise-inventory', 'done'], ['2-open-orders.xlsx', 'backfill-open-documents', 'done'],
     ]);

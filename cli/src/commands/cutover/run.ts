@@ -128,7 +128,8 @@ Exit 0 when the tenant went live; 1 when a step failed.`;
 
   private stopped(cutover: Cutover, key: string, files: CutoverRunResult['files']): CommandFailure {
     const failed = files.filter((f) => f.step === key && f.status !== 'done');
-    const hint = failed.length ? ` (${failed.map((f) => `${f.file}: ${f.status}, job ${f.jobId}; every error: mes import auto ${f.file} --dry-run`).join('; ')})` : '';
+    const why = ((cutover.steps.find((s) => s.key === key)?.result ?? {}) as { error?: { message?: string } }).error?.message;
+    const hint = failed.length ? ` (${failed.map((f) => `${f.file}: ${f.status}, job ${f.jobId}; every error: mes import auto ${f.file} --dry-run`).join('; ')})` : why ? `: ${why}` : '';
     return new CommandFailure(
       `step ${key} failed${hint}. The tenant stays frozen. Fix the cause and go on with: mes cutover run --files ${this.flags.files}${this.flags['control-totals'] ? ` --control-totals ${this.flags['control-totals']}` : ''} --resume; or put the tenant back as it was with: mes cutover rollback`,
       { code: 'CUTOVER_STEP_FAILED', details: result(cutover, files) },

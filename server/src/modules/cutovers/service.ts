@@ -110,7 +110,10 @@ const STEP_WORK: Record<string, StepWork> = {
   ...Object.fromEntries(IMPORT_STEPS.map((key) => [key, (ctx: CutoverContext, p: Principal, c: Cutover, input: RunStepInput) => importStep(ctx, p, c, key, input)])),
   async reconcile(_ctx, _p, _c, input) {
     const differences = input.differences ?? [];
-    return { state: differences.length ? 'failed' : 'passed', result: { differences, checked: input.checked ?? {} } };
+    if (!differences.length) return passed({ differences, checked: input.checked ?? {} });
+    const listed = differences.slice(0, 5).map((d) => `${d.check} ${d.key}: legacy ${d.expected}, imported ${d.actual}`).join('; ');
+    const message = `${differences.length} difference(s) against the control totals: ${listed}${differences.length > 5 ? '; …' : ''}`;
+    return { state: 'failed', result: { differences, checked: input.checked ?? {}, error: { code: 'CUTOVER_RECONCILIATION_DIFFERS', message } } };
   },
   async unfreeze(ctx, p) {
     ctx.freeze.forget(p.tenantId);
