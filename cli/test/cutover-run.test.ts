@@ -18,7 +18,8 @@ let key: string;
 const dirs = { good: '', bad: '' };
 
 const TOTALS = {
-  counts: { units: 3, materials: 4, warehouses: 2, customers: 2, suppliers: 1, salesOrders: 2, purchaseOrders: 1 },
+  // Units are master data: the trial units TRIAL and AFTER stay through the clean step, beside the 3 imported.
+  counts: { units: 5, materials: 4, warehouses: 2, customers: 2, suppliers: 1, salesOrders: 2, purchaseOrders: 1 },
   stock: [
     { material: 'M-1001', warehouse: 'WH-RAW', quantity: '1500' },
     { material: 'M-1002', warehouse: 'WH-RAW', quantity: '52.50' },

@@ -392,4 +392,4 @@ export type CutoverSummary = Schemas['CutoverSummary'];
 export type PlanCutoverInput = BodyOf<'planCutover'>;
 /** What the client reports of a step it ran: the import jobs, or the reconciliation's differences. */
 export type RunCutoverStepInput = BodyOf<'runCutoverStep'>;
-export type CutoverStepKey = PathOf<'runCutoverStep'>['step'];
+export type CutoverStepKey = 'freeze' | 'backup' | 'clean' | 'import-master-data' | 'initialise-inventory' | 'backfill-open-documents' | 'reconcile' | 'unfreeze';

@@ -54,6 +54,7 @@ describe('cutover', () => {
     expect(early.status).toBe(409);
     expect(early.body).toMatchObject({ code: 'CUTOVER_STEP_OUT_OF_ORDER', next: 'freeze' });
     expect((await as('GET', '/v1/cutovers')).body.items.map((c: any) => c.id)).toEqual([first]);
+    expect((await runStep(t, key, first, 'dance')).body.code).toBe('RESOURCE_NOT_FOUND');
   });
 
   it('S1-7.3-a: while the cutover is frozen a sales order write gets 423 TENANT_FROZEN and a read works; other tenants write on', async () => {

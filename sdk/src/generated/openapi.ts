@@ -34348,7 +34348,8 @@ export interface operations {
             };
             path: {
                 id: string;
-                step: "freeze" | "backup" | "clean" | "import-master-data" | "initialise-inventory" | "backfill-open-documents" | "reconcile" | "unfreeze";
+                /** @description One of freeze, backup, clean, import-master-data, initialise-inventory, backfill-open-documents, reconcile, unfreeze */
+                step: string;
             };
             cookie?: never;
         };

@@ -46,7 +46,8 @@ export const CutoverPageSchema = Page(Type.Omit(CutoverSchema, ['steps', 'checks
 
 export const PlanCutoverBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
 
-export const StepParams = Type.Object({ id: Uuid(), step: Type.Union(STEPS.map((s) => Type.Literal(s.key))) });
+/** The step by its key; an unknown key is 404 after the cutover's own lookup (so a foreign id is always 404 first). */
+export const StepParams = Type.Object({ id: Uuid(), step: Type.String({ maxLength: 100, description: `One of ${STEPS.map((s) => s.key).join(', ')}` }) });
 
 const Difference = Type.Object(
   { check: Type.String({ maxLength: 100 }), key: Type.String({ maxLength: 500 }), expected: Type.String({ maxLength: 100 }), actual: Type.String({ maxLength: 100 }) },

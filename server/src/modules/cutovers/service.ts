@@ -6,7 +6,7 @@
  */
 import { actorId, type Principal } from '../../platform/auth.js';
 import type { Database, Sql } from '../../platform/db.js';
-import { conflict, notFound } from '../../platform/errors.js';
+import { conflict, MesProblem, notFound } from '../../platform/errors.js';
 import type { TenantFreeze } from '../../platform/freeze.js';
 import { getJob } from '../imports/service.js';
 import { removeTenantRows } from '../backups/tenant-replace.js';
@@ -51,6 +51,7 @@ export async function startStep(tx: Sql, p: Principal, id: string, key: string):
   const c = await getCutover(tx, p.tenantId, id, true);
   if (!OPEN.includes(c.status)) throw conflict('CUTOVER_CLOSED', `cutover ${id} is ${c.status}; plan a new one (mes cutover plan)`, { status: c.status });
   const index = STEPS.findIndex((s) => s.key === key);
+  if (index < 0) throw new MesProblem(404, 'RESOURCE_NOT_FOUND', `a cutover has no step ${key}; its steps are ${STEPS.map((s) => s.key).join(', ')}`);
   const pending = c.steps.slice(0, index).find((s) => s.state !== 'passed');
   if (pending) throw conflict('CUTOVER_STEP_OUT_OF_ORDER', `step ${key} runs after ${pending.key}, which is ${pending.state}: run ${pending.key} first`, { next: pending.key });
   const step = c.steps[index];
