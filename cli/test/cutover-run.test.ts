@@ -47,7 +47,7 @@ beforeAll(async () => {
   writeFileSync(path.join(root, 'planted.json'), JSON.stringify({ ...TOTALS, counts: { ...TOTALS.counts, materials: 5 } }));
   // Trial data from before the cutover: units and a unit conversion users made while practising.
   expect((await as('POST', '/v1/units', { code: 'TRIAL', name: 'Trial unit', decimals: 0 })).status).toBe(201);
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await killAll();
   await t?.stop();

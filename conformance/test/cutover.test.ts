@@ -18,7 +18,7 @@ beforeAll(async () => {
   t = await startTestServer({ planTtlMs: 100 });
   dir = mkdtempSync(path.join(tmpdir(), 'mes-conformance-cutover-'));
   run = await runConformance({ target: t.url, apiKey: t.adminKey, profile: 'cutover', certified: true, seed: 42, outDir: dir, signingKey: path.join(dir, 'key.pem') });
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await t?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });

@@ -30,7 +30,7 @@ beforeAll(async () => {
   // Trial data: the master data and opening stock of a rehearsal, and an order users practised with.
   expect((await importFile('opening-balance.xlsx')).body.status).toBe('done');
   expect((await salesOrder()).status).toBe(201);
-}, 60_000);
+}, 180_000);
 afterAll(() => t?.stop());
 
 describe('cutover', () => {
