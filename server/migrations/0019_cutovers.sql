@@ -41,8 +41,9 @@ CREATE TABLE cutover_steps (
 );
 
 -- The backup point: the tenant's backup (the backups module's per-tenant dump, secrets
--- included so keys and passwords work after a rollback) as its compressed files, in order.
--- Backups leave this table out: a backup point is only for its cutover's rollback.
+-- included so keys and passwords work after a rollback) as its compressed files, in order. It is
+-- deleted when the cutover completes or rolls back. Its bytes hold password and key hashes, so a
+-- backup of the instance carries them only when encrypted (the column is marked mes:secret).
 CREATE TABLE cutover_backup_chunks (
   tenant_id  uuid NOT NULL REFERENCES tenants (id),
   cutover_id uuid NOT NULL REFERENCES cutovers (id),
@@ -51,6 +52,7 @@ CREATE TABLE cutover_backup_chunks (
   chunk      bytea NOT NULL,
   PRIMARY KEY (cutover_id, file, seq)
 );
+COMMENT ON COLUMN cutover_backup_chunks.chunk IS 'mes:secret';
 
 DO $$
 DECLARE t text;

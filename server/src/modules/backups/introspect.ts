@@ -57,11 +57,8 @@ export interface SchemaMap {
 
 /** The table every tenant hangs from; its key is `id`, where the others have `tenant_id`. */
 export const TENANTS_TABLE = 'tenants';
-/**
- * Migrations are recorded by restoring the schema, not copied as data; a cutover's backup point
- * (cutover_backup_chunks) is a backup itself, kept only for its own rollback.
- */
-const NOT_DATA = new Set(['schema_migrations', 'cutover_backup_chunks']);
+/** Migrations are recorded by restoring the schema, not copied as data. */
+const NOT_DATA = new Set(['schema_migrations']);
 const SECRET_NAME = /secret|password/;
 
 export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;

@@ -24,6 +24,8 @@ export interface BackupPoint {
 const CHUNK_BYTES = 1024 * 1024;
 
 export async function takeBackupPoint(db: Database, tenantId: string, cutoverId: string): Promise<BackupPoint> {
+  // A backup step run again: the earlier point goes first, so the new one does not hold it.
+  await db.transaction({ tenantId }, (tx) => repo.deleteBackupChunks(tx, cutoverId));
   const files = new Map<string, Buffer[]>();
   const manifest = await dumpDatabase(db, { tenantId, includeSecrets: true }, {
     async data(file, chunk) {
@@ -34,7 +36,6 @@ export async function takeBackupPoint(db: Database, tenantId: string, cutoverId:
   let bytes = 0;
   // After the dump's own session: on PGlite a second transaction would wait for it.
   await db.transaction({ tenantId }, async (tx) => {
-    await repo.deleteBackupChunks(tx, cutoverId);
     for (const [file, chunks] of files) {
       const whole = Buffer.concat(chunks);
       bytes += whole.length;
