@@ -45,9 +45,13 @@ export const OPERATIONS = ['S1-8.4'];
 /** The security requirement the equipment suite proves through the signed telemetry upload: 5.2.2.1-a signing and verification of interface data. */
 export const SECURITY_GATEWAY = ['S1-5.2.2.1-a'];
 
-/** In the registry: chapter 6, tenant isolation (5.3.2), the business functions (5.4.x), PLATFORM_TECHNICAL, SECURITY_GATEWAY and OPERATIONS. */
+/**
+ * In the registry: chapter 6, tenant isolation (5.3.2), the business functions (5.4.x),
+ * PLATFORM_TECHNICAL, SECURITY_GATEWAY, OPERATIONS and the go-live cutover (7.3-a/b/c; 7.1 and 7.2
+ * are people's work).
+ */
 export function inRegistry(id: string): boolean {
-  return /^S1-6\./.test(id) || /^S1-5\.4\.\d/.test(id) || /^S1-5\.3\.2-/.test(id) || PLATFORM_TECHNICAL.includes(id) || SECURITY_GATEWAY.includes(id) || OPERATIONS.includes(id);
+  return /^S1-6\./.test(id) || /^S1-5\.4\.\d/.test(id) || /^S1-5\.3\.2-/.test(id) || /^S1-7\.3-/.test(id) || PLATFORM_TECHNICAL.includes(id) || SECURITY_GATEWAY.includes(id) || OPERATIONS.includes(id);
 }
 
 const CORE = ['S1-5.3.2-a', 'S1-5.3.2-b', 'S1-6.1-b', 'S1-6.1-e', 'S1-6.2.3-a', 'S1-5.4.3-a', 'S1-5.4.3-b', 'S1-5.4.3-g', 'S1-5.4.3-j', 'S1-5.4.3-k', ...BUSINESS_CLAUSES];
@@ -68,6 +72,8 @@ const PRODUCTION = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'].
 const QUALITY = ['S1-5.4.5-a', 'S1-5.4.5-b', 'S1-5.4.5-c', 'S1-5.4.5-d', 'S1-5.4.5-e', 'S1-5.4.5-f'];
 /** Proved by the equipment suite through the API, acting as its own signing edge gateway. */
 const EQUIPMENT = ['S1-5.4.6-a', 'S1-5.4.6-b', 'S1-5.4.6-c', 'S1-5.4.6-d', 'S1-5.4.6-e', 'S1-5.4.6-f', 'S1-6.1-h', ...SECURITY_GATEWAY];
+/** Proved by the cutover suite: a small cutover run against the target. */
+const CUTOVER = ['S1-7.3-a', 'S1-7.3-b', 'S1-7.3-c'];
 
 export function profiles(): Profile[] {
   const registry = loadRequirements().filter((r) => inRegistry(r.id)).map((r) => r.id);
@@ -79,7 +85,8 @@ export function profiles(): Profile[] {
     { name: 'recovery', description: 'Backups verified by a drill of a tenant the run creates, through the admin API: RTO and RPO in the evidence', suites: ['recovery'], clauses: OPERATIONS },
     { name: 'quality', description: 'Quality standards, plans, AQL sampling, inspections of every type, judgement, disposition and reports; traceability from purchase through production to customer and the recall report, through the API', suites: ['quality', 'traceability'], clauses: QUALITY },
     { name: 'equipment', description: 'Equipment master, data collection in one format, status, alarms, indicators and the signed edge upload, through the API (the suite signs as a gateway)', suites: ['equipment'], clauses: EQUIPMENT },
-    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', 'production', 'equipment', 'quality', 'traceability', 'recovery', ...PLATFORM_SUITES], clauses: registry },
+    { name: 'cutover', description: 'Go-live cutover: a small cutover (freeze, backup point, clean, import, reconcile, rollback, go-live) run against the target through the API', suites: ['cutover'], clauses: CUTOVER },
+    { name: 'full', description: 'Every clause in the registry (the resilience suites need --platform)', suites: [...API_SUITES, 'ui', 'production', 'equipment', 'quality', 'traceability', 'cutover', 'recovery', ...PLATFORM_SUITES], clauses: registry },
   ];
 }
 

@@ -24,6 +24,7 @@ import { productionSuite } from './suites/production.js';
 import { recoverySuite } from './suites/recovery.js';
 import { qualitySuite } from './suites/quality.js';
 import { traceabilitySuite } from './suites/traceability.js';
+import { cutoverSuite } from './suites/cutover.js';
 import { diagnosisSuite } from './suites/resilience/diagnosis.js';
 import { platformEvents, platformSnapshot } from './suites/resilience/experiment.js';
 import { failoverSuite } from './suites/resilience/failover.js';
@@ -50,7 +51,7 @@ import type { Platform } from '@mes/platform';
  * In run order: the API suites, then deployment (plans only, touches nothing), then the resilience
  * suites, failover first (it needs the platform steady).
  */
-export const SUITES: Suite[] = [isolationSuite, apiAutomationSuite, businessSuite, productionSuite, equipmentSuite, qualitySuite, traceabilitySuite, recoverySuite, uiSuite, deploymentSuite, failoverSuite, upgradeSuite, scalingSuite, diagnosisSuite];
+export const SUITES: Suite[] = [isolationSuite, apiAutomationSuite, businessSuite, productionSuite, equipmentSuite, qualitySuite, traceabilitySuite, cutoverSuite, recoverySuite, uiSuite, deploymentSuite, failoverSuite, upgradeSuite, scalingSuite, diagnosisSuite];
 
 /** A run that cannot start as asked (bad profile, no target): exit 2. */
 export class UsageError extends Error {

@@ -12,10 +12,10 @@ describe('clause registry', () => {
     expect(loadRequirements()).toEqual(parseRequirements(readFileSync(DIGEST, 'utf8')).filter((r, i, all) => all.findIndex((x) => x.id === r.id) === i));
   });
 
-  it('holds every S1-6.x clause, tenant isolation 5.3.2, the 5.4 functions, the platform\'s 5.3.3-a/5.3.4/5.3.6/5.3.7, the signed upload 5.2.2.1-a and backups 8.4, and nothing else', () => {
+  it('holds every S1-6.x clause, tenant isolation 5.3.2, the 5.4 functions, the platform\'s 5.3.3-a/5.3.4/5.3.6/5.3.7, the signed upload 5.2.2.1-a, the cutover\'s 7.3-a/b/c and backups 8.4, and nothing else', () => {
     const ids = clauses().map((c) => c.id);
-    for (const id of ['S1-6.1-a', 'S1-6.1-b', 'S1-6.1-j', 'S1-6.2.1', 'S1-6.2.2', 'S1-6.2.3-a', 'S1-6.2.3-b', 'S1-5.3.2-a', 'S1-5.3.2-b', 'S1-5.4.1-a', 'S1-5.4.6-f', 'S1-5.3.3-a', 'S1-5.3.4', 'S1-5.3.6', 'S1-5.3.7-a', 'S1-5.3.7-b', 'S1-5.2.2.1-a', 'S1-8.4']) expect(ids).toContain(id);
-    expect(ids.every((id) => /^S1-(6\.|5\.4\.\d|5\.3\.2-|5\.3\.3-a$|5\.3\.4$|5\.3\.6$|5\.3\.7-[ab]$|5\.2\.2\.1-a$|8\.4$)/.test(id))).toBe(true);
+    for (const id of ['S1-6.1-a', 'S1-6.1-b', 'S1-6.1-j', 'S1-6.2.1', 'S1-6.2.2', 'S1-6.2.3-a', 'S1-6.2.3-b', 'S1-5.3.2-a', 'S1-5.3.2-b', 'S1-5.4.1-a', 'S1-5.4.6-f', 'S1-5.3.3-a', 'S1-5.3.4', 'S1-5.3.6', 'S1-5.3.7-a', 'S1-5.3.7-b', 'S1-5.2.2.1-a', 'S1-7.3-a', 'S1-7.3-b', 'S1-7.3-c', 'S1-8.4']) expect(ids).toContain(id);
+    expect(ids.every((id) => /^S1-(6\.|5\.4\.\d|5\.3\.2-|5\.3\.3-a$|5\.3\.4$|5\.3\.6$|5\.3\.7-[ab]$|5\.2\.2\.1-a$|7\.3-[abc]$|8\.4$)/.test(id))).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
   });
 

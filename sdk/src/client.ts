@@ -52,6 +52,7 @@ import type {
   QualityControlChart, QualityControlChartQuery, QualityDefectPareto, QualityDefectParetoQuery, QualityFirstPassYield, QualityReportPeriod, QualitySupplierPpm,
 } from './types.js';
 import type { Recall, RecallQuery, Trace, TraceQuery } from './types.js';
+import type { Cutover, CutoverPage, CutoverStepKey, CutoverSummary, PlanCutoverInput, RunCutoverStepInput } from './types.js';
 import { SDK_VERSION } from './version.js';
 
 export interface MesClientOptions {
@@ -824,6 +825,27 @@ export class MesClient {
     errorReport: (id: string, options?: RequestOptions): Promise<BinaryBody> => this.binary('getImportErrorReport', { path: { id } }, options),
     /** A template for a kind: headers in Chinese and English, an example row; XLSX adds drop-down lists. */
     template: (kind: ImportKind, query?: ImportTemplateQuery, options?: RequestOptions): Promise<BinaryBody> => this.binary('getImportTemplate', { query: { ...query, kind } }, options),
+  };
+
+  /**
+   * Go-live cutover (S1-7.2, S1-7.3): a plan of ordered steps and readiness checks; the steps run
+   * one after the other (freeze, backup, clean, three import steps, reconcile, unfreeze), and while
+   * the tenant is frozen its other writes get 423 TENANT_FROZEN. Imports of the cutover name it in
+   * the `Mes-Cutover` header (`imports.create(bytes, query, { headers: { 'mes-cutover': id } })`).
+   */
+  readonly cutovers = {
+    plan: (body: PlanCutoverInput = {}, options?: MutationOptions): Promise<Cutover> => this.call('planCutover', { body }, options),
+    list: (query?: { limit?: number; cursor?: string }, options?: RequestOptions): Promise<CutoverPage> => this.call('listCutovers', { query }, options),
+    get: (id: string, options?: RequestOptions): Promise<Cutover> => this.call('getCutover', { path: { id } }, options),
+    /** Runs the readiness checks again. */
+    check: (id: string, options?: MutationOptions): Promise<Cutover> => this.call('checkCutoverReadiness', { path: { id } }, options),
+    /** Runs the next step; a failed step answers 200 with the cutover failed (the step's result says why). */
+    runStep: (id: string, step: CutoverStepKey, body: RunCutoverStepInput = {}, options?: MutationOptions): Promise<Cutover> =>
+      this.call('runCutoverStep', { path: { id, step }, body }, options),
+    /** Restores the backup point and unfreezes; only an open cutover. */
+    rollback: (id: string, options?: MutationOptions): Promise<Cutover> => this.call('rollbackCutover', { path: { id } }, options),
+    /** Verification and go-live summary (S1-7.3-b/c). */
+    summary: (id: string, options?: RequestOptions): Promise<CutoverSummary> => this.call('getCutoverSummary', { path: { id } }, options),
   };
 
   readonly diagnostics = {

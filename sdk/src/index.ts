@@ -61,5 +61,6 @@ export type {
 /** Data import. */
 export type { ImportError, ImportJob, ImportKind, ImportQuery, ImportTemplateQuery } from './types.js';
 export type { Recall, RecallQuery, Trace, TraceQuery } from './types.js';
+export type { Cutover, CutoverPage, CutoverStep, CutoverStepKey, CutoverSummary, PlanCutoverInput, RunCutoverStepInput } from './types.js';
 /** The raw generated OpenAPI types, for anything the named aliases do not cover. */
 export type { components, operations, paths } from './generated/openapi.js';

@@ -432,3 +432,12 @@ export type Trace = Schemas['Trace'];
 export type TraceQuery = QueryOf<'traceBatch'>;
 export type Recall = Schemas['Recall'];
 export type RecallQuery = QueryOf<'getRecallReport'>;
+// Go-live cutover (S1-7.2, S1-7.3).
+export type Cutover = Schemas['Cutover'];
+export type CutoverStep = Schemas['CutoverStep'];
+export type CutoverPage = Schemas['CutoverPage'];
+export type CutoverSummary = Schemas['CutoverSummary'];
+export type PlanCutoverInput = BodyOf<'planCutover'>;
+/** What the client reports of a step it ran: the import jobs, or the reconciliation's differences. */
+export type RunCutoverStepInput = BodyOf<'runCutoverStep'>;
+export type CutoverStepKey = 'freeze' | 'backup' | 'clean' | 'import-master-data' | 'initialise-inventory' | 'backfill-open-documents' | 'reconcile' | 'unfreeze';

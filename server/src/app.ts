@@ -7,6 +7,7 @@ import { appendAudit } from './platform/audit.js';
 import { MAX_URL_LENGTH, clientErrorHandler, uriTooLong } from './platform/client-errors.js';
 import { Authenticator, actorId, requirePermission } from './platform/auth.js';
 import { DatabaseUnavailableError, openDatabase, type Database } from './platform/db.js';
+import { TenantFreeze } from './platform/freeze.js';
 import { Diagnostics } from './platform/diagnostics.js';
 import { MesProblem, fieldErrorsFromAjv, problemBody, problemFromDatabase } from './platform/errors.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
@@ -16,6 +17,7 @@ import { TenantRateLimiter } from './platform/rate-limit.js';
 import { traceFrom } from './platform/tracing.js';
 import { registerSchemas, withPipelineContract } from './platform/schemas.js';
 import { lazySchemaCompilers } from './platform/validation.js';
+import { frozenCutoverId } from './modules/cutovers/repo.js';
 import { registerModules } from './modules/index.js';
 import { registerWebConsole, type WebConsole } from './web.js';
 
@@ -30,6 +32,8 @@ export interface AppContext {
   loginThrottle: LoginThrottle;
   diagnostics: Diagnostics;
   metrics: Metrics;
+  /** Which tenants a go-live cutover holds frozen (423 TENANT_FROZEN on their writes). */
+  freeze: TenantFreeze;
   /** draining: readiness is false, requests are still served. closing: new requests are refused. */
   lifecycle: { draining: boolean; closing: boolean };
 }
@@ -62,6 +66,7 @@ export async function buildApp(config: ServerConfig, opts: BuildOptions = {}): P
     loginThrottle: new LoginThrottle(),
     diagnostics: new Diagnostics(db, config.dataDir),
     metrics: createMetrics(db),
+    freeze: new TenantFreeze((tenantId) => db.transaction({ tenantId, readOnly: true }, (tx) => frozenCutoverId(tx, tenantId)), config.planTtlMs),
     lifecycle: { draining: false, closing: false },
   };
 
@@ -194,6 +199,7 @@ function installPipeline(app: MesApp, ctx: AppContext, web: WebConsole | undefin
     if (config.public || !req.routeOptions.url) return;
     req.principal = await ctx.auth.authenticate(req.headers.authorization);
     if (config.permission) requirePermission(req.principal, config.permission);
+    await ctx.freeze.admit(req, req.principal.tenantId);
     try {
       const admitted = await ctx.limiter.admit(req.principal.tenantId);
       // Given back once: by an event stream early (releaseAdmission), or when the response closes.

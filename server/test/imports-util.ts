@@ -6,9 +6,9 @@ import { waitFor } from './util.js';
 export const legacy = (name: string) => readFileSync(new URL(`../../fixtures/legacy/${name}`, import.meta.url));
 
 /** POST /v1/imports with the file's bytes as the body. */
-export async function upload(baseUrl: string, key: string, file: Buffer, query: { kind?: string; fileName: string; dryRun?: boolean }) {
+export async function upload(baseUrl: string, key: string, file: Buffer, query: { kind?: string; fileName: string; dryRun?: boolean }, headers: Record<string, string> = {}) {
   const q = new URLSearchParams({ kind: query.kind ?? 'auto', fileName: query.fileName, ...(query.dryRun ? { dryRun: 'true' } : {}) });
-  const res = await fetch(`${baseUrl}/v1/imports?${q}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/octet-stream' }, body: file });
+  const res = await fetch(`${baseUrl}/v1/imports?${q}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/octet-stream', ...headers }, body: file });
   return { status: res.status, body: (await res.json()) as any };
 }
 

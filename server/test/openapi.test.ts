@@ -44,13 +44,14 @@ describe('OpenAPI access extensions', () => {
     expect(res.body.permission).toBe(create.op['x-mes-permission']);
   });
 
-  it('S1-8.2: the spec lists the refusals an operation can meet outside its own rules (414, 429, 503; 408, 413, 415 with a body) as problem+json, and Idempotency-Key on every POST', () => {
+  it('S1-8.2 S1-7.3-a: the spec lists the refusals an operation can meet outside its own rules (414, 429, 503; 423 on a write of a tenant frozen for a cutover; 408, 413, 415 with a body) as problem+json, and Idempotency-Key on every POST', () => {
     const missing: string[] = [];
     for (const { method, path, op } of ops) {
       const label = `${method} ${path}`;
       const expected = ['400', '414'];
       if (!op['x-mes-public'] || op.operationId === 'login') expected.push('429', '503');
       if (path === '/readyz') expected.push('503');
+      if (!op['x-mes-public'] && method !== 'GET') expected.push('423');
       if (op.requestBody) expected.push('408', '413', '415');
       for (const status of expected) {
         if (!op.responses[status]?.content?.['application/problem+json']) missing.push(`${label} ${status}`);

@@ -3520,6 +3520,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cutovers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's cutovers, newest first */
+        get: operations["listCutovers"];
+        put?: never;
+        /** Plan a go-live cutover: its ordered steps and the readiness checks, each with its state */
+        post: operations["planCutover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cutovers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A cutover with every step and check: state, who, when, duration, result */
+        get: operations["getCutover"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cutovers/{id}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the readiness checks (S1-7.2) again */
+        post: operations["checkCutoverReadiness"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cutovers/{id}/steps/{step}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the next step of a cutover (freeze, backup, clean, the three import steps with the jobs the client ran, reconcile with its differences, unfreeze); a failed step leaves the cutover failed and frozen */
+        post: operations["runCutoverStep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cutovers/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Roll an open cutover back: the tenant's rows as at the backup point (the audit chain, events and import jobs stay), then unfreeze */
+        post: operations["rollbackCutover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cutovers/{id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Verify after go-live (S1-7.3-b) and the go-live summary (S1-7.3-c): write error rate, latency, ledger invariant, reconciliation, reports rendered, readiness */
+        get: operations["getCutoverSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/drawings/{id}/revisions": {
         parameters: {
             query?: never;
@@ -7528,6 +7631,124 @@ export interface components {
                 quantity: string;
             }[];
         };
+        CutoverStep: {
+            seq: number;
+            key: string;
+            state: "pending" | "running" | "passed" | "failed" | "warning" | "not_applicable";
+            /** @description Who ran it (user or API key) */
+            actor: string | null;
+            startedAt: string | null;
+            finishedAt: string | null;
+            durationMs: number | null;
+            result: {
+                [key: string]: unknown;
+            } | null;
+        };
+        Cutover: {
+            /** Format: uuid */
+            id: string;
+            /** @description planned → running → completed; a failed step leaves it failed (resume the step, or roll back) → rolled_back */
+            status: "planned" | "running" | "failed" | "completed" | "rolled_back";
+            /** @description The tenant's writes are refused with 423 TENANT_FROZEN, except the cutover's own */
+            frozen: boolean;
+            note: string | null;
+            plannedBy: string;
+            /** @description The backup point: id, snapshot time, tables, rows, bytes */
+            backup: {
+                [key: string]: unknown;
+            } | null;
+            reconciliation: {
+                [key: string]: unknown;
+            } | null;
+            rollback: {
+                [key: string]: unknown;
+            } | null;
+            goLiveAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            finishedAt: string | null;
+            /** @description The ordered steps of S1-7.3-a: freeze, backup, clean, import-master-data, initialise-inventory, backfill-open-documents, reconcile, unfreeze */
+            steps: components["schemas"]["CutoverStep"][];
+            /** @description The readiness checks of S1-7.2 that software can make; they inform, they do not block */
+            checks: components["schemas"]["CutoverStep"][];
+        };
+        CutoverPage: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** @description planned → running → completed; a failed step leaves it failed (resume the step, or roll back) → rolled_back */
+                status: "planned" | "running" | "failed" | "completed" | "rolled_back";
+                /** @description The tenant's writes are refused with 423 TENANT_FROZEN, except the cutover's own */
+                frozen: boolean;
+                note: string | null;
+                plannedBy: string;
+                /** @description The backup point: id, snapshot time, tables, rows, bytes */
+                backup: {
+                    [key: string]: unknown;
+                } | null;
+                reconciliation: {
+                    [key: string]: unknown;
+                } | null;
+                rollback: {
+                    [key: string]: unknown;
+                } | null;
+                goLiveAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                finishedAt: string | null;
+            }[];
+            nextCursor: string | null;
+        };
+        CutoverSummary: {
+            /** Format: uuid */
+            cutoverId: string;
+            status: string;
+            goLiveAt: string | null;
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description Every verification holds */
+            ok: boolean;
+            writes: {
+                total: number;
+                failed: number;
+                rejected: number;
+                denied: number;
+                /** @description Writes that failed with a server error, as a share of all writes since go-live (audit chain) */
+                errorRate: number;
+            };
+            latency: {
+                /** @description What the figures cover: this replica's requests since it started, every tenant */
+                scope: string;
+                requests: number;
+                p50Ms: number | null;
+                p95Ms: number | null;
+                serverErrors: number;
+            };
+            ledger: {
+                movements: number;
+                balances: number;
+                movementSum: string;
+                balanceSum: string;
+                /** @description Balances that are not the sum of their movements: must be 0 */
+                balancesOffLedger: number;
+                ok: boolean;
+            };
+            reconciliation: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Reports rendered as the caller */
+            reports: {
+                key: string;
+                ok: boolean;
+                detail: string;
+            }[];
+            checks: components["schemas"]["CutoverStep"][];
+            steps: components["schemas"]["CutoverStep"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -8011,6 +8232,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -8229,6 +8459,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8641,6 +8880,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -8862,6 +9110,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9157,6 +9414,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -9323,6 +9589,15 @@ export interface operations {
             };
             /** @description URL or path parameter too long */
             414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9615,6 +9890,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -9772,6 +10056,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10168,6 +10461,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -10318,6 +10620,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -10461,6 +10772,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10675,6 +10995,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10910,6 +11239,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -11100,6 +11438,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11314,6 +11661,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11554,6 +11910,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -11782,6 +12147,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -11918,6 +12292,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12159,6 +12542,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -12349,6 +12741,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12571,6 +12972,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -12781,6 +13191,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13038,6 +13457,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -13229,6 +13657,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -13352,6 +13789,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13937,6 +14383,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -14178,6 +14633,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -14365,6 +14829,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14570,6 +15043,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14798,6 +15280,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15046,6 +15537,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -15233,6 +15733,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15445,6 +15954,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -15648,6 +16166,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15905,6 +16432,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -16045,6 +16581,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -16135,6 +16680,15 @@ export interface operations {
             };
             /** @description URL or path parameter too long */
             414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16750,6 +17304,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -17150,6 +17713,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -17395,6 +17967,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -17612,6 +18193,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -17744,6 +18334,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -17869,6 +18468,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18107,6 +18715,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18358,6 +18975,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -18481,6 +19107,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18726,6 +19361,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -18958,6 +19602,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -19057,6 +19710,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19294,6 +19956,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19674,6 +20345,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -19899,6 +20579,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20162,6 +20851,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -20377,6 +21075,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -20501,6 +21208,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20639,6 +21355,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -20743,6 +21468,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20981,6 +21715,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21309,6 +22052,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21733,6 +22485,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -22029,6 +22790,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -22151,6 +22921,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22349,6 +23128,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22678,6 +23466,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -22931,6 +23728,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -23139,6 +23945,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23373,6 +24188,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -23584,6 +24408,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23815,6 +24648,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -24026,6 +24868,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24250,6 +25101,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24489,6 +25349,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -24717,6 +25586,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -24924,6 +25802,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25147,6 +26034,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25502,6 +26398,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -25762,6 +26667,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -25895,6 +26809,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26150,6 +27073,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26413,6 +27345,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -26546,6 +27487,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26967,6 +27917,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27419,6 +28378,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -27668,6 +28636,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -27792,6 +28769,15 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27940,6 +28926,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -28074,6 +29069,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28222,6 +29226,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -28356,6 +29369,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28533,6 +29555,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -28684,6 +29715,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28927,6 +29967,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29280,6 +30329,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -29489,6 +30547,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29840,6 +30907,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -30162,6 +31238,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30571,6 +31656,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -30783,6 +31877,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -31020,6 +32123,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -31140,6 +32252,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -31253,6 +32374,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -31381,6 +32511,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -31518,6 +32657,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -31967,6 +33115,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -32234,6 +33391,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -32638,6 +33804,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -33019,6 +34194,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -33226,6 +34410,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -33448,6 +34641,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -33588,6 +34790,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -33679,6 +34890,15 @@ export interface operations {
             };
             /** @description URL or path parameter too long */
             414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -33897,6 +35117,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -34198,6 +35427,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -34550,6 +35788,15 @@ export interface operations {
             };
             /** @description URL or path parameter too long */
             414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -34930,6 +36177,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -35159,6 +36415,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -35469,6 +36734,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -35962,6 +37236,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -36098,6 +37381,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -36340,6 +37632,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Tenant plan or login limit reached */
             429: {
                 headers: {
@@ -36474,6 +37775,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -36629,6 +37939,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -37483,6 +38802,738 @@ export interface operations {
             };
         };
     };
+    listCutovers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CutoverPage"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    planCutover: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cutover"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCutover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cutover"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    checkCutoverReadiness: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cutover"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    runCutoverStep: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                /** @description One of freeze, backup, clean, import-master-data, initialise-inventory, backfill-open-documents, reconcile, unfreeze */
+                step: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Import steps: the import jobs the client ran for this step (each must be done and name this cutover) */
+                    jobs?: string[];
+                    /** @description reconcile: every difference the client found against the control totals; none passes the step */
+                    differences?: {
+                        check: string;
+                        key: string;
+                        expected: string;
+                        actual: string;
+                    }[];
+                    /** @description reconcile: what was compared (counts, stock lines, order lines) */
+                    checked?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cutover"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rollbackCutover: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cutover"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCutoverSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CutoverSummary"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     uploadDrawingRevision: {
         parameters: {
             query?: {
@@ -37595,6 +39646,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -38063,6 +40123,15 @@ export interface operations {
             };
             /** @description Refused by a business rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,6 +4,7 @@ import { backupRoutes } from './backups/routes.js';
 import { barcodeRoutes } from './barcodes/routes.js';
 import { identityRoutes } from './identity/routes.js';
 import { importRoutes } from './imports/routes.js';
+import { cutoverRoutes } from './cutovers/routes.js';
 import { countingRoutes } from './inventory/counting-routes.js';
 import { reportRoutes } from './inventory/report-routes.js';
 import { inventoryRoutes } from './inventory/routes.js';
@@ -48,4 +49,5 @@ export function registerModules(app: MesApp, ctx: AppContext): void {
   importRoutes(app, ctx);
   qualityRoutes(app, ctx);
   traceabilityRoutes(app, ctx);
+  cutoverRoutes(app, ctx);
 }

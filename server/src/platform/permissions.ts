@@ -50,6 +50,9 @@ export const TENANT_PERMISSIONS = [
   // Data import (S1-7.3-a): upload and run import jobs; each sheet also needs its module's write permission.
   'imports:read',
   'imports:write',
+  // Go-live cutover (S1-7.3): plan, run (freeze, clean trial data, reconcile), roll back, verify.
+  'cutovers:read',
+  'cutovers:write',
 ] as const;
 
 export type Permission = (typeof PLATFORM_PERMISSIONS)[number] | (typeof TENANT_PERMISSIONS)[number];

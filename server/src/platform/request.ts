@@ -23,6 +23,11 @@ declare module 'fastify' {
     oneOfQuery?: string[];
     /** A POST that changes nothing (a scan lookup, a label): refusals are not audited as changes. */
     readOnly?: boolean;
+    /**
+     * Let through while the tenant is frozen for a go-live cutover (platform/freeze.ts): 'own'
+     * the cutover API itself, 'import' an import naming the frozen cutover in the Mes-Cutover header.
+     */
+    cutover?: 'own' | 'import';
   }
 }
 

@@ -35,7 +35,7 @@ const problem = (description: string) => ({ description, content: { 'application
 const PROBLEM_TEXT: Record<number, string> = {
   400: 'Invalid input', 401: 'Missing or invalid credentials', 403: 'Permission denied', 404: 'Not found', 408: 'The request did not arrive in time',
   409: 'Conflict with the current state', 413: 'Body too large', 414: 'URL or path parameter too long', 415: 'Body is not application/json',
-  422: 'Refused by a business rule', 429: 'Tenant plan or login limit reached', 503: 'Temporarily unavailable; retry with the same Idempotency-Key',
+  422: 'Refused by a business rule', 423: 'The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it', 429: 'Tenant plan or login limit reached', 503: 'Temporarily unavailable; retry with the same Idempotency-Key',
 };
 
 /** The error responses a route can give, for its OpenAPI entry. */
@@ -48,12 +48,15 @@ export const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7e]{1,255}$';
 /**
  * What the request pipeline adds to every operation, for the spec (the swagger transform applies
  * it to all routes, so no route can forget it): 414 for a long URL; 429 and 503 wherever
- * credentials are checked or the database is reached (and on login, which is rate-limited); 408,
+ * credentials are checked or the database is reached (and on login, which is rate-limited); 423
+ * on every write with credentials (a tenant frozen for a cutover); 408,
  * 413 and 415 wherever a body is read; and the optional Idempotency-Key header on every POST.
  */
 export function withPipelineContract(schema: Record<string, unknown>, method: string, opts: { public: boolean; login: boolean; body: boolean }): Record<string, unknown> {
   const statuses = [400, 414];
   if (!opts.public || opts.login) statuses.push(429, 503);
+  // A tenant frozen for a go-live cutover refuses writes (platform/freeze.ts).
+  if (!opts.public && !['GET', 'HEAD'].includes(method)) statuses.push(423);
   if (opts.body) statuses.push(408, 413, 415);
   const response = { ...Object.fromEntries(statuses.map((s) => [s, problem(PROBLEM_TEXT[s])])), ...(schema.response as object | undefined) };
   if (method !== 'POST') return { ...schema, response };

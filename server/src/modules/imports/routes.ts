@@ -46,7 +46,7 @@ export function importRoutes(app: MesApp, { db }: AppContext): void {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', fileBody);
     scope.post('/v1/imports', {
-      config: { permission: 'imports:write' },
+      config: { permission: 'imports:write', cutover: 'import' },
       schema: {
         operationId: 'createImport', tags,
         summary: 'Upload a CSV (UTF-8, GB18030/GBK) or XLSX file to import: every error at once and nothing written, or a job that writes in the background',
@@ -69,7 +69,7 @@ export function importRoutes(app: MesApp, { db }: AppContext): void {
   }, async (req) => read(db, req, (tx) => imports.getJob(tx, tenant(req), req.params.id)));
 
   app.post('/v1/imports/:id/resume', {
-    config: { permission: 'imports:write' },
+    config: { permission: 'imports:write', cutover: 'import' },
     schema: {
       operationId: 'resumeImport', tags, summary: 'Go on writing a job whose process stopped (killed, restarted): from its last committed chunk; rows already there stay as they are',
       params: IdParams, response: { 202: Type.Ref(ImportJobSchema), ...problems(404, 409) },
