@@ -54,6 +54,9 @@ const RECIPES: Record<string, (w: World) => unknown> = {
   registerGateway: (w) => ({ code: w.code(), name: 'Gateway', publicKey: gatewayPublicKey() }),
   createEquipment: (w) => ({ code: w.code(), name: 'Machine', workshopId: id(w, 'workshops'), gatewayId: id(w, 'gateways'), points: [{ point: 'setpoint', type: 'number', writable: true }] }),
   sendDeviceCommand: () => ({ point: 'setpoint', value: 1 }),
+  createQualityStandard: (w) => ({ code: w.code(), name: 'Standard', materialId: id(w, 'materials'), items: [{ code: 'DIA', name: 'Diameter', kind: 'quantitative', nominal: '10.00', lowerLimit: '9.95', upperLimit: '10.05', unit: 'mm', decimals: 2 }] }),
+  createQualityPlan: (w) => ({ code: w.code(), name: 'Final', inspectionType: 'final', standardId: w.created('createQualityStandard')?.id, sampling: 'fixed', sampleSize: 2 }),
+  createQualityInspection: (w) => ({ planId: w.created('createQualityPlan')?.id, materialId: id(w, 'materials'), lotSize: '10' }),
   createProductionOrder: (w) => ({ materialId: id(w, 'materials'), quantity: '5', plannedStart: '2030-01-10', plannedFinish: '2030-01-12' }),
 };
 

@@ -115,7 +115,9 @@ describe('core profile against the reference server', () => {
     expect(q.realForeignId.length).toBeGreaterThan(25);
     // What no tenant can create through its bearer API: alarms are raised by signed gateway
     // telemetry (so are their e-mail notices), restore drills are the platform's own records.
-    expect(q.randomIdOnly).toEqual(['acknowledgeEquipmentAlarm', 'getBackupDrill', 'getEquipmentAlarm', 'listEquipmentAlarmNotices']);
+    // Traces are addressed by batch and serial number, which the generated world does not make
+    // (server/test/traceability.test.ts proves their isolation with real numbers).
+    expect(q.randomIdOnly).toEqual(['acknowledgeEquipmentAlarm', 'getBackupDrill', 'getEquipmentAlarm', 'listEquipmentAlarmNotices', 'traceBatch', 'traceSerial']);
     const probe = core.results.checks.find((c) => c.id === 'isolation/foreign-id/getMaterial')!;
     expect(probe.data).toMatchObject({ response: '404 RESOURCE_NOT_FOUND', control: 'tenant A itself: 200' });
   });

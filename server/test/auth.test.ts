@@ -162,7 +162,7 @@ describe('login tokens', () => {
     const me = await as(login.body.token, 'GET', '/v1/me');
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ via: 'token', keyId: null, keyScopes: null, tenant: { id: T.id, slug: 'authn' }, user: { id: user.body.id, username: 'vera', platformAdmin: false } });
-    expect(me.body.permissions.sort()).toEqual(['apikeys:read', 'audit:read', 'diagnostics:read', 'equipment:read', 'events:read', 'imports:read', 'inventory:read', 'masterdata:read', 'production:read', 'purchasing:read', 'quality:read', 'roles:read', 'sales:read', 'settings:read', 'users:read']);
+    expect(me.body.permissions.sort()).toEqual(['apikeys:read', 'audit:read', 'cutovers:read', 'diagnostics:read', 'equipment:read', 'events:read', 'imports:read', 'inventory:read', 'masterdata:read', 'production:read', 'purchasing:read', 'quality:read', 'roles:read', 'sales:read', 'settings:read', 'users:read']);
     // A viewer's token reads but does not write.
     expect((await as(login.body.token, 'GET', '/v1/users')).status).toBe(200);
     const write = await as(login.body.token, 'POST', '/v1/users', { username: 'by-token', displayName: 'No' });

@@ -37,7 +37,11 @@ export const apiAutomationSuite: Suite = {
         pathValues[p.name] = v ?? ctx.rng.uuid();
       }
       const query: Record<string, string> = {};
-      for (const p of op.params.filter((x) => x.in === 'query' && x.required)) query[p.name] = String(sample(p.schema, world.hints(), p.name));
+      for (const p of op.params.filter((x) => x.in === 'query' && x.required)) {
+        // A required filter that names a resource (materialId, itemCode, batchNo) the tenant's data cannot fill: a sampled one names nothing.
+        if (/(Id|Code|No)$/.test(p.name) && world.hints().known?.(p.name, p.schema) === undefined) real = false;
+        query[p.name] = String(sample(p.schema, world.hints(), p.name));
+      }
       // At least one of these filters (x-mes-one-of-query): the first the tenant's data can fill; none, and success is not expected.
       const oneOf = op.oneOfQuery.map((name) => op.params.find((x) => x.in === 'query' && x.name === name)).filter((x) => x !== undefined);
       const known = oneOf.map((p) => [p.name, world.hints().known?.(p.name, p.schema)] as const).find(([, v]) => v !== undefined);

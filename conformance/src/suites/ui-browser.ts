@@ -52,6 +52,11 @@ export async function step(s: Session, ctx: CheckContext, name: string): Promise
 
 export const byTest = (id: string) => By.css(`[data-testid="${id}"]`);
 
+/** Toasts (antd messages) sit over the header for a few seconds: wait them out before clicking there. */
+export async function toastsGone(d: WebDriver, ms = WAIT_MS): Promise<void> {
+  await d.wait(async () => (await d.findElements(By.css('.ant-message-notice'))).length === 0, ms, 'waiting for the messages to go');
+}
+
 export async function visible(d: WebDriver, locator: By, ms = WAIT_MS): Promise<WebElement> {
   const el = await d.wait(until.elementLocated(locator), ms, `waiting for ${locator}`);
   await d.wait(until.elementIsVisible(el), ms, `waiting for ${locator} to show`);

@@ -12,7 +12,7 @@ import { By, Key, until, type WebDriver } from 'selenium-webdriver';
 import type { HttpTarget } from '../http.js';
 import type { TestTenant } from '../tenants.js';
 import type { Check, CheckContext } from '../types.js';
-import { WAIT_MS, apiOf, byTest, choose, expectOk, menu, signIn, step, type, visible, type Session } from './ui-browser.js';
+import { WAIT_MS, apiOf, byTest, choose, expectOk, menu, signIn, step, toastsGone, type, visible, type Session } from './ui-browser.js';
 
 const CLAUSES = ['S1-6.2.2', 'S1-6.2.3-b'];
 /** The equipment wall must show a state change within this. */
@@ -128,6 +128,7 @@ export function productionFlow(s: Session, floor: ShopFloor): Check {
       await step(s, ctx, 'production-order-released');
 
       // The operator's PDA: the header's PDA link, the "report work" button, a scan of the order number.
+      await toastsGone(d);
       await (await visible(d, By.xpath(`//header//a[@href='/pda']`))).click();
       await (await visible(d, By.xpath(`//a[.//span[normalize-space(.)='报工']]`))).click();
       await (await visible(d, byTest('report-scan'))).sendKeys(order.docNo, Key.ENTER);
