@@ -89,6 +89,36 @@ export function readAdminKey(child: ReturnType<typeof spawn>): Promise<string> {
   });
 }
 
+export interface BenchServer {
+  port: number;
+  adminKey: string;
+  /** SIGTERM, and wait for the process to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The built server (dist/main.js) as a process on `databaseUrl`, on a free loopback port with quiet
+ * logs (`env` adds or overrides settings); resolves once it has printed the admin key.
+ */
+export async function startBenchServer(databaseUrl: string, env: Record<string, string> = {}): Promise<BenchServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../../dist/main.js', import.meta.url))], {
+    env: { ...process.env, MES_DATABASE_URL: databaseUrl, MES_HOST: '127.0.0.1', MES_PORT: String(port), MES_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  };
+  try {
+    return { port, adminKey: await readAdminKey(child), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {

@@ -12,7 +12,7 @@
  * MES_BENCH_BACKUP_MOVEMENTS (default 1,000,000) and MES_BENCH_BACKUP_ROUNDS (default 3) size it; the history is
  * generateLedger's (database.ts), the one the ledger bench reads.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { freePort, readAdminKey, request } from './api-overhead.js';
+import { request, startBenchServer, type BenchServer } from './api-overhead.js';
 import { freshDatabase, generateLedger } from './database.js';
 
 const run = promisify(execFile);
@@ -70,16 +70,13 @@ export async function backupBench(): Promise<BackupBenchResult> {
   const work = await mkdtemp(path.join(tmpdir(), 'mes-bench-backup-'));
   const signingKey = path.join(work, 'signing.pem');
   writeFileSync(signingKey, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
-  const port = await freePort();
-  const server = spawn(process.execPath, [fileURLToPath(new URL('../../dist/main.js', import.meta.url))], {
-    env: { ...process.env, MES_DATABASE_URL: source.url, MES_HOST: '127.0.0.1', MES_PORT: String(port), MES_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
   const targets: Array<{ drop(): Promise<void> }> = [];
   const owner = new pg.Client({ connectionString: source.url });
   const agent = new http.Agent({ keepAlive: true });
+  let server: BenchServer | undefined;
   try {
-    const adminKey = await readAdminKey(server);
+    server = await startBenchServer(source.url);
+    const { port, adminKey } = server;
     await owner.connect();
     const created = await request(agent, port, 'POST', '/v1/tenants', adminKey, { slug: 'bench-backup', name: 'Bench backup', plan: 'unlimited' });
     if (created.status !== 201) throw new Error(`creating the tenant: ${created.status} ${created.body}`);
@@ -133,8 +130,7 @@ export async function backupBench(): Promise<BackupBenchResult> {
   } finally {
     agent.destroy();
     await owner.end().catch(() => {});
-    server.kill('SIGTERM');
-    await new Promise((res) => server.once('exit', res));
+    await server?.stop();
     await Promise.all(targets.map((t) => t.drop().catch(() => {})));
     await source.drop();
     await rm(work, { recursive: true, force: true });

@@ -15,11 +15,9 @@
  * connection as mes_app with the tenant set, for the same random roots, interleaved, after a
  * warm-up: MES_BENCH_TRACE_SAMPLES per direction (default 200). Reports p50/p95 and their ratios.
  */
-import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { freePort, readAdminKey, request } from './api-overhead.js';
+import { request, startBenchServer, type BenchServer } from './api-overhead.js';
 import { freshDatabase } from './database.js';
 
 const BATCHES = Number(process.env.MES_BENCH_TRACE_BATCHES ?? 100_000);
@@ -46,15 +44,12 @@ const traceRepo = () => import(new URL('../../dist/modules/traceability/repo.js'
 export async function traceBench(): Promise<TraceBenchResult> {
   const { traceSql } = await traceRepo();
   const db = await freshDatabase('trace');
-  const port = await freePort();
-  const server = spawn(process.execPath, [fileURLToPath(new URL('../../dist/main.js', import.meta.url))], {
-    env: { ...process.env, MES_DATABASE_URL: db.url, MES_HOST: '127.0.0.1', MES_PORT: String(port), MES_LOG_LEVEL: 'warn', MES_REQUEST_TIMEOUT_MS: '600000' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
   const owner = new pg.Client({ connectionString: db.url });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  let server: BenchServer | undefined;
   try {
-    const adminKey = await readAdminKey(server);
+    server = await startBenchServer(db.url, { MES_REQUEST_TIMEOUT_MS: '600000' });
+    const { port, adminKey } = server;
     const api = async (method: string, path: string, key: string, body?: unknown, expect = 201) => {
       const r = await request(agent, port, method, path, key, body);
       if (r.status !== expect) throw new Error(`${method} ${path}: ${r.status} ${r.body.slice(0, 500)}`);
@@ -121,8 +116,7 @@ export async function traceBench(): Promise<TraceBenchResult> {
   } finally {
     agent.destroy();
     await owner.end().catch(() => undefined);
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
+    await server?.stop();
     await db.drop();
   }
 }
