@@ -270,6 +270,13 @@ export function kanbanLive(s: Session, floor: ShopFloor): Check {
         ctx.assert(active.includes(order.docNo) && active.includes('W101'), `the running operation with its operator is not listed: ${active}`);
         ctx.record('row', after);
         await step(s, ctx, 'kanban-after');
+        // A TV in English: the language a board shows is the browser's choice (no header on a board).
+        await d.executeScript("localStorage.setItem('mes.language', 'en')");
+        await d.navigate().refresh();
+        await d.wait(async () => (await (await visible(d, By.css('[data-testid="board"] h1'))).getText()).startsWith('Production board'), WAIT_MS, 'the board does not read in English');
+        await visible(d, row);
+        await step(s, ctx, 'kanban-en');
+        await d.executeScript("localStorage.removeItem('mes.language')");
       } finally {
         await d.manage().window().setRect({ width: 1366, height: 900 });
       }
