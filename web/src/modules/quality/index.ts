@@ -25,7 +25,7 @@ const quality: ModuleDef = {
         defectCode: '缺陷代码', value: '实测值', severity: '检验严格度', codeLetter: '样本量字码', rejected: '拒收数量', disposedAccepted: '已处置（接收）', disposedRejected: '已处置（拒收）',
         automatic: '自动判定', reason: '判定依据', judgedBy: '判定人', reviewed: '复判', reviewReason: '复判理由', noResults: '尚未录入结果。', tooMany: '样本 × 项目超过 {{n}} 个，请用 API 或 CLI 批量录入。',
         dispositions: '处置记录', dispose: '处置', disposeTitle: '处置检验批', review: '复判', reviewTitle: '复判（保留自动判定）', kind: '处置方式', quantity: '数量', warehouse: '仓库', approvedBy: '批准人', lineReason: '原因',
-        newJudgement: '新的判定', reviewReasonField: '复判理由', disposed: '已处置', reviewedDone: '已复判', version: '版本', out: '超出上下限',
+        newJudgement: '新的判定', reviewReasonField: '复判理由', disposed: '已处置', reviewedDone: '已复判', version: '版本', nominal: '标称 {{v}}', out: '超出上下限', summary: '样本 {{n}} 件中不合格 {{d}} 件（Ac {{ac}}，Re {{re}}）', left: '本批 {{lot}}，拒收 {{rejected}}；已处置：接收 {{a}}，拒收 {{r}}。“接收”处置未拒收的部分，其他方式处置拒收的部分；让步接收须填写批准人和原因。',
       },
       standards: { title: '检验标准', help: '每个物料或产品类别的检验项目：定量项目的标称值和上下限，定性项目的判定要求。只读；新建请用 API 或 CLI。', code: '标准编码', name: '名称', appliesTo: '适用于', items: '检验项目', status: '状态', category: '类别 {{c}}' },
       plans: { title: '检验方案', help: '检验类型、所用标准和抽样方式（全检、固定抽样或 GB/T 2828.1 AQL 抽样）。只读；新建请用 API 或 CLI。', code: '方案编码', name: '名称', type: '检验类型', standard: '检验标准', sampling: '抽样', detail: '抽样参数', status: '状态', every: '每 {{h}} 小时 / {{p}} 件' },
@@ -60,7 +60,7 @@ const quality: ModuleDef = {
         defectCode: 'Defect code', value: 'Measured', severity: 'Severity', codeLetter: 'Code letter', rejected: 'Rejected quantity', disposedAccepted: 'Disposed (accepted)', disposedRejected: 'Disposed (rejected)',
         automatic: 'Automatic judgement', reason: 'Reason', judgedBy: 'Judged by', reviewed: 'Reviewed', reviewReason: 'Review reason', noResults: 'No results recorded yet.', tooMany: 'More than {{n}} samples × items: record them through the API or the CLI.',
         dispositions: 'Dispositions', dispose: 'Dispose', disposeTitle: 'Dispose of the lot', review: 'Review', reviewTitle: 'Review the judgement (the automatic one is kept)', kind: 'Disposition', quantity: 'Quantity', warehouse: 'Warehouse', approvedBy: 'Approved by', lineReason: 'Reason',
-        newJudgement: 'New judgement', reviewReasonField: 'Reason for the review', disposed: 'Disposed', reviewedDone: 'Reviewed', version: 'Version', out: 'Outside the limits',
+        newJudgement: 'New judgement', reviewReasonField: 'Reason for the review', disposed: 'Disposed', reviewedDone: 'Reviewed', version: 'Version', nominal: 'nominal {{v}}', out: 'Outside the limits', summary: '{{d}} of {{n}} pieces defective (Ac {{ac}}, Re {{re}})', left: 'Lot {{lot}}, rejected {{rejected}}; disposed of so far: accepted {{a}}, rejected {{r}}. Accept disposes of the part not rejected, the other kinds of the rejected part; a concession needs who approved it and why.',
       },
       standards: { title: 'Inspection standards', help: 'The items inspected per material or product class: nominal value and limits of measured items, what pass/fail items require. Read-only; create them through the API or the CLI.', code: 'Code', name: 'Name', appliesTo: 'Applies to', items: 'Items', status: 'Status', category: 'category {{c}}' },
       plans: { title: 'Inspection plans', help: 'Inspection type, the standard used and how samples are drawn (full, fixed, or GB/T 2828.1 AQL sampling). Read-only; create them through the API or the CLI.', code: 'Code', name: 'Name', type: 'Type', standard: 'Standard', sampling: 'Sampling', detail: 'Sampling parameters', status: 'Status', every: 'every {{h}} h / {{p}} pcs' },
@@ -81,8 +81,8 @@ const quality: ModuleDef = {
     { path: 'quality/inspections', title: 'quality:inspections.title', permission: 'quality:read', load: () => import('./pages/Inspections') },
     { path: 'quality/inspections/:id', title: 'quality:inspections.title', permission: 'quality:read', menu: false, load: () => import('./pages/InspectionDetail') },
     { path: 'quality/standards', title: 'quality:standards.title', permission: 'quality:read', load: () => import('./pages/Standards') },
-    { path: 'quality/trace', title: 'quality:trace.title', permission: 'quality:read', load: () => import('./pages/Trace') },
     { path: 'quality/plans', title: 'quality:plans.title', permission: 'quality:read', load: () => import('./pages/Plans') },
+    { path: 'quality/trace', title: 'quality:trace.title', permission: 'quality:read', load: () => import('./pages/Trace') },
   ],
 };
 export default quality;

@@ -82,6 +82,7 @@ export default function InspectionDetail() {
                 label={t('inspection.dispose')}
                 title={t('inspection.disposeTitle')}
                 testId="inspection-dispose"
+                extra={<Typography.Paragraph data-testid="dispose-left">{t('inspection.left', { lot: i.lotSize, rejected: i.rejectedQuantity ?? '0', a: i.disposedAccepted, r: i.disposedRejected })}</Typography.Paragraph>}
                 fields={[]}
                 lines={[
                   { name: 'kind', label: t('inspection.kind'), kind: 'select', required: true, options: DISPOSITIONS.map((v) => ({ value: v, label: t(`disposition.${v}`) })) },
@@ -118,7 +119,10 @@ export default function InspectionDetail() {
             {i.severity && <Descriptions.Item label={t('inspection.severity')}>{t(`severity.${i.severity}`)}</Descriptions.Item>}
             <Descriptions.Item label={t('inspections.status')}><span data-testid="inspection-status">{t(`istatus.${i.status}`)}</span></Descriptions.Item>
             <Descriptions.Item label={t('inspections.judgement')}><span data-testid="inspection-judgement">{judgementTag(i.judgement)}</span></Descriptions.Item>
-            {i.judgementReason && <Descriptions.Item label={t('inspection.reason')} span={2}><span data-testid="inspection-reason">{i.judgementReason}</span></Descriptions.Item>}
+            {i.judgementReason && <Descriptions.Item label={t('inspection.reason')} span={2}><span data-testid="inspection-reason">
+                  {i.defectives !== null && <div>{t('inspection.summary', { d: i.defectives, n: i.sampleSize, ac: i.acceptNumber, re: i.rejectNumber })}</div>}
+                  <Typography.Text type="secondary">{i.judgementReason}</Typography.Text>
+                </span></Descriptions.Item>}
             {i.defectives !== null && <Descriptions.Item label={t('inspections.defectives')}>{i.defectives}</Descriptions.Item>}
             {i.judgedBy && <Descriptions.Item label={t('inspection.judgedBy')}>{`${i.judgedBy} · ${new Date(i.judgedAt!).toLocaleString()}`}</Descriptions.Item>}
             {i.reviewedAt && <Descriptions.Item label={t('inspection.automatic')}>{judgementTag(i.automaticJudgement)}</Descriptions.Item>}
@@ -203,14 +207,14 @@ function ResultsForm({ inspection, items, defects, onDone }: { inspection: Quali
             title: (
               <div>
                 <div>{`${item.code} ${item.name}`}</div>
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>{item.kind === 'quantitative' ? limits(item) : t('kind.qualitative')}</Typography.Text>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>{item.kind === 'quantitative' ? `${limits(item)}${item.nominal ? ` · ${t('inspection.nominal', { v: item.nominal })}` : ''}` : t('kind.qualitative')}</Typography.Text>
               </div>
             ),
             key: item.code,
             render: (s: number) =>
               item.kind === 'quantitative' ? (
                 <Form.Item name={['results', k(s, j), 'value']} style={{ margin: 0 }}>
-                  <Input inputMode="decimal" style={{ width: 120 }} aria-label={`${t('inspection.sampleNo')} ${s} ${item.name}`} data-testid={`result-${s}-${item.code}`} placeholder={item.nominal ?? ''} />
+                  <Input inputMode="decimal" style={{ width: 120 }} aria-label={`${t('inspection.sampleNo')} ${s} ${item.name}`} data-testid={`result-${s}-${item.code}`} />
                 </Form.Item>
               ) : (
                 <Space size={4}>

@@ -140,7 +140,8 @@ export default function Trace() {
           <Col xs={24} xl={14}>
             <Card size="small" title={t(trace.direction === 'backward' ? 'trace.treeBackward' : 'trace.treeForward')} extra={trace.truncated ? t('trace.truncated') : undefined}>
               <div data-testid="trace-tree">
-                <Tree treeData={tree} defaultExpandAll showLine selectedKeys={selected ? [selected] : []} onSelect={(keys) => setSelected(keys.length ? String(keys[0]) : null)} />
+                {/* A new trace is a new tree: defaultExpandAll opens only the tree it is mounted with. */}
+                <Tree key={`${trace.root}|${trace.direction}|${trace.depth}`} treeData={tree} defaultExpandAll showLine selectedKeys={selected ? [selected] : []} onSelect={(keys) => setSelected(keys.length ? String(keys[0]) : null)} />
               </div>
             </Card>
           </Col>
