@@ -17,7 +17,7 @@ type Edge = TraceGraph['edges'][number];
  * what it went into and the customers. Keys are paths (a batch may appear twice); `ids` maps them
  * back to the node.
  */
-function treeOf(trace: TraceGraph, label: (n: Node, e?: Edge) => string): { tree: DataNode[]; ids: Map<string, string> } {
+export function treeOf(trace: TraceGraph, label: (n: Node, e?: Edge) => string): { tree: DataNode[]; ids: Map<string, string> } {
   const nodes = new Map(trace.nodes.map((n) => [n.id, n]));
   const ids = new Map<string, string>();
   const below = (id: string) => (trace.direction === 'backward' ? trace.edges.filter((e) => e.to === id).map((e) => [e.from, e] as const) : trace.edges.filter((e) => e.from === id).map((e) => [e.to, e] as const));
