@@ -150,7 +150,7 @@ export default function Trace() {
               {!node ? (
                 <Typography.Text type="secondary">{t('trace.pick')}</Typography.Text>
               ) : (
-                <Descriptions size="small" column={1} data-testid="trace-node">
+                <Descriptions size="small" bordered column={1} data-testid="trace-node">
                   <Descriptions.Item label={t('trace.nodeType')}>{t(`trace.node.${node.type}`)}</Descriptions.Item>
                   {node.materialCode && <Descriptions.Item label={t('trace.material')}>{`${node.materialCode} · ${node.materialName}`}</Descriptions.Item>}
                   {node.batchNo && <Descriptions.Item label={t('trace.batch')}>{node.batchNo}</Descriptions.Item>}
@@ -158,10 +158,12 @@ export default function Trace() {
                   {node.partnerCode && <Descriptions.Item label={t(`trace.node.${node.type}`)}>{`${node.partnerCode} · ${node.partnerName}`}</Descriptions.Item>}
                   {(node.made ?? []).map((m) => (
                     <Descriptions.Item key={m.receiptId} label={t('trace.made')}>
-                      {`${m.orderDocNo} · ${m.receiptDocNo} · ${m.quantity}${m.bomRevision !== null ? ` · BOM ${m.bomRevision}` : ''}`}
-                      {m.operators.length > 0 && <div>{t('trace.operators')}: {m.operators.join(', ')}</div>}
-                      {m.stationCodes.length > 0 && <div>{t('trace.stations')}: {m.stationCodes.join(', ')}</div>}
-                      {m.equipmentCodes.length > 0 && <div>{t('trace.equipment')}: {m.equipmentCodes.join(', ')}</div>}
+                      <div>
+                        <div>{`${m.orderDocNo} · ${m.receiptDocNo} · ${m.quantity} ${node.baseUnit ?? ''}${m.bomRevision !== null ? ` · BOM ${m.bomRevision}` : ''}`}</div>
+                        {m.operators.length > 0 && <div>{t('trace.operators')}: {m.operators.join(', ')}</div>}
+                        {m.stationCodes.length > 0 && <div>{t('trace.stations')}: {m.stationCodes.join(', ')}</div>}
+                        {m.equipmentCodes.length > 0 && <div>{t('trace.equipment')}: {m.equipmentCodes.join(', ')}</div>}
+                      </div>
                     </Descriptions.Item>
                   ))}
                   {(node.stock ?? []).map((s) => (
