@@ -156,7 +156,8 @@ export default function InspectionDetail() {
                   { title: t('inspection.quantity'), dataIndex: 'quantity', align: 'right' },
                   { title: t('inspection.approvedBy'), dataIndex: 'approvedBy', render: (v: string | null) => v ?? '—' },
                   { title: t('inspection.lineReason'), dataIndex: 'reason' },
-                  { title: t('inspection.judgedBy'), dataIndex: 'createdBy' },
+                  { title: t('inspection.disposedBy'), dataIndex: 'createdBy' },
+                  { title: t('inspections.createdAt'), dataIndex: 'createdAt', render: (v: string) => new Date(v).toLocaleString() },
                 ]}
               />
             </>
