@@ -85,12 +85,16 @@ export async function createPlan(tx: Sql, t: string, input: CreatePlanInput): Pr
   if (input.sampling !== 'aql' && (input.aql !== undefined || input.inspectionLevel !== undefined)) err('aql', 'NOT_AQL_SAMPLING', 'aql and inspectionLevel belong to AQL sampling');
   if (input.inspectionType !== 'patrol' && (input.everyHours !== undefined || input.everyPieces !== undefined)) err('everyHours', 'NOT_PATROL', 'an interval belongs to a patrol plan');
   if (input.inspectionType === 'patrol' && input.everyHours === undefined && input.everyPieces === undefined) err('everyHours', 'REQUIRED', 'a patrol plan runs every N hours or every N pieces');
+  if (input.operationSeq !== undefined && (input.inspectionType === 'incoming' || input.inspectionType === 'final')) {
+    err('operationSeq', 'NOT_AN_OPERATION_PLAN', `an ${input.inspectionType} plan inspects a whole lot, not an operation`);
+  }
   if (input.sampling === 'fixed' && input.acceptNumber !== undefined && input.sampleSize !== undefined && input.acceptNumber >= input.sampleSize) err('acceptNumber', 'NOT_BELOW_SAMPLE_SIZE', 'the accept number must be below the sample size');
   if (errors.length) throw unprocessable('PLAN_INVALID', 'the plan cannot be saved as given; nothing was saved', errors);
   const id = await repo.insertPlan(tx, t, {
     code: input.code, name: input.name, inspectionType: input.inspectionType, standardId: input.standardId, itemCodes, sampling: input.sampling,
     sampleSize: input.sampleSize ?? null, acceptNumber: input.sampling === 'fixed' ? input.acceptNumber ?? 0 : null, aql: input.aql ?? null,
     inspectionLevel: input.sampling === 'aql' ? input.inspectionLevel ?? 'II' : null, everyHours: input.everyHours ?? null, everyPieces: input.everyPieces ?? null,
+    operationSeq: input.operationSeq ?? null,
   });
   recordEvent(tx, { tenantId: t, type: 'quality_plan.created', aggregateType: 'quality_plan', aggregateId: id, payload: { id, code: input.code, inspectionType: input.inspectionType } });
   return (await repo.findPlan(tx, t, id))!;
