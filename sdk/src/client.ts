@@ -47,7 +47,7 @@ import type { ImportJob, ImportKind, ImportQuery, ImportTemplateQuery } from './
 import type {
   CreateQualityDefectCodeInput, CreateQualityInspectionInput, CreateQualityPlanInput, CreateQualityStandardInput, QualityDefectCode, QualityDefectCodePage,
   QualityDispositionInput, QualityInspection, QualityInspectionList, QualityInspectionPage, QualityInspectionQuery, QualityInspectionSummary, QualityPlan,
-  QualityPlanPage, QualityPlanQuery, QualityResultsInput, QualityReviewInput, QualitySamplingPlan, QualitySamplingPlanQuery, QualityStandard, QualityStandardPage,
+  QualityPatrolDueInput, QualityPlanPage, QualityPlanQuery, QualityResultsInput, QualityReviewInput, QualitySamplingPlan, QualitySamplingPlanQuery, QualityStandard, QualityStandardPage,
   QualityStandardQuery, QualitySwitchingQuery, QualitySwitchingState, PageQuery as QualityPageQuery,
   QualityControlChart, QualityControlChartQuery, QualityDefectPareto, QualityDefectParetoQuery, QualityFirstPassYield, QualityReportPeriod, QualitySupplierPpm,
 } from './types.js';
@@ -778,6 +778,8 @@ export class MesClient {
       list: (query?: QualityPlanQuery, options?: RequestOptions): Promise<QualityPlanPage> => this.call('listQualityPlans', { query }, options),
       create: (body: CreateQualityPlanInput, options?: MutationOptions): Promise<QualityPlan> => this.call('createQualityPlan', { body }, options),
       get: (id: string, options?: RequestOptions): Promise<QualityPlan> => this.call('getQualityPlan', { path: { id } }, options),
+      /** A patrol round of a patrol plan every N hours: one inspection per running order and window (asking again in the window creates nothing). */
+      patrolDue: (id: string, body: QualityPatrolDueInput = {}, options?: MutationOptions): Promise<QualityInspectionList> => this.call('runQualityPatrol', { path: { id }, body }, options),
     },
     /** The GB/T 2828.1 single sampling plan for a lot (code letter, n, Ac, Re). */
     samplingPlan: (query: QualitySamplingPlanQuery, options?: RequestOptions): Promise<QualitySamplingPlan> => this.call('getQualitySamplingPlan', { query }, options),

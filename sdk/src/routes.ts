@@ -281,6 +281,7 @@ export const ROUTES = {
   listQualityPlans: 'GET /v1/quality-plans',
   createQualityPlan: 'POST /v1/quality-plans',
   getQualityPlan: 'GET /v1/quality-plans/{id}',
+  runQualityPatrol: 'POST /v1/quality-plans/{id}/patrol-due',
   getQualitySamplingPlan: 'GET /v1/quality-sampling-plan',
   getQualitySwitchingState: 'GET /v1/quality-switching-state',
   listQualityInspections: 'GET /v1/quality-inspections',

@@ -407,6 +407,7 @@ export type QualityPlan = Schemas['QualityPlan'];
 export type QualityPlanPage = Schemas['QualityPlanPage'];
 export type QualityPlanQuery = QueryOf<'listQualityPlans'>;
 export type CreateQualityPlanInput = BodyOf<'createQualityPlan'>;
+export type QualityPatrolDueInput = BodyOf<'runQualityPatrol'>;
 export type QualitySamplingPlan = Schemas['QualitySamplingPlan'];
 export type QualitySamplingPlanQuery = QueryOf<'getQualitySamplingPlan'>;
 export type QualitySwitchingState = Schemas['QualitySwitchingState'];
