@@ -7,6 +7,8 @@
 -- recorded through purchasing's gate (POST /v1/purchase-receipts/{id}/inspections) carry no plan:
 -- the inspector gave accepted and rejected quantities, not results per sample.
 ALTER TABLE quality_plans ADD COLUMN operation_seq integer CHECK (operation_seq > 0);
+-- Plans change (name, status, sampling, interval, operation) with the version the caller read.
+ALTER TABLE quality_plans ADD COLUMN version integer NOT NULL DEFAULT 1;
 
 ALTER TABLE quality_inspections ALTER COLUMN plan_id DROP NOT NULL;
 ALTER TABLE quality_inspections

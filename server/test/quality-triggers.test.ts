@@ -195,3 +195,35 @@ describe("purchasing's gate in the one inspection model (S1-5.4.5-b)", () => {
     expect((await P.as('GET', `/v1/quality-inspections?receiptId=${r2.id}`)).body.items.map((i: any) => i.id)).toEqual([open.id]);
   });
 });
+
+describe('changing standards and plans (S1-5.4.5-a)', () => {
+  it('S1-5.4.5-a: a plan changes its sampling and retires with the version read, audited; a retired plan or standard starts no inspection; bad changes write nothing', async () => {
+    const P = await widgetPlant('qt-patch');
+    const fai = P.plans.fai;
+    expect(fai.version).toBe(1);
+    const changed = await P.as('PATCH', `/v1/quality-plans/${fai.id}`, { version: 1, name: 'First article (2 pieces)', sampleSize: 2 });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ version: 2, name: 'First article (2 pieces)', sampling: 'fixed', sampleSize: 2, acceptNumber: 0 });
+    const stale = await P.as('PATCH', `/v1/quality-plans/${fai.id}`, { version: 1, name: 'x' });
+    expect([stale.status, stale.body.code]).toEqual([409, 'VERSION_CONFLICT']);
+    const bad = await P.as('PATCH', `/v1/quality-plans/${fai.id}`, { version: 2, sampling: 'aql', everyPieces: 5 });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors.map((e: any) => [e.field, e.code])).toEqual([['aql', 'REQUIRED'], ['everyHours', 'NOT_PATROL']]);
+    expect((await P.as('GET', `/v1/quality-plans/${fai.id}`)).body).toMatchObject({ version: 2, sampling: 'fixed', sampleSize: 2 });
+    const aql = await P.as('PATCH', `/v1/quality-plans/${fai.id}`, { version: 2, sampling: 'aql', aql: '1.0' });
+    expect(aql.body).toMatchObject({ version: 3, sampling: 'aql', sampleSize: null, acceptNumber: null, aql: '1.0', inspectionLevel: 'II' });
+    const audit = (await P.as('GET', '/v1/audit?action=updateQualityPlan')).body.items.map((r: any) => [r.resource, r.statusCode, r.details.version, r.details.changed]);
+    expect(audit).toEqual([[`quality-plan/${fai.id}`, 200, 2, ['name', 'sampleSize']], [`quality-plan/${fai.id}`, 200, 3, ['sampling', 'aql']]]);
+    // Retired: the first report starts no first-article order; the patrol plan still counts.
+    expect((await P.as('PATCH', `/v1/quality-plans/${fai.id}`, { version: 3, status: 'retired' })).body.status).toBe('retired');
+    await P.report(10, '5');
+    expect(await P.rows()).toEqual([['patrol_pieces', 'PQC-5', 10, '5', 1]]);
+    // A retired standard: none of its plans starts an order.
+    const std = (await P.as('GET', `/v1/quality-standards/${P.std.id}`)).body;
+    const retired = await P.as('PATCH', `/v1/quality-standards/${P.std.id}`, { version: std.version, status: 'retired', name: 'Widgets (old)' });
+    expect(retired.body).toMatchObject({ status: 'retired', name: 'Widgets (old)', version: std.version + 1 });
+    expect((await P.as('PATCH', `/v1/quality-standards/${P.std.id}`, { version: std.version, status: 'active' })).body.code).toBe('VERSION_CONFLICT');
+    await P.report(10, '5');
+    expect(await P.inspections()).toHaveLength(1);
+  });
+});

@@ -79,9 +79,13 @@ async function withItems(tx: Sql, t: string, rows: StandardRow[]): Promise<Stand
   }));
 }
 
-export async function findStandard(tx: Sql, t: string, id: string): Promise<Standard | undefined> {
-  const { rows } = await tx.query<StandardRow>(`${STANDARD_SELECT} WHERE s.tenant_id = $1 AND s.id = $2`, [t, id]);
+export async function findStandard(tx: Sql, t: string, id: string, lock = false): Promise<Standard | undefined> {
+  const { rows } = await tx.query<StandardRow>(`${STANDARD_SELECT} WHERE s.tenant_id = $1 AND s.id = $2${lock ? ' FOR UPDATE OF s' : ''}`, [t, id]);
   return (await withItems(tx, t, rows))[0];
+}
+
+export async function updateStandard(tx: Sql, t: string, id: string, s: { name: string; status: string }): Promise<void> {
+  await tx.query('UPDATE quality_standards SET name = $3, status = $4, version = version + 1 WHERE tenant_id = $1 AND id = $2', [t, id, s.name, s.status]);
 }
 
 export async function listStandards(tx: Sql, t: string, q: { limit: number; after?: string; materialId?: string }): Promise<Standard[]> {
@@ -97,18 +101,18 @@ export async function listStandards(tx: Sql, t: string, q: { limit: number; afte
 interface PlanRow {
   id: string; code: string; name: string; inspection_type: Plan['inspectionType']; standard_id: string; standard_code: string; item_codes: string[];
   sampling: Plan['sampling']; sample_size: number | null; accept_number: number | null; aql: string | null; inspection_level: string | null;
-  every_hours: string | null; every_pieces: number | null; operation_seq: number | null; status: Plan['status']; created_at: Date;
+  every_hours: string | null; every_pieces: number | null; operation_seq: number | null; status: Plan['status']; version: number; created_at: Date;
 }
 const toPlan = (r: PlanRow): Plan => ({
   id: r.id, code: r.code, name: r.name, inspectionType: r.inspection_type, standardId: r.standard_id, standardCode: r.standard_code, itemCodes: r.item_codes,
   sampling: r.sampling, sampleSize: r.sample_size, acceptNumber: r.accept_number, aql: r.aql, inspectionLevel: r.inspection_level, everyHours: r.every_hours,
-  everyPieces: r.every_pieces, operationSeq: r.operation_seq, status: r.status, createdAt: r.created_at.toISOString(),
+  everyPieces: r.every_pieces, operationSeq: r.operation_seq, status: r.status, version: r.version, createdAt: r.created_at.toISOString(),
 });
 const PLAN_SELECT = `SELECT p.id, p.code, p.name, p.inspection_type, p.standard_id, s.code AS standard_code, p.item_codes, p.sampling, p.sample_size, p.accept_number,
-        p.aql, p.inspection_level, p.every_hours::text, p.every_pieces, p.operation_seq, p.status, p.created_at
+        p.aql, p.inspection_level, p.every_hours::text, p.every_pieces, p.operation_seq, p.status, p.version, p.created_at
    FROM quality_plans p JOIN quality_standards s ON s.tenant_id = p.tenant_id AND s.id = p.standard_id`;
 
-export async function insertPlan(tx: Sql, t: string, p: Omit<Plan, 'id' | 'standardCode' | 'status' | 'createdAt'>): Promise<string> {
+export async function insertPlan(tx: Sql, t: string, p: Omit<Plan, 'id' | 'standardCode' | 'status' | 'version' | 'createdAt'>): Promise<string> {
   const { rows } = await tx.query<{ id: string }>(
     `INSERT INTO quality_plans (tenant_id, code, name, inspection_type, standard_id, item_codes, sampling, sample_size, accept_number, aql, inspection_level, every_hours, every_pieces,
        operation_seq)
@@ -119,9 +123,21 @@ export async function insertPlan(tx: Sql, t: string, p: Omit<Plan, 'id' | 'stand
   return rows[0].id;
 }
 
-export async function findPlan(tx: Sql, t: string, id: string): Promise<Plan | undefined> {
-  const { rows } = await tx.query<PlanRow>(`${PLAN_SELECT} WHERE p.tenant_id = $1 AND p.id = $2`, [t, id]);
+export async function findPlan(tx: Sql, t: string, id: string, lock = false): Promise<Plan | undefined> {
+  const { rows } = await tx.query<PlanRow>(`${PLAN_SELECT} WHERE p.tenant_id = $1 AND p.id = $2${lock ? ' FOR UPDATE OF p' : ''}`, [t, id]);
   return rows[0] && toPlan(rows[0]);
+}
+
+export async function updatePlan(
+  tx: Sql, t: string, id: string,
+  p: Pick<Plan, 'name' | 'status' | 'sampling' | 'sampleSize' | 'acceptNumber' | 'aql' | 'inspectionLevel' | 'everyHours' | 'everyPieces' | 'operationSeq'>,
+): Promise<void> {
+  await tx.query(
+    `UPDATE quality_plans SET name = $3, status = $4, sampling = $5, sample_size = $6, accept_number = $7, aql = $8, inspection_level = $9, every_hours = $10,
+            every_pieces = $11, operation_seq = $12, version = version + 1
+      WHERE tenant_id = $1 AND id = $2`,
+    [t, id, p.name, p.status, p.sampling, p.sampleSize, p.acceptNumber, p.aql, p.inspectionLevel, p.everyHours, p.everyPieces, p.operationSeq],
+  );
 }
 
 export async function listPlans(tx: Sql, t: string, q: { limit: number; after?: string; inspectionType?: string }): Promise<Plan[]> {

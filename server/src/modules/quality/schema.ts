@@ -96,6 +96,11 @@ export const CreateStandardBody = Type.Object(
   { additionalProperties: false },
 );
 export type CreateStandardInput = Static<typeof CreateStandardBody>;
+export const UpdateStandardBody = Type.Object(
+  { version: Type.Integer({ minimum: 1, description: 'The version read' }), name: Type.Optional(Name), status: Type.Optional(Lit('active', 'retired')) },
+  { additionalProperties: false },
+);
+export type UpdateStandardInput = Static<typeof UpdateStandardBody>;
 export const StandardListQuery = Type.Object({ ...PageQuery.properties, materialId: Type.Optional(Uuid()) }, { additionalProperties: false });
 
 // ---------------------------------------------------------------- plans (S1-5.4.5-a, -b)
@@ -118,6 +123,7 @@ export const PlanSchema = Type.Object(
     everyPieces: Nullable(Type.Integer()),
     operationSeq: Nullable(Type.Integer({ description: "First-article, in-process, patrol: the operation of the product's routing the plan covers (none: every operation)" })),
     status: Lit('active', 'retired'),
+    version: Type.Integer(),
     createdAt: Timestamp(),
   },
   { $id: 'QualityPlan' },
@@ -143,6 +149,23 @@ export const CreatePlanBody = Type.Object(
   { additionalProperties: false },
 );
 export type CreatePlanInput = Static<typeof CreatePlanBody>;
+export const UpdatePlanBody = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1, description: 'The version read' }),
+    name: Type.Optional(Name),
+    status: Type.Optional(Lit('active', 'retired')),
+    sampling: Type.Optional(Lit('full', 'fixed', 'aql')),
+    sampleSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    acceptNumber: Type.Optional(Type.Integer({ minimum: 0 })),
+    aql: Type.Optional(AqlValue),
+    inspectionLevel: Type.Optional(Level),
+    everyHours: Type.Optional(Nullable(Decimal('patrol: every N hours; null clears'))),
+    everyPieces: Type.Optional(Nullable(Type.Integer({ minimum: 1, description: 'patrol: every N pieces; null clears' }))),
+    operationSeq: Type.Optional(Nullable(Type.Integer({ minimum: 1, description: 'null: every operation' }))),
+  },
+  { additionalProperties: false },
+);
+export type UpdatePlanInput = Static<typeof UpdatePlanBody>;
 export const PlanListQuery = Type.Object({ ...PageQuery.properties, inspectionType: Type.Optional(InspectionType) }, { additionalProperties: false });
 
 export const SamplingPlanQuery = Type.Object(
