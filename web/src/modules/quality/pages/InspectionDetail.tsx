@@ -36,9 +36,12 @@ export default function InspectionDetail() {
   const load = useCallback(async () => {
     try {
       const i = await client.quality.inspections.get(id);
-      const plan = await client.quality.plans.get(i.planId);
-      const standard = await client.quality.standards.get(plan.standardId);
-      setItems(standard.items.filter((x) => plan.itemCodes.length === 0 || plan.itemCodes.includes(x.code)));
+      // Purchasing's gate records an incoming inspection without a plan: a judged lot with no items.
+      if (i.planId) {
+        const plan = await client.quality.plans.get(i.planId);
+        const standard = await client.quality.standards.get(plan.standardId);
+        setItems(standard.items.filter((x) => plan.itemCodes.length === 0 || plan.itemCodes.includes(x.code)));
+      }
       setInspection(i);
       setDefects((await client.quality.defectCodes.list({ limit: 200 })).items);
     } catch (err) {
