@@ -137,19 +137,24 @@ tracked AS MATERIALIZED (
     LEFT JOIN batches b ON n.serial_no IS NULL AND b.tenant_id = $1 AND b.material_id = n.material_id AND b.batch_no = n.batch_no
     LEFT JOIN serials s ON n.serial_no IS NOT NULL AND s.tenant_id = $1 AND s.material_id = n.material_id AND s.serial_no = n.serial_no
 ),
-made AS (
-  SELECT l.nm, l.nk, json_agg(json_build_object(
-           'orderId', r.order_id, 'orderDocNo', po.doc_no, 'receiptId', r.id, 'receiptDocNo', r.doc_no, 'quantity', l.base_quantity::text,
-           'bomVersionId', r.bom_version_id, 'bomRevision', bv.revision, 'operators', r.operators,
-           'stationCodes', CASE WHEN cardinality(r.station_ids) = 0 THEN '{}'
-                           ELSE (SELECT coalesce(array_agg(s.code ORDER BY s.code), '{}') FROM stations s WHERE s.tenant_id = $1 AND s.id = ANY (r.station_ids)) END,
-           'equipmentCodes', r.equipment_codes, 'workStartedAt', ${iso('r.work_started_at')}, 'workEndedAt', ${iso('r.work_ended_at')},
-           'receivedAt', ${iso('r.created_at')}) ORDER BY r.created_at, l.line_no) AS made
+made_rows AS MATERIALIZED (
+  SELECT l.nm, l.nk, l.line_no, l.base_quantity, r.id AS receipt_id, r.doc_no AS receipt_doc_no, r.order_id, po.doc_no AS order_doc_no, r.created_at,
+         r.bom_version_id, bv.revision AS bom_revision, r.operators, r.station_ids, r.equipment_codes, r.work_started_at, r.work_ended_at
     FROM ${linesOf('production_receipt_lines')} l
     JOIN production_receipts r ON r.tenant_id = $1 AND r.id = l.receipt_id
     JOIN production_orders po ON po.tenant_id = $1 AND po.id = r.order_id
     LEFT JOIN bom_versions bv ON bv.tenant_id = $1 AND bv.id = r.bom_version_id
-   GROUP BY l.nm, l.nk
+),
+made AS (
+  SELECT k.nm, k.nk, json_agg(json_build_object(
+           'orderId', k.order_id, 'orderDocNo', k.order_doc_no, 'receiptId', k.receipt_id, 'receiptDocNo', k.receipt_doc_no, 'quantity', k.base_quantity::text,
+           'bomVersionId', k.bom_version_id, 'bomRevision', k.bom_revision, 'operators', k.operators,
+           'stationCodes', CASE WHEN cardinality(k.station_ids) = 0 THEN '{}'
+                           ELSE (SELECT coalesce(array_agg(s.code ORDER BY s.code), '{}') FROM stations s WHERE s.tenant_id = $1 AND s.id = ANY (k.station_ids)) END,
+           'equipmentCodes', k.equipment_codes, 'workStartedAt', ${iso('k.work_started_at')}, 'workEndedAt', ${iso('k.work_ended_at')},
+           'receivedAt', ${iso('k.created_at')}) ORDER BY k.created_at, k.line_no) AS made
+    FROM made_rows k
+   GROUP BY k.nm, k.nk
 ),
 supplied AS (
   SELECT l.nm, l.nk, json_agg(json_build_object(
@@ -194,10 +199,25 @@ ledger AS (
     FROM ${ledgerOf('stock_movements')} sm
    GROUP BY sm.nm, sm.nk
 ),
--- The receipts the edges name, each looked up once (an order's receipt is the edge of each component it consumed).
+-- The materials of the nodes, each looked up once, for the nodes and both ends of the edges.
+mats AS MATERIALIZED (
+  SELECT m.id, m.code, m.name, m.base_unit FROM materials m WHERE m.tenant_id = $1 AND m.id IN (SELECT material_id FROM tracked)
+),
+-- The receipts the edges name, each once: an edge's receipt made its produced item, so it is mostly among the nodes'
+-- made rows already; only the others are looked up.
+edge_receipts AS MATERIALIZED (SELECT DISTINCT receipt_id, order_id FROM edges),
+known AS MATERIALIZED (
+  SELECT DISTINCT ON (k.receipt_id, k.order_id) k.receipt_id AS id, k.order_id, k.receipt_doc_no AS doc_no, k.created_at, k.order_doc_no
+    FROM edge_receipts e JOIN made_rows k ON k.receipt_id = e.receipt_id AND k.order_id = e.order_id
+),
+unknown AS MATERIALIZED (
+  SELECT e.* FROM edge_receipts e WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.id = e.receipt_id AND k.order_id = e.order_id)
+),
 receipts AS (
-  SELECT r.id, r.doc_no, r.created_at, e.order_id, po.doc_no AS order_doc_no
-    FROM (SELECT DISTINCT receipt_id, order_id FROM edges) e
+  SELECT * FROM known
+  UNION ALL
+  SELECT r.id, e.order_id, r.doc_no, r.created_at, po.doc_no
+    FROM unknown e
     JOIN production_receipts r ON r.tenant_id = $1 AND r.id = e.receipt_id
     JOIN production_orders po ON po.tenant_id = $1 AND po.id = e.order_id
 )
@@ -210,7 +230,7 @@ SELECT
             'ledger', json_build_object('movements', coalesce(ledger.movements, 0), 'firstMovedAt', ${iso('ledger.first_at')}, 'lastMovedAt', ${iso('ledger.last_at')}))
           ORDER BY n.depth, m.code, n.node_key), '[]')
      FROM tracked n
-     JOIN materials m ON m.tenant_id = $1 AND m.id = n.material_id
+     JOIN mats m ON m.id = n.material_id
      ${factOf('made')} ${factOf('supplied')} ${factOf('delivered')} ${factOf('stock')} ${factOf('ledger')}) AS nodes,
   (SELECT coalesce(json_agg(json_build_object(
             'fromMaterialCode', ${c}m.code, 'fromBatchNo', e.${c}batch_no, 'fromSerialNo', e.${c}serial_no,
@@ -218,8 +238,8 @@ SELECT
             'quantity', e.quantity::text, 'orderId', e.order_id, 'orderDocNo', r.order_doc_no, 'receiptId', e.receipt_id, 'receiptDocNo', r.doc_no)
           ORDER BY r.created_at, e.line_no, ${c}m.code, e.${c}batch_no, e.${c}serial_no, ${p}m.code, e.${p}batch_no, e.${p}serial_no), '[]')
      FROM edges e
-     JOIN materials m ON m.tenant_id = $1 AND m.id = e.material_id
-     JOIN materials prev_m ON prev_m.tenant_id = $1 AND prev_m.id = e.prev_material_id
+     JOIN mats m ON m.id = e.material_id
+     JOIN mats prev_m ON prev_m.id = e.prev_material_id
      JOIN receipts r ON r.id = e.receipt_id AND r.order_id = e.order_id) AS edges,
   ${more('serial')} OR ${more('batch')} AS truncated`;
 }
