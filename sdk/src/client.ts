@@ -49,7 +49,7 @@ import type {
   QualityDispositionInput, QualityInspection, QualityInspectionList, QualityInspectionPage, QualityInspectionQuery, QualityInspectionSummary, QualityPlan,
   QualityPatrolDueInput, UpdateQualityPlanInput, UpdateQualityStandardInput, QualityPlanPage, QualityPlanQuery, QualityResultsInput, QualityReviewInput, QualitySamplingPlan, QualitySamplingPlanQuery, QualityStandard, QualityStandardPage,
   QualityStandardQuery, QualitySwitchingQuery, QualitySwitchingState, PageQuery as QualityPageQuery,
-  QualityControlChart, QualityControlChartQuery, QualityDefectPareto, QualityDefectParetoQuery, QualityFirstPassYield, QualityReportPeriod, QualitySupplierPpm,
+  QualityControlChart, QualityControlChartQuery, QualityDefectPareto, QualityDefectParetoQuery, QualityFirstPassYield, QualityLeadTimes, QualityReportPeriod, QualitySupplierPpm,
 } from './types.js';
 import type { Recall, RecallQuery, Trace, TraceQuery } from './types.js';
 import type { Cutover, CutoverPage, CutoverStepKey, CutoverSummary, PlanCutoverInput, RunCutoverStepInput } from './types.js';
@@ -807,6 +807,8 @@ export class MesClient {
       defects: (query: QualityDefectParetoQuery, options?: RequestOptions): Promise<QualityDefectPareto> => this.call('getQualityDefectPareto', { query }, options),
       firstPassYield: (query: QualityReportPeriod, options?: RequestOptions): Promise<QualityFirstPassYield> => this.call('getQualityFirstPassYield', { query }, options),
       supplierPpm: (query: QualityReportPeriod, options?: RequestOptions): Promise<QualitySupplierPpm> => this.call('getQualitySupplierPpm', { query }, options),
+      /** Created → judged, p50/p95/mean/max in minutes, per inspection type and per supplier. */
+      leadTimes: (query: QualityReportPeriod, options?: RequestOptions): Promise<QualityLeadTimes> => this.call('getQualityLeadTimes', { query }, options),
       controlChart: (query: QualityControlChartQuery, options?: RequestOptions): Promise<QualityControlChart> => this.call('getQualityControlChart', { query }, options),
     },
   };

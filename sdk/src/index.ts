@@ -56,7 +56,7 @@ export type {
   QualityDispositionInput, QualityInspection, QualityInspectionList, QualityInspectionPage, QualityInspectionQuery, QualityInspectionSummary, QualityPlan,
   QualityPlanPage, QualityPlanQuery, QualityResultsInput, QualityReviewInput, QualitySamplingPlan, QualitySamplingPlanQuery, QualityStandard, QualityStandardPage,
   QualityStandardQuery, QualitySwitchingQuery, QualitySwitchingState,
-  QualityControlChart, QualityControlChartQuery, QualityDefectPareto, QualityDefectParetoQuery, QualityFirstPassYield, QualityReportPeriod, QualitySupplierPpm,
+  QualityControlChart, QualityControlChartQuery, QualityDefectPareto, QualityDefectParetoQuery, QualityFirstPassYield, QualityLeadTimes, QualityReportPeriod, QualitySupplierPpm,
 } from './types.js';
 /** Data import. */
 export type { ImportError, ImportJob, ImportKind, ImportQuery, ImportTemplateQuery } from './types.js';

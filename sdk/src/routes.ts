@@ -296,6 +296,7 @@ export const ROUTES = {
   getQualityDefectPareto: 'GET /v1/reports/quality-defects',
   getQualityFirstPassYield: 'GET /v1/reports/quality-yield',
   getQualitySupplierPpm: 'GET /v1/reports/quality-supplier-ppm',
+  getQualityLeadTimes: 'GET /v1/reports/quality-lead-times',
   getQualityControlChart: 'GET /v1/reports/quality-control-chart',
 } as const satisfies Partial<Record<OperationId, `${'GET' | 'POST' | 'PUT' | 'PATCH'} /${string}`>>;
 

@@ -427,6 +427,7 @@ export type QualityDefectPareto = Schemas['QualityDefectPareto'];
 export type QualityDefectParetoQuery = QueryOf<'getQualityDefectPareto'>;
 export type QualityFirstPassYield = Schemas['QualityFirstPassYield'];
 export type QualitySupplierPpm = Schemas['QualitySupplierPpm'];
+export type QualityLeadTimes = Schemas['QualityLeadTimes'];
 export type QualityReportPeriod = QueryOf<'getQualityFirstPassYield'>;
 export type QualityControlChart = Schemas['QualityControlChart'];
 export type QualityControlChartQuery = QueryOf<'getQualityControlChart'>;

@@ -14,6 +14,7 @@
  * trace statement, JSON out) against the trace statement alone (repo.traceSql) sent on one
  * connection as mes_app with the tenant set, for the same random roots, interleaved, after a
  * warm-up: MES_BENCH_TRACE_SAMPLES per direction (default 200). Reports p50/p95 and their ratios.
+ * MES_BENCH_TRACE_KEEP=1 keeps the database (its URL is printed) instead of dropping it.
  */
 import http from 'node:http';
 import pg from 'pg';
@@ -117,7 +118,9 @@ export async function traceBench(): Promise<TraceBenchResult> {
     agent.destroy();
     await owner.end().catch(() => undefined);
     await server?.stop();
-    await db.drop();
+    // MES_BENCH_TRACE_KEEP=1 keeps the generated history for EXPLAIN ANALYZE by hand (drop it afterwards).
+    if (process.env.MES_BENCH_TRACE_KEEP) console.log(`trace: kept ${db.url}`);
+    else await db.drop();
   }
 }
 

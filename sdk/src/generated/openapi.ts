@@ -3393,7 +3393,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Defect distribution (Pareto) by defect code, supplier or material, over inspections judged in [from, to) */
+        /** Defect distribution (Pareto) by defect code, supplier, material, operation or line, over inspections judged in [from, to) */
         get: operations["getQualityDefectPareto"];
         put?: never;
         post?: never;
@@ -3429,6 +3429,23 @@ export interface paths {
         };
         /** PPM per supplier: defective per million inspected, rejected per million received */
         get: operations["getQualitySupplierPpm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/quality-lead-times": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspection lead time, created to judged: p50, p95, mean and max in minutes per inspection type and per supplier */
+        get: operations["getQualityLeadTimes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7432,7 +7449,7 @@ export interface components {
             items: components["schemas"]["QualityInspection"][];
         };
         QualityDefectPareto: {
-            groupBy: "code" | "supplier" | "material";
+            groupBy: "code" | "supplier" | "material" | "operation" | "line";
             from: string;
             to: string;
             /** @description Defects found (failed results) */
@@ -7503,6 +7520,34 @@ export interface components {
                 range: number;
                 /** @description Western Electric rules broken at this point (1–4) */
                 violations: number[];
+            }[];
+        };
+        QualityLeadTimes: {
+            from: string;
+            to: string;
+            byInspectionType: {
+                /** @description Inspection type, or supplier code (- for none) */
+                key: string;
+                name: string;
+                /** @description Inspections judged */
+                lots: number;
+                /** @description Created → judged, median */
+                p50Minutes: number;
+                p95Minutes: number;
+                meanMinutes: number;
+                maxMinutes: number;
+            }[];
+            bySupplier: {
+                /** @description Inspection type, or supplier code (- for none) */
+                key: string;
+                name: string;
+                /** @description Inspections judged */
+                lots: number;
+                /** @description Created → judged, median */
+                p50Minutes: number;
+                p95Minutes: number;
+                meanMinutes: number;
+                maxMinutes: number;
             }[];
         };
         Trace: {
@@ -38472,7 +38517,7 @@ export interface operations {
                 from: string;
                 /** @description Judged before */
                 to: string;
-                groupBy?: "code" | "supplier" | "material";
+                groupBy?: "code" | "supplier" | "material" | "operation" | "line";
             };
             header?: never;
             path?: never;
@@ -38645,6 +38690,85 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QualitySupplierPpm"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getQualityLeadTimes: {
+        parameters: {
+            query: {
+                /** @description Judged at or after */
+                from: string;
+                /** @description Judged before */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualityLeadTimes"];
                 };
             };
             /** @description Invalid input */

@@ -11,7 +11,7 @@ import * as repo from './repo.js';
 import * as reports from './reports.js';
 import { samplingPlan, type InspectionLevel } from './sampling.js';
 import {
-  ChartQuery, ControlChartSchema, ParetoQuery, ParetoSchema, PeriodQuery, SupplierPpmSchema, YieldSchema,
+  ChartQuery, ControlChartSchema, LeadTimeSchema, ParetoQuery, ParetoSchema, PeriodQuery, SupplierPpmSchema, YieldSchema,
   CreateDefectCodeBody, CreateInspectionBody, CreatePlanBody, CreateStandardBody, DefectCodePageSchema, DefectCodeSchema, DispositionBody, FromReceiptBody,
   InspectionListQuery, InspectionListSchema, PatrolDueBody, UpdatePlanBody, UpdateStandardBody, InspectionPageSchema, InspectionSchema, InspectionSummarySchema, PlanListQuery, PlanPageSchema, PlanSchema, ResultsBody,
   ReviewBody, SamplingPlanQuery, SamplingPlanSchema, StandardListQuery, StandardPageSchema, StandardSchema, SwitchingQuery, SwitchingStateSchema,
@@ -23,7 +23,7 @@ import { patrolDue } from './triggers.js';
 export function qualityRoutes(app: MesApp, ctx: AppContext): void {
   const { db } = ctx;
   for (const s of [DefectCodeSchema, DefectCodePageSchema, StandardSchema, StandardPageSchema, PlanSchema, PlanPageSchema, SamplingPlanSchema, SwitchingStateSchema,
-    InspectionSummarySchema, InspectionSchema, InspectionPageSchema, InspectionListSchema, ParetoSchema, YieldSchema, SupplierPpmSchema, ControlChartSchema]) app.addSchema(s);
+    InspectionSummarySchema, InspectionSchema, InspectionPageSchema, InspectionListSchema, ParetoSchema, YieldSchema, SupplierPpmSchema, ControlChartSchema, LeadTimeSchema]) app.addSchema(s);
   const tags = ['quality'];
   const readPerm = { permission: 'quality:read' };
   const writePerm = { permission: 'quality:write' };
@@ -218,7 +218,7 @@ export function qualityRoutes(app: MesApp, ctx: AppContext): void {
   const reportTags = ['quality', 'reports'];
   app.get('/v1/reports/quality-defects', {
     config: readPerm,
-    schema: { operationId: 'getQualityDefectPareto', tags: reportTags, summary: 'Defect distribution (Pareto) by defect code, supplier or material, over inspections judged in [from, to)', querystring: ParetoQuery, response: { 200: Type.Ref(ParetoSchema), ...problems() } },
+    schema: { operationId: 'getQualityDefectPareto', tags: reportTags, summary: 'Defect distribution (Pareto) by defect code, supplier, material, operation or line, over inspections judged in [from, to)', querystring: ParetoQuery, response: { 200: Type.Ref(ParetoSchema), ...problems() } },
   }, async (req) => read(db, req, (tx) => reports.defectPareto(tx, tenant(req), req.query, req.query.groupBy ?? 'code')));
 
   app.get('/v1/reports/quality-yield', {
@@ -230,6 +230,11 @@ export function qualityRoutes(app: MesApp, ctx: AppContext): void {
     config: readPerm,
     schema: { operationId: 'getQualitySupplierPpm', tags: reportTags, summary: 'PPM per supplier: defective per million inspected, rejected per million received', querystring: PeriodQuery, response: { 200: Type.Ref(SupplierPpmSchema), ...problems() } },
   }, async (req) => read(db, req, (tx) => reports.supplierPpm(tx, tenant(req), req.query)));
+
+  app.get('/v1/reports/quality-lead-times', {
+    config: readPerm,
+    schema: { operationId: 'getQualityLeadTimes', tags: reportTags, summary: 'Inspection lead time, created to judged: p50, p95, mean and max in minutes per inspection type and per supplier', querystring: PeriodQuery, response: { 200: Type.Ref(LeadTimeSchema), ...problems() } },
+  }, async (req) => read(db, req, (tx) => reports.leadTimes(tx, tenant(req), req.query)));
 
   app.get('/v1/reports/quality-control-chart', {
     config: readPerm,

@@ -335,13 +335,13 @@ export type DispositionInput = Static<typeof DispositionBody>;
 // ---------------------------------------------------------------- reports (S1-5.4.5-f)
 
 const PeriodFields = { from: Timestamp('Judged at or after'), to: Timestamp('Judged before') };
-export const ParetoQuery = Type.Object({ ...PeriodFields, groupBy: Type.Optional(Lit('code', 'supplier', 'material')) }, { additionalProperties: false });
+export const ParetoQuery = Type.Object({ ...PeriodFields, groupBy: Type.Optional(Lit('code', 'supplier', 'material', 'operation', 'line')) }, { additionalProperties: false });
 export const PeriodQuery = Type.Object(PeriodFields, { additionalProperties: false });
 export const ChartQuery = Type.Object({ ...PeriodFields, planId: Uuid(), itemCode: Code() }, { additionalProperties: false });
 const Share = (description: string) => Type.Number({ description });
 export const ParetoSchema = Type.Object(
   {
-    groupBy: Lit('code', 'supplier', 'material'), from: Type.String(), to: Type.String(), total: Type.Integer({ description: 'Defects found (failed results)' }),
+    groupBy: Lit('code', 'supplier', 'material', 'operation', 'line'), from: Type.String(), to: Type.String(), total: Type.Integer({ description: 'Defects found (failed results)' }),
     items: Type.Array(Type.Object({ key: Type.String(), name: Type.String(), count: Type.Integer(), share: Share('Percent of all defects'), cumulativeShare: Share('Percent, running') })),
   },
   { $id: 'QualityDefectPareto' },
@@ -366,6 +366,11 @@ export const SupplierPpmSchema = Type.Object(
   },
   { $id: 'QualitySupplierPpm' },
 );
+const LeadTimes = Type.Array(Type.Object({
+  key: Type.String({ description: 'Inspection type, or supplier code (- for none)' }), name: Type.String(), lots: Type.Integer({ description: 'Inspections judged' }),
+  p50Minutes: Type.Number({ description: 'Created → judged, median' }), p95Minutes: Type.Number(), meanMinutes: Type.Number(), maxMinutes: Type.Number(),
+}));
+export const LeadTimeSchema = Type.Object({ from: Type.String(), to: Type.String(), byInspectionType: LeadTimes, bySupplier: LeadTimes }, { $id: 'QualityLeadTimes' });
 const Limits = Type.Object({ centre: Type.Number(), ucl: Type.Number(), lcl: Type.Number() });
 export const ControlChartSchema = Type.Object(
   {

@@ -68,16 +68,21 @@ const ROOT_KEY = `(CASE WHEN $4::text IS NOT NULL THEN 's:' || $4::text ELSE 'b:
 /** Timestamps as the API writes them everywhere (toISOString). */
 const iso = (e: string) => `to_char(${e} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 /**
- * The rows of a document-line table that are the node n (its material and serial, or batch): two
- * index lookups of which one runs, never an OR join (which the planner turns into scans).
+ * The rows of a document-line table that are nodes, for every node at once: serial nodes by
+ * serial, the others by batch. Two joins, never an OR join (which the planner turns into scans);
+ * each carries the node's identity (nm, nk) for grouping.
  */
-const linesOf = (t: string) => `(SELECT x.* FROM ${t} x WHERE n.serial_no IS NOT NULL AND x.tenant_id = $1 AND x.material_id = n.material_id AND x.serial_no = n.serial_no
+const linesOf = (t: string) => `(SELECT n.material_id AS nm, n.node_key AS nk, x.* FROM tracked n
+                JOIN ${t} x ON x.tenant_id = $1 AND x.material_id = n.material_id AND x.serial_no = n.serial_no
               UNION ALL
-              SELECT x.* FROM ${t} x WHERE n.serial_no IS NULL AND x.tenant_id = $1 AND x.material_id = n.material_id AND x.batch_no = n.batch_no)`;
+              SELECT n.material_id, n.node_key, x.* FROM tracked n
+                JOIN ${t} x ON n.serial_no IS NULL AND x.tenant_id = $1 AND x.material_id = n.material_id AND x.batch_no = n.batch_no)`;
 /** The same for the ledger's tables, which hold batch and serial ids. */
-const ledgerOf = (t: string) => `(SELECT x.* FROM ${t} x WHERE n.serial_id IS NOT NULL AND x.tenant_id = $1 AND x.serial_id = n.serial_id
+const ledgerOf = (t: string) => `(SELECT n.material_id AS nm, n.node_key AS nk, x.* FROM tracked n JOIN ${t} x ON x.tenant_id = $1 AND x.serial_id = n.serial_id
               UNION ALL
-              SELECT x.* FROM ${t} x WHERE n.batch_id IS NOT NULL AND x.tenant_id = $1 AND x.batch_id = n.batch_id)`;
+              SELECT n.material_id, n.node_key, x.* FROM tracked n JOIN ${t} x ON x.tenant_id = $1 AND x.batch_id = n.batch_id)`;
+/** A fact of the nodes, found set-based above, joined to its node. */
+const factOf = (cte: string) => `LEFT JOIN ${cte} ON ${cte}.nm = n.material_id AND ${cte}.nk = n.node_key`;
 
 /**
  * The trace statement of one direction. Backward walks production genealogy from what was produced
@@ -85,8 +90,9 @@ const ledgerOf = (t: string) => `(SELECT x.* FROM ${t} x WHERE n.serial_id IS NO
  * $5 steps and cycle-safe: each row carries the path of nodes it came by, and a step onto a node
  * already on its path is kept as an edge but not walked on (a rework that consumes a batch into the
  * same batch number). Untracked components are leaves: they have no identity to walk from.
- * Every node then gathers its facts, each by index lookups of that node: how it was made, who supplied it (with the incoming
- * inspection), which customers it reached, where it is in stock and its ledger movements.
+ * Then the facts of all nodes, set-based: one join per fact table over the node set (how it was
+ * made, who supplied it with the incoming inspection, which customers it reached, where it is in
+ * stock, its ledger movements), grouped per node, and joined to the nodes once.
  */
 export function traceSql(direction: Direction): string {
   const [from, to] = direction === 'backward' ? ['produced', 'consumed'] : ['consumed', 'produced'];
@@ -126,69 +132,115 @@ edges AS (
     FROM walk WHERE depth > 0
 ),
 tracked AS MATERIALIZED (
-  SELECT n.*,
-         CASE WHEN n.serial_no IS NULL THEN (SELECT b.id FROM batches b WHERE b.tenant_id = $1 AND b.material_id = n.material_id AND b.batch_no = n.batch_no) END AS batch_id,
-         CASE WHEN n.serial_no IS NOT NULL THEN (SELECT s.id FROM serials s WHERE s.tenant_id = $1 AND s.material_id = n.material_id AND s.serial_no = n.serial_no) END AS serial_id
+  SELECT n.*, b.id AS batch_id, s.id AS serial_id
     FROM nodes n
+    LEFT JOIN batches b ON n.serial_no IS NULL AND b.tenant_id = $1 AND b.material_id = n.material_id AND b.batch_no = n.batch_no
+    LEFT JOIN serials s ON n.serial_no IS NOT NULL AND s.tenant_id = $1 AND s.material_id = n.material_id AND s.serial_no = n.serial_no
+),
+made_rows AS MATERIALIZED (
+  SELECT l.nm, l.nk, l.line_no, l.base_quantity, r.id AS receipt_id, r.doc_no AS receipt_doc_no, r.order_id, po.doc_no AS order_doc_no, r.created_at,
+         r.bom_version_id, bv.revision AS bom_revision, r.operators, r.station_ids, r.equipment_codes, r.work_started_at, r.work_ended_at
+    FROM ${linesOf('production_receipt_lines')} l
+    JOIN production_receipts r ON r.tenant_id = $1 AND r.id = l.receipt_id
+    JOIN production_orders po ON po.tenant_id = $1 AND po.id = r.order_id
+    LEFT JOIN bom_versions bv ON bv.tenant_id = $1 AND bv.id = r.bom_version_id
+),
+made AS (
+  SELECT k.nm, k.nk, json_agg(json_build_object(
+           'orderId', k.order_id, 'orderDocNo', k.order_doc_no, 'receiptId', k.receipt_id, 'receiptDocNo', k.receipt_doc_no, 'quantity', k.base_quantity::text,
+           'bomVersionId', k.bom_version_id, 'bomRevision', k.bom_revision, 'operators', k.operators,
+           'stationCodes', CASE WHEN cardinality(k.station_ids) = 0 THEN '{}'
+                           ELSE (SELECT coalesce(array_agg(s.code ORDER BY s.code), '{}') FROM stations s WHERE s.tenant_id = $1 AND s.id = ANY (k.station_ids)) END,
+           'equipmentCodes', k.equipment_codes, 'workStartedAt', ${iso('k.work_started_at')}, 'workEndedAt', ${iso('k.work_ended_at')},
+           'receivedAt', ${iso('k.created_at')}) ORDER BY k.created_at, k.line_no) AS made
+    FROM made_rows k
+   GROUP BY k.nm, k.nk
+),
+supplied AS (
+  SELECT l.nm, l.nk, json_agg(json_build_object(
+           'supplierId', p.id, 'supplierCode', p.code, 'supplierName', p.name, 'purchaseOrderId', o.id, 'purchaseOrderDocNo', o.doc_no,
+           'receiptId', r.id, 'receiptDocNo', r.doc_no, 'supplierBatch', l.supplier_batch, 'quantity', l.base_quantity::text,
+           'accepted', l.accepted_base::text, 'rejected', l.rejected_base::text, 'receivedAt', ${iso('r.created_at')},
+           'inspections', (SELECT coalesce(json_agg(json_build_object('inspector', i.inspector, 'accepted', i.accepted_base::text, 'rejected', i.rejected_base::text,
+                                                                      'remarks', i.remarks, 'inspectedAt', ${iso('i.created_at')}) ORDER BY i.created_at), '[]')
+                             FROM incoming_inspections i WHERE i.tenant_id = $1 AND i.receipt_line_id = l.id)) ORDER BY r.created_at, l.line_no) AS supplied
+    FROM ${linesOf('purchase_receipt_lines')} l
+    JOIN purchase_receipts r ON r.tenant_id = $1 AND r.id = l.receipt_id
+    JOIN purchase_orders o ON o.tenant_id = $1 AND o.id = r.order_id
+    JOIN partners p ON p.tenant_id = $1 AND p.id = r.supplier_id
+   GROUP BY l.nm, l.nk
+),
+delivered AS (
+  SELECT l.nm, l.nk, json_agg(json_build_object(
+           'customerId', c.id, 'customerCode', c.code, 'customerName', c.name, 'outboundId', ob.id, 'outboundDocNo', ob.doc_no,
+           'deliveryPlanId', dp.id, 'deliveryPlanDocNo', dp.doc_no, 'salesOrderDocNo', so.doc_no, 'quantity', l.base_quantity::text,
+           'returned', l.returned_base::text, 'kept', (l.base_quantity - l.returned_base)::text, 'shippedAt', ${iso('ob.posted_at')}) ORDER BY ob.posted_at, l.line_no) AS delivered
+    FROM ${linesOf('sales_outbound_lines')} l
+    JOIN sales_outbounds ob ON ob.tenant_id = $1 AND ob.id = l.outbound_id AND ob.status = 'posted'
+    JOIN partners c ON c.tenant_id = $1 AND c.id = ob.customer_id
+    JOIN delivery_plans dp ON dp.tenant_id = $1 AND dp.id = ob.plan_id
+    JOIN delivery_plan_lines pl ON pl.tenant_id = $1 AND pl.id = l.plan_line_id
+    JOIN sales_order_lines sl ON sl.tenant_id = $1 AND sl.id = pl.order_line_id
+    JOIN sales_orders so ON so.tenant_id = $1 AND so.id = sl.order_id
+   GROUP BY l.nm, l.nk
+),
+stock AS (
+  SELECT sb.nm, sb.nk, json_agg(json_build_object(
+           'warehouseId', wh.id, 'warehouseCode', wh.code, 'warehouseKind', wh.kind, 'binId', bn.id, 'binCode', bn.code, 'quantity', sb.quantity::text)
+           ORDER BY wh.code, bn.code NULLS FIRST) AS stock
+    FROM ${ledgerOf('stock_balances')} sb
+    JOIN warehouses wh ON wh.tenant_id = $1 AND wh.id = sb.warehouse_id
+    LEFT JOIN bins bn ON bn.tenant_id = $1 AND bn.id = sb.bin_id
+   WHERE sb.quantity <> 0
+   GROUP BY sb.nm, sb.nk
+),
+ledger AS (
+  SELECT sm.nm, sm.nk, count(*) AS movements, min(sm.occurred_at) AS first_at, max(sm.occurred_at) AS last_at
+    FROM ${ledgerOf('stock_movements')} sm
+   GROUP BY sm.nm, sm.nk
+),
+-- The materials of the nodes, each looked up once, for the nodes and both ends of the edges.
+mats AS MATERIALIZED (
+  SELECT m.id, m.code, m.name, m.base_unit FROM materials m WHERE m.tenant_id = $1 AND m.id IN (SELECT material_id FROM tracked)
+),
+-- The receipts the edges name, each once: an edge's receipt made its produced item, so it is mostly among the nodes'
+-- made rows already; only the others are looked up.
+edge_receipts AS MATERIALIZED (SELECT DISTINCT receipt_id, order_id FROM edges),
+known AS MATERIALIZED (
+  SELECT DISTINCT ON (k.receipt_id, k.order_id) k.receipt_id AS id, k.order_id, k.receipt_doc_no AS doc_no, k.created_at, k.order_doc_no
+    FROM edge_receipts e JOIN made_rows k ON k.receipt_id = e.receipt_id AND k.order_id = e.order_id
+),
+unknown AS MATERIALIZED (
+  SELECT e.* FROM edge_receipts e WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.id = e.receipt_id AND k.order_id = e.order_id)
+),
+receipts AS (
+  SELECT * FROM known
+  UNION ALL
+  SELECT r.id, e.order_id, r.doc_no, r.created_at, po.doc_no
+    FROM unknown e
+    JOIN production_receipts r ON r.tenant_id = $1 AND r.id = e.receipt_id
+    JOIN production_orders po ON po.tenant_id = $1 AND po.id = e.order_id
 )
 SELECT
   (SELECT coalesce(json_agg(json_build_object(
             'depth', n.depth, 'materialId', n.material_id, 'materialCode', m.code, 'materialName', m.name, 'baseUnit', m.base_unit,
             'batchNo', n.batch_no, 'serialNo', n.serial_no,
-            'made', (SELECT coalesce(json_agg(json_build_object(
-                       'orderId', r.order_id, 'orderDocNo', po.doc_no, 'receiptId', r.id, 'receiptDocNo', r.doc_no, 'quantity', l.base_quantity::text,
-                       'bomVersionId', r.bom_version_id, 'bomRevision', bv.revision, 'operators', r.operators,
-                       'stationCodes', (SELECT coalesce(array_agg(s.code ORDER BY s.code), '{}') FROM stations s WHERE s.tenant_id = $1 AND s.id = ANY (r.station_ids)),
-                       'equipmentCodes', r.equipment_codes, 'workStartedAt', ${iso('r.work_started_at')}, 'workEndedAt', ${iso('r.work_ended_at')},
-                       'receivedAt', ${iso('r.created_at')}) ORDER BY r.created_at, l.line_no), '[]')
-                       FROM ${linesOf('production_receipt_lines')} l
-                       JOIN production_receipts r ON r.tenant_id = $1 AND r.id = l.receipt_id
-                       JOIN production_orders po ON po.tenant_id = $1 AND po.id = r.order_id
-                       LEFT JOIN bom_versions bv ON bv.tenant_id = $1 AND bv.id = r.bom_version_id),
-            'supplied', (SELECT coalesce(json_agg(json_build_object(
-                       'supplierId', p.id, 'supplierCode', p.code, 'supplierName', p.name, 'purchaseOrderId', o.id, 'purchaseOrderDocNo', o.doc_no,
-                       'receiptId', r.id, 'receiptDocNo', r.doc_no, 'supplierBatch', l.supplier_batch, 'quantity', l.base_quantity::text,
-                       'accepted', l.accepted_base::text, 'rejected', l.rejected_base::text, 'receivedAt', ${iso('r.created_at')},
-                       'inspections', (SELECT coalesce(json_agg(json_build_object('inspector', i.inspector, 'accepted', i.accepted_base::text, 'rejected', i.rejected_base::text,
-                                                                                  'remarks', i.remarks, 'inspectedAt', ${iso('i.created_at')}) ORDER BY i.created_at), '[]')
-                                         FROM incoming_inspections i WHERE i.tenant_id = $1 AND i.receipt_line_id = l.id)) ORDER BY r.created_at, l.line_no), '[]')
-                       FROM ${linesOf('purchase_receipt_lines')} l
-                       JOIN purchase_receipts r ON r.tenant_id = $1 AND r.id = l.receipt_id
-                       JOIN purchase_orders o ON o.tenant_id = $1 AND o.id = r.order_id
-                       JOIN partners p ON p.tenant_id = $1 AND p.id = r.supplier_id),
-            'delivered', (SELECT coalesce(json_agg(json_build_object(
-                       'customerId', c.id, 'customerCode', c.code, 'customerName', c.name, 'outboundId', ob.id, 'outboundDocNo', ob.doc_no,
-                       'deliveryPlanId', dp.id, 'deliveryPlanDocNo', dp.doc_no, 'salesOrderDocNo', so.doc_no, 'quantity', l.base_quantity::text,
-                       'returned', l.returned_base::text, 'kept', (l.base_quantity - l.returned_base)::text, 'shippedAt', ${iso('ob.posted_at')}) ORDER BY ob.posted_at, l.line_no), '[]')
-                       FROM ${linesOf('sales_outbound_lines')} l
-                       JOIN sales_outbounds ob ON ob.tenant_id = $1 AND ob.id = l.outbound_id AND ob.status = 'posted'
-                       JOIN partners c ON c.tenant_id = $1 AND c.id = ob.customer_id
-                       JOIN delivery_plans dp ON dp.tenant_id = $1 AND dp.id = ob.plan_id
-                       JOIN delivery_plan_lines pl ON pl.tenant_id = $1 AND pl.id = l.plan_line_id
-                       JOIN sales_order_lines sl ON sl.tenant_id = $1 AND sl.id = pl.order_line_id
-                       JOIN sales_orders so ON so.tenant_id = $1 AND so.id = sl.order_id),
-            'stock', (SELECT coalesce(json_agg(json_build_object(
-                       'warehouseId', wh.id, 'warehouseCode', wh.code, 'warehouseKind', wh.kind, 'binId', bn.id, 'binCode', bn.code, 'quantity', sb.quantity::text)
-                       ORDER BY wh.code, bn.code NULLS FIRST), '[]')
-                       FROM ${ledgerOf('stock_balances')} sb
-                       JOIN warehouses wh ON wh.tenant_id = $1 AND wh.id = sb.warehouse_id
-                       LEFT JOIN bins bn ON bn.tenant_id = $1 AND bn.id = sb.bin_id
-                      WHERE sb.quantity <> 0),
-            'ledger', (SELECT json_build_object('movements', count(*), 'firstMovedAt', ${iso('min(sm.occurred_at)')}, 'lastMovedAt', ${iso('max(sm.occurred_at)')})
-                         FROM ${ledgerOf('stock_movements')} sm))
+            'made', coalesce(made.made, '[]'), 'supplied', coalesce(supplied.supplied, '[]'), 'delivered', coalesce(delivered.delivered, '[]'),
+            'stock', coalesce(stock.stock, '[]'),
+            'ledger', json_build_object('movements', coalesce(ledger.movements, 0), 'firstMovedAt', ${iso('ledger.first_at')}, 'lastMovedAt', ${iso('ledger.last_at')}))
           ORDER BY n.depth, m.code, n.node_key), '[]')
      FROM tracked n
-     JOIN materials m ON m.tenant_id = $1 AND m.id = n.material_id) AS nodes,
+     JOIN mats m ON m.id = n.material_id
+     ${factOf('made')} ${factOf('supplied')} ${factOf('delivered')} ${factOf('stock')} ${factOf('ledger')}) AS nodes,
   (SELECT coalesce(json_agg(json_build_object(
             'fromMaterialCode', ${c}m.code, 'fromBatchNo', e.${c}batch_no, 'fromSerialNo', e.${c}serial_no,
             'toMaterialCode', ${p}m.code, 'toBatchNo', e.${p}batch_no, 'toSerialNo', e.${p}serial_no,
-            'quantity', e.quantity::text, 'orderId', e.order_id, 'orderDocNo', po.doc_no, 'receiptId', e.receipt_id, 'receiptDocNo', r.doc_no)
-          ORDER BY r.created_at, e.line_no, ${c}m.code, e.${c}batch_no, e.${c}serial_no), '[]')
+            'quantity', e.quantity::text, 'orderId', e.order_id, 'orderDocNo', r.order_doc_no, 'receiptId', e.receipt_id, 'receiptDocNo', r.doc_no)
+          ORDER BY r.created_at, e.line_no, ${c}m.code, e.${c}batch_no, e.${c}serial_no, ${p}m.code, e.${p}batch_no, e.${p}serial_no), '[]')
      FROM edges e
-     JOIN materials m ON m.tenant_id = $1 AND m.id = e.material_id
-     JOIN materials prev_m ON prev_m.tenant_id = $1 AND prev_m.id = e.prev_material_id
-     JOIN production_orders po ON po.tenant_id = $1 AND po.id = e.order_id
-     JOIN production_receipts r ON r.tenant_id = $1 AND r.id = e.receipt_id) AS edges,
+     JOIN mats m ON m.id = e.material_id
+     JOIN mats prev_m ON prev_m.id = e.prev_material_id
+     JOIN receipts r ON r.id = e.receipt_id AND r.order_id = e.order_id) AS edges,
   ${more('serial')} OR ${more('batch')} AS truncated`;
 }
 
