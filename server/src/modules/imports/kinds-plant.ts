@@ -2,7 +2,11 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { CreateEquipmentBody, type CreateEquipmentInput } from '../equipment/schema.js';
 import { createEquipment, existingEquipment } from '../equipment/master.js';
 import * as plant from '../plant/service.js';
-import { Code, CreatePlantBody, CreateProductionLineBody, CreateStationBody, CreateWorkCentreBody, CreateWorkshopBody } from '../plant/schema.js';
+import type { Sql } from '../../platform/db.js';
+import {
+  Code, CreatePlantBody, CreateProductionLineBody, CreateStationBody, CreateWorkCentreBody, CreateWorkshopBody, type CreatePlantInput, type CreateProductionLineInput,
+  type CreateStationInput, type CreateWorkCentreInput, type CreateWorkshopInput,
+} from '../plant/schema.js';
 import { defined } from './kinds-masterdata.js';
 import { distinct, eachRow, refError, refuse, str } from './rows.js';
 import type { KindSpec, Row } from './spec.js';
@@ -32,7 +36,13 @@ function levelInput(v: Record<string, unknown>): Record<string, unknown> {
 }
 
 const PARENT = { plantCode: 'parentCode', workshopCode: 'parentCode', lineCode: 'parentCode', workCentreCode: 'parentCode', plantId: 'parentCode', workshopId: 'parentCode', lineId: 'parentCode', workCentreId: 'parentCode' };
-const FIND = { plant: plant.findPlants, workshop: plant.findWorkshops, line: plant.findLines, work_centre: (tx: never, t: string, ids: string[], codes: string[]) => plant.findWorkCentres(tx, t, ids, codes), station: plant.findStations };
+const FIND: Record<Level, (tx: Sql, tenantId: string, codes: string[]) => Promise<{ code: string }[]>> = {
+  plant: (tx, t, codes) => plant.findPlants(tx, t, [], codes),
+  workshop: (tx, t, codes) => plant.findWorkshops(tx, t, [], codes),
+  line: (tx, t, codes) => plant.findLines(tx, t, [], codes),
+  work_centre: (tx, t, codes) => plant.findWorkCentres(tx, t, [], codes),
+  station: (tx, t, codes) => plant.findStations(tx, t, [], codes),
+};
 
 /**
  * The plant model (sites, workshops, lines, work centres, stations) in one sheet: a row per
@@ -66,7 +76,7 @@ export const plantModel: KindSpec = {
     const keys = new Set<string>();
     for (const level of LEVELS) {
       const codes = distinct(rows.filter((r) => levelOf(r.values) === level), 'code');
-      if (codes.length) for (const n of await FIND[level](tx as never, tenantId, [], codes)) keys.add(`${level}|${n.code}`);
+      if (codes.length) for (const n of await FIND[level](tx, tenantId, codes)) keys.add(`${level}|${n.code}`);
     }
     return keys;
   },
@@ -74,17 +84,18 @@ export const plantModel: KindSpec = {
     // A work centre's parent is a line when a line has that code, else a workshop.
     const lines = new Set((await plant.findLines(tx, ctx.tenantId, [], distinct(rows.filter((r) => levelOf(r.values) === 'work_centre'), 'parentCode'))).map((l) => l.code));
     await eachRow(tx, ctx, plantModel, rows, async (r) => {
-      const input = levelInput(r.values) as never;
+      const input = levelInput(r.values);
+      const t = ctx.tenantId;
       switch (levelOf(r.values)) {
-        case 'plant': return void (await plant.createPlant(tx, ctx.tenantId, input));
-        case 'workshop': return void (await plant.createWorkshop(tx, ctx.tenantId, input));
-        case 'line': return void (await plant.createLine(tx, ctx.tenantId, input));
+        case 'plant': return void (await plant.createPlant(tx, t, input as CreatePlantInput));
+        case 'workshop': return void (await plant.createWorkshop(tx, t, input as CreateWorkshopInput));
+        case 'line': return void (await plant.createLine(tx, t, input as CreateProductionLineInput));
         case 'work_centre': {
-          const { workshopCode, ...rest } = levelInput(r.values);
+          const { workshopCode, ...rest } = input;
           const parent = lines.has(str(workshopCode)) ? { lineCode: workshopCode } : { workshopCode };
-          return void (await plant.createWorkCentre(tx, ctx.tenantId, { ...rest, ...parent } as never));
+          return void (await plant.createWorkCentre(tx, t, { ...rest, ...parent } as CreateWorkCentreInput));
         }
-        default: return void (await plant.createStation(tx, ctx.tenantId, input));
+        default: return void (await plant.createStation(tx, t, input as CreateStationInput));
       }
     });
   },
