@@ -8,6 +8,6 @@ export default defineConfig({
     // than two starve timing-sensitive suites (replica races, log capture) of CPU.
     maxWorkers: 2,
     minWorkers: 1,
-    projects: ['server', 'sdk', 'fixtures', 'platform', 'infra', 'conformance', 'edge', 'cli'],
+    projects: ['server', 'sdk', 'fixtures', 'platform', 'infra', 'conformance', 'edge', 'cli', 'web'],
   },
 });

@@ -47,7 +47,7 @@ import type { ImportJob, ImportKind, ImportQuery, ImportTemplateQuery } from './
 import type {
   CreateQualityDefectCodeInput, CreateQualityInspectionInput, CreateQualityPlanInput, CreateQualityStandardInput, QualityDefectCode, QualityDefectCodePage,
   QualityDispositionInput, QualityInspection, QualityInspectionList, QualityInspectionPage, QualityInspectionQuery, QualityInspectionSummary, QualityPlan,
-  QualityPlanPage, QualityPlanQuery, QualityResultsInput, QualityReviewInput, QualitySamplingPlan, QualitySamplingPlanQuery, QualityStandard, QualityStandardPage,
+  QualityPatrolDueInput, UpdateQualityPlanInput, UpdateQualityStandardInput, QualityPlanPage, QualityPlanQuery, QualityResultsInput, QualityReviewInput, QualitySamplingPlan, QualitySamplingPlanQuery, QualityStandard, QualityStandardPage,
   QualityStandardQuery, QualitySwitchingQuery, QualitySwitchingState, PageQuery as QualityPageQuery,
   QualityControlChart, QualityControlChartQuery, QualityDefectPareto, QualityDefectParetoQuery, QualityFirstPassYield, QualityReportPeriod, QualitySupplierPpm,
 } from './types.js';
@@ -773,11 +773,17 @@ export class MesClient {
       iterate: (query?: QualityStandardQuery, options?: RequestOptions): AsyncGenerator<QualityStandard> => this.pages('listQualityStandards', query, options),
       create: (body: CreateQualityStandardInput, options?: MutationOptions): Promise<QualityStandard> => this.call('createQualityStandard', { body }, options),
       get: (id: string, options?: RequestOptions): Promise<QualityStandard> => this.call('getQualityStandard', { path: { id } }, options),
+      /** Rename or retire a standard with the version read; its items stay. */
+      update: (id: string, body: UpdateQualityStandardInput, options?: MutationOptions): Promise<QualityStandard> => this.call('updateQualityStandard', { path: { id }, body }, options),
     },
     plans: {
       list: (query?: QualityPlanQuery, options?: RequestOptions): Promise<QualityPlanPage> => this.call('listQualityPlans', { query }, options),
       create: (body: CreateQualityPlanInput, options?: MutationOptions): Promise<QualityPlan> => this.call('createQualityPlan', { body }, options),
       get: (id: string, options?: RequestOptions): Promise<QualityPlan> => this.call('getQualityPlan', { path: { id } }, options),
+      /** Change name, status, sampling, interval or operation with the version read. */
+      update: (id: string, body: UpdateQualityPlanInput, options?: MutationOptions): Promise<QualityPlan> => this.call('updateQualityPlan', { path: { id }, body }, options),
+      /** A patrol round of a patrol plan every N hours: one inspection per running order and window (asking again in the window creates nothing). */
+      patrolDue: (id: string, body: QualityPatrolDueInput = {}, options?: MutationOptions): Promise<QualityInspectionList> => this.call('runQualityPatrol', { path: { id }, body }, options),
     },
     /** The GB/T 2828.1 single sampling plan for a lot (code letter, n, Ac, Re). */
     samplingPlan: (query: QualitySamplingPlanQuery, options?: RequestOptions): Promise<QualitySamplingPlan> => this.call('getQualitySamplingPlan', { query }, options),

@@ -5,15 +5,16 @@
  * a postgres:// URL means a fresh database on that server per test server, dropped afterwards.
  * `npm test` runs on PGlite; .ci/run runs the suite again with PostgreSQL.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig, migrate, openDatabase, startServer, type Database, type RunningServer, type ServerConfig } from '../src/index.js';
+import { readMigrations } from '../src/platform/migrations.js';
 
 export const PG_ADMIN_URL = process.env.MES_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const backend = process.env.MES_TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
-/** A new, empty PostgreSQL database on the test server; drop() removes it. */
-export async function freshPostgresDatabase(adminUrl = process.env.MES_TEST_DATABASE_URL ?? PG_ADMIN_URL) {
+/** A new PostgreSQL database on the test server, empty or a copy of `template`; drop() removes it. */
+export async function freshPostgresDatabase(adminUrl = process.env.MES_TEST_DATABASE_URL ?? PG_ADMIN_URL, template?: string) {
   const name = `mes_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   try {
@@ -21,7 +22,7 @@ export async function freshPostgresDatabase(adminUrl = process.env.MES_TEST_DATA
   } catch (err) {
     throw new Error(`tests need PostgreSQL at ${adminUrl} (set MES_TEST_PG_ADMIN_URL): ${(err as Error).message}`);
   }
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
@@ -35,6 +36,42 @@ export async function freshPostgresDatabase(adminUrl = process.env.MES_TEST_DATA
       await c.end();
     },
   };
+}
+
+/**
+ * A new PostgreSQL database that is already migrated: a copy of a template database migrated once
+ * per set of migration files (its name carries their checksum), which costs a fraction of running
+ * the migrations again. The template is made under an advisory lock, so parallel workers and
+ * checkouts with other migrations each get a template that matches their files.
+ */
+export async function migratedPostgresDatabase(adminUrl = process.env.MES_TEST_DATABASE_URL ?? PG_ADMIN_URL) {
+  const digest = createHash('sha256');
+  for (const m of readMigrations()) digest.update(m.name).update(m.checksum);
+  const template = `mes_test_template_${digest.digest('hex').slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query('SELECT pg_advisory_lock(hashtext($1))', [template]);
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
+    if (!exists.rowCount) await createTemplate(admin, adminUrl, template);
+    await admin.query('SELECT pg_advisory_unlock(hashtext($1))', [template]);
+  } finally {
+    await admin.end();
+  }
+  return freshPostgresDatabase(adminUrl, template);
+}
+
+/** Migrates a database under a scratch name and renames it, so no half-migrated template is ever visible. */
+async function createTemplate(admin: pg.Client, adminUrl: string, template: string) {
+  const scratch = await freshPostgresDatabase(adminUrl);
+  try {
+    const db = await openDatabase({ url: scratch.url, dataDir: '/tmp/mes-test-unused' });
+    await migrate(db).finally(() => db.close());
+    await admin.query(`ALTER DATABASE ${scratch.name} RENAME TO ${template}`);
+  } catch (err) {
+    await scratch.drop();
+    throw err;
+  }
 }
 
 let migratedSnapshot: Promise<Blob> | undefined;
@@ -59,9 +96,8 @@ export async function openMigratedPGlite(): Promise<Database> {
  * memory, or a fresh PostgreSQL database. close() closes it and drops the PostgreSQL one.
  */
 export async function openTestDatabase(): Promise<{ db: Database; close(): Promise<void> }> {
-  const fresh = backend === 'postgres' ? await freshPostgresDatabase() : undefined;
+  const fresh = backend === 'postgres' ? await migratedPostgresDatabase() : undefined;
   const db = fresh ? await openDatabase({ url: fresh.url, dataDir: '/tmp/mes-test-unused' }) : await openMigratedPGlite();
-  await migrate(db);
   return {
     db,
     async close() {
@@ -84,7 +120,7 @@ export interface TestServer {
 /** Starts a server on its own fresh database (PGlite in memory or a new PostgreSQL database). */
 export async function startTestServer(overrides: Partial<ServerConfig> = {}, opts: { postgres?: boolean } = {}): Promise<TestServer> {
   const usePg = opts.postgres ?? backend === 'postgres';
-  const db = usePg ? await freshPostgresDatabase() : undefined;
+  const db = usePg ? await migratedPostgresDatabase() : undefined;
   const config = loadConfig({
     databaseUrl: db?.url ?? 'memory://',
     dataDir: `/tmp/mes-test-${randomBytes(4).toString('hex')}`,

@@ -253,7 +253,7 @@ describe('inspections by hand, review and in-stock dispositions', () => {
 });
 
 describe('inspections of a production order', () => {
-  it('S1-5.4.5-b/e a final inspection of a production order\'s output (full inspection); the defective pieces go to rework on the order, the rest is accepted', async () => {
+  it('S1-5.4.5-b/e a final inspection of a production order\'s output (full inspection); the defective pieces go to a rework order linked to the order, issued to it through the ledger; the rest is accepted', async () => {
     const P = await productionTenant(t, 'q-production');
     await fanBoms(P);
     const order = await P.make('/v1/production-orders', { materialCode: 'FAN-A', quantity: '10', workshopCode: 'WS-ASSY', lineCode: 'L1', plannedStart: '2026-03-02', plannedFinish: '2026-03-06' });
@@ -274,7 +274,14 @@ describe('inspections of a production order', () => {
     const done = await P.make(`/v1/quality-inspections/${insp.id}/dispositions`, { lines: [{ kind: 'rework', quantity: '2', productionOrderId: order.id, reason: 'replace bearing' }, { kind: 'accept', quantity: '8' }] });
     expect(done.status).toBe('closed');
     expect(done.dispositions.map((d: any) => [d.kind, d.quantity, d.productionOrderId])).toEqual([['rework', '2', order.id], ['accept', '8', null]]);
+    // The rework order is a production order of its own (source rework), linked to the order and naming the inspection.
+    const rework = (await P.as('GET', `/v1/production-orders/${done.dispositions[0].reworkOrderId}`)).body;
+    expect(rework).toMatchObject({ source: 'rework', reworkOfOrderId: order.id, sourceRef: insp.docNo, materialId: P.m.fan, baseQuantity: '2', status: 'planned', bomVersionId: null });
+    expect(done.dispositions[1].reworkOrderId).toBeNull();
+    // The 2 pieces leave FG for the rework order through the ledger.
     const stock = (await P.as('GET', `/v1/stock/balances?materialId=${P.m.fan}`)).body.items.map((b: any) => [b.warehouseCode, b.quantity]);
-    expect(stock).toEqual([['FG', '10']]);
+    expect(stock).toEqual([['FG', '8']]);
+    const moves = (await P.as('GET', `/v1/stock/movements?sourceId=${done.dispositions[0].id}`)).body.items.map((m: any) => [m.type, m.quantity]);
+    expect(moves).toEqual([['issue', '-2']]);
   });
 });

@@ -4,7 +4,8 @@
  * 2828.1 tables, inspection orders of every type (incoming from a purchase receipt), automatic
  * judgement good / defective / scrap with bad input refused and nothing written, review with a
  * reason, dispositions (concession, return, quarantine, scrap, rework) seen in the ledger, and
- * the quality reports (-f): defect Pareto, first-pass yield, X̄-R chart.
+ * the quality reports (-f): defect Pareto, first-pass yield, X̄-R chart; a final inspection order
+ * started by a production receipt made through the API (-b).
  *
  * `prepare` builds one tenant's units, warehouses, supplier, defect codes, a standard and plans;
  * every check makes its own materials, lots and inspections, so checks run in any order.
@@ -19,7 +20,7 @@ const C = 'S1-5.4.5-c';
 const E = 'S1-5.4.5-e';
 const F = 'S1-5.4.5-f';
 
-type Call = (method: string, path: string, body?: unknown) => Promise<HttpResponse>;
+type Call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<HttpResponse>;
 
 interface World {
   tenant: TestTenant;
@@ -52,7 +53,7 @@ export const qualitySuite: Suite = {
   proves: [A, B, C, E, F],
   async prepare(ctx: SuiteContext): Promise<SuitePlan> {
     const tenant = await ctx.tenants.create('quality');
-    const call: Call = (method, path, body) => ctx.target.request(method, path, { key: tenant.adminKey, body });
+    const call: Call = (method, path, body, headers) => ctx.target.request(method, path, { key: tenant.adminKey, body, headers });
     const tag = `QA${ctx.config.runId.slice(0, 6).toUpperCase()}`;
     let n = 0;
     const world: World = { tenant, call, code: (prefix) => `${prefix}-${tag}-${++n}`, ids: {}, category: `shafts-${tag}` };
@@ -82,6 +83,7 @@ export const qualitySuite: Suite = {
         check('standards-and-plans', 'standards per product class with quantitative and qualitative items; plans per inspection type; inconsistent items refused', [A], (c) => standardsAndPlans(c, world)),
         check('aql-tables', 'GB/T 2828.1 code letters and single sampling plans (normal, tightened, reduced), arrows followed', [A], (c) => aqlTables(c, world)),
         check('inspection-types', 'inspection orders of every type: incoming from a purchase receipt, in-process, final, first-article, patrol', [B], (c) => inspectionTypes(c, world)),
+        check('inspections-from-events', 'a final inspection order appears when a production receipt brings the product into stock, once however often the receipt is replayed', [B], (c) => fromEvents(c, world)),
         check('judgement', 'automatic judgement good / defective / scrap with the reason; bad results refused with nothing written; review only with a reason', [C], (c) => judgement(c, world)),
         check('reports', 'defect Pareto, first-pass yield and an X̄-R chart with limits and Western Electric flags over judged inspections', [F], (c) => qualityReports(c, world)),
         check('disposition', 'rejected lots: concession with approval and return to the supplier (purchasing), quarantine and scrap through the ledger; beyond the rejected quantity refused', [E, C], (c) => disposition(c, world)),
@@ -161,6 +163,29 @@ async function inspectionTypes(ctx: CheckContext, w: World): Promise<void> {
   ctx.assert(listed.join(',') === 'final,first_article,in_process,incoming,patrol', `listed: ${listed.join(',')}`);
   const wrong = await w.call('POST', '/v1/quality-inspections', { planId: w.ids.incoming, materialId: m.id, lotSize: '20' });
   ctx.assert(wrong.status === 422 && codesOf(wrong) === 'planId:PLAN_TYPE_MISMATCH', `an incoming plan without a receipt line answered ${wrong.status} ${codesOf(wrong)}`);
+}
+
+/** A production order of a shaft, received through the API: the final plan for the category starts an inspection of the lot. */
+async function fromEvents(ctx: CheckContext, w: World): Promise<void> {
+  const m = await material(w);
+  const calendar = await made(w.call, '/v1/calendars', { code: w.code('CAL'), name: 'Standard', shifts: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, name: 'Day', start: '08:00', end: '17:00', breakMinutes: 60 })) });
+  const plant = await made(w.call, '/v1/plants', { code: w.code('PLANT'), name: 'Plant', calendarId: calendar.id });
+  const workshop = await made(w.call, '/v1/workshops', { code: w.code('WS'), name: 'Workshop', plantId: plant.id });
+  const planned = await made(w.call, '/v1/production-orders', { materialId: m.id, quantity: '20', workshopCode: workshop.code, plannedStart: '2026-03-02', plannedFinish: '2026-03-06' });
+  const order = await made(w.call, `/v1/production-orders/${planned.id}/release`, { version: planned.version });
+  const before = (await w.call('GET', `/v1/quality-inspections?productionOrderId=${order.id}`)).json.items.length;
+  const key = `conf-${w.code('RCPT')}`;
+  const receive = () => w.call('POST', `/v1/production-orders/${order.id}/receipts`, { warehouseId: w.ids.main, lines: [{ quantity: '20' }] }, { 'Idempotency-Key': key });
+  const first = await receive();
+  ctx.assert(first.status === 201, `the production receipt answered ${first.status} ${first.text.slice(0, 200)}`);
+  const again = await receive();
+  ctx.assert(again.status === 201 && again.json?.id === first.json?.id, `the replayed receipt answered ${again.status} ${again.json?.id}`);
+  const found = (await w.call('GET', `/v1/quality-inspections?productionOrderId=${order.id}`)).json.items;
+  ctx.record('inspections from the receipt', found.map((i: any) => ({ docNo: i.docNo, type: i.inspectionType, trigger: i.trigger, lot: i.lotSize, sample: i.sampleSize })));
+  ctx.assert(before === 0 && found.length === 1, `${found.length} inspections of the order after the receipt (before: ${before})`);
+  const i = found[0];
+  ctx.assert(i?.inspectionType === 'final' && i.trigger === 'production_receipt' && i.productionReceiptId === first.json.id && i.lotSize === '20' && i.sampleSize === 5 && i.warehouseId === w.ids.main,
+    `the inspection is ${i?.inspectionType} (${i?.trigger}) of ${i?.lotSize} with n=${i?.sampleSize} in ${i?.warehouseId}`);
 }
 
 async function judgement(ctx: CheckContext, w: World): Promise<void> {

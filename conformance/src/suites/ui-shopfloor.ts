@@ -4,7 +4,8 @@
  * its field) and releases it; an operator scans the order on the PDA, starts the operation and
  * reports good and scrap; the work report shows on the console. A maintenance planner reads a
  * machine's state and readings, acknowledges its alarm, and the equipment wall shows a state change
- * that arrives as signed telemetry within seconds. Engineering data, the plant model and the
+ * that arrives as signed telemetry within seconds. The workshop e-kanban (S1-5.4.4-l) shows a late
+ * order in red and a work report made on the floor within seconds. Engineering data, the plant model and the
  * gateway come from the API (other offices' work); everything else is done through the pages.
  */
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
@@ -17,6 +18,10 @@ import { WAIT_MS, apiOf, byTest, choose, expectOk, menu, signIn, step, toastsGon
 const CLAUSES = ['S1-6.2.2', 'S1-6.2.3-b'];
 /** The equipment wall must show a state change within this. */
 const WALL_BOUND_MS = 10_000;
+/** The workshop e-kanban must show a work report within this. */
+const KANBAN_BOUND_MS = 10_000;
+/** The workshop of the shop-floor seeds (the routing's work centre is in it, so its orders are). */
+const WORKSHOP = 'UI-WS';
 
 export interface ShopFloor {
   product: { id: string; code: string };
@@ -212,6 +217,66 @@ export function equipmentFlow(s: Session, floor: ShopFloor): Check {
         const words = await (await visible(d, tile)).getText();
         ctx.assert(words.includes('停机'), `the down machine's tile does not say so in words: ${words}`);
         await step(s, ctx, 'wall-after');
+      } finally {
+        await d.manage().window().setRect({ width: 1366, height: 900 });
+      }
+    },
+  };
+}
+
+export function kanbanLive(s: Session, floor: ShopFloor): Check {
+  return {
+    id: 'ui/workshop-kanban',
+    title: `the workshop e-kanban, opened through the boards page and its workshop link, shows a late order marked in red and in words, and a work report made through the API (good, scrap, the operation running with its operator) within ${KANBAN_BOUND_MS / 1000} s, without a reload`,
+    clauses: [...CLAUSES, 'S1-5.4.4-l'],
+    async run(ctx: CheckContext) {
+      const d = s.driver;
+      const api = apiOf(s.target, s.tenant.adminKey);
+      // The planning office's order, due long ago: late on the board from the start.
+      const draft = (await expectOk(api('POST', '/v1/production-orders', { materialId: floor.product.id, quantity: '8', plannedStart: '2026-01-05', plannedFinish: '2026-01-06' }), 'production order')).json;
+      const order = (await expectOk(api('POST', `/v1/production-orders/${draft.id}/release`, { version: draft.version }), 'releasing the order')).json;
+      ctx.record('order', order.docNo);
+      await d.manage().window().setRect({ width: 1920, height: 1080 });
+      try {
+        await signIn(s);
+        await (await visible(d, By.xpath(`//header//a[@href='/boards']`))).click();
+        await (await visible(d, By.xpath(`//a[normalize-space(.)='车间生产看板']`))).click();
+        await (await visible(d, By.xpath(`//*[@data-testid='kanban-workshops']//a[starts-with(normalize-space(.), '${WORKSHOP}')]`))).click();
+        await d.wait(until.urlContains(`workshop=${WORKSHOP}`), WAIT_MS, 'the workshop link did not open the workshop');
+        await d.wait(async () => (await (await visible(d, byTest('board'))).getAttribute('data-live')) === 'live', WAIT_MS, 'the kanban never connected to the production feed');
+        const row = byTest(`kanban-orders-${order.docNo}`);
+        await visible(d, row);
+        const before = await (await visible(d, row)).getText();
+        ctx.assert((await (await visible(d, row)).getAttribute('data-alert')) === 'true' && before.includes('延期'), `the late order is not marked late: ${before}`);
+        const title = await (await visible(d, By.css('[data-testid="board"] h1'))).getText();
+        ctx.assert(title.includes(WORKSHOP), `the board does not name its workshop: ${title}`);
+        await step(s, ctx, 'kanban-before');
+
+        const t0 = Date.now();
+        await expectOk(api('POST', `/v1/production-orders/${order.id}/operations/10/events`, { event: 'start', operator: 'W101' }), 'starting operation 10');
+        await expectOk(api('POST', `/v1/production-orders/${order.id}/reports`, { operationSeq: 10, goodQuantity: '3', scrapQuantity: '1', operator: 'W101' }), 'the work report');
+        await d.wait(async () => {
+          const cells = await d.findElements(By.css(`[data-testid="kanban-orders-${order.docNo}"] [data-testid="kanban-scrap"]`));
+          return cells.length === 1 && (await cells[0].getText()) === '1';
+        }, KANBAN_BOUND_MS, `the kanban did not show the report on ${order.docNo} within ${KANBAN_BOUND_MS} ms`);
+        const ms = Date.now() - t0;
+        ctx.record('kanbanUpdateMs', ms);
+        ctx.assert(ms <= KANBAN_BOUND_MS, `the kanban took ${ms} ms`);
+        const after = await (await visible(d, row)).getText();
+        // Finished good is the last operation's (20, not reported yet): 0 of 8; operation 10 is on the floor.
+        const good = await (await d.findElement(By.css(`[data-testid="kanban-orders-${order.docNo}"] [data-testid="kanban-good"]`))).getText();
+        ctx.assert(good === '0' && after.includes('10 Assemble') && after.includes('生产中'), `the order row after the report reads: ${after}`);
+        const active = await (await visible(d, byTest('kanban-active'))).getText();
+        ctx.assert(active.includes(order.docNo) && active.includes('W101'), `the running operation with its operator is not listed: ${active}`);
+        ctx.record('row', after);
+        await step(s, ctx, 'kanban-after');
+        // A TV in English: the language a board shows is the browser's choice (no header on a board).
+        await d.executeScript("localStorage.setItem('mes.language', 'en')");
+        await d.navigate().refresh();
+        await d.wait(async () => (await (await visible(d, By.css('[data-testid="board"] h1'))).getText()).startsWith('Production board'), WAIT_MS, 'the board does not read in English');
+        await visible(d, row);
+        await step(s, ctx, 'kanban-en');
+        await d.executeScript("localStorage.removeItem('mes.language')");
       } finally {
         await d.manage().window().setRect({ width: 1366, height: 900 });
       }

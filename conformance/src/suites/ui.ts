@@ -8,7 +8,8 @@
  * change; a hidden action the API refuses shown as a friendly error. Every step leaves a
  * screenshot; every page is checked with axe (serious or critical violations fail); the browser's
  * console log goes into the evidence and any error in it fails the check. The shop floor's pages
- * (production orders, PDA work reporting, equipment, alarms, the equipment wall) are in ui-shopfloor.ts.
+ * (production orders, PDA work reporting, equipment, alarms, the equipment wall, the workshop e-kanban) are in
+ * ui-shopfloor.ts, the quality pages in ui-quality.ts.
  *
  * Documents that come from other offices (the purchase order, the sales order and its delivery
  * plan) are created through the API: the suite tests the warehouse's and the clerk's pages.
@@ -19,7 +20,8 @@ import { Builder, By, Key, logging, until } from 'selenium-webdriver';
 import chrome from 'selenium-webdriver/chrome.js';
 import type { Check, CheckContext, Suite, SuiteContext } from '../types.js';
 import { PASSWORD, WAIT_MS, apiOf, byTest, choose, clickText, expectOk, menu, signIn, step, type, visible, type Session } from './ui-browser.js';
-import { equipmentFlow, productionFlow, shopFloorSeeds } from './ui-shopfloor.js';
+import { qualityFlow, traceFlow } from './ui-quality.js';
+import { equipmentFlow, kanbanLive, productionFlow, shopFloorSeeds } from './ui-shopfloor.js';
 
 const CLAUSES = ['S1-6.2.2', 'S1-6.2.3-b'];
 export const CHROMIUM = process.env.MES_CHROMIUM ?? '/usr/bin/chromium';
@@ -30,7 +32,7 @@ export const BOARD_BOUND_MS = 10_000;
 export const uiSuite: Suite = {
   id: 'ui',
   title: 'Web console, PDA pages and boards in a real browser (Selenium)',
-  proves: CLAUSES,
+  proves: [...CLAUSES, 'S1-5.4.4-l'],
   unavailable() {
     if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (apt-get install chromium, or set MES_CHROMIUM)`;
     if (!existsSync(CHROMEDRIVER)) return `no chromedriver at ${CHROMEDRIVER} (apt-get install chromium-driver, or set MES_CHROMEDRIVER)`;
@@ -62,7 +64,7 @@ export const uiSuite: Suite = {
     const s: Session = { driver, target: ctx.target, tenant, shots: 0, consoleLog: [], evidence: ctx.writeEvidence };
     const seeds = { warehouse, supplier, customer };
     return {
-      checks: [consoleFlow(s, seeds), pdaPhone(s, seeds), boardLive(s, seeds), productionFlow(s, shopFloor), equipmentFlow(s, shopFloor), permissionRefusal(s)],
+      checks: [consoleFlow(s, seeds), pdaPhone(s, seeds), boardLive(s, seeds), productionFlow(s, shopFloor), kanbanLive(s, shopFloor), equipmentFlow(s, shopFloor), qualityFlow(s, shopFloor), traceFlow(s, { supplierId: supplier.id, warehouseCode: warehouse.code }), permissionRefusal(s)],
       async external() {
         await driver.quit().catch(() => {});
         await ctx.writeEvidence('ui/browser-console.log', `${s.consoleLog.join('\n')}\n`);

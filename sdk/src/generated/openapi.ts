@@ -1617,7 +1617,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Incoming inspection: accepted quantity is posted into stock (purchase inbound), rejected goes back to the supplier (purchase return); all in one transaction */
+        /** Incoming inspection: accepted quantity is posted into stock (purchase inbound), rejected goes back to the supplier (purchase return); all in one transaction, recorded as a closed incoming quality inspection per line (409 INSPECTION_OPEN when a line has an open one) */
         post: operations["inspectPurchaseReceipt"];
         delete?: never;
         options?: never;
@@ -3192,7 +3192,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Rename or retire (reactivate) a standard, with the version read; its items stay (a new code for other items) */
+        patch: operations["updateQualityStandard"];
         trace?: never;
     };
     "/v1/quality-plans": {
@@ -3224,6 +3225,24 @@ export interface paths {
         get: operations["getQualityPlan"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a plan (name, status, sampling, interval, operation) with the version read; type, standard and items stay; open inspections keep their sample */
+        patch: operations["updateQualityPlan"];
+        trace?: never;
+    };
+    "/v1/quality-plans/{id}/patrol-due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A patrol round of a patrol plan every N hours: one inspection order per production order in progress making a material the plan covers, per window of everyHours; asking again in the window creates nothing (S1-5.4.5-b) */
+        post: operations["runQualityPatrol"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5858,8 +5877,9 @@ export interface components {
             /** Format: date */
             plannedFinish: string;
             dueDate: string | null;
-            source: "manual" | "sales_demand" | "safety_stock" | "mrp";
+            source: "manual" | "sales_demand" | "safety_stock" | "mrp" | "rework";
             sourceRef: string | null;
+            reworkOfOrderId: string | null;
             salesOrderLineId: string | null;
             salesOrderId: string | null;
             salesOrderLineNo: number | null;
@@ -5999,8 +6019,9 @@ export interface components {
             /** Format: date */
             plannedFinish: string;
             dueDate: string | null;
-            source: "manual" | "sales_demand" | "safety_stock" | "mrp";
+            source: "manual" | "sales_demand" | "safety_stock" | "mrp" | "rework";
             sourceRef: string | null;
+            reworkOfOrderId: string | null;
             salesOrderLineId: string | null;
             salesOrderId: string | null;
             salesOrderLineNo: number | null;
@@ -7251,7 +7272,9 @@ export interface components {
             inspectionLevel: string | null;
             everyHours: string | null;
             everyPieces: number | null;
+            operationSeq: number | null;
             status: "active" | "retired";
+            version: number;
             /** Format: date-time */
             createdAt: string;
         };
@@ -7289,9 +7312,8 @@ export interface components {
             id: string;
             docNo: string;
             inspectionType: "incoming" | "in_process" | "final" | "first_article" | "patrol";
-            /** Format: uuid */
-            planId: string;
-            planCode: string;
+            planId: string | null;
+            planCode: string | null;
             /** Format: uuid */
             materialId: string;
             materialCode: string;
@@ -7299,6 +7321,10 @@ export interface components {
             receiptId: string | null;
             receiptLineId: string | null;
             productionOrderId: string | null;
+            operationSeq: number | null;
+            trigger: ("first_report" | "inspection_point" | "production_receipt" | "patrol_pieces" | "patrol_hours" | "receipt_gate") | null;
+            workReportId: string | null;
+            productionReceiptId: string | null;
             supplierId: string | null;
             warehouseId: string | null;
             batchNo: string | null;
@@ -7331,9 +7357,8 @@ export interface components {
             id: string;
             docNo: string;
             inspectionType: "incoming" | "in_process" | "final" | "first_article" | "patrol";
-            /** Format: uuid */
-            planId: string;
-            planCode: string;
+            planId: string | null;
+            planCode: string | null;
             /** Format: uuid */
             materialId: string;
             materialCode: string;
@@ -7341,6 +7366,10 @@ export interface components {
             receiptId: string | null;
             receiptLineId: string | null;
             productionOrderId: string | null;
+            operationSeq: number | null;
+            trigger: ("first_report" | "inspection_point" | "production_receipt" | "patrol_pieces" | "patrol_hours" | "receipt_gate") | null;
+            workReportId: string | null;
+            productionReceiptId: string | null;
             supplierId: string | null;
             warehouseId: string | null;
             batchNo: string | null;
@@ -7389,6 +7418,7 @@ export interface components {
                 reason: string;
                 purchaseInboundId: string | null;
                 purchaseReturnId: string | null;
+                reworkOrderId: string | null;
                 createdBy: string;
                 /** Format: date-time */
                 createdAt: string;
@@ -28147,7 +28177,7 @@ export interface operations {
                 dueFrom?: string;
                 /** @description Due on or before */
                 dueTo?: string;
-                source?: "manual" | "sales_demand" | "safety_stock" | "mrp";
+                source?: "manual" | "sales_demand" | "safety_stock" | "mrp" | "rework";
                 /** @description Made to order for this sales order */
                 salesOrderId?: string;
                 docNo?: string;
@@ -36536,6 +36566,154 @@ export interface operations {
             };
         };
     };
+    updateQualityStandard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The version read */
+                    version: number;
+                    name?: string;
+                    status?: "active" | "retired";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualityStandard"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listQualityPlans: {
         parameters: {
             query?: {
@@ -36647,6 +36825,8 @@ export interface operations {
                     everyHours?: string;
                     /** @description patrol: inspect every N pieces */
                     everyPieces?: number;
+                    /** @description first_article, in_process, patrol: only this operation of the product's routing; default every operation */
+                    operationSeq?: number;
                 };
             };
         };
@@ -36855,6 +37035,314 @@ export interface operations {
             };
         };
     };
+    updateQualityPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The version read */
+                    version: number;
+                    name?: string;
+                    status?: "active" | "retired";
+                    sampling?: "full" | "fixed" | "aql";
+                    sampleSize?: number;
+                    acceptNumber?: number;
+                    aql?: "0.010" | "0.015" | "0.025" | "0.040" | "0.065" | "0.10" | "0.15" | "0.25" | "0.40" | "0.65" | "1.0" | "1.5" | "2.5" | "4.0" | "6.5" | "10" | "15" | "25" | "40" | "65" | "100" | "150" | "250" | "400" | "650" | "1000";
+                    inspectionLevel?: "S-1" | "S-2" | "S-3" | "S-4" | "I" | "II" | "III";
+                    everyHours?: string | null;
+                    everyPieces?: number | null;
+                    operationSeq?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualityPlan"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    runQualityPatrol: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description The time the patrol round is for; default now. Each order gets one inspection per window of everyHours
+                     */
+                    at?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualityInspectionList"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getQualitySamplingPlan: {
         parameters: {
             query: {
@@ -37023,6 +37511,8 @@ export interface operations {
                 receiptId?: string;
                 /** @description The inspection with this number */
                 docNo?: string;
+                /** @description Inspections of this production order */
+                productionOrderId?: string;
             };
             header?: never;
             path?: never;
@@ -37836,7 +38326,7 @@ export interface operations {
                         warehouseId?: string;
                         /**
                          * Format: uuid
-                         * @description rework: the production order that reworks it
+                         * @description rework: the production order whose output is reworked (default the inspection's); a rework order is made for it
                          */
                         productionOrderId?: string;
                         /** @description concession: who approved using it */

@@ -1,6 +1,6 @@
 import {
   AppstoreOutlined, AuditOutlined, BarChartOutlined, BuildOutlined, ControlOutlined, DashboardOutlined, DatabaseOutlined, InboxOutlined, MobileOutlined, SettingOutlined,
-  ShopOutlined, ShoppingCartOutlined,
+  SafetyCertificateOutlined, ShopOutlined, ShoppingCartOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 
@@ -16,6 +16,7 @@ const ICONS: Record<string, ReactNode> = {
   inbox: <InboxOutlined />,
   mobile: <MobileOutlined />,
   setting: <SettingOutlined />,
+  safety: <SafetyCertificateOutlined />,
   shop: <ShopOutlined />,
   cart: <ShoppingCartOutlined />,
 };

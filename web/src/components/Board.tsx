@@ -44,14 +44,27 @@ export function BoardPanel({ title, span, children }: { title: string; span: num
   );
 }
 
-/** A plain table in board type: large, high contrast, numbers right-aligned. */
-export function BoardTable({ head, rows, warn, testId }: { head: string[]; rows: ReactNode[][]; warn?: boolean; testId: string }) {
+/**
+ * A plain table in board type: large, high contrast, numbers right-aligned (the first column left,
+ * or as `align` says). `rowIds` give each row `data-testid="<testId>-<id>"`; rows marked in `alerts`
+ * stand out (a red band and a bar at the start; the row should also say why in words).
+ */
+export function BoardTable({ head, rows, warn, testId, align, rowIds, alerts }: {
+  head: string[];
+  rows: ReactNode[][];
+  warn?: boolean;
+  testId: string;
+  align?: ('left' | 'right')[];
+  rowIds?: string[];
+  alerts?: boolean[];
+}) {
+  const side = (i: number) => align?.[i] ?? (i === 0 ? 'left' : 'right');
   return (
     <table style={{ width: '100%', fontSize: 26, borderCollapse: 'collapse' }} data-testid={testId}>
       <thead>
         <tr>
           {head.map((h, i) => (
-            <th key={i} style={{ textAlign: i === 0 ? 'left' : 'right', color: '#bfcbd9', fontWeight: 500, paddingBottom: 8 }}>
+            <th key={i} style={{ textAlign: side(i), color: '#bfcbd9', fontWeight: 500, paddingBottom: 8, paddingInline: 6 }}>
               {h}
             </th>
           ))}
@@ -59,9 +72,14 @@ export function BoardTable({ head, rows, warn, testId }: { head: string[]; rows:
       </thead>
       <tbody>
         {rows.map((r, i) => (
-          <tr key={i} style={{ borderTop: '1px solid #233049' }}>
+          <tr
+            key={rowIds?.[i] ?? i}
+            data-testid={rowIds ? `${testId}-${rowIds[i]}` : undefined}
+            data-alert={alerts ? String(Boolean(alerts[i])) : undefined}
+            style={{ borderTop: '1px solid #233049', background: alerts?.[i] ? '#4a1217' : undefined, boxShadow: alerts?.[i] ? 'inset 8px 0 0 #ff4d4f' : undefined }}
+          >
             {r.map((c, j) => (
-              <td key={j} style={{ textAlign: j === 0 ? 'left' : 'right', padding: '6px 0', color: warn && j > 0 ? '#ff7875' : '#fff' }}>
+              <td key={j} style={{ textAlign: side(j), padding: j === 0 && alerts?.[i] ? '6px 6px 6px 16px' : '6px', color: warn && j > 0 ? '#ff7875' : '#fff' }}>
                 {c}
               </td>
             ))}

@@ -31,7 +31,7 @@ export function FieldInput({ spec, testId }: { spec: FieldSpec; testId: string }
     case 'bool':
       return <Checkbox data-testid={testId} />;
     case 'select':
-      return <Select options={spec.options} mode={spec.multiple ? 'multiple' : undefined} allowClear data-testid={testId} aria-label={spec.label} />;
+      return <Select options={spec.options} mode={spec.multiple ? 'multiple' : undefined} allowClear showSearch optionFilterProp="label" data-testid={testId} aria-label={spec.label} />;
     case 'date':
       return <DatePicker style={{ width: '100%' }} data-testid={testId} />;
     case 'quantity':

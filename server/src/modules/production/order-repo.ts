@@ -4,7 +4,7 @@ import type { OperationStatus, OrderStatus, ProductionOrderListQuery } from './o
 export interface OrderRow {
   id: string; doc_no: string; status: OrderStatus; material_id: string; quantity: string; unit: string; base_quantity: string;
   bom_version_id: string | null; routing_version_id: string | null; workshop_id: string | null; line_id: string | null; planned_start: string;
-  planned_finish: string; due_date: string | null; source: 'manual' | 'sales_demand' | 'safety_stock' | 'mrp'; source_ref: string | null;
+  planned_finish: string; due_date: string | null; source: 'manual' | 'sales_demand' | 'safety_stock' | 'mrp' | 'rework'; source_ref: string | null; rework_of_order_id: string | null;
   sales_order_line_id: string | null; sales_order_id: string | null; sales_order_line_no: number | null; mto_no: string | null; priority: number;
   include_optional: boolean; received_base: string; scrapped_base: string; remark: string; version: number; created_by: string; created_by_user: string;
   approved_by: string | null; approved_at: Date | null; released_by: string | null; released_at: Date | null; started_at: Date | null;
@@ -12,7 +12,7 @@ export interface OrderRow {
 }
 
 const COLUMNS = `id, doc_no, status, material_id, quantity::text, unit, base_quantity::text, bom_version_id, routing_version_id, workshop_id, line_id,
-  planned_start::text, planned_finish::text, due_date::text, source, source_ref, sales_order_line_id, sales_order_id, sales_order_line_no, mto_no, priority,
+  planned_start::text, planned_finish::text, due_date::text, source, source_ref, rework_of_order_id, sales_order_line_id, sales_order_id, sales_order_line_no, mto_no, priority,
   include_optional, received_base::text, scrapped_base::text, remark, version, created_by, created_by_user, approved_by, approved_at, released_by, released_at,
   started_at, completed_at, closed_at, cancelled_at, cancel_reason, created_at, updated_at`;
 

@@ -8,7 +8,9 @@ import { DateOnly, Lit, Nullable } from './common.js';
 
 export const ORDER_STATUSES = ['planned', 'released', 'in_progress', 'completed', 'closed', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
-export const ORDER_SOURCES = ['manual', 'sales_demand', 'safety_stock', 'mrp'] as const;
+/** Where an order's demand came from; 'rework' orders are made only by a quality rework disposition (S1-5.4.5-e). */
+export const ORDER_SOURCES = ['manual', 'sales_demand', 'safety_stock', 'mrp', 'rework'] as const;
+const CREATE_SOURCES = ['manual', 'sales_demand', 'safety_stock', 'mrp'] as const;
 export const OPERATION_STATUSES = ['pending', 'in_progress', 'paused', 'completed'] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
 const IssueType = Lit('manual', 'backflush_operation', 'backflush_receipt');
@@ -91,6 +93,7 @@ const header = {
   dueDate: Nullable(Type.String({ format: 'date' })),
   source: Lit(...ORDER_SOURCES),
   sourceRef: Nullable(Type.String()),
+  reworkOfOrderId: Nullable(Uuid('A rework order: the production order whose output it reworks (source rework, sourceRef the quality inspection)')),
   salesOrderLineId: Nullable(Uuid()),
   salesOrderId: Nullable(Uuid()),
   salesOrderLineNo: Nullable(Type.Integer()),
@@ -148,7 +151,7 @@ export const CreateProductionOrderBody = Type.Object(
     plannedStart: DateOnly(),
     plannedFinish: DateOnly(),
     dueDate: Type.Optional(DateOnly()),
-    source: Type.Optional(Lit(...ORDER_SOURCES)),
+    source: Type.Optional(Lit(...CREATE_SOURCES)),
     sourceRef: Type.Optional(Type.String({ maxLength: 100, description: 'e.g. the MRP run' })),
     salesOrderLineId: Type.Optional(Uuid('Make to order for this sales order line (source sales_demand)')),
     mtoNo: Type.Optional(Type.String({ maxLength: 64, description: 'Without a sales order line: a make-to-order number of your own' })),

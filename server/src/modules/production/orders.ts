@@ -51,7 +51,7 @@ async function present(tx: Sql, tenantId: string, rows: repo.OrderRow[]): Promis
       baseQuantity: r.base_quantity, baseUnit: m.baseUnit, bomVersionId: r.bom_version_id, bomRevision: r.bom_version_id ? boms.get(r.bom_version_id)?.revision ?? null : null,
       routingVersionId: r.routing_version_id, routingCode: routing?.label ?? null, routingRevision: routing?.revision ?? null, workshopId: r.workshop_id,
       workshopCode: r.workshop_id ? workshops.get(r.workshop_id) ?? null : null, lineId: r.line_id, lineCode: r.line_id ? lines.get(r.line_id) ?? null : null,
-      plannedStart: r.planned_start, plannedFinish: r.planned_finish, dueDate: r.due_date, source: r.source, sourceRef: r.source_ref,
+      plannedStart: r.planned_start, plannedFinish: r.planned_finish, dueDate: r.due_date, source: r.source, sourceRef: r.source_ref, reworkOfOrderId: r.rework_of_order_id,
       salesOrderLineId: r.sales_order_line_id, salesOrderId: r.sales_order_id, salesOrderLineNo: r.sales_order_line_no, mtoNo: r.mto_no, priority: r.priority,
       includeOptional: r.include_optional, received: r.received_base, scrapped: r.scrapped_base, remark: r.remark, version: r.version, approvalRequired,
       createdBy: r.created_by, approvedBy: r.approved_by, approvedAt: iso(r.approved_at), releasedBy: r.released_by, releasedAt: iso(r.released_at),
@@ -118,6 +118,8 @@ interface Plan {
 
 type PlanInput = Partial<Pick<CreateProductionOrderInput, 'materialId' | 'materialCode' | 'unit' | 'bomVersionId' | 'routingVersionId' | 'workshopId' | 'workshopCode' | 'lineCode'>> & {
   quantity: string; lineId?: string | null; plannedStart: string; plannedFinish: string;
+  /** A rework order takes no BOM or routing unless named (it reworks the product, S1-5.4.5-e). */
+  rework?: boolean;
 };
 
 /**
@@ -140,7 +142,7 @@ async function resolvePlan(tx: Sql, tenantId: string, input: PlanInput, errors: 
     const v = (await engineering.describeVersions(tx, tenantId, 'bom', [bomVersionId])).get(bomVersionId);
     if (!v || v.material_id !== material.id || v.label !== 'manufacturing') errors.push(fieldError('bomVersionId', 'NOT_THIS_BOM', `not a version of the manufacturing BOM of ${material.code}`));
     else if (v.status === 'draft') errors.push(fieldError('bomVersionId', 'BOM_NOT_RELEASED', `revision ${v.revision} is a draft`));
-  } else {
+  } else if (!input.rework) {
     bomVersionId = (await bomRepo.effectiveVersion(tx, tenantId, material.id, 'manufacturing', input.plannedStart))?.id ?? null;
   }
 
@@ -149,7 +151,7 @@ async function resolvePlan(tx: Sql, tenantId: string, input: PlanInput, errors: 
     const v = (await engineering.describeVersions(tx, tenantId, 'routing', [routingVersionId])).get(routingVersionId);
     if (!v) errors.push(fieldError('routingVersionId', 'UNKNOWN_ROUTING', `no routing version ${routingVersionId}`));
     else if (v.status === 'draft') errors.push(fieldError('routingVersionId', 'ROUTING_NOT_RELEASED', `routing ${v.label} revision ${v.revision} is a draft`));
-  } else if (material.production.defaultRouting) {
+  } else if (material.production.defaultRouting && !input.rework) {
     routingVersionId = (await effectiveRouting(tx, tenantId, material.production.defaultRouting, input.plannedStart))?.id ?? null;
   }
 
@@ -247,7 +249,7 @@ export async function updateOrder(tx: Sql, who: Who, id: string, input: UpdatePr
     materialId: row.material_id, quantity: input.quantity ?? row.quantity, unit: input.unit ?? row.unit,
     bomVersionId: input.bomVersionId ?? row.bom_version_id ?? undefined, routingVersionId: input.routingVersionId ?? row.routing_version_id ?? undefined,
     workshopId: input.workshopId ?? row.workshop_id ?? undefined, lineId: input.lineId === undefined ? row.line_id : input.lineId,
-    plannedStart: input.plannedStart ?? row.planned_start, plannedFinish: input.plannedFinish ?? row.planned_finish,
+    plannedStart: input.plannedStart ?? row.planned_start, plannedFinish: input.plannedFinish ?? row.planned_finish, rework: row.source === 'rework',
   }, errors);
   refuseIfAny(errors, 'PRODUCTION_ORDER_INVALID', 'the change cannot be made as given');
   const substantive = Object.keys(input).some((k) => !['version', 'remark', 'priority'].includes(k));
@@ -290,7 +292,9 @@ async function releasePlan(tx: Sql, tenantId: string, row: repo.OrderRow, materi
   const inEffect = (v: engineering.VersionInfo | undefined) => !!v && v.effective_from <= row.planned_start && (!v.effective_to || v.effective_to > row.planned_start);
 
   let bomVersionId = row.bom_version_id;
-  if (!bomVersionId && (await bomRepo.hasBom(tx, tenantId, material.id, 'manufacturing'))) {
+  // A rework order reworks the product: no BOM or routing unless one was named on it.
+  const rework = row.source === 'rework';
+  if (!bomVersionId && !rework && (await bomRepo.hasBom(tx, tenantId, material.id, 'manufacturing'))) {
     bomVersionId = (await bomRepo.effectiveVersion(tx, tenantId, material.id, 'manufacturing', row.planned_start))?.id ?? null;
     if (!bomVersionId) errors.push(fieldError('bomVersionId', 'NO_EFFECTIVE_BOM', `no manufacturing BOM of ${material.code} is released and in effect on ${row.planned_start}`));
   } else if (bomVersionId) {
@@ -300,7 +304,7 @@ async function releasePlan(tx: Sql, tenantId: string, row: repo.OrderRow, materi
   }
 
   let routingVersionId = row.routing_version_id;
-  if (!routingVersionId && material.production.defaultRouting) {
+  if (!routingVersionId && !rework && material.production.defaultRouting) {
     routingVersionId = (await effectiveRouting(tx, tenantId, material.production.defaultRouting, row.planned_start))?.id ?? null;
     if (!routingVersionId) errors.push(fieldError('routingVersionId', 'NO_EFFECTIVE_ROUTING', `routing ${material.production.defaultRouting} has no released revision in effect on ${row.planned_start}`));
   } else if (routingVersionId) {

@@ -19,6 +19,7 @@ import * as inventory from '../inventory/repo.js';
 import { nextCode } from '../masterdata/coding.js';
 import * as masterdata from '../masterdata/repo.js';
 import { UnitConverter } from '../masterdata/units.js';
+import * as quality from '../quality/triggers.js';
 import { numberLast } from '../sales/service.js';
 import { refuseIfAny, type Who } from './common.js';
 import { assertInProduction, pickBin, presentMaterialDocs, resolveWarehouse, tolerances, type Err } from './execution-common.js';
@@ -154,6 +155,11 @@ export async function postReceipt(tx: Sql, who: Who, orderId: string, input: Rec
 
   if (received.gte(qty(row.base_quantity))) await markCompleted(tx, who, orderId);
   const docNo = await numberLast(tx, who.tenantId, 'production_receipts', id, 'production_receipt', 'PRC{yyyy}{mm}{dd}-{seq:4}', 'Production receipt numbers');
+  // A final inspection order per batch of the product received (S1-5.4.5-b).
+  await quality.onProductionReceived(tx, who.tenantId, who.actor, {
+    orderId, receiptId: id, materialId: product.id, warehouseId: warehouse!.id,
+    lines: lines.filter((l) => l.kind === 'product').map((l) => ({ batchNo: l.batchNo, baseQuantity: l.baseQuantity })),
+  });
   recordEvent(tx, {
     tenantId: who.tenantId, type: 'production_receipt.posted', aggregateType: 'production_order', aggregateId: orderId,
     payload: {

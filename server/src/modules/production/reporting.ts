@@ -14,6 +14,7 @@ import { conflict, fieldError, notFound, unprocessable, type FieldError } from '
 import { recordEvent } from '../../platform/outbox.js';
 import { formatQty, qty, type Qty } from '../../platform/quantity.js';
 import { UnitConverter } from '../masterdata/units.js';
+import * as quality from '../quality/triggers.js';
 import { numberLast } from '../sales/service.js';
 import { MaterialRefs, materialsById, refuseIfAny, type Who } from './common.js';
 import { assertInProduction, presentMaterialDocs, resolveStation, resolveWarehouse, tolerances } from './execution-common.js';
@@ -157,6 +158,12 @@ export async function reportWork(tx: Sql, who: Who, orderId: string, input: Work
   const flushed = await backflush(tx, who, row, comps.filter((c) => c.issue_type === 'backflush_operation' && c.operation_seq === op.seq).map((component) => ({ component, made })),
     backflushWarehouse?.id, { operationSeq: op.seq, sourceReportId: id });
   const docNo = await numberLast(tx, who.tenantId, 'production_work_reports', id, 'production_work_report', 'WR{yyyy}{mm}{dd}-{seq:4}', 'Work report numbers');
+  // Inspection orders this report starts: first article, inspection point, patrol by pieces (S1-5.4.5-b).
+  await quality.onWorkReported(tx, who.tenantId, who.actor, {
+    orderId, reportId: id, materialId: row.material_id, operation: { seq: op.seq, inspectionPoint: op.inspection_point, inspectionRef: op.inspection_ref },
+    passedBefore: qty(op.good_quantity).plus(qty(op.pending_inspection_quantity)), reportedBefore: qty(op.good_quantity).plus(qty(op.scrap_quantity)).plus(qty(op.pending_inspection_quantity)),
+    passed: good.plus(pending), reported: good.plus(scrap).plus(pending),
+  });
   recordEvent(tx, {
     tenantId: who.tenantId, type: 'production_operation.reported', aggregateType: 'production_order', aggregateId: orderId,
     payload: {

@@ -6,6 +6,7 @@ import { notFound } from '../../platform/errors.js';
 import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
 import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, problems } from '../../platform/schemas.js';
+import * as gate from '../quality/gate.js';
 import * as repo from './repo.js';
 import {
   CreatePurchaseOrderBody, CreateReceiptBody, CreateReturnBody, DocListQuery, InspectBody, InspectionResultSchema, InspectionSchema, LabelDataSchema, LabelListSchema,
@@ -175,10 +176,10 @@ export function purchasingRoutes(app: MesApp, { db }: AppContext): void {
     config: { permission: 'quality:inspect' },
     schema: {
       operationId: 'inspectPurchaseReceipt', tags,
-      summary: 'Incoming inspection: accepted quantity is posted into stock (purchase inbound), rejected goes back to the supplier (purchase return); all in one transaction',
+      summary: 'Incoming inspection: accepted quantity is posted into stock (purchase inbound), rejected goes back to the supplier (purchase return); all in one transaction, recorded as a closed incoming quality inspection per line (409 INSPECTION_OPEN when a line has an open one)',
       params: IdParams, body: InspectBody, response: { 201: Type.Ref(InspectionResultSchema), ...problems(404, 409, 422) },
     },
-  }, async (req, reply) => mutate(db, req, reply, (tx) => service.inspect(tx, who(req), req.params.id, req.body), { status: 201, resource: (r) => `purchase-receipt/${r.receipt.id}` }));
+  }, async (req, reply) => mutate(db, req, reply, (tx) => gate.inspectAtGate(tx, who(req), req.params.id, req.body), { status: 201, resource: (r) => `purchase-receipt/${r.receipt.id}` }));
 
   // --- Inbounds and returns ------------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
  * rework (on a production order), use under concession (with its approver), scrap. Every stock
  * effect goes through the ledger: a purchase receipt's lot through purchasing's inspection gate
  * (accepted into stock as a purchase inbound, or back to the supplier as a purchase return), a lot
- * in stock by transfer into the quarantine warehouse or an issue out of stock for scrap.
+ * in stock by transfer into the quarantine warehouse, an issue out of stock for scrap, or an issue to
+ * the rework order a rework disposition makes (linked to the order whose output it reworks).
  */
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../platform/auth.js';
@@ -15,6 +16,8 @@ import { postMovements, type Movement } from '../inventory/ledger.js';
 import * as inventory from '../inventory/repo.js';
 import * as masterdata from '../masterdata/repo.js';
 import * as production from '../production/orders.js';
+import { createReworkOrder } from '../production/rework.js';
+import { whoOf } from '../sales/service.js';
 import * as purchasing from '../purchasing/service.js';
 import { getInspection } from './inspections.js';
 import * as repo from './repo.js';
@@ -41,9 +44,14 @@ export async function dispose(tx: Sql, principal: Principal, who: string, id: st
   const ids = planned.map(() => randomUUID());
   const docs = head.receiptLineId ? await throughPurchasing(tx, principal, head, planned) : await inStock(tx, t, who, head, planned, ids);
   for (const [n, p] of planned.entries()) {
+    const orderId = p.line.kind === 'rework' ? p.line.productionOrderId ?? head.productionOrderId : p.line.productionOrderId ?? null;
+    const rework = p.line.kind === 'rework'
+      ? await createReworkOrder(tx, whoOf(principal), { ofOrderId: orderId!, quantity: formatQty(p.quantity), inspectionDocNo: head.docNo, reason: p.line.reason ?? '' })
+      : undefined;
     await repo.insertDisposition(tx, t, id, who, {
-      id: ids[n], lineNo: n + 1, kind: p.line.kind, quantity: formatQty(p.quantity), warehouseId: p.line.warehouseId ?? null, productionOrderId: p.line.productionOrderId ?? null,
+      id: ids[n], lineNo: n + 1, kind: p.line.kind, quantity: formatQty(p.quantity), warehouseId: p.line.warehouseId ?? null, productionOrderId: orderId ?? null,
       approvedBy: p.line.approvedBy ?? null, reason: p.line.reason ?? '', purchaseInboundId: docs[n]?.inboundId ?? null, purchaseReturnId: docs[n]?.returnId ?? null,
+      reworkOrderId: rework?.id ?? null,
     });
   }
   const rejected = qty(head.rejectedQuantity ?? '0');
@@ -86,8 +94,11 @@ async function check(tx: Sql, t: string, head: InspectionSummary, input: Disposi
     if (line.kind === 'concession' && !line.approvedBy) err('approvedBy', 'CONCESSION_NEEDS_APPROVAL', 'a concession names who approved using the rejected goods');
     if (line.kind === 'concession' && !line.reason) err('reason', 'REASON_REQUIRED', 'a concession records why the goods may be used');
     if (line.kind === 'rework') {
-      if (!line.productionOrderId) err('productionOrderId', 'REQUIRED', 'rework is done on a production order: name it');
-      else if (!(await production.findOrder(tx, t, line.productionOrderId))) err('productionOrderId', 'UNKNOWN_PRODUCTION_ORDER', `no production order ${line.productionOrderId}`);
+      const orderId = line.productionOrderId ?? head.productionOrderId;
+      const order = orderId ? await production.findOrder(tx, t, orderId) : undefined;
+      if (!orderId) err('productionOrderId', 'REQUIRED', 'rework is ordered against the production order whose output it reworks: name it');
+      else if (!order) err('productionOrderId', 'UNKNOWN_PRODUCTION_ORDER', `no production order ${orderId}`);
+      else if (order.materialId !== head.materialId) err('productionOrderId', 'NOT_ORDER_OUTPUT', `production order ${order.docNo} makes ${order.materialCode}, not the inspected material`);
     }
     let warehouseKind: string | undefined;
     const needsWarehouse = line.kind === 'quarantine' || (incoming && (line.kind === 'accept' || line.kind === 'concession'));
@@ -99,6 +110,7 @@ async function check(tx: Sql, t: string, head: InspectionSummary, input: Disposi
       warehouseKind = w?.kind;
     }
     if (!incoming && (line.kind === 'quarantine' || line.kind === 'scrap') && !head.warehouseId) {
+      // (rework of a lot not in stock, e.g. at an operation, moves nothing: the rework order takes the pieces on the shop floor)
       err('kind', 'NO_STOCK_LOCATION', `${head.docNo} names no warehouse the lot lies in; ${line.kind} moves stock`);
     }
     planned.push({ line, k, quantity, warehouseKind });
@@ -126,14 +138,14 @@ async function inStock(tx: Sql, t: string, who: string, head: InspectionSummary,
   const material = (await masterdata.findMaterial(tx, t, head.materialId))!;
   const batchId = head.batchNo ? await inventory.batchId(tx, t, head.materialId, head.batchNo) : null;
   for (const [n, p] of planned.entries()) {
-    if (p.line.kind !== 'quarantine' && p.line.kind !== 'scrap') continue;
+    if (p.line.kind !== 'quarantine' && p.line.kind !== 'scrap' && p.line.kind !== 'rework') continue;
     const at = (warehouseId: string, type: Movement['type'], quantity: Qty, line: number): Movement => ({
       type, materialId: head.materialId, warehouseId, binId: null, batchId, serialId: null, quantity, enteredQuantity: formatQty(quantity.abs()),
       enteredUnit: material.baseUnit, sourceLine: line, field: `lines[${p.k}]`,
     });
     const moves = p.line.kind === 'quarantine'
       ? [at(head.warehouseId!, 'transfer_out', p.quantity.neg(), 1), at(p.line.warehouseId!, 'transfer_in', p.quantity, 2)]
-      : [at(head.warehouseId!, 'other_out', p.quantity.neg(), 1)];
+      : [at(head.warehouseId!, p.line.kind === 'rework' ? 'issue' : 'other_out', p.quantity.neg(), 1)];
     await postMovements(tx, t, { type: 'quality_disposition', id: ids[n] }, who, moves);
   }
   return planned.map(() => ({}));

@@ -61,16 +61,28 @@ async function assertPlanFits(tx: Sql, t: string, plan: Plan, materialId: string
   if (!fits) errors.push(fieldError('planId', 'PLAN_NOT_FOR_MATERIAL', `plan ${plan.code}'s standard ${standard.code} does not apply to material ${material.code}`));
 }
 
-async function insertAndNumber(tx: Sql, t: string, who: string, base: Omit<repo.NewInspection, 'id' | 'docNo' | 'createdBy'>): Promise<string> {
-  const id = randomUUID();
-  await repo.insertInspection(tx, t, { ...base, id, docNo: `~${id}`, createdBy: who });
-  return id;
-}
-
-async function number(tx: Sql, t: string, id: string): Promise<string> {
+export async function number(tx: Sql, t: string, id: string): Promise<string> {
   const docNo = await nextCode(tx, t, 'quality_inspection', {}, { pattern: 'QI{yyyy}{mm}{dd}-{seq:4}', reset: 'daily', description: 'Quality inspection numbers' });
   await repo.setDocNo(tx, t, id, docNo);
   return docNo;
+}
+
+export type Start = Omit<repo.NewInspection, 'id' | 'docNo' | 'createdBy' | 'severity' | 'codeLetter' | 'sampleSize' | 'acceptNumber' | 'rejectNumber' | 'inspectionType' | 'planId'>;
+
+/**
+ * Inserts, numbers and announces an inspection order of a plan, its sample drawn from the lot.
+ * With a trigger key already taken (the event was seen before) nothing is written: undefined.
+ */
+export async function startInspection(tx: Sql, t: string, who: string, plan: Plan, base: Start): Promise<string | undefined> {
+  const sample = await sampleOf(tx, t, plan, base.lotSize, base.supplierId, base.materialId);
+  const id = randomUUID();
+  if (!(await repo.insertInspection(tx, t, { ...base, ...sample, inspectionType: plan.inspectionType, planId: plan.id, id, docNo: `~${id}`, createdBy: who }))) return undefined;
+  const docNo = await number(tx, t, id);
+  emit(tx, t, 'created', { id }, {
+    docNo, inspectionType: plan.inspectionType, materialId: base.materialId, lotSize: base.lotSize, sampleSize: sample.sampleSize, receiptLineId: base.receiptLineId,
+    productionOrderId: base.productionOrderId, operationSeq: base.operationSeq ?? null, trigger: base.trigger ?? null,
+  });
+  return id;
 }
 
 /** An inspection by hand, of a purchase receipt line awaiting inspection, or of a production order's output. */
@@ -107,14 +119,11 @@ export async function createInspection(tx: Sql, t: string, who: string, input: C
   if (lot && qty(lot).lte(0)) errors.push(fieldError('lotSize', 'NOT_POSITIVE', 'the lot size must be above 0'));
   if (materialId) await assertPlanFits(tx, t, plan, materialId, input.materialId ? 'materialId' : 'receiptLineId', errors);
   if (errors.length) throw unprocessable('INSPECTION_INVALID', 'the inspection cannot be created as given; nothing was saved', errors);
-  const sample = await sampleOf(tx, t, plan, lot!, receipt?.supplierId ?? null, materialId!);
-  const id = await insertAndNumber(tx, t, who, {
-    inspectionType: plan.inspectionType, planId: plan.id, materialId: materialId!, sourceKind: receipt ? 'purchase_receipt' : input.productionOrderId ? 'production_order' : 'manual',
+  const id = (await startInspection(tx, t, who, plan, {
+    materialId: materialId!, sourceKind: receipt ? 'purchase_receipt' : input.productionOrderId ? 'production_order' : 'manual',
     receiptId: receipt?.receiptId ?? null, receiptLineId: input.receiptLineId ?? null, productionOrderId: input.productionOrderId ?? null,
-    supplierId: receipt?.supplierId ?? null, warehouseId: input.warehouseId ?? null, batchNo: input.batchNo ?? null, lotSize: lot!, ...sample,
-  });
-  const docNo = await number(tx, t, id);
-  emit(tx, t, 'created', { id }, { docNo, inspectionType: plan.inspectionType, materialId, lotSize: lot, sampleSize: sample.sampleSize, receiptLineId: input.receiptLineId ?? null });
+    supplierId: receipt?.supplierId ?? null, warehouseId: input.warehouseId ?? null, batchNo: input.batchNo ?? null, lotSize: lot!,
+  }))!;
   return getInspection(tx, t, id);
 }
 
@@ -187,7 +196,7 @@ export async function recordResults(tx: Sql, t: string, who: string, id: string,
   const head = await repo.findInspectionSummary(tx, t, id, true);
   if (!head) throw notFound('quality inspection', id);
   if (head.status !== 'open') throw conflict('ALREADY_JUDGED', `${head.docNo} is judged already; a reviewer may overturn the judgement with a reason`);
-  const plan = (await repo.findPlan(tx, t, head.planId))!;
+  const plan = (await repo.findPlan(tx, t, head.planId!))!;
   const items = await planItems(tx, t, plan);
   const errors: FieldError[] = [];
   const results = checkResults(input, items, head.sampleSize, errors);
@@ -248,7 +257,7 @@ export async function review(tx: Sql, t: string, who: string, id: string, input:
   if (head.status === 'open') throw conflict('NOT_JUDGED', `${head.docNo} has no results yet`);
   if (head.version !== input.version) throw conflict('VERSION_CONFLICT', `${head.docNo} is at version ${head.version}, not ${input.version}; reload it`, { currentVersion: head.version });
   if (qty(head.disposedAccepted).plus(qty(head.disposedRejected)).gt(0)) throw conflict('ALREADY_DISPOSED', `${head.docNo} is (partly) disposed; its judgement stands`);
-  const full = (await repo.findPlan(tx, t, head.planId))!.sampling === 'full';
+  const full = (await repo.findPlan(tx, t, head.planId!))!.sampling === 'full';
   const rejected = input.judgement === 'good' ? '0' : full && head.defectives ? String(head.defectives) : head.lotSize;
   await repo.setReview(tx, t, id, { judgement: input.judgement, reason: input.reason, by: who, rejectedQuantity: rejected });
   emit(tx, t, 'reviewed', head, { docNo: head.docNo, from: head.judgement, to: input.judgement, reason: input.reason });

@@ -86,9 +86,13 @@ export async function standardCodes(tx: Sql, t: string, codes: string[]): Promis
   return new Set(rows.map((r) => r.code));
 }
 
-export async function findStandard(tx: Sql, t: string, id: string): Promise<Standard | undefined> {
-  const { rows } = await tx.query<StandardRow>(`${STANDARD_SELECT} WHERE s.tenant_id = $1 AND s.id = $2`, [t, id]);
+export async function findStandard(tx: Sql, t: string, id: string, lock = false): Promise<Standard | undefined> {
+  const { rows } = await tx.query<StandardRow>(`${STANDARD_SELECT} WHERE s.tenant_id = $1 AND s.id = $2${lock ? ' FOR UPDATE OF s' : ''}`, [t, id]);
   return (await withItems(tx, t, rows))[0];
+}
+
+export async function updateStandard(tx: Sql, t: string, id: string, s: { name: string; status: string }): Promise<void> {
+  await tx.query('UPDATE quality_standards SET name = $3, status = $4, version = version + 1 WHERE tenant_id = $1 AND id = $2', [t, id, s.name, s.status]);
 }
 
 export async function listStandards(tx: Sql, t: string, q: { limit: number; after?: string; materialId?: string }): Promise<Standard[]> {
@@ -104,29 +108,43 @@ export async function listStandards(tx: Sql, t: string, q: { limit: number; afte
 interface PlanRow {
   id: string; code: string; name: string; inspection_type: Plan['inspectionType']; standard_id: string; standard_code: string; item_codes: string[];
   sampling: Plan['sampling']; sample_size: number | null; accept_number: number | null; aql: string | null; inspection_level: string | null;
-  every_hours: string | null; every_pieces: number | null; status: Plan['status']; created_at: Date;
+  every_hours: string | null; every_pieces: number | null; operation_seq: number | null; status: Plan['status']; version: number; created_at: Date;
 }
 const toPlan = (r: PlanRow): Plan => ({
   id: r.id, code: r.code, name: r.name, inspectionType: r.inspection_type, standardId: r.standard_id, standardCode: r.standard_code, itemCodes: r.item_codes,
   sampling: r.sampling, sampleSize: r.sample_size, acceptNumber: r.accept_number, aql: r.aql, inspectionLevel: r.inspection_level, everyHours: r.every_hours,
-  everyPieces: r.every_pieces, status: r.status, createdAt: r.created_at.toISOString(),
+  everyPieces: r.every_pieces, operationSeq: r.operation_seq, status: r.status, version: r.version, createdAt: r.created_at.toISOString(),
 });
 const PLAN_SELECT = `SELECT p.id, p.code, p.name, p.inspection_type, p.standard_id, s.code AS standard_code, p.item_codes, p.sampling, p.sample_size, p.accept_number,
-        p.aql, p.inspection_level, p.every_hours::text, p.every_pieces, p.status, p.created_at
+        p.aql, p.inspection_level, p.every_hours::text, p.every_pieces, p.operation_seq, p.status, p.version, p.created_at
    FROM quality_plans p JOIN quality_standards s ON s.tenant_id = p.tenant_id AND s.id = p.standard_id`;
 
-export async function insertPlan(tx: Sql, t: string, p: Omit<Plan, 'id' | 'standardCode' | 'status' | 'createdAt'>): Promise<string> {
+export async function insertPlan(tx: Sql, t: string, p: Omit<Plan, 'id' | 'standardCode' | 'status' | 'version' | 'createdAt'>): Promise<string> {
   const { rows } = await tx.query<{ id: string }>(
-    `INSERT INTO quality_plans (tenant_id, code, name, inspection_type, standard_id, item_codes, sampling, sample_size, accept_number, aql, inspection_level, every_hours, every_pieces)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-    [t, p.code, p.name, p.inspectionType, p.standardId, p.itemCodes, p.sampling, p.sampleSize, p.acceptNumber, p.aql, p.inspectionLevel, p.everyHours, p.everyPieces],
+    `INSERT INTO quality_plans (tenant_id, code, name, inspection_type, standard_id, item_codes, sampling, sample_size, accept_number, aql, inspection_level, every_hours, every_pieces,
+       operation_seq)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+    [t, p.code, p.name, p.inspectionType, p.standardId, p.itemCodes, p.sampling, p.sampleSize, p.acceptNumber, p.aql, p.inspectionLevel, p.everyHours, p.everyPieces,
+      p.operationSeq],
   );
   return rows[0].id;
 }
 
-export async function findPlan(tx: Sql, t: string, id: string): Promise<Plan | undefined> {
-  const { rows } = await tx.query<PlanRow>(`${PLAN_SELECT} WHERE p.tenant_id = $1 AND p.id = $2`, [t, id]);
+export async function findPlan(tx: Sql, t: string, id: string, lock = false): Promise<Plan | undefined> {
+  const { rows } = await tx.query<PlanRow>(`${PLAN_SELECT} WHERE p.tenant_id = $1 AND p.id = $2${lock ? ' FOR UPDATE OF p' : ''}`, [t, id]);
   return rows[0] && toPlan(rows[0]);
+}
+
+export async function updatePlan(
+  tx: Sql, t: string, id: string,
+  p: Pick<Plan, 'name' | 'status' | 'sampling' | 'sampleSize' | 'acceptNumber' | 'aql' | 'inspectionLevel' | 'everyHours' | 'everyPieces' | 'operationSeq'>,
+): Promise<void> {
+  await tx.query(
+    `UPDATE quality_plans SET name = $3, status = $4, sampling = $5, sample_size = $6, accept_number = $7, aql = $8, inspection_level = $9, every_hours = $10,
+            every_pieces = $11, operation_seq = $12, version = version + 1
+      WHERE tenant_id = $1 AND id = $2`,
+    [t, id, p.name, p.status, p.sampling, p.sampleSize, p.acceptNumber, p.aql, p.inspectionLevel, p.everyHours, p.everyPieces, p.operationSeq],
+  );
 }
 
 export async function listPlans(tx: Sql, t: string, q: { limit: number; after?: string; inspectionType?: string }): Promise<Plan[]> {
@@ -137,14 +155,33 @@ export async function listPlans(tx: Sql, t: string, q: { limit: number; after?: 
   return rows.map(toPlan);
 }
 
-/** The active plan of a type for a material: one for the material itself first, else one for its category. */
-export async function planFor(tx: Sql, t: string, type: string, materialId: string, category: string): Promise<Plan | undefined> {
+const COVERS = `p.status = 'active' AND s.status = 'active' AND (s.material_id = $3 OR (s.material_category <> '' AND s.material_category = $4))`;
+
+/**
+ * The active plan of a type for a material (and an operation of its routing): one for the material
+ * itself first, else one for its category; of those, one naming the operation before one naming none.
+ */
+export async function planFor(tx: Sql, t: string, type: string, materialId: string, category: string, operationSeq: number | null = null): Promise<Plan | undefined> {
   const { rows } = await tx.query<PlanRow>(
-    `${PLAN_SELECT} WHERE p.tenant_id = $1 AND p.inspection_type = $2 AND p.status = 'active' AND s.status = 'active'
-        AND (s.material_id = $3 OR (s.material_category <> '' AND s.material_category = $4))
-      ORDER BY (s.material_id IS NULL), p.code LIMIT 1`,
-    [t, type, materialId, category],
+    `${PLAN_SELECT} WHERE p.tenant_id = $1 AND p.inspection_type = $2 AND ${COVERS} AND (p.operation_seq IS NULL OR p.operation_seq = $5)
+      ORDER BY (p.operation_seq IS NULL), (s.material_id IS NULL), p.code LIMIT 1`,
+    [t, type, materialId, category, operationSeq],
   );
+  return rows[0] && toPlan(rows[0]);
+}
+
+/** Every active patrol plan covering a material (and the operation, when given); by pieces or by hours. */
+export async function patrolPlansFor(tx: Sql, t: string, materialId: string, category: string, operationSeq: number): Promise<Plan[]> {
+  const { rows } = await tx.query<PlanRow>(
+    `${PLAN_SELECT} WHERE p.tenant_id = $1 AND p.inspection_type = $2 AND ${COVERS} AND p.every_pieces IS NOT NULL AND (p.operation_seq IS NULL OR p.operation_seq = $5)
+      ORDER BY p.code`,
+    [t, 'patrol', materialId, category, operationSeq],
+  );
+  return rows.map(toPlan);
+}
+
+export async function findPlanByCode(tx: Sql, t: string, code: string): Promise<Plan | undefined> {
+  const { rows } = await tx.query<PlanRow>(`${PLAN_SELECT} WHERE p.tenant_id = $1 AND p.code = $2`, [t, code]);
   return rows[0] && toPlan(rows[0]);
 }
 
@@ -172,19 +209,31 @@ export async function putSwitchingState(tx: Sql, t: string, supplierId: string, 
 // ---------------------------------------------------------------- inspections
 
 export interface NewInspection {
-  id: string; docNo: string; inspectionType: string; planId: string; materialId: string; sourceKind: string; receiptId: string | null; receiptLineId: string | null;
+  id: string; docNo: string; inspectionType: string; planId: string | null; materialId: string; sourceKind: string; receiptId: string | null; receiptLineId: string | null;
   productionOrderId: string | null; supplierId: string | null; warehouseId: string | null; batchNo: string | null; lotSize: string; severity: string | null;
   codeLetter: string | null; sampleSize: number; acceptNumber: number; rejectNumber: number; createdBy: string;
+  operationSeq?: number | null; workReportId?: string | null; productionReceiptId?: string | null; trigger?: string | null; triggerKey?: string | null;
 }
 
-export async function insertInspection(tx: Sql, t: string, i: NewInspection): Promise<void> {
-  await tx.query(
+/** False when an inspection with the same trigger key exists (the event was seen before): nothing is written. */
+export async function insertInspection(tx: Sql, t: string, i: NewInspection): Promise<boolean> {
+  const { rows } = await tx.query(
     `INSERT INTO quality_inspections (tenant_id, id, doc_no, inspection_type, plan_id, material_id, source_kind, receipt_id, receipt_line_id, production_order_id,
-       supplier_id, warehouse_id, batch_no, lot_size, severity, code_letter, sample_size, accept_number, reject_number, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+       supplier_id, warehouse_id, batch_no, lot_size, severity, code_letter, sample_size, accept_number, reject_number, created_by,
+       operation_seq, work_report_id, production_receipt_id, trigger, trigger_key)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+     ON CONFLICT (tenant_id, trigger_key) DO NOTHING RETURNING id`,
     [t, i.id, i.docNo, i.inspectionType, i.planId, i.materialId, i.sourceKind, i.receiptId, i.receiptLineId, i.productionOrderId, i.supplierId, i.warehouseId,
-      i.batchNo, i.lotSize, i.severity, i.codeLetter, i.sampleSize, i.acceptNumber, i.rejectNumber, i.createdBy],
+      i.batchNo, i.lotSize, i.severity, i.codeLetter, i.sampleSize, i.acceptNumber, i.rejectNumber, i.createdBy,
+      i.operationSeq ?? null, i.workReportId ?? null, i.productionReceiptId ?? null, i.trigger ?? null, i.triggerKey ?? null],
   );
+  return rows.length === 1;
+}
+
+/** The inspections started by these trigger keys. */
+export async function inspectionsByTrigger(tx: Sql, t: string, keys: string[]): Promise<InspectionSummary[]> {
+  const { rows } = await tx.query<InspectionRow>(`${INSPECTION_SELECT} WHERE i.tenant_id = $1 AND i.trigger_key = ANY($2::text[]) ORDER BY i.created_at, i.id`, [t, keys]);
+  return rows.map(toSummary);
 }
 
 export async function setDocNo(tx: Sql, t: string, id: string, docNo: string): Promise<void> {
@@ -201,7 +250,8 @@ export async function openInspectionsOfLines(tx: Sql, t: string, lineIds: string
 }
 
 interface InspectionRow {
-  id: string; doc_no: string; inspection_type: InspectionSummary['inspectionType']; plan_id: string; plan_code: string; material_id: string; material_code: string;
+  id: string; doc_no: string; inspection_type: InspectionSummary['inspectionType']; plan_id: string | null; plan_code: string | null; material_id: string; material_code: string;
+  operation_seq: number | null; work_report_id: string | null; production_receipt_id: string | null; trigger: InspectionSummary['trigger'];
   source_kind: InspectionSummary['sourceKind']; receipt_id: string | null; receipt_line_id: string | null; production_order_id: string | null; supplier_id: string | null;
   warehouse_id: string | null; batch_no: string | null; lot_size: string; severity: InspectionSummary['severity']; code_letter: string | null; sample_size: number;
   accept_number: number; reject_number: number; status: InspectionSummary['status']; defectives: number | null; judgement: InspectionSummary['judgement'];
@@ -211,6 +261,7 @@ interface InspectionRow {
 }
 const toSummary = (r: InspectionRow): InspectionSummary => ({
   id: r.id, docNo: r.doc_no, inspectionType: r.inspection_type, planId: r.plan_id, planCode: r.plan_code, materialId: r.material_id, materialCode: r.material_code,
+  operationSeq: r.operation_seq, trigger: r.trigger, workReportId: r.work_report_id, productionReceiptId: r.production_receipt_id,
   sourceKind: r.source_kind, receiptId: r.receipt_id, receiptLineId: r.receipt_line_id, productionOrderId: r.production_order_id, supplierId: r.supplier_id,
   warehouseId: r.warehouse_id, batchNo: r.batch_no, lotSize: r.lot_size, severity: r.severity, codeLetter: r.code_letter, sampleSize: r.sample_size,
   acceptNumber: r.accept_number, rejectNumber: r.reject_number, status: r.status, defectives: r.defectives, judgement: r.judgement, judgementReason: r.judgement_reason,
@@ -221,9 +272,10 @@ const toSummary = (r: InspectionRow): InspectionSummary => ({
 const INSPECTION_SELECT = `SELECT i.id, i.doc_no, i.inspection_type, i.plan_id, p.code AS plan_code, i.material_id, m.code AS material_code, i.source_kind, i.receipt_id,
         i.receipt_line_id, i.production_order_id, i.supplier_id, i.warehouse_id, i.batch_no, i.lot_size::text, i.severity, i.code_letter, i.sample_size, i.accept_number,
         i.reject_number, i.status, i.defectives, i.judgement, i.judgement_reason, i.judged_by, i.judged_at, i.automatic_judgement, i.review_reason, i.reviewed_by,
-        i.reviewed_at, i.rejected_quantity::text, i.disposed_accepted::text, i.disposed_rejected::text, i.version, i.created_by, i.created_at
+        i.reviewed_at, i.rejected_quantity::text, i.disposed_accepted::text, i.disposed_rejected::text, i.version, i.created_by, i.created_at,
+        i.operation_seq, i.work_report_id, i.production_receipt_id, i.trigger
    FROM quality_inspections i
-   JOIN quality_plans p ON p.tenant_id = i.tenant_id AND p.id = i.plan_id
+   LEFT JOIN quality_plans p ON p.tenant_id = i.tenant_id AND p.id = i.plan_id
    JOIN materials m ON m.tenant_id = i.tenant_id AND m.id = i.material_id`;
 
 export async function findInspectionSummary(tx: Sql, t: string, id: string, lock = false): Promise<InspectionSummary | undefined> {
@@ -247,14 +299,16 @@ export async function findInspection(tx: Sql, t: string, id: string): Promise<In
 }
 
 export async function listInspections(
-  tx: Sql, t: string, q: { limit: number; after?: [string, string]; status?: string; inspectionType?: string; materialId?: string; receiptId?: string; docNo?: string },
+  tx: Sql, t: string,
+  q: { limit: number; after?: [string, string]; status?: string; inspectionType?: string; materialId?: string; receiptId?: string; docNo?: string; productionOrderId?: string },
 ): Promise<InspectionSummary[]> {
   const { rows } = await tx.query<InspectionRow>(
     `${INSPECTION_SELECT} WHERE i.tenant_id = $1 AND ($2::timestamptz IS NULL OR (i.created_at, i.id) < ($2, $3::uuid))
         AND ($4::text IS NULL OR i.status = $4) AND ($5::text IS NULL OR i.inspection_type = $5) AND ($6::uuid IS NULL OR i.material_id = $6)
-        AND ($7::uuid IS NULL OR i.receipt_id = $7) AND ($8::text IS NULL OR i.doc_no = $8)
+        AND ($7::uuid IS NULL OR i.receipt_id = $7) AND ($8::text IS NULL OR i.doc_no = $8) AND ($10::uuid IS NULL OR i.production_order_id = $10)
       ORDER BY i.created_at DESC, i.id DESC LIMIT $9`,
-    [t, q.after?.[0] ?? null, q.after?.[1] ?? null, q.status ?? null, q.inspectionType ?? null, q.materialId ?? null, q.receiptId ?? null, q.docNo ?? null, q.limit + 1],
+    [t, q.after?.[0] ?? null, q.after?.[1] ?? null, q.status ?? null, q.inspectionType ?? null, q.materialId ?? null, q.receiptId ?? null, q.docNo ?? null, q.limit + 1,
+      q.productionOrderId ?? null],
   );
   return rows.map(toSummary);
 }
@@ -295,30 +349,31 @@ export async function addDisposed(tx: Sql, t: string, id: string, accepted: stri
 
 export interface NewDisposition {
   id: string; lineNo: number; kind: string; quantity: string; warehouseId: string | null; productionOrderId: string | null; approvedBy: string | null; reason: string;
-  purchaseInboundId: string | null; purchaseReturnId: string | null;
+  purchaseInboundId: string | null; purchaseReturnId: string | null; reworkOrderId?: string | null;
 }
 
 export async function insertDisposition(tx: Sql, t: string, inspectionId: string, by: string, d: NewDisposition): Promise<void> {
   await tx.query(
     `INSERT INTO quality_dispositions (tenant_id, id, inspection_id, line_no, kind, quantity, warehouse_id, production_order_id, approved_by, reason,
-       purchase_inbound_id, purchase_return_id, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-    [t, d.id, inspectionId, d.lineNo, d.kind, d.quantity, d.warehouseId, d.productionOrderId, d.approvedBy, d.reason, d.purchaseInboundId, d.purchaseReturnId, by],
+       purchase_inbound_id, purchase_return_id, created_by, rework_order_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+    [t, d.id, inspectionId, d.lineNo, d.kind, d.quantity, d.warehouseId, d.productionOrderId, d.approvedBy, d.reason, d.purchaseInboundId, d.purchaseReturnId, by,
+      d.reworkOrderId ?? null],
   );
 }
 
 export async function dispositionsOf(tx: Sql, t: string, inspectionId: string): Promise<Disposition[]> {
   const { rows } = await tx.query<{
     id: string; line_no: number; kind: Disposition['kind']; quantity: string; warehouse_id: string | null; production_order_id: string | null; approved_by: string | null;
-    reason: string; purchase_inbound_id: string | null; purchase_return_id: string | null; created_by: string; created_at: Date;
+    reason: string; purchase_inbound_id: string | null; purchase_return_id: string | null; rework_order_id: string | null; created_by: string; created_at: Date;
   }>(
-    `SELECT id, line_no, kind, quantity::text, warehouse_id, production_order_id, approved_by, reason, purchase_inbound_id, purchase_return_id, created_by, created_at
+    `SELECT id, line_no, kind, quantity::text, warehouse_id, production_order_id, approved_by, reason, purchase_inbound_id, purchase_return_id, rework_order_id, created_by, created_at
        FROM quality_dispositions WHERE tenant_id = $1 AND inspection_id = $2 ORDER BY created_at, line_no`,
     [t, inspectionId],
   );
   return rows.map((r) => ({
     id: r.id, lineNo: r.line_no, kind: r.kind, quantity: r.quantity, warehouseId: r.warehouse_id, productionOrderId: r.production_order_id, approvedBy: r.approved_by,
-    reason: r.reason, purchaseInboundId: r.purchase_inbound_id, purchaseReturnId: r.purchase_return_id, createdBy: r.created_by, createdAt: r.created_at.toISOString(),
+    reason: r.reason, purchaseInboundId: r.purchase_inbound_id, purchaseReturnId: r.purchase_return_id, reworkOrderId: r.rework_order_id, createdBy: r.created_by, createdAt: r.created_at.toISOString(),
   }));
 }
 

@@ -13,10 +13,11 @@ import { samplingPlan, type InspectionLevel } from './sampling.js';
 import {
   ChartQuery, ControlChartSchema, ParetoQuery, ParetoSchema, PeriodQuery, SupplierPpmSchema, YieldSchema,
   CreateDefectCodeBody, CreateInspectionBody, CreatePlanBody, CreateStandardBody, DefectCodePageSchema, DefectCodeSchema, DispositionBody, FromReceiptBody,
-  InspectionListQuery, InspectionListSchema, InspectionPageSchema, InspectionSchema, InspectionSummarySchema, PlanListQuery, PlanPageSchema, PlanSchema, ResultsBody,
+  InspectionListQuery, InspectionListSchema, PatrolDueBody, UpdatePlanBody, UpdateStandardBody, InspectionPageSchema, InspectionSchema, InspectionSummarySchema, PlanListQuery, PlanPageSchema, PlanSchema, ResultsBody,
   ReviewBody, SamplingPlanQuery, SamplingPlanSchema, StandardListQuery, StandardPageSchema, StandardSchema, SwitchingQuery, SwitchingStateSchema,
 } from './schema.js';
 import * as standards from './standards.js';
+import { patrolDue } from './triggers.js';
 
 /** Quality (S1-5.4.5 a, b, c, e): defect codes, standards, plans and sampling, inspection orders, judgement, review and disposition. */
 export function qualityRoutes(app: MesApp, ctx: AppContext): void {
@@ -70,6 +71,16 @@ export function qualityRoutes(app: MesApp, ctx: AppContext): void {
     schema: { operationId: 'getQualityStandard', tags, summary: 'An inspection standard with its items', params: IdParams, response: { 200: Type.Ref(StandardSchema), ...problems(404) } },
   }, async (req) => read(db, req, (tx) => standards.getStandard(tx, tenant(req), req.params.id)));
 
+  app.patch('/v1/quality-standards/:id', {
+    config: writePerm,
+    schema: {
+      operationId: 'updateQualityStandard', tags, summary: 'Rename or retire (reactivate) a standard, with the version read; its items stay (a new code for other items)',
+      params: IdParams, body: UpdateStandardBody, response: { 200: Type.Ref(StandardSchema), ...problems(404, 409, 422) },
+    },
+  }, async (req, reply) => mutate(db, req, reply, (tx) => standards.updateStandard(tx, tenant(req), req.params.id, req.body), {
+    resource: (s) => `quality-standard/${s.id}`, details: (s) => ({ code: s.code, version: s.version, changed: Object.keys(req.body).filter((k) => k !== 'version') }),
+  }));
+
   app.get('/v1/quality-plans', {
     config: readPerm,
     schema: { operationId: 'listQualityPlans', tags, summary: 'Inspection plans, by code', querystring: PlanListQuery, response: { 200: Type.Ref(PlanPageSchema), ...problems() } },
@@ -92,6 +103,30 @@ export function qualityRoutes(app: MesApp, ctx: AppContext): void {
     config: readPerm,
     schema: { operationId: 'getQualityPlan', tags, summary: 'An inspection plan', params: IdParams, response: { 200: Type.Ref(PlanSchema), ...problems(404) } },
   }, async (req) => read(db, req, (tx) => standards.getPlan(tx, tenant(req), req.params.id)));
+
+  app.patch('/v1/quality-plans/:id', {
+    config: writePerm,
+    schema: {
+      operationId: 'updateQualityPlan', tags, summary: 'Change a plan (name, status, sampling, interval, operation) with the version read; type, standard and items stay; open inspections keep their sample',
+      params: IdParams, body: UpdatePlanBody, response: { 200: Type.Ref(PlanSchema), ...problems(404, 409, 422) },
+    },
+  }, async (req, reply) => mutate(db, req, reply, (tx) => standards.updatePlan(tx, tenant(req), req.params.id, req.body), {
+    resource: (p) => `quality-plan/${p.id}`, details: (p) => ({ code: p.code, version: p.version, changed: Object.keys(req.body).filter((k) => k !== 'version') }),
+  }));
+
+  app.post('/v1/quality-plans/:id/patrol-due', {
+    config: inspectPerm,
+    schema: {
+      operationId: 'runQualityPatrol', tags,
+      summary: 'A patrol round of a patrol plan every N hours: one inspection order per production order in progress making a material the plan covers, per window of everyHours; asking again in the window creates nothing (S1-5.4.5-b)',
+      params: IdParams, body: PatrolDueBody, response: { 200: Type.Ref(InspectionListSchema), ...problems(404, 409, 422) },
+    },
+  }, async (req, reply) => mutate(db, req, reply, async (tx) => {
+    const due = await patrolDue(tx, tenant(req), who(req), req.params.id, req.body.at ? new Date(req.body.at) : new Date());
+    const items = [];
+    for (const i of due) items.push(await inspections.getInspection(tx, tenant(req), i.id));
+    return { items };
+  }, { resource: () => `quality-plan/${req.params.id}`, details: (r) => ({ inspections: r.items.map((i) => i.docNo) }) }));
 
   app.get('/v1/quality-sampling-plan', {
     config: readPerm,

@@ -96,6 +96,11 @@ export const CreateStandardBody = Type.Object(
   { additionalProperties: false },
 );
 export type CreateStandardInput = Static<typeof CreateStandardBody>;
+export const UpdateStandardBody = Type.Object(
+  { version: Type.Integer({ minimum: 1, description: 'The version read' }), name: Type.Optional(Name), status: Type.Optional(Lit('active', 'retired')) },
+  { additionalProperties: false },
+);
+export type UpdateStandardInput = Static<typeof UpdateStandardBody>;
 export const StandardListQuery = Type.Object({ ...PageQuery.properties, materialId: Type.Optional(Uuid()) }, { additionalProperties: false });
 
 // ---------------------------------------------------------------- plans (S1-5.4.5-a, -b)
@@ -116,7 +121,9 @@ export const PlanSchema = Type.Object(
     inspectionLevel: Nullable(Type.String()),
     everyHours: Nullable(Type.String()),
     everyPieces: Nullable(Type.Integer()),
+    operationSeq: Nullable(Type.Integer({ description: "First-article, in-process, patrol: the operation of the product's routing the plan covers (none: every operation)" })),
     status: Lit('active', 'retired'),
+    version: Type.Integer(),
     createdAt: Timestamp(),
   },
   { $id: 'QualityPlan' },
@@ -137,10 +144,28 @@ export const CreatePlanBody = Type.Object(
     inspectionLevel: Type.Optional(Level),
     everyHours: Type.Optional(Decimal('patrol: inspect every N hours')),
     everyPieces: Type.Optional(Type.Integer({ minimum: 1, description: 'patrol: inspect every N pieces' })),
+    operationSeq: Type.Optional(Type.Integer({ minimum: 1, description: "first_article, in_process, patrol: only this operation of the product's routing; default every operation" })),
   },
   { additionalProperties: false },
 );
 export type CreatePlanInput = Static<typeof CreatePlanBody>;
+export const UpdatePlanBody = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1, description: 'The version read' }),
+    name: Type.Optional(Name),
+    status: Type.Optional(Lit('active', 'retired')),
+    sampling: Type.Optional(Lit('full', 'fixed', 'aql')),
+    sampleSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    acceptNumber: Type.Optional(Type.Integer({ minimum: 0 })),
+    aql: Type.Optional(AqlValue),
+    inspectionLevel: Type.Optional(Level),
+    everyHours: Type.Optional(Nullable(Decimal('patrol: every N hours; null clears'))),
+    everyPieces: Type.Optional(Nullable(Type.Integer({ minimum: 1, description: 'patrol: every N pieces; null clears' }))),
+    operationSeq: Type.Optional(Nullable(Type.Integer({ minimum: 1, description: 'null: every operation' }))),
+  },
+  { additionalProperties: false },
+);
+export type UpdatePlanInput = Static<typeof UpdatePlanBody>;
 export const PlanListQuery = Type.Object({ ...PageQuery.properties, inspectionType: Type.Optional(InspectionType) }, { additionalProperties: false });
 
 export const SamplingPlanQuery = Type.Object(
@@ -174,6 +199,7 @@ export const ResultSchema = Type.Object({
 export const DispositionSchema = Type.Object({
   id: Uuid(), lineNo: Type.Integer(), kind: Lit(...DISPOSITION_KINDS), quantity: Type.String(), warehouseId: Nullable(Uuid()), productionOrderId: Nullable(Uuid()),
   approvedBy: Nullable(Type.String()), reason: Type.String(), purchaseInboundId: Nullable(Uuid()), purchaseReturnId: Nullable(Uuid()),
+  reworkOrderId: Nullable(Uuid('rework: the rework production order it made (source rework, linked to productionOrderId)')),
   createdBy: Type.String(), createdAt: Timestamp(),
 });
 export type Disposition = Static<typeof DispositionSchema>;
@@ -182,14 +208,18 @@ const inspectionFields = {
   id: Uuid(),
   docNo: Type.String(),
   inspectionType: InspectionType,
-  planId: Uuid(),
-  planCode: Type.String(),
+  planId: Nullable(Uuid("None for inspections recorded through purchasing's gate (accepted and rejected quantities, no samples)")),
+  planCode: Nullable(Type.String()),
   materialId: Uuid(),
   materialCode: Type.String(),
   sourceKind: Lit('manual', 'purchase_receipt', 'production_order'),
   receiptId: Nullable(Uuid()),
   receiptLineId: Nullable(Uuid()),
   productionOrderId: Nullable(Uuid()),
+  operationSeq: Nullable(Type.Integer({ description: 'The operation of the production order inspected' })),
+  trigger: Nullable(Lit('first_report', 'inspection_point', 'production_receipt', 'patrol_pieces', 'patrol_hours', 'receipt_gate')),
+  workReportId: Nullable(Uuid('The work report that started it')),
+  productionReceiptId: Nullable(Uuid('The production receipt that started it (final inspection)')),
   supplierId: Nullable(Uuid()),
   warehouseId: Nullable(Uuid()),
   batchNo: Nullable(Type.String()),
@@ -249,6 +279,7 @@ export const InspectionListQuery = Type.Object(
     materialId: Type.Optional(Uuid()),
     receiptId: Type.Optional(Uuid()),
     docNo: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'The inspection with this number' })),
+    productionOrderId: Type.Optional(Uuid('Inspections of this production order')),
   },
   { additionalProperties: false },
 );
@@ -288,7 +319,7 @@ export const DispositionBody = Type.Object(
           kind: Lit(...DISPOSITION_KINDS),
           quantity: Quantity(),
           warehouseId: Type.Optional(Uuid('accept (incoming): the stock warehouse; quarantine: the quarantine warehouse')),
-          productionOrderId: Type.Optional(Uuid('rework: the production order that reworks it')),
+          productionOrderId: Type.Optional(Uuid("rework: the production order whose output is reworked (default the inspection's); a rework order is made for it")),
           approvedBy: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'concession: who approved using it' })),
           reason: Type.Optional(Type.String({ maxLength: 1000 })),
         },
@@ -345,4 +376,9 @@ export const ControlChartSchema = Type.Object(
     })),
   },
   { $id: 'QualityControlChart' },
+);
+
+export const PatrolDueBody = Type.Object(
+  { at: Type.Optional(Timestamp('The time the patrol round is for; default now. Each order gets one inspection per window of everyHours')) },
+  { additionalProperties: false },
 );

@@ -4,11 +4,13 @@
  * of a lot (full, a fixed number, or AQL sampling per GB/T 2828.1).
  */
 import type { Sql } from '../../platform/db.js';
-import { fieldError, notFound, unprocessable, type FieldError } from '../../platform/errors.js';
+import { conflict, fieldError, notFound, unprocessable, type FieldError } from '../../platform/errors.js';
 import { recordEvent } from '../../platform/outbox.js';
 import * as masterdata from '../masterdata/repo.js';
 import * as repo from './repo.js';
-import type { CreateDefectCodeInput, CreatePlanInput, CreateStandardInput, DefectCode, Plan, Standard, StandardItem, StandardItemIn } from './schema.js';
+import type {
+  CreateDefectCodeInput, CreatePlanInput, CreateStandardInput, DefectCode, Plan, Standard, StandardItem, StandardItemIn, UpdatePlanInput, UpdateStandardInput,
+} from './schema.js';
 
 /** Decimals a decimal string carries: '12.50' has 2. */
 export const decimalsOf = (v: string) => (v.includes('.') ? v.split('.')[1].length : 0);
@@ -74,6 +76,22 @@ export async function getStandard(tx: Sql, t: string, id: string): Promise<Stand
   return s;
 }
 
+type Shape = Pick<CreatePlanInput, 'inspectionType' | 'sampling' | 'sampleSize' | 'acceptNumber' | 'aql' | 'inspectionLevel' | 'everyHours' | 'everyPieces' | 'operationSeq'>;
+
+/** Sampling, interval and operation agree with the plan's type and sampling. */
+function checkShape(input: Shape, err: (f: string, code: string, msg: string) => void): void {
+  if (input.sampling === 'fixed' && input.sampleSize === undefined) err('sampleSize', 'REQUIRED', 'fixed sampling names the number of pieces');
+  if (input.sampling === 'aql' && input.aql === undefined) err('aql', 'REQUIRED', 'AQL sampling names the AQL');
+  if (input.sampling !== 'fixed' && (input.sampleSize !== undefined || input.acceptNumber !== undefined)) err('sampleSize', 'NOT_FIXED_SAMPLING', 'sampleSize and acceptNumber belong to fixed sampling');
+  if (input.sampling !== 'aql' && (input.aql !== undefined || input.inspectionLevel !== undefined)) err('aql', 'NOT_AQL_SAMPLING', 'aql and inspectionLevel belong to AQL sampling');
+  if (input.inspectionType !== 'patrol' && (input.everyHours !== undefined || input.everyPieces !== undefined)) err('everyHours', 'NOT_PATROL', 'an interval belongs to a patrol plan');
+  if (input.inspectionType === 'patrol' && input.everyHours === undefined && input.everyPieces === undefined) err('everyHours', 'REQUIRED', 'a patrol plan runs every N hours or every N pieces');
+  if (input.operationSeq !== undefined && (input.inspectionType === 'incoming' || input.inspectionType === 'final')) {
+    err('operationSeq', 'NOT_AN_OPERATION_PLAN', `an ${input.inspectionType} plan inspects a whole lot, not an operation`);
+  }
+  if (input.sampling === 'fixed' && input.acceptNumber !== undefined && input.sampleSize !== undefined && input.acceptNumber >= input.sampleSize) err('acceptNumber', 'NOT_BELOW_SAMPLE_SIZE', 'the accept number must be below the sample size');
+}
+
 export async function createPlan(tx: Sql, t: string, input: CreatePlanInput): Promise<Plan> {
   const errors: FieldError[] = [];
   const err = (f: string, code: string, msg: string) => errors.push(fieldError(f, code, msg));
@@ -83,18 +101,13 @@ export async function createPlan(tx: Sql, t: string, input: CreatePlanInput): Pr
   itemCodes.forEach((c, k) => {
     if (standard && !standard.items.some((i) => i.code === c)) err(`itemCodes[${k}]`, 'UNKNOWN_ITEM', `standard ${standard.code} has no item ${c}`);
   });
-  if (input.sampling === 'fixed' && input.sampleSize === undefined) err('sampleSize', 'REQUIRED', 'fixed sampling names the number of pieces');
-  if (input.sampling === 'aql' && input.aql === undefined) err('aql', 'REQUIRED', 'AQL sampling names the AQL');
-  if (input.sampling !== 'fixed' && (input.sampleSize !== undefined || input.acceptNumber !== undefined)) err('sampleSize', 'NOT_FIXED_SAMPLING', 'sampleSize and acceptNumber belong to fixed sampling');
-  if (input.sampling !== 'aql' && (input.aql !== undefined || input.inspectionLevel !== undefined)) err('aql', 'NOT_AQL_SAMPLING', 'aql and inspectionLevel belong to AQL sampling');
-  if (input.inspectionType !== 'patrol' && (input.everyHours !== undefined || input.everyPieces !== undefined)) err('everyHours', 'NOT_PATROL', 'an interval belongs to a patrol plan');
-  if (input.inspectionType === 'patrol' && input.everyHours === undefined && input.everyPieces === undefined) err('everyHours', 'REQUIRED', 'a patrol plan runs every N hours or every N pieces');
-  if (input.sampling === 'fixed' && input.acceptNumber !== undefined && input.sampleSize !== undefined && input.acceptNumber >= input.sampleSize) err('acceptNumber', 'NOT_BELOW_SAMPLE_SIZE', 'the accept number must be below the sample size');
+  checkShape(input, err);
   if (errors.length) throw unprocessable('PLAN_INVALID', 'the plan cannot be saved as given; nothing was saved', errors);
   const id = await repo.insertPlan(tx, t, {
     code: input.code, name: input.name, inspectionType: input.inspectionType, standardId: input.standardId, itemCodes, sampling: input.sampling,
     sampleSize: input.sampleSize ?? null, acceptNumber: input.sampling === 'fixed' ? input.acceptNumber ?? 0 : null, aql: input.aql ?? null,
     inspectionLevel: input.sampling === 'aql' ? input.inspectionLevel ?? 'II' : null, everyHours: input.everyHours ?? null, everyPieces: input.everyPieces ?? null,
+    operationSeq: input.operationSeq ?? null,
   });
   recordEvent(tx, { tenantId: t, type: 'quality_plan.created', aggregateType: 'quality_plan', aggregateId: id, payload: { id, code: input.code, inspectionType: input.inspectionType } });
   return (await repo.findPlan(tx, t, id))!;
@@ -110,4 +123,57 @@ export async function getPlan(tx: Sql, t: string, id: string): Promise<Plan> {
 export async function planItems(tx: Sql, t: string, plan: Plan): Promise<StandardItem[]> {
   const standard = (await repo.findStandard(tx, t, plan.standardId))!;
   return plan.itemCodes.length ? standard.items.filter((i) => plan.itemCodes.includes(i.code)) : standard.items;
+}
+
+/**
+ * Changes a plan: name, status (retired plans start no inspection), sampling and its parameters
+ * (a new `sampling` replaces all of them), interval, operation; with the version read. The type,
+ * standard and items stay (they give open inspections their items): a new code for those. Open
+ * inspections keep the sample they were given.
+ */
+export async function updatePlan(tx: Sql, t: string, id: string, input: UpdatePlanInput): Promise<Plan> {
+  const plan = await repo.findPlan(tx, t, id, true);
+  if (!plan) throw notFound('quality plan', id);
+  if (plan.version !== input.version) throw conflict('VERSION_CONFLICT', `plan ${plan.code} is at version ${plan.version}, not ${input.version}; reload it`, { currentVersion: plan.version });
+  const errors: FieldError[] = [];
+  const err = (f: string, code: string, msg: string) => errors.push(fieldError(f, code, msg));
+  const has = (k: keyof UpdatePlanInput) => input[k] !== undefined;
+  const keep = <T>(v: T | null) => (v === null ? undefined : v);
+  const resampled = has('sampling');
+  const pick = <K extends 'sampleSize' | 'acceptNumber' | 'aql' | 'inspectionLevel'>(k: K) => (has(k) ? input[k] : resampled ? undefined : keep(plan[k]));
+  const next = {
+    inspectionType: plan.inspectionType, sampling: input.sampling ?? plan.sampling,
+    sampleSize: pick('sampleSize') as number | undefined, acceptNumber: pick('acceptNumber') as number | undefined,
+    aql: pick('aql') as Shape['aql'], inspectionLevel: pick('inspectionLevel') as Shape['inspectionLevel'],
+    everyHours: input.everyHours === null ? undefined : input.everyHours ?? keep(plan.everyHours),
+    everyPieces: input.everyPieces === null ? undefined : input.everyPieces ?? keep(plan.everyPieces),
+    operationSeq: input.operationSeq === null ? undefined : input.operationSeq ?? keep(plan.operationSeq),
+  };
+  checkShape(next, err);
+  if (errors.length) throw unprocessable('PLAN_INVALID', 'the plan cannot be changed as given; nothing was saved', errors);
+  const changed = {
+    name: input.name ?? plan.name, status: input.status ?? plan.status, sampling: next.sampling, sampleSize: next.sampleSize ?? null,
+    acceptNumber: next.sampling === 'fixed' ? next.acceptNumber ?? 0 : null, aql: next.aql ?? null,
+    inspectionLevel: next.sampling === 'aql' ? next.inspectionLevel ?? 'II' : null, everyHours: next.everyHours ?? null, everyPieces: next.everyPieces ?? null,
+    operationSeq: next.operationSeq ?? null,
+  };
+  await repo.updatePlan(tx, t, id, changed);
+  const fields = Object.keys(input).filter((k) => k !== 'version');
+  recordEvent(tx, { tenantId: t, type: 'quality_plan.changed', aggregateType: 'quality_plan', aggregateId: id, payload: { id, code: plan.code, fields, status: changed.status } });
+  return (await repo.findPlan(tx, t, id))!;
+}
+
+/** Renames or retires (reactivates) a standard, with the version read; its items stay (a new code for other items). */
+export async function updateStandard(tx: Sql, t: string, id: string, input: UpdateStandardInput): Promise<Standard> {
+  const standard = await repo.findStandard(tx, t, id, true);
+  if (!standard) throw notFound('quality standard', id);
+  if (standard.version !== input.version) {
+    throw conflict('VERSION_CONFLICT', `standard ${standard.code} is at version ${standard.version}, not ${input.version}; reload it`, { currentVersion: standard.version });
+  }
+  await repo.updateStandard(tx, t, id, { name: input.name ?? standard.name, status: input.status ?? standard.status });
+  recordEvent(tx, {
+    tenantId: t, type: 'quality_standard.changed', aggregateType: 'quality_standard', aggregateId: id,
+    payload: { id, code: standard.code, fields: Object.keys(input).filter((k) => k !== 'version'), status: input.status ?? standard.status },
+  });
+  return (await repo.findStandard(tx, t, id))!;
 }

@@ -1,6 +1,6 @@
 import type { ModuleDef } from '../../app/module';
 
-/** Production (S1-5.4.4): production orders (release, life cycle), their operations and work reports; PDA work reporting. */
+/** Production (S1-5.4.4): production orders (release, life cycle), their operations and work reports; PDA work reporting; the workshop e-kanban board. */
 const production: ModuleDef = {
   id: 'production',
   title: 'production:menu',
@@ -32,6 +32,14 @@ const production: ModuleDef = {
         scrapReason: '报废原因', end: '本工序完工', report: '提交报工', reported: '已报工 {{docNo}}：合格 {{good}}，报废 {{scrap}}', event: '工序 {{seq}} 已{{event}}',
         notFound: '没有找到工单 {{code}}（只能对已下达或生产中的工单报工）', none: '没有已下达的工单',
       },
+      kanban: {
+        title: '车间生产看板', titleOf: '车间生产看板 · {{workshop}}', overview: '概况', workshops: '选择车间', allWorkshops: '全部车间',
+        kpi: { open: '在制工单', late: '延期工单', running: '进行中工序', paused: '暂停工序', done: '已完工工序' },
+        orders: '在制工单进度（延期的在前）', page: '第 {{n}}/{{of}} 页', none: '没有已下达或生产中的工单。', active: '正在进行的工序', noneActive: '现在没有进行中的工序。', centres: '各工作中心工序状态',
+        late_other: '延期 {{count}} 天', progressOf: '工单 {{order}} 的完成进度',
+        ops: { inProgress: '进行中', paused: '暂停', pending: '未开工', completed: '已完工' },
+        col: { order: '工单号', product: '产品', planned: '计划数', good: '合格', scrap: '报废', progress: '完成进度', operation: '当前工序', status: '状态', finish: '计划完工', station: '工位', operator: '操作员', state: '状态', since: '开始于' },
+      },
       event: { start: '开工', pause: '暂停', resume: '恢复', end: '完工' },
     },
     en: {
@@ -60,6 +68,14 @@ const production: ModuleDef = {
         scrapReason: 'Scrap reason', end: 'Operation finished', report: 'Report', reported: 'Reported {{docNo}}: {{good}} good, {{scrap}} scrap', event: 'Operation {{seq}}: {{event}}',
         notFound: 'No order {{code}} (work is reported only on released or running orders)', none: 'No released order',
       },
+      kanban: {
+        title: 'Workshop production board', titleOf: 'Production board · {{workshop}}', overview: 'Overview', workshops: 'Choose the workshop', allWorkshops: 'All workshops',
+        kpi: { open: 'Open orders', late: 'Late orders', running: 'Operations running', paused: 'Operations paused', done: 'Operations finished' },
+        orders: 'Open orders (late ones first)', page: 'page {{n}} of {{of}}', none: 'No released or running orders.', active: 'Operations running now', noneActive: 'No operation is running now.', centres: 'Operations per work centre',
+        late_one: '{{count}} day late', late_other: '{{count}} days late', progressOf: 'Progress of order {{order}}',
+        ops: { inProgress: 'Running', paused: 'Paused', pending: 'Not started', completed: 'Finished' },
+        col: { order: 'Order', product: 'Product', planned: 'Planned', good: 'Good', scrap: 'Scrap', progress: 'Progress', operation: 'Operation', status: 'Status', finish: 'Planned finish', station: 'Station', operator: 'Operator', state: 'State', since: 'Since' },
+      },
       event: { start: 'started', pause: 'paused', resume: 'resumed', end: 'finished' },
     },
   },
@@ -68,6 +84,7 @@ const production: ModuleDef = {
     { path: 'production/orders/:id', title: 'production:orders.title', permission: 'production:read', menu: false, load: () => import('./pages/OrderDetail') },
     { path: 'production/reports', title: 'production:reports.title', permission: 'production:read', load: () => import('./pages/WorkReports') },
   ],
+  boards: [{ path: 'workshop', title: 'production:kanban.title', permission: 'production:read', load: () => import('./pages/WorkshopKanban') }],
   pda: [{ path: 'report-work', title: 'production:pdaReport.title', permission: 'production:write', load: () => import('./pages/PdaReport') }],
 };
 export default production;

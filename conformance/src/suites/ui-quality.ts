@@ -1,0 +1,190 @@
+/**
+ * The quality pages in the ui suite (S1-6.2.2, S1-6.2.3-b): an inspector opens an inspection order
+ * from the list filtered in the URL, records every sample's items (a measured value with too many
+ * decimals first, whose error must show next to its cell), reads the automatic judgement, and
+ * disposes of the lot under concession (the missing approver shows next to its field); the
+ * standards and plans lists; the inspection page and the standards in English too. The defect
+ * code, standard, plan and the inspection order itself come from the API (the quality engineer's
+ * and the planner's work).
+ */
+import { randomBytes } from 'node:crypto';
+import { By, until, type WebDriver } from 'selenium-webdriver';
+import type { Check, CheckContext } from '../types.js';
+import { WAIT_MS, apiOf, byTest, choose, expectOk, menu, signIn, step, toastsGone, type, visible, type Session } from './ui-browser.js';
+import type { ShopFloor } from './ui-shopfloor.js';
+
+const CLAUSES = ['S1-6.2.2', 'S1-6.2.3-b'];
+
+const fieldErrorOf = (testId: string) => By.xpath(`//*[@data-testid='${testId}']/ancestor::div[contains(concat(' ',normalize-space(@class),' '),' ant-form-item ')][1]//div[contains(@class,'ant-form-item-explain-error')]`);
+const textOf = async (d: WebDriver, testId: string) => (await visible(d, byTest(testId))).getText();
+
+/** The header's language picker: open it, pick the language by its name. */
+async function language(d: WebDriver, label: string): Promise<void> {
+  await toastsGone(d);
+  await (await visible(d, byTest('language-switch'))).click();
+  await (await visible(d, By.xpath(`//div[contains(@class,'ant-select-dropdown') and not(contains(@class,'hidden'))]//div[contains(@class,'ant-select-item-option') and normalize-space(.)=${JSON.stringify(label)}]`))).click();
+}
+
+export function qualityFlow(s: Session, floor: ShopFloor): Check {
+  return {
+    id: 'ui/quality-flow',
+    title: 'an inspector opens an inspection from the filtered list, records every sample (too many decimals shows its error at the cell), sees the automatic judgement, disposes of the lot under concession (a missing approver shows at its field); standards and plans are listed; the pages read in English too',
+    clauses: CLAUSES,
+    async run(ctx: CheckContext) {
+      const d = s.driver;
+      const api = apiOf(s.target, s.tenant.adminKey);
+      const sfx = randomBytes(2).toString('hex').toUpperCase();
+      const made = async (path: string, body: unknown) => (await expectOk(api('POST', path, body), path)).json;
+      await made('/v1/quality-defect-codes', { code: `SCR-${sfx}`, name: '划伤', severity: 'minor' });
+      const standard = await made('/v1/quality-standards', {
+        code: `UI-STD-${sfx}`, name: '落地扇成品检验标准', materialId: floor.product.id,
+        items: [
+          { code: 'DIA', name: '轴径', kind: 'quantitative', nominal: '10.00', lowerLimit: '9.95', upperLimit: '10.05', unit: 'mm', decimals: 2 },
+          { code: 'LOOK', name: '外观', kind: 'qualitative', defectCode: `SCR-${sfx}` },
+        ],
+      });
+      const plan = await made('/v1/quality-plans', { code: `UI-QP-${sfx}`, name: '成品抽检', inspectionType: 'final', standardId: standard.id, sampling: 'fixed', sampleSize: 2, acceptNumber: 0 });
+      const inspection = await made('/v1/quality-inspections', { planId: plan.id, materialId: floor.product.id, lotSize: '10', batchNo: `B-${sfx}` });
+      ctx.record('inspection', inspection.docNo);
+
+      await d.manage().window().setRect({ width: 1366, height: 900 });
+      await signIn(s);
+      await menu(s, '质量', '检验单');
+      await choose(d, byTest('filter-status'), '待检验');
+      await (await visible(d, byTest('filter-search'))).click();
+      await d.wait(until.urlContains('status=open'), WAIT_MS);
+      await (await visible(d, byTest(`inspection-${inspection.docNo}`))).click();
+      await visible(d, byTest('results-grid'));
+      await step(s, ctx, 'quality-inspection-open');
+
+      // Sample 1 measured to three decimals (the item takes two): refused, the error at that cell.
+      await type(d, byTest('result-1-DIA'), '10.012');
+      await type(d, byTest('result-2-DIA'), '10.30');
+      await (await visible(d, byTest('results-submit'))).click();
+      const cellError = await (await visible(d, fieldErrorOf('result-1-DIA'))).getText();
+      ctx.assert(cellError.length > 0, 'the refused value shows no error at its cell');
+      ctx.record('resultFieldError', cellError);
+      await step(s, ctx, 'quality-result-field-error');
+
+      // Corrected; sample 2 is also scratched: 1 defective piece, Ac 0 → the lot is defective.
+      await type(d, byTest('result-1-DIA'), '10.01');
+      await choose(d, byTest('result-2-LOOK'), '不合格');
+      await choose(d, byTest(`defect-2-LOOK`), `SCR-${sfx}`);
+      await (await visible(d, byTest('results-submit'))).click();
+      await d.wait(async () => (await textOf(d, 'inspection-judgement')).includes('不合格'), WAIT_MS, 'the judgement is not shown');
+      const reason = await textOf(d, 'inspection-reason');
+      const table = await textOf(d, 'results-table');
+      ctx.assert(table.includes('10.30') && table.includes(`SCR-${sfx}`), `the recorded results do not show the failures: ${table}`);
+      const judged = (await api('GET', `/v1/quality-inspections/${inspection.id}`)).json;
+      ctx.assert(judged.judgement === 'defective' && judged.defectives === 1 && judged.results.length === 4 && judged.rejectedQuantity === '10', `the inspection after the page reads ${JSON.stringify({ judgement: judged.judgement, defectives: judged.defectives, results: judged.results.length, rejected: judged.rejectedQuantity })}`);
+      ctx.record('judgementReason', reason);
+      await step(s, ctx, 'quality-judged');
+
+      // Disposition: a concession without its approver first.
+      await toastsGone(d);
+      await (await visible(d, byTest('inspection-dispose-open'))).click();
+      await choose(d, byTest('field-lines-0-kind'), '让步接收');
+      await type(d, byTest('field-lines-0-quantity'), '10');
+      await (await visible(d, byTest('inspection-dispose-submit'))).click();
+      const approverError = await (await visible(d, fieldErrorOf('field-lines-0-approvedBy'))).getText();
+      ctx.record('dispositionFieldError', approverError);
+      await step(s, ctx, 'quality-disposition-field-error');
+      await type(d, byTest('field-lines-0-approvedBy'), '质量经理 王工');
+      await type(d, byTest('field-lines-0-reason'), '轴径超差 0.25 mm，不影响装配');
+      await (await visible(d, byTest('inspection-dispose-submit'))).click();
+      await d.wait(async () => (await textOf(d, 'inspection-status')) === '已关闭', WAIT_MS, 'the inspection did not close after the disposition');
+      await visible(d, byTest('inspection-dispositions'));
+      const closed = (await api('GET', `/v1/quality-inspections/${inspection.id}`)).json;
+      ctx.assert(closed.status === 'closed' && closed.dispositions.length === 1 && closed.dispositions[0].kind === 'concession' && closed.dispositions[0].quantity === '10', `after the disposition: ${JSON.stringify({ status: closed.status, dispositions: closed.dispositions })}`);
+      await step(s, ctx, 'quality-disposed');
+
+      await menu(s, '质量', '检验标准');
+      await d.wait(async () => (await textOf(d, 'quality-standards')).includes(`UI-STD-${sfx}`), WAIT_MS, 'the standard is not listed');
+      await step(s, ctx, 'quality-standards');
+      await menu(s, '质量', '检验方案');
+      await d.wait(async () => (await textOf(d, 'quality-plans')).includes(`UI-QP-${sfx}`), WAIT_MS, 'the plan is not listed');
+      await step(s, ctx, 'quality-plans');
+
+      // The same pages in English.
+      await language(d, 'English');
+      await d.get(`${s.target.baseUrl}/quality/inspections/${inspection.id}`);
+      await d.wait(async () => (await textOf(d, 'inspection-judgement')).includes('Defective'), WAIT_MS, 'the English page does not say Defective');
+      await step(s, ctx, 'quality-inspection-en');
+      await menu(s, 'Quality', 'Inspection orders');
+      await visible(d, byTest('quality-inspections'));
+      await step(s, ctx, 'quality-inspections-en');
+      await language(d, '简体中文');
+    },
+  };
+}
+
+/**
+ * A batch's history made through the API (bought with a supplier batch and inspected, made into a
+ * product batch on the shop-floor seeds' routing UI-RT), then traced through the traceability page:
+ * forward from the raw batch to the product batch, its recall report on the page, and backward
+ * from the product batch to the supplier.
+ */
+export function traceFlow(s: Session, seeds: { supplierId: string; warehouseCode: string }): Check {
+  return {
+    id: 'ui/trace-flow',
+    title: 'a quality engineer traces a raw batch forward to the product batch made from it, reads its recall report, and traces the product batch backward to the supplier, on the traceability page',
+    clauses: CLAUSES,
+    async run(ctx: CheckContext) {
+      const d = s.driver;
+      const api = apiOf(s.target, s.tenant.adminKey);
+      const sfx = randomBytes(2).toString('hex').toUpperCase();
+      const made = async (path: string, body?: unknown) => (await expectOk(api('POST', path, body), path)).json;
+      const raw = `UI-RAW-${sfx}`;
+      const product = `UI-PRD-${sfx}`;
+      await made('/v1/materials', { code: raw, name: '电机线圈', baseUnit: 'PCS', tracking: 'batch' });
+      await made('/v1/materials', { code: product, name: '电机总成', baseUnit: 'PCS', tracking: 'batch', defaultRouting: 'UI-RT' });
+      const bom = await made('/v1/boms', { materialCode: product, type: 'manufacturing', effectiveFrom: '2026-01-01', lines: [{ materialCode: raw, quantity: '1', operationSeq: 10 }] });
+      await made(`/v1/boms/${bom.id}/release`, { version: bom.version });
+      const po = await made('/v1/purchase-orders', { supplierId: seeds.supplierId, lines: [{ materialCode: raw, quantity: '10' }] });
+      await made(`/v1/purchase-orders/${po.id}/approve`, { version: po.version });
+      const receipt = await made('/v1/purchase-receipts', { orderId: po.id, lines: [{ orderLineId: po.lines[0].id, quantity: '10' }] });
+      await made(`/v1/purchase-receipts/${receipt.id}/inspections`, { inspector: 'QC', lines: [{ receiptLineId: receipt.lines[0].id, accepted: '10', rejected: '0', warehouseCode: seeds.warehouseCode }] });
+      const rawBatch: string = receipt.lines[0].batchNo;
+      const planned = await made('/v1/production-orders', { materialCode: product, quantity: '4', plannedStart: '2026-03-02', plannedFinish: '2026-03-03' });
+      const order = await made(`/v1/production-orders/${planned.id}/release`, { version: planned.version });
+      await made(`/v1/production-orders/${order.id}/issues`, { warehouseCode: seeds.warehouseCode });
+      for (const seq of [10, 20]) await made(`/v1/production-orders/${order.id}/reports`, { operationSeq: seq, goodQuantity: '4', operator: 'OP-7' });
+      const productBatch = `P-${sfx}`;
+      await made(`/v1/production-orders/${order.id}/receipts`, { warehouseCode: seeds.warehouseCode, lines: [{ quantity: '4', batchNo: productBatch }] });
+      ctx.record('batches', { rawBatch, productBatch });
+
+      await d.manage().window().setRect({ width: 1366, height: 900 });
+      await signIn(s);
+      await menu(s, '质量', '批次追溯');
+      await type(d, byTest('trace-no'), rawBatch);
+      await (await visible(d, By.xpath(`//label[.//span[normalize-space(.)='正向（去向与客户）']]`))).click();
+      await (await visible(d, byTest('trace-search'))).click();
+      await d.wait(until.urlContains('direction=forward'), WAIT_MS);
+      await d.wait(async () => (await textOf(d, 'trace-tree')).includes(productBatch), WAIT_MS, `the forward tree does not reach ${productBatch}`);
+      await step(s, ctx, 'trace-forward');
+      await (await visible(d, byTest('recall-load'))).click();
+      const summary = await textOf(d, 'recall-summary');
+      const recall = await textOf(d, 'recall');
+      ctx.assert(recall.includes(productBatch) && recall.includes('在库'), `the recall report does not list the product batch in stock: ${recall}`);
+      ctx.record('recall', summary);
+      await step(s, ctx, 'trace-recall');
+
+      await type(d, byTest('trace-no'), productBatch);
+      await (await visible(d, By.xpath(`//label[.//span[normalize-space(.)='反向（用料与来源）']]`))).click();
+      await (await visible(d, byTest('trace-search'))).click();
+      await d.wait(until.urlContains('direction=backward'), WAIT_MS);
+      await d.wait(async () => {
+        const tree = await textOf(d, 'trace-tree');
+        return tree.includes(rawBatch) && tree.includes('UI-SUP');
+      }, WAIT_MS, `the backward tree does not reach ${rawBatch} and the supplier`);
+      await (await visible(d, By.xpath(`//*[@data-testid='trace-tree']//span[contains(@class,'ant-tree-title') and starts-with(normalize-space(.), '${product}')]`))).click();
+      const node = await textOf(d, 'trace-node');
+      ctx.assert(node.includes(order.docNo) && node.includes('OP-7'), `the product batch's details do not name its order and operator: ${node}`);
+      await step(s, ctx, 'trace-backward');
+      await language(d, 'English');
+      await d.wait(async () => (await textOf(d, 'trace-tree')).includes(`Batch ${rawBatch}`), WAIT_MS, 'the tree does not read in English');
+      await step(s, ctx, 'trace-backward-en');
+      await language(d, '简体中文');
+    },
+  };
+}

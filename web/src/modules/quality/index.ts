@@ -1,0 +1,88 @@
+import type { ModuleDef } from '../../app/module';
+
+/** Quality (S1-5.4.5): inspection orders with results per sample and item, the automatic judgement, review and disposition; standards and plans (read-only); traceability and the recall report. */
+const quality: ModuleDef = {
+  id: 'quality',
+  title: 'quality:menu',
+  icon: 'safety',
+  messages: {
+    'zh-CN': {
+      menu: '质量',
+      type: { incoming: '来料检验', in_process: '过程检验', final: '成品检验', first_article: '首件检验', patrol: '巡检' },
+      istatus: { open: '待检验', judged: '已判定', closed: '已关闭' },
+      judgement: { good: '合格', defective: '不合格', scrap: '报废' },
+      sampling: { full: '全检', fixed: '固定抽样', aql: 'AQL 抽样' },
+      kind: { quantitative: '定量', qualitative: '定性' },
+      severity: { normal: '正常检验', tightened: '加严检验', reduced: '放宽检验' },
+      disposition: { accept: '接收', concession: '让步接收', quarantine: '隔离', return: '退货', rework: '返工', scrap: '报废' },
+      inspections: {
+        title: '检验单', help: '来料、过程、成品、首件和巡检的检验单，最新的在前。点击检验单号录入每个样本每个检验项目的结果，系统自动判定，然后处置。',
+        docNo: '检验单号', type: '检验类型', status: '状态', material: '物料', plan: '检验方案', lotSize: '批量', sample: '样本 n / Ac / Re', judgement: '判定', defectives: '不合格品数', createdAt: '创建时间', batchNo: '批号',
+      },
+      inspection: {
+        title: '检验单 {{docNo}}', help: '按样本逐项录入：定量项目填实测值（与上下限比较），定性项目选合格或不合格及缺陷代码。全部录入后提交，系统按抽样方案自动判定。',
+        back: '返回检验单列表', results: '检验结果', record: '提交结果', recorded: '已判定：{{judgement}}', sampleNo: '样本', limits: '{{lower}} ~ {{upper}} {{unit}}', pass: '合格', fail: '不合格',
+        defectCode: '缺陷代码', value: '实测值', severity: '检验严格度', codeLetter: '样本量字码', rejected: '拒收数量', disposedAccepted: '已处置（接收）', disposedRejected: '已处置（拒收）',
+        automatic: '自动判定', reason: '判定依据', judgedBy: '判定人', reviewed: '复判', reviewReason: '复判理由', noResults: '尚未录入结果。', tooMany: '样本 × 项目超过 {{n}} 个，请用 API 或 CLI 批量录入。',
+        dispositions: '处置记录', dispose: '处置', disposeTitle: '处置检验批', review: '复判', reviewTitle: '复判（保留自动判定）', kind: '处置方式', quantity: '数量', warehouse: '仓库', approvedBy: '批准人', lineReason: '原因',
+        newJudgement: '新的判定', reviewReasonField: '复判理由', disposed: '已处置', reviewedDone: '已复判', version: '版本', disposedBy: '处置人', nominal: '标称 {{v}}', out: '超出上下限', summary: '样本 {{n}} 件中不合格 {{d}} 件（Ac {{ac}}，Re {{re}}）', left: '本批 {{lot}}，拒收 {{rejected}}；已处置：接收 {{a}}，拒收 {{r}}。“接收”处置未拒收的部分，其他方式处置拒收的部分；让步接收须填写批准人和原因。',
+      },
+      standards: { title: '检验标准', help: '每个物料或产品类别的检验项目：定量项目的标称值和上下限，定性项目的判定要求。只读；新建请用 API 或 CLI。', code: '标准编码', name: '名称', appliesTo: '适用于', items: '检验项目', status: '状态', category: '类别 {{c}}' },
+      plans: { title: '检验方案', help: '检验类型、所用标准和抽样方式（全检、固定抽样或 GB/T 2828.1 AQL 抽样）。只读；新建请用 API 或 CLI。', code: '方案编码', name: '名称', type: '检验类型', standard: '检验标准', sampling: '抽样', detail: '抽样参数', status: '状态', every: '每 {{h}} 小时 / {{p}} 件' },
+      trace: {
+        title: '批次追溯', help: '输入批次号或序列号：反向追溯查看它用了哪些物料批次、来自哪些供应商和采购订单、由哪个工单、谁、在哪个工位和设备上生产；正向追溯查看它用到了哪些产品、发给了哪些客户。可疑批次可生成召回报告并导出 CSV。',
+        kind: '类型', batch: '批次', serial: '序列号', no: '批次号/序列号', noRequired: '请输入批次号或序列号', material: '物料编码', materialHelp: '同一批号用于多个物料时填写',
+        direction: '方向', backward: '反向（用料与来源）', forward: '正向（去向与客户）', depth: '层数', search: '追溯',
+        treeBackward: '反向追溯树', treeForward: '正向追溯树', truncated: '超出层数，未全部显示', details: '节点详情', pick: '点击追溯树中的节点查看详情。', nodeType: '节点类型',
+        node: { batch: '批次', serial: '序列号', item: '物料', supplier: '供应商', customer: '客户' },
+        edge: { consumed_into: '用量', supplied: '供货', delivered: '发货' },
+        made: '生产', operators: '操作员', stations: '工位', equipment: '设备', inStock: '现存', movements: '库存流水笔数',
+        recall: '召回报告', recallHelp: '列出用此批次生产的全部批次和序列号：在库的按仓库和库位，已发货的按客户和发货单。', recallLoad: '生成召回报告', recallOf: '召回报告：{{material}} 批次 {{batch}}',
+        affected: '受影响批次/序列号 {{n}} 个，涉及客户 {{c}} 家。', depthCol: '层级', status: '状态', where: '位置 / 客户', quantity: '数量', rstatus: { in_stock: '在库', shipped: '已发货' },
+      },
+    },
+    en: {
+      menu: 'Quality',
+      type: { incoming: 'Incoming', in_process: 'In-process', final: 'Final', first_article: 'First article', patrol: 'Patrol' },
+      istatus: { open: 'Open', judged: 'Judged', closed: 'Closed' },
+      judgement: { good: 'Good', defective: 'Defective', scrap: 'Scrap' },
+      sampling: { full: 'Full inspection', fixed: 'Fixed sample', aql: 'AQL sampling' },
+      kind: { quantitative: 'Measured', qualitative: 'Pass/fail' },
+      severity: { normal: 'Normal', tightened: 'Tightened', reduced: 'Reduced' },
+      disposition: { accept: 'Accept', concession: 'Concession', quarantine: 'Quarantine', return: 'Return', rework: 'Rework', scrap: 'Scrap' },
+      inspections: {
+        title: 'Inspection orders', help: 'Incoming, in-process, final, first-article and patrol inspections, newest first. Open an inspection number to record the results of every sample and item; it is judged automatically, then disposed of.',
+        docNo: 'Inspection no.', type: 'Type', status: 'Status', material: 'Material', plan: 'Plan', lotSize: 'Lot size', sample: 'Sample n / Ac / Re', judgement: 'Judgement', defectives: 'Defectives', createdAt: 'Created', batchNo: 'Batch',
+      },
+      inspection: {
+        title: 'Inspection {{docNo}}', help: 'Record each sample item by item: the measured value of a measured item (checked against its limits), pass or fail and the defect seen of a pass/fail item. Submit them all at once; the sampling plan judges the lot.',
+        back: 'Back to the inspections', results: 'Results', record: 'Submit the results', recorded: 'Judged: {{judgement}}', sampleNo: 'Sample', limits: '{{lower}} to {{upper}} {{unit}}', pass: 'Pass', fail: 'Fail',
+        defectCode: 'Defect code', value: 'Measured', severity: 'Severity', codeLetter: 'Code letter', rejected: 'Rejected quantity', disposedAccepted: 'Disposed (accepted)', disposedRejected: 'Disposed (rejected)',
+        automatic: 'Automatic judgement', reason: 'Reason', judgedBy: 'Judged by', reviewed: 'Reviewed', reviewReason: 'Review reason', noResults: 'No results recorded yet.', tooMany: 'More than {{n}} samples × items: record them through the API or the CLI.',
+        dispositions: 'Dispositions', dispose: 'Dispose', disposeTitle: 'Dispose of the lot', review: 'Review', reviewTitle: 'Review the judgement (the automatic one is kept)', kind: 'Disposition', quantity: 'Quantity', warehouse: 'Warehouse', approvedBy: 'Approved by', lineReason: 'Reason',
+        newJudgement: 'New judgement', reviewReasonField: 'Reason for the review', disposed: 'Disposed', reviewedDone: 'Reviewed', version: 'Version', disposedBy: 'Disposed by', nominal: 'nominal {{v}}', out: 'Outside the limits', summary: '{{d}} of {{n}} pieces defective (Ac {{ac}}, Re {{re}})', left: 'Lot {{lot}}, rejected {{rejected}}; disposed of so far: accepted {{a}}, rejected {{r}}. Accept disposes of the part not rejected, the other kinds of the rejected part; a concession needs who approved it and why.',
+      },
+      standards: { title: 'Inspection standards', help: 'The items inspected per material or product class: nominal value and limits of measured items, what pass/fail items require. Read-only; create them through the API or the CLI.', code: 'Code', name: 'Name', appliesTo: 'Applies to', items: 'Items', status: 'Status', category: 'category {{c}}' },
+      plans: { title: 'Inspection plans', help: 'Inspection type, the standard used and how samples are drawn (full, fixed, or GB/T 2828.1 AQL sampling). Read-only; create them through the API or the CLI.', code: 'Code', name: 'Name', type: 'Type', standard: 'Standard', sampling: 'Sampling', detail: 'Sampling parameters', status: 'Status', every: 'every {{h}} h / {{p}} pcs' },
+      trace: {
+        title: 'Traceability', help: 'Enter a batch or serial number. Backward shows the component batches, suppliers and purchase orders, and which order, operators, stations and machines made it; forward shows what it went into and which customers got it. A suspect batch has a recall report, also as CSV.',
+        kind: 'Kind', batch: 'Batch', serial: 'Serial', no: 'Batch or serial no.', noRequired: 'Enter the batch or serial number', material: 'Material code', materialHelp: 'Only when several materials use the number',
+        direction: 'Direction', backward: 'Backward (made of)', forward: 'Forward (went into)', depth: 'Levels', search: 'Trace',
+        treeBackward: 'Backward genealogy', treeForward: 'Forward genealogy', truncated: 'Goes on beyond the levels shown', details: 'Details', pick: 'Choose a node in the tree to see its details.', nodeType: 'Node',
+        node: { batch: 'Batch', serial: 'Serial', item: 'Material', supplier: 'Supplier', customer: 'Customer' },
+        edge: { consumed_into: 'used', supplied: 'supplied', delivered: 'shipped' },
+        made: 'Made', operators: 'Operators', stations: 'Stations', equipment: 'Machines', inStock: 'In stock', movements: 'Ledger movements',
+        recall: 'Recall report', recallHelp: 'Every batch and serial made from this batch: in stock per warehouse and bin, shipped per customer and delivery.', recallLoad: 'Show the recall report', recallOf: 'Recall report: {{material}} batch {{batch}}',
+        affected: '{{n}} batches or serials affected, {{c}} customers.', depthCol: 'Level', status: 'Status', where: 'Where / customer', quantity: 'Quantity', rstatus: { in_stock: 'In stock', shipped: 'Shipped' },
+      },
+    },
+  },
+  pages: [
+    { path: 'quality/inspections', title: 'quality:inspections.title', permission: 'quality:read', load: () => import('./pages/Inspections') },
+    { path: 'quality/inspections/:id', title: 'quality:inspections.title', permission: 'quality:read', menu: false, load: () => import('./pages/InspectionDetail') },
+    { path: 'quality/standards', title: 'quality:standards.title', permission: 'quality:read', load: () => import('./pages/Standards') },
+    { path: 'quality/plans', title: 'quality:plans.title', permission: 'quality:read', load: () => import('./pages/Plans') },
+    { path: 'quality/trace', title: 'quality:trace.title', permission: 'quality:read', load: () => import('./pages/Trace') },
+  ],
+};
+export default quality;
