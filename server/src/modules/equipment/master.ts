@@ -24,6 +24,9 @@ export async function getEquipment(tx: Sql, tenantId: string, id: string): Promi
 export const listEquipment = (tx: Sql, tenantId: string, q: { limit: number; after?: string; workshopId?: string; status?: string }): Promise<EquipmentSummary[]> =>
   repo.listEquipment(tx, tenantId, q);
 
+/** Which of these equipment codes exist, in one query. */
+export const existingEquipment = async (tx: Sql, tenantId: string, codes: string[]) => new Set((await repo.findEquipmentByCodes(tx, tenantId, codes)).keys());
+
 interface Location { workshopId: string; lineId: string | null; workCentreId: string | null; stationId: string | null }
 
 /** The location must be one path down the plant model: the line in the workshop, the work centre in both, the station in the work centre. */

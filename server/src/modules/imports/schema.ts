@@ -1,7 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Timestamp, Uuid } from '../../platform/schemas.js';
 
-export const IMPORT_KINDS = ['units', 'conversions', 'materials', 'warehouses', 'bins', 'customers', 'suppliers', 'supplier-materials', 'opening-stock', 'sales-orders', 'purchase-orders'] as const;
+export const IMPORT_KINDS = [
+  'units', 'conversions', 'materials', 'warehouses', 'bins', 'customers', 'suppliers', 'supplier-materials', 'plant-model', 'equipment', 'routings', 'boms', 'defect-codes',
+  'inspection-standards', 'opening-stock', 'sales-orders', 'purchase-orders',
+] as const;
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const Lit = <T extends string>(...values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));

@@ -64,13 +64,19 @@ export interface KindSpec {
   columns: Column[];
   /** The owning module's request body schema, which the row's input must satisfy. */
   body: TSchema;
+  /** A row whose request schema depends on the row (a plant-model row: its level's). */
+  bodyOf?(values: Record<string, unknown>): TSchema;
   /** The service input of a row (what the body schema checks). */
   input(values: Record<string, unknown>): Record<string, unknown>;
+  /** A document's header fields each of its rows repeats (a routing's code and name), checked against the header's schema too. */
+  header?: { body: TSchema; input(values: Record<string, unknown>): Record<string, unknown>; fieldOfPath?: Record<string, string> };
   /** Fields of the input that do not share their column's name (`settlement/days` → settlementDays). */
   fieldOfPath?: Record<string, string>;
   key(values: Record<string, unknown>): string;
   /** Rows of one document (a legacy order number): never split between chunks. */
   group?(values: Record<string, unknown>): string;
+  /** Rows of one kind written in steps (a plant before its workshops): the step of a row, 0 first; a chunk never mixes steps. */
+  step?(values: Record<string, unknown>): number;
   /** A row that must wait for a later kind (a material's own conversion waits for the material) names that kind. */
   after?(values: Record<string, unknown>): string | undefined;
   present(tx: Sql, tenantId: string, rows: Row[]): Promise<Set<string>>;

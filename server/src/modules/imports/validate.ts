@@ -57,6 +57,9 @@ function findHeader(spec: KindSpec, sheet: RawSheet): { index: number; columns: 
 const isEmpty = (cells: unknown[]) => cells.every((c) => cellText(c) === '');
 
 function schemaCode(schema: Record<string, unknown>): string {
+  // A nullable value (`Type.Union([T, Type.Null()])`) fails as its non-null member does.
+  const member = Array.isArray(schema.anyOf) ? (schema.anyOf as Record<string, unknown>[]).find((m) => m.type !== 'null') : undefined;
+  if (member) return schemaCode(member);
   if ('pattern' in schema) return 'INVALID_FORMAT';
   if ('maxLength' in schema || 'minLength' in schema) return 'INVALID_LENGTH';
   if ('minimum' in schema || 'maximum' in schema) return 'OUT_OF_RANGE';
@@ -100,9 +103,11 @@ export function planFile(file: DecodedFile, kind: string): FilePlan {
       for (const c of spec.columns) {
         if (c.required && !header.columns.includes(c)) bad.add(c.field);
       }
-      for (const e of Value.Errors(spec.body, spec.input(row.values))) {
+      const checks = [{ body: spec.bodyOf?.(row.values) ?? spec.body, input: spec.input(row.values), fieldOfPath: spec.fieldOfPath }];
+      if (spec.header) checks.push({ body: spec.header.body, input: spec.header.input(row.values), fieldOfPath: spec.header.fieldOfPath });
+      for (const check of checks) for (const e of Value.Errors(check.body, check.input)) {
         const path = e.path.replace(/^\//, '');
-        const field = spec.fieldOfPath?.[path] ?? path.split('/')[0];
+        const field = check.fieldOfPath?.[path] ?? path.split('/')[0];
         const c = spec.columns.find((col) => col.field === field) ?? spec.columns[0];
         if (bad.has(c.field)) continue;
         bad.add(c.field);
@@ -150,9 +155,21 @@ export interface Planned {
 export function writeOrder(plan: FilePlan): Planned[] {
   const rankOf = (spec: KindSpec, row: Row) => {
     const after = spec.after?.(row.values);
-    return after ? KINDS.findIndex((k) => k.kind === after) + 0.5 : KINDS.indexOf(spec);
+    return after ? KINDS.findIndex((k) => k.kind === after) + 0.5 : KINDS.indexOf(spec) + (spec.step?.(row.values) ?? 0) / 10;
   };
-  return plan.sheets.flatMap((s) => s.rows.map((row) => ({ spec: s.spec, row, rank: rankOf(s.spec, row) }))).sort((a, b) => a.rank - b.rank);
+  const list = plan.sheets.flatMap((s) => s.rows.map((row) => ({ spec: s.spec, row, rank: rankOf(s.spec, row) })));
+  // The rows of one document (a BOM, a routing, an order) follow each other, where its first row is.
+  const groupOf = (p: Planned) => {
+    const g = p.spec.group?.(p.row.values);
+    return g === undefined ? undefined : `${p.spec.kind}|${g}`;
+  };
+  const first = new Map<string, number>();
+  list.forEach((p, i) => {
+    const g = groupOf(p);
+    if (g !== undefined && !first.has(g)) first.set(g, i);
+  });
+  const at = new Map(list.map((p, i) => [p, [first.get(groupOf(p) ?? '') ?? i, i]]));
+  return list.sort((a, b) => a.rank - b.rank || at.get(a)![0] - at.get(b)![0] || at.get(a)![1] - at.get(b)![1]);
 }
 
 /** The chunk that starts at `start`: up to CHUNK_ROWS rows of one kind and rank. */

@@ -253,12 +253,17 @@ export async function postDocument(tx: Sql, tenantId: string, actor: string, id:
     });
     if (errors.length) throw batchesDiffer(errors);
   }
+  // The lines' batches and serials in a few statements for the whole document, not a few per line.
+  const inbound = doc.type === 'other_in';
+  const batches = await repo.batchIds(tx, tenantId, doc.lines.flatMap((l) => (l.batchNo ? [{ ...(inbound ? l : {}), materialId: l.materialId, batchNo: l.batchNo }] : [])), inbound);
+  const batchOf = (l: { materialId: string; batchNo: string | null }) => (l.batchNo ? batches.get(`${l.materialId}|${l.batchNo}`) ?? null : null);
+  const serials = await repo.serialIds(tx, tenantId, doc.lines.flatMap((l) => (l.serialNo ? [{ materialId: l.materialId, serialNo: l.serialNo, batchId: batchOf(l) }] : [])), inbound);
   const moves: Movement[] = [];
   for (const line of doc.lines) {
     const field = `lines[${line.lineNo - 1}]`;
     const material = { id: line.materialId, code: line.materialCode };
-    const batchId = line.batchNo ? await repo.batchId(tx, tenantId, material.id, line.batchNo, doc.type === 'other_in' ? line : undefined) : null;
-    const serialId = line.serialNo ? await repo.serialId(tx, tenantId, material.id, line.serialNo, batchId, doc.type === 'other_in') : null;
+    const batchId = batchOf(line);
+    const serialId = line.serialNo ? serials.get(`${material.id}|${line.serialNo}`) ?? null : null;
     if (line.batchNo && !batchId) throw unprocessable('UNKNOWN_BATCH', `no batch ${line.batchNo} of ${material.code}`, [fieldError(`${field}.batchNo`, 'UNKNOWN_BATCH', `no batch ${line.batchNo}`)]);
     if (line.serialNo && !serialId) throw unprocessable('UNKNOWN_SERIAL', `no serial ${line.serialNo} of ${material.code}`, [fieldError(`${field}.serialNo`, 'UNKNOWN_SERIAL', `no serial ${line.serialNo}`)]);
     const base = qty(line.baseQuantity);

@@ -165,6 +165,74 @@ export async function batchId(
   return rows[0]?.id ?? null;
 }
 
+/** A (material, batch number) pair a document's lines name, with the dates an inbound line brings. */
+export interface BatchRef {
+  materialId: string;
+  batchNo: string;
+  productionDate?: string | null;
+  expiryDate?: string | null;
+  supplierBatch?: string | null;
+}
+
+/**
+ * The ids of many batches by `material|batchNo`, in at most three statements whatever their
+ * number (a document's lines at once). Inbound, as batchId: missing batches are created, and a
+ * date a batch lacks is filled from the first line that brings it.
+ */
+export async function batchIds(tx: Sql, tenantId: string, refs: BatchRef[], inbound: boolean): Promise<Map<string, string>> {
+  const byKey = new Map<string, Required<BatchRef>>();
+  for (const r of refs) {
+    const k = `${r.materialId}|${r.batchNo}`;
+    const had = byKey.get(k);
+    byKey.set(k, {
+      materialId: r.materialId, batchNo: r.batchNo, productionDate: had?.productionDate ?? r.productionDate ?? null, expiryDate: had?.expiryDate ?? r.expiryDate ?? null,
+      supplierBatch: had?.supplierBatch ?? r.supplierBatch ?? null,
+    });
+  }
+  if (!byKey.size) return new Map();
+  const list = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
+  const arrays = [list.map((r) => r.materialId), list.map((r) => r.batchNo), list.map((r) => r.productionDate), list.map((r) => r.expiryDate), list.map((r) => r.supplierBatch)];
+  if (inbound) {
+    await tx.query(
+      `INSERT INTO batches (tenant_id, material_id, batch_no, production_date, expiry_date, supplier_batch)
+       SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::date[], $5::date[], $6::text[]) ON CONFLICT (tenant_id, material_id, batch_no) DO NOTHING`,
+      [tenantId, ...arrays],
+    );
+    if (list.some((r) => r.productionDate || r.expiryDate || r.supplierBatch)) {
+      await tx.query(
+        `UPDATE batches b SET production_date = coalesce(b.production_date, x.pd), expiry_date = coalesce(b.expiry_date, x.ed), supplier_batch = coalesce(b.supplier_batch, x.sb)
+           FROM unnest($2::uuid[], $3::text[], $4::date[], $5::date[], $6::text[]) AS x(m, n, pd, ed, sb)
+          WHERE b.tenant_id = $1 AND b.material_id = x.m AND b.batch_no = x.n
+            AND ((b.production_date IS NULL AND x.pd IS NOT NULL) OR (b.expiry_date IS NULL AND x.ed IS NOT NULL) OR (b.supplier_batch IS NULL AND x.sb IS NOT NULL))`,
+        [tenantId, ...arrays],
+      );
+    }
+  }
+  const { rows } = await tx.query<{ id: string; material_id: string; batch_no: string }>(
+    `SELECT b.id, b.material_id, b.batch_no FROM batches b JOIN unnest($2::uuid[], $3::text[]) AS x(m, n) ON b.material_id = x.m AND b.batch_no = x.n WHERE b.tenant_id = $1`,
+    [tenantId, arrays[0], arrays[1]],
+  );
+  return new Map(rows.map((r) => [`${r.material_id}|${r.batch_no}`, r.id]));
+}
+
+/** The ids of many serials by `material|serialNo`, in at most two statements; inbound, as serialId: missing ones are created in their batch. */
+export async function serialIds(tx: Sql, tenantId: string, refs: { materialId: string; serialNo: string; batchId: string | null }[], inbound: boolean): Promise<Map<string, string>> {
+  if (!refs.length) return new Map();
+  const list = [...new Map(refs.map((r) => [`${r.materialId}|${r.serialNo}`, r])).entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
+  if (inbound) {
+    await tx.query(
+      `INSERT INTO serials (tenant_id, material_id, serial_no, batch_id) SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::uuid[])
+         ON CONFLICT (tenant_id, material_id, serial_no) DO NOTHING`,
+      [tenantId, list.map((r) => r.materialId), list.map((r) => r.serialNo), list.map((r) => r.batchId)],
+    );
+  }
+  const { rows } = await tx.query<{ id: string; material_id: string; serial_no: string }>(
+    `SELECT s.id, s.material_id, s.serial_no FROM serials s JOIN unnest($2::uuid[], $3::text[]) AS x(m, n) ON s.material_id = x.m AND s.serial_no = x.n WHERE s.tenant_id = $1`,
+    [tenantId, list.map((r) => r.materialId), list.map((r) => r.serialNo)],
+  );
+  return new Map(rows.map((r) => [`${r.material_id}|${r.serial_no}`, r.id]));
+}
+
 export interface RecordedBatch {
   productionDate: string | null;
   expiryDate: string | null;

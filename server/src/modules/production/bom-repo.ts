@@ -8,6 +8,13 @@ export async function findHeader(tx: Sql, tenantId: string, materialId: string, 
   return rows[0]?.id;
 }
 
+/** Which products already have a BOM of a type, as `materialId|type`, in one query. */
+export async function existingHeaders(tx: Sql, tenantId: string, materialIds: string[]): Promise<Set<string>> {
+  if (!materialIds.length) return new Set();
+  const { rows } = await tx.query<{ material_id: string; bom_type: string }>('SELECT material_id, bom_type FROM boms WHERE tenant_id = $1 AND material_id = ANY($2::uuid[])', [tenantId, materialIds]);
+  return new Set(rows.map((r) => `${r.material_id}|${r.bom_type}`));
+}
+
 export async function insertHeader(tx: Sql, tenantId: string, materialId: string, type: BomType): Promise<string> {
   const { rows } = await tx.query<{ id: string }>(
     `INSERT INTO boms (tenant_id, material_id, bom_type) VALUES ($1, $2, $3)

@@ -61,6 +61,9 @@ export async function listBoms(tx: Sql, tenantId: string, q: BomListQuery & { li
   return rows.map((r) => header(r, materials.get(r.material_id)!));
 }
 
+/** Which products already have a BOM of a type (`materialId|type`), in one query: what an import leaves as it is. */
+export const existingBoms = repo.existingHeaders;
+
 const refsOf = (lines: BomLineInput[]) => lines.flatMap((l) => [l, ...(l.alternates ?? [])]);
 
 /** Lines as stored: numbered 10, 20, 30 …, usages exactly in base units, alternates by priority. */

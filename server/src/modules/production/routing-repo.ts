@@ -6,6 +6,13 @@ export async function findHeaderByCode(tx: Sql, tenantId: string, code: string):
   return rows[0];
 }
 
+/** Which of these routing codes exist, in one query. */
+export async function existingCodes(tx: Sql, tenantId: string, codes: string[]): Promise<Set<string>> {
+  if (!codes.length) return new Set();
+  const { rows } = await tx.query<{ code: string }>('SELECT code FROM routings WHERE tenant_id = $1 AND code = ANY($2::text[])', [tenantId, codes]);
+  return new Set(rows.map((r) => r.code));
+}
+
 export async function insertHeader(tx: Sql, tenantId: string, code: string, name: string): Promise<string> {
   const { rows } = await tx.query<{ id: string }>('INSERT INTO routings (tenant_id, code, name) VALUES ($1, $2, $3) RETURNING id', [tenantId, code, name]);
   return rows[0].id;

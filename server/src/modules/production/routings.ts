@@ -24,6 +24,9 @@ export async function routingExists(tx: Sql, tenantId: string, code: string): Pr
   return (await repo.findHeaderByCode(tx, tenantId, code)) !== undefined;
 }
 
+/** Which of these routing codes exist, in one query. */
+export const existingRoutings = repo.existingCodes;
+
 /** The routing version in effect on a date for a routing code. */
 export const effectiveRouting = repo.effectiveVersion;
 

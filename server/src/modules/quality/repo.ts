@@ -79,6 +79,13 @@ async function withItems(tx: Sql, t: string, rows: StandardRow[]): Promise<Stand
   }));
 }
 
+/** Which of these standard codes exist, in one query. */
+export async function standardCodes(tx: Sql, t: string, codes: string[]): Promise<Set<string>> {
+  if (!codes.length) return new Set();
+  const { rows } = await tx.query<{ code: string }>('SELECT code FROM quality_standards WHERE tenant_id = $1 AND code = ANY($2::text[])', [t, codes]);
+  return new Set(rows.map((r) => r.code));
+}
+
 export async function findStandard(tx: Sql, t: string, id: string, lock = false): Promise<Standard | undefined> {
   const { rows } = await tx.query<StandardRow>(`${STANDARD_SELECT} WHERE s.tenant_id = $1 AND s.id = $2${lock ? ' FOR UPDATE OF s' : ''}`, [t, id]);
   return (await withItems(tx, t, rows))[0];

@@ -15,6 +15,10 @@ import type {
 /** Decimals a decimal string carries: '12.50' has 2. */
 export const decimalsOf = (v: string) => (v.includes('.') ? v.split('.')[1].length : 0);
 
+/** Which of these defect codes and standard codes exist (one query each): what an import leaves as it is. */
+export const existingDefectCodes = async (tx: Sql, t: string, codes: string[]) => new Set((await repo.defectCodes(tx, t, codes)).keys());
+export const existingStandards = repo.standardCodes;
+
 export async function createDefectCode(tx: Sql, t: string, input: CreateDefectCodeInput): Promise<DefectCode> {
   const d = await repo.insertDefectCode(tx, t, input);
   recordEvent(tx, { tenantId: t, type: 'quality_defect_code.created', aggregateType: 'quality_defect_code', aggregateId: d.id, payload: { id: d.id, code: d.code, severity: d.severity } });
