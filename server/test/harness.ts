@@ -6,6 +6,11 @@
  * `npm test` runs on PGlite; .ci/run runs the suite again with PostgreSQL.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { loadConfig, migrate, openDatabase, startServer, type Database, type RunningServer, type ServerConfig } from '../src/index.js';
 import { readMigrations } from '../src/platform/migrations.js';
@@ -45,9 +50,7 @@ export async function freshPostgresDatabase(adminUrl = process.env.MES_TEST_DATA
  * checkouts with other migrations each get a template that matches their files.
  */
 export async function migratedPostgresDatabase(adminUrl = process.env.MES_TEST_DATABASE_URL ?? PG_ADMIN_URL) {
-  const digest = createHash('sha256');
-  for (const m of readMigrations()) digest.update(m.name).update(m.checksum);
-  const template = `mes_test_template_${digest.digest('hex').slice(0, 16)}`;
+  const template = `mes_test_template_${migrationsDigest()}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
@@ -77,18 +80,44 @@ async function createTemplate(admin: pg.Client, adminUrl: string, template: stri
 let migratedSnapshot: Promise<Blob> | undefined;
 
 /**
- * An in-memory PGlite that is already migrated. initdb and the migrations cost seconds per
- * database; a worker does them once and every later test database starts from that snapshot.
+ * An in-memory PGlite that is already migrated. initdb and the migrations cost about ten seconds
+ * per database on two cores; they are done once per set of migration files and PGlite version, the
+ * data directory kept as a tarball in the temp directory, and every test database in every worker
+ * process starts from it.
  */
 export async function openMigratedPGlite(): Promise<Database> {
-  migratedSnapshot ??= (async () => {
-    const template = await openDatabase({ url: 'memory://', dataDir: '/tmp/mes-test-unused' });
-    await migrate(template);
-    const dump = await template.dumpDataDir!();
-    await template.close();
-    return dump;
-  })();
+  migratedSnapshot ??= cachedPGliteSnapshot();
   return openDatabase({ url: 'memory://', dataDir: '/tmp/mes-test-unused', snapshot: await migratedSnapshot });
+}
+
+async function cachedPGliteSnapshot(): Promise<Blob> {
+  const file = join(tmpdir(), `mes-test-pglite-${migrationsDigest(pgliteVersion())}.tar`);
+  const cached = await readFile(file).catch(() => undefined);
+  if (cached) return new Blob([cached]);
+  const template = await openDatabase({ url: 'memory://', dataDir: '/tmp/mes-test-unused' });
+  await migrate(template);
+  const dump = await template.dumpDataDir!();
+  await template.close();
+  // Written under a unique name and renamed: a parallel worker reads a whole tarball or none.
+  const scratch = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(scratch, Buffer.from(await dump.arrayBuffer()));
+  renameSync(scratch, file);
+  return dump;
+}
+
+/** PGlite's version: its data directory format changes with it (package.json is not exported, so read it beside the entry). */
+function pgliteVersion(): string {
+  let dir = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** A name for the current migration files (and whatever else shapes a migrated database). */
+function migrationsDigest(...extra: string[]): string {
+  const digest = createHash('sha256');
+  for (const m of readMigrations()) digest.update(m.name).update(m.checksum);
+  for (const e of extra) digest.update(e);
+  return digest.digest('hex').slice(0, 16);
 }
 
 /**
