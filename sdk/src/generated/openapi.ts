@@ -6470,13 +6470,12 @@ export interface components {
                     parentLineNo: number | null;
                 }[];
             }[];
-            /** @description Open supply dated later than the need it covers (all of them, whatever the filters) */
+            /** @description Open supply dated later than the first need it covers (reschedule_in) or earlier than every need it covers (reschedule_out); all of them, whatever the filters */
             rescheduleMessages: {
                 /** Format: uuid */
                 materialId: string;
                 materialCode: string;
-                /** @enum {string} */
-                action: "reschedule_in";
+                action: "reschedule_in" | "reschedule_out";
                 supplyKind: "purchase_order" | "production_order";
                 /** @description Purchase order number/line, or production order number */
                 supplyRef: string;
@@ -6487,10 +6486,12 @@ export interface components {
                 supplyDate: string;
                 /**
                  * Format: date
-                 * @description The earliest need it covers: bring it in to this day
+                 * @description The earliest need it covers: bring it in (or move it out) to this day
                  */
                 neededBy: string;
-                /** @description How much of it is needed before it comes, base unit */
+                /** @description The demand that need is (sales order/line, task reference, planned order `CODE #line`, production order); absent on runs recorded before it was kept */
+                demandRef?: string;
+                /** @description reschedule_in: how much of it is needed before it comes; reschedule_out: its whole open quantity (it moves); base unit */
                 quantity: string;
             }[];
             /** @description More planned orders than `limit` */

@@ -124,13 +124,14 @@ export const MrpRunSchema = Type.Object({
   rescheduleMessages: Type.Array(Type.Object({
     materialId: Uuid(),
     materialCode: Type.String(),
-    action: Lit('reschedule_in'),
+    action: Lit('reschedule_in', 'reschedule_out'),
     supplyKind: Lit('purchase_order', 'production_order'),
     supplyRef: Type.String({ description: 'Purchase order number/line, or production order number' }),
     supplyDate: Type.String({ format: 'date', description: 'When it comes: the line\'s need date, the order\'s planned finish' }),
-    neededBy: Type.String({ format: 'date', description: 'The earliest need it covers: bring it in to this day' }),
-    quantity: Type.String({ description: 'How much of it is needed before it comes, base unit' }),
-  }), { description: 'Open supply dated later than the need it covers (all of them, whatever the filters)' }),
+    neededBy: Type.String({ format: 'date', description: 'The earliest need it covers: bring it in (or move it out) to this day' }),
+    demandRef: Type.Optional(Type.String({ description: 'The demand that need is (sales order/line, task reference, planned order `CODE #line`, production order); absent on runs recorded before it was kept' })),
+    quantity: Type.String({ description: 'reschedule_in: how much of it is needed before it comes; reschedule_out: its whole open quantity (it moves); base unit' }),
+  }), { description: 'Open supply dated later than the first need it covers (reschedule_in) or earlier than every need it covers (reschedule_out); all of them, whatever the filters' }),
   truncated: Type.Boolean({ description: 'More planned orders than `limit`' }),
 }, { $id: 'MrpRun' });
 export type MrpRun = Static<typeof MrpRunSchema>;
