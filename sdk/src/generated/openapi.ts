@@ -6541,17 +6541,49 @@ export interface components {
                     allocated: string;
                     /** @description Free stock it can take: ledger balance − allocations − what earlier orders of the set took */
                     available: string;
+                    /** @description Left uncovered after its own material and its substitutes */
                     shortage: string;
                     earliestDate: string | null;
+                    /** @description Alternates of the BOM line that cover what its own material cannot, by priority */
+                    substitutes: {
+                        /** Format: uuid */
+                        materialId: string;
+                        materialCode: string;
+                        baseUnit: string;
+                        priority: number;
+                        /** @description Free stock of the substitute before this component took any, its base unit */
+                        available: string;
+                        /** @description Of the substitute allocated to this component */
+                        allocated: string;
+                        /** @description Of the substitute this component takes (allocated, then free), its base unit, whole base units */
+                        quantity: string;
+                        /** @description What that covers of the component, component base unit (usage ratio) */
+                        covers: string;
+                    }[];
                 }[];
             }[];
+            /** @description Materials whose own stock falls short for the orders: what substitutes cover, what stays short */
             shortages: {
                 /** Format: uuid */
                 materialId: string;
                 materialCode: string;
                 baseUnit: string;
+                /** @description What its own stock (allocated and free) leaves uncovered */
+                shortfall: string;
+                /** @description What is left short after substitutes */
                 shortage: string;
                 orders: string[];
+                substitutes: {
+                    /** Format: uuid */
+                    materialId: string;
+                    materialCode: string;
+                    baseUnit: string;
+                    /** @description Of the substitute taken, its base unit */
+                    quantity: string;
+                    /** @description Of the material covered by it */
+                    covers: string;
+                    orders: string[];
+                }[];
             }[];
         };
         ProductionSchedule: {
