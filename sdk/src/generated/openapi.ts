@@ -6158,6 +6158,17 @@ export interface components {
             pieceRate: string | null;
             /** @description good × rate, exact */
             wageAmount: string;
+            settlement: {
+                /** @description Of the pending-inspection quantity, settled as good */
+                good: string;
+                /** @description Of the pending-inspection quantity, settled as scrap (rejected) */
+                scrap: string;
+                /** Format: uuid */
+                inspectionId: string;
+                inspectionDocNo: string;
+                /** Format: date-time */
+                settledAt: string;
+            } | null;
             backflush: components["schemas"]["ProductionMaterialDocument"] | null;
             createdBy: string;
             /** Format: date-time */
