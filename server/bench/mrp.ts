@@ -9,7 +9,8 @@
  *    planned order and peg), median of MES_BENCH_MRP_RUNS runs (default 1, so `npm run bench` stays short), against a bare
  *    recursive-CTE explosion of the same demand lines through the same BOMs (gross requirements
  *    per material, no netting, nothing written), median of as many.
- * 2. Kitting of MES_BENCH_KIT_ORDERS released orders (default 1,000) of three components each:
+ * 2. Kitting of MES_BENCH_KIT_ORDERS released orders (default 1,000) of three components each, the
+ *    first with the second's material as its substitute:
  *    POST /v1/production-kitting for all of them at once, against a bare SQL sum of their
  *    components' requirements.
  * Data is generated as the owner in plain SQL (generate_series); constraints and triggers stay on.
@@ -171,9 +172,13 @@ async function generateReleasedOrders(pool: pg.Pool, tenantId: string): Promise<
   );
   await pool.query(
     `INSERT INTO production_order_components (tenant_id, order_id, line_no, material_id, bom_version_id, bom_line_no, per_unit, scrap_rate, standard_quantity, required_quantity,
-                                              issue_type, include_in_kitting, optional)
+                                              issue_type, include_in_kitting, optional, alternates)
      SELECT $1, o.id, l.line_no, l.component_id, l.version_id, l.line_no, l.base_quantity, l.scrap_rate, 10 * l.base_quantity, ceil(10 * l.base_quantity * (1 + l.scrap_rate / 100)),
-            'manual', true, false
+            'manual', true, false,
+            -- The first line may be substituted by the second line's material (kitting looks at it when the first is short).
+            CASE WHEN l.line_no = 10 THEN (SELECT jsonb_build_array(jsonb_build_object('priority', 1, 'materialId', l2.component_id, 'perUnit', l2.base_quantity::text))
+                                             FROM bom_lines l2 WHERE l2.tenant_id = l.tenant_id AND l2.version_id = l.version_id AND l2.line_no = 20)
+                 ELSE '[]'::jsonb END
        FROM production_orders o JOIN boms b ON b.tenant_id = o.tenant_id AND b.material_id = o.material_id
        JOIN bom_versions v ON v.tenant_id = b.tenant_id AND v.bom_id = b.id JOIN bom_lines l ON l.tenant_id = v.tenant_id AND l.version_id = v.id
       WHERE o.tenant_id = $1 AND o.doc_no LIKE 'MO-BENCH-%'`,

@@ -6158,6 +6158,17 @@ export interface components {
             pieceRate: string | null;
             /** @description good × rate, exact */
             wageAmount: string;
+            settlement: {
+                /** @description Of the pending-inspection quantity, settled as good */
+                good: string;
+                /** @description Of the pending-inspection quantity, settled as scrap (rejected) */
+                scrap: string;
+                /** Format: uuid */
+                inspectionId: string;
+                inspectionDocNo: string;
+                /** Format: date-time */
+                settledAt: string;
+            } | null;
             backflush: components["schemas"]["ProductionMaterialDocument"] | null;
             createdBy: string;
             /** Format: date-time */
@@ -6470,13 +6481,12 @@ export interface components {
                     parentLineNo: number | null;
                 }[];
             }[];
-            /** @description Open supply dated later than the need it covers (all of them, whatever the filters) */
+            /** @description Open supply dated later than the first need it covers (reschedule_in) or earlier than every need it covers (reschedule_out); all of them, whatever the filters */
             rescheduleMessages: {
                 /** Format: uuid */
                 materialId: string;
                 materialCode: string;
-                /** @enum {string} */
-                action: "reschedule_in";
+                action: "reschedule_in" | "reschedule_out";
                 supplyKind: "purchase_order" | "production_order";
                 /** @description Purchase order number/line, or production order number */
                 supplyRef: string;
@@ -6487,10 +6497,12 @@ export interface components {
                 supplyDate: string;
                 /**
                  * Format: date
-                 * @description The earliest need it covers: bring it in to this day
+                 * @description The earliest need it covers: bring it in (or move it out) to this day
                  */
                 neededBy: string;
-                /** @description How much of it is needed before it comes, base unit */
+                /** @description The demand that need is (sales order/line, task reference, planned order `CODE #line`, production order); absent on runs recorded before it was kept */
+                demandRef?: string;
+                /** @description reschedule_in: how much of it is needed before it comes; reschedule_out: its whole open quantity (it moves); base unit */
                 quantity: string;
             }[];
             /** @description More planned orders than `limit` */
@@ -6540,17 +6552,49 @@ export interface components {
                     allocated: string;
                     /** @description Free stock it can take: ledger balance − allocations − what earlier orders of the set took */
                     available: string;
+                    /** @description Left uncovered after its own material and its substitutes */
                     shortage: string;
                     earliestDate: string | null;
+                    /** @description Alternates of the BOM line that cover what its own material cannot, by priority */
+                    substitutes: {
+                        /** Format: uuid */
+                        materialId: string;
+                        materialCode: string;
+                        baseUnit: string;
+                        priority: number;
+                        /** @description Free stock of the substitute before this component took any, its base unit */
+                        available: string;
+                        /** @description Of the substitute allocated to this component */
+                        allocated: string;
+                        /** @description Of the substitute this component takes (allocated, then free), its base unit, whole base units */
+                        quantity: string;
+                        /** @description What that covers of the component, component base unit (usage ratio) */
+                        covers: string;
+                    }[];
                 }[];
             }[];
+            /** @description Materials whose own stock falls short for the orders: what substitutes cover, what stays short */
             shortages: {
                 /** Format: uuid */
                 materialId: string;
                 materialCode: string;
                 baseUnit: string;
+                /** @description What its own stock (allocated and free) leaves uncovered */
+                shortfall: string;
+                /** @description What is left short after substitutes */
                 shortage: string;
                 orders: string[];
+                substitutes: {
+                    /** Format: uuid */
+                    materialId: string;
+                    materialCode: string;
+                    baseUnit: string;
+                    /** @description Of the substitute taken, its base unit */
+                    quantity: string;
+                    /** @description Of the material covered by it */
+                    covers: string;
+                    orders: string[];
+                }[];
             }[];
         };
         ProductionSchedule: {

@@ -7,7 +7,7 @@ import { productionOrderId } from '../../lookup.js';
 export default class ProductionKitting extends MesApiCommand<typeof ProductionKitting> {
   static override summary = 'Kitting (齐套) of released production orders: what is short, and when it can be kitted.';
 
-  static override description = `For each order, in the sequence given (earlier orders take free stock first), every component that counts for kitting: what is still to be issued, what is allocated to it, the free stock it can take (ledger balances less allocations), the shortage and the date open supply covers it. Then the kit rate per order and the shortage list. With --allocate the free stock is set aside for the orders (never more than the balance, even when others allocate at the same time). With --json, prints the kitting as the API returns it.
+  static override description = `For each order, in the sequence given (earlier orders take free stock first), every component that counts for kitting: what is still to be issued, what is allocated to it, the free stock it can take (ledger balances less allocations), the shortage and the date open supply covers it. Then the kit rate per order and the shortage list, with what substitutes (BOM line alternates) cover. With --allocate the free stock is set aside for the orders (never more than the balance, even when others allocate at the same time). With --json, prints the kitting as the API returns it.
 
 Needs production:read, and production:write with --allocate.`;
 
@@ -42,11 +42,17 @@ Needs production:read, and production:write with --allocate.`;
           { header: 'available', get: (c) => c.available },
           { header: 'shortage', get: (c) => c.shortage },
           { header: 'date', get: (c) => c.earliestDate ?? '' },
+          { header: 'substitutes', get: (c) => c.substitutes.map((x) => `${x.materialCode} ${x.quantity} ${x.baseUnit} for ${x.covers}`).join(', ') },
         ]),
       );
       this.log('');
     }
-    this.log(kit.shortages.length ? `short: ${kit.shortages.map((s) => `${s.materialCode} ${s.shortage} ${s.baseUnit} (${s.orders.join(', ')})`).join('; ')}` : 'nothing is short');
+    // Materials whose own stock falls short; substitutes may cover them (shortage 0).
+    const subs = (s: (typeof kit.shortages)[number]) => (s.substitutes.length ? `, substitutes: ${s.substitutes.map((x) => `${x.materialCode} ${x.quantity} ${x.baseUnit} for ${x.covers}`).join(', ')}` : '');
+    const short = kit.shortages.filter((s) => s.shortage !== '0');
+    this.log(short.length ? `short: ${short.map((s) => `${s.materialCode} ${s.shortage} ${s.baseUnit} (${s.orders.join(', ')})${subs(s)}`).join('; ')}` : 'nothing is short');
+    const covered = kit.shortages.filter((s) => s.shortage === '0');
+    if (covered.length) this.log(`covered by substitutes: ${covered.map((s) => `${s.materialCode} ${s.shortfall} ${s.baseUnit}${subs(s)}`).join('; ')}`);
     return kit;
   }
 }

@@ -182,6 +182,7 @@ export interface WorkReportRow {
   good_quantity: string; scrap_quantity: string; pending_inspection_quantity: string; unit: string; scrap_reason: string; operator: string; station_id: string | null;
   equipment_code: string | null; started_at: Date | null; ended_at: Date; piece_rate: string | null; wage_amount: string; created_by: string; created_at: Date;
   backflush_id: string | null;
+  settled_good: string; settled_scrap: string; settled_at: Date | null; settled_inspection_id: string | null; settled_inspection_no: string | null;
 }
 
 export async function workReports(tx: Sql, tenantId: string, q: { orderId?: string; id?: string; limit: number; after?: [string, string] }): Promise<WorkReportRow[]> {
@@ -189,6 +190,7 @@ export async function workReports(tx: Sql, tenantId: string, q: { orderId?: stri
     `SELECT r.id, r.doc_no, r.order_id, po.doc_no AS order_doc_no, po.material_id, m.base_unit, r.operation_seq, op.name AS operation_name,
             r.good_quantity::text, r.scrap_quantity::text, r.pending_inspection_quantity::text, r.unit, r.scrap_reason, r.operator, r.station_id,
             r.equipment_code, r.started_at, r.ended_at, r.piece_rate::text, r.wage_amount::text, r.created_by, r.created_at,
+            r.settled_good::text, r.settled_scrap::text, r.settled_at, r.settled_inspection_id, r.settled_inspection_no,
             (SELECT d.id FROM production_material_docs d WHERE d.tenant_id = r.tenant_id AND d.source_report_id = r.id) AS backflush_id
        FROM production_work_reports r
        JOIN production_orders po ON po.tenant_id = r.tenant_id AND po.id = r.order_id
@@ -390,4 +392,30 @@ export async function genealogy(
     [tenantId, item.materialId, item.batchNo, item.serialNo, maxDepth],
   );
   return rows;
+}
+
+export interface SettlementRow { id: string; doc_no: string; order_id: string; operation_id: string; operation_seq: number; pending_inspection_quantity: string; settled_good: string; settled_scrap: string }
+
+/** A work report's pending quantity and what of it is settled, locked (the caller holds the order's lock). */
+export async function lockReportForSettlement(tx: Sql, tenantId: string, id: string): Promise<SettlementRow | undefined> {
+  const { rows } = await tx.query<SettlementRow>(
+    `SELECT id, doc_no, order_id, operation_id, operation_seq, pending_inspection_quantity::text, settled_good::text, settled_scrap::text
+       FROM production_work_reports WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+    [tenantId, id],
+  );
+  return rows[0];
+}
+
+/** The order a work report belongs to (to take the order's lock first). */
+export async function orderOfReport(tx: Sql, tenantId: string, id: string): Promise<string | undefined> {
+  const { rows } = await tx.query<{ order_id: string }>('SELECT order_id FROM production_work_reports WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  return rows[0]?.order_id;
+}
+
+export async function setSettlement(tx: Sql, tenantId: string, id: string, s: { good: string; scrap: string; inspectionId: string; inspectionNo: string }): Promise<void> {
+  await tx.query(
+    `UPDATE production_work_reports SET settled_good = $3, settled_scrap = $4, settled_inspection_id = $5, settled_inspection_no = $6, settled_at = now()
+      WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, id, s.good, s.scrap, s.inspectionId, s.inspectionNo],
+  );
 }

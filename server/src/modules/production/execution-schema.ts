@@ -176,6 +176,13 @@ export const WorkReportSchema = Type.Object(
     endedAt: Timestamp(),
     pieceRate: Nullable(Type.String({ description: 'Money per good base unit in effect on the report date' })),
     wageAmount: Type.String({ description: 'good × rate, exact' }),
+    settlement: Nullable(Type.Object({
+      good: Type.String({ description: 'Of the pending-inspection quantity, settled as good' }),
+      scrap: Type.String({ description: 'Of the pending-inspection quantity, settled as scrap (rejected)' }),
+      inspectionId: Uuid(),
+      inspectionDocNo: Type.String(),
+      settledAt: Type.String({ format: 'date-time' }),
+    }, { description: 'How quality\'s judgement of the in-process inspection this report started settled its pending-inspection quantity; null until judged' })),
     backflush: Nullable(Type.Ref(MaterialDocSchema)),
     createdBy: Type.String(),
     createdAt: Timestamp(),

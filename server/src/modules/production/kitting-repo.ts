@@ -11,16 +11,19 @@ export async function ordersByIds(tx: Sql, tenantId: string, ids: string[]): Pro
   return rows;
 }
 
-export interface KitComponentRow { id: string; order_id: string; line_no: number; material_id: string; outstanding: string; allocated: string }
+export interface KitComponentRow {
+  id: string; order_id: string; line_no: number; material_id: string; per_unit: string; outstanding: string; allocated: string;
+  alternates: { priority: number; materialId: string; perUnit: string }[];
+}
 
-/** Components that count for kitting, with what is still to be issued and what is allocated to each. */
+/** Components that count for kitting, with what is still to be issued and what of their own material is allocated to each. */
 export async function kittingComponents(tx: Sql, tenantId: string, orderIds: string[]): Promise<KitComponentRow[]> {
   const { rows } = await tx.query<KitComponentRow>(
-    `SELECT c.id, c.order_id, c.line_no, c.material_id,
+    `SELECT c.id, c.order_id, c.line_no, c.material_id, c.per_unit::text, c.alternates,
             greatest(c.required_quantity - c.issued_quantity - c.backflushed_quantity + c.returned_quantity, 0)::text AS outstanding,
             coalesce(a.quantity, 0)::text AS allocated
        FROM production_order_components c
-       LEFT JOIN production_allocations a ON a.tenant_id = c.tenant_id AND a.component_id = c.id
+       LEFT JOIN production_allocations a ON a.tenant_id = c.tenant_id AND a.component_id = c.id AND a.material_id = c.material_id
       WHERE c.tenant_id = $1 AND c.order_id = ANY($2::uuid[]) AND c.include_in_kitting
       ORDER BY c.order_id, c.line_no`,
     [tenantId, orderIds],
@@ -28,13 +31,28 @@ export async function kittingComponents(tx: Sql, tenantId: string, orderIds: str
   return rows;
 }
 
+/** Substitutes (alternates) allocated to components: one row per component and material. */
+export async function substituteAllocations(tx: Sql, tenantId: string, componentIds: string[]): Promise<{ component_id: string; material_id: string; quantity: string }[]> {
+  const { rows } = await tx.query<{ component_id: string; material_id: string; quantity: string }>(
+    `SELECT a.component_id, a.material_id, a.quantity::text
+       FROM production_allocations a JOIN production_order_components c ON c.tenant_id = a.tenant_id AND c.id = a.component_id
+      WHERE a.tenant_id = $1 AND a.component_id = ANY($2::uuid[]) AND a.material_id <> c.material_id`,
+    [tenantId, componentIds],
+  );
+  return rows;
+}
+
 /**
  * Stock held by allocations per material: each component's allocation counts up to what it still
- * needs (issues use it up), and only on released and running orders.
+ * needs (issues use it up), a substitute's up to that need at the substitute's usage ratio, and
+ * only on released and running orders.
  */
 export async function allocatedByMaterial(tx: Sql, tenantId: string, materialIds: string[]): Promise<Map<string, string>> {
   const { rows } = await tx.query<{ material_id: string; held: string }>(
-    `SELECT a.material_id, sum(least(a.quantity, greatest(c.required_quantity - c.issued_quantity - c.backflushed_quantity + c.returned_quantity, 0)))::text AS held
+    `SELECT a.material_id,
+            sum(least(a.quantity, greatest(c.required_quantity - c.issued_quantity - c.backflushed_quantity + c.returned_quantity, 0)
+                * CASE WHEN a.material_id = c.material_id THEN 1
+                       ELSE coalesce((SELECT (x->>'perUnit')::numeric FROM jsonb_array_elements(c.alternates) x WHERE x->>'materialId' = a.material_id::text LIMIT 1), 0) / c.per_unit END))::text AS held
        FROM production_allocations a
        JOIN production_order_components c ON c.tenant_id = a.tenant_id AND c.id = a.component_id
        JOIN production_orders o ON o.tenant_id = a.tenant_id AND o.id = a.order_id
@@ -66,7 +84,7 @@ export async function setAllocations(tx: Sql, tenantId: string, rows: { componen
   await tx.query(
     `INSERT INTO production_allocations (tenant_id, component_id, order_id, material_id, quantity, updated_by)
      SELECT $1, c, o, m, q, $6 FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::numeric[]) AS x (c, o, m, q)
-     ON CONFLICT (tenant_id, component_id) DO UPDATE SET quantity = EXCLUDED.quantity, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+     ON CONFLICT (tenant_id, component_id, material_id) DO UPDATE SET quantity = EXCLUDED.quantity, updated_by = EXCLUDED.updated_by, updated_at = now()`,
     [tenantId, rows.map((r) => r.componentId), rows.map((r) => r.orderId), rows.map((r) => r.materialId), rows.map((r) => r.quantity), actor],
   );
 }

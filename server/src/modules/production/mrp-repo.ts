@@ -136,7 +136,7 @@ export async function insertResults(tx: Sql, tenantId: string, runId: string, r:
 export interface RunRow {
   id: string; doc_no: string; as_of: string; inputs: unknown; input_digest: string; result_digest: string; material_count: number; demand_count: number;
   planned_count: number; duration_ms: number; created_by: string; created_at: Date;
-  reschedule_messages: { materialId: string; action: 'reschedule_in'; supplyKind: 'purchase_order' | 'production_order'; supplyRef: string; supplyDate: string; neededBy: string; quantity: string }[];
+  reschedule_messages: { materialId: string; action: 'reschedule_in' | 'reschedule_out'; supplyKind: 'purchase_order' | 'production_order'; supplyRef: string; supplyDate: string; neededBy: string; demandRef?: string; quantity: string }[];
 }
 const RUN = `SELECT id, doc_no, as_of::text, inputs, input_digest, result_digest, material_count, demand_count, planned_count, duration_ms, created_by, created_at, reschedule_messages FROM mrp_runs`;
 

@@ -160,7 +160,7 @@ export async function runMrp(tx: Sql, who: Who, input: RunMrpInput): Promise<Mrp
   for (const p of result.planned) digest.update(`${p.lineNo}|${p.materialId}|${p.kind}|${p.level}|${formatQty(p.quantity)}|${p.startDate}|${p.dueDate}|${p.mtoNo}|${p.supplierId}\n`);
   for (const g of result.pegs) digest.update(`${g.lineNo}|${g.demandSeq}|${formatQty(g.quantity)}\n`);
   for (const n of result.netting) digest.update(`${n.materialId}|${formatQty(n.net)}|${formatQty(n.planned)}\n`);
-  for (const m of messages) digest.update(`r|${m.materialId}|${m.supplyKind}|${m.supplyRef}|${m.neededBy}|${m.quantity}\n`);
+  for (const m of messages) digest.update(`r|${m.materialId}|${m.action}|${m.supplyKind}|${m.supplyRef}|${m.neededBy}|${m.demandRef}|${m.quantity}\n`);
   const id = randomUUID();
   await repo.insertRun(tx, t, {
     id, asOf, inputs: { ...input, asOf }, inputDigest: inputDigest(asOf, loaded), resultDigest: digest.digest('hex'), materials: result.netting.length,

@@ -124,13 +124,14 @@ export const MrpRunSchema = Type.Object({
   rescheduleMessages: Type.Array(Type.Object({
     materialId: Uuid(),
     materialCode: Type.String(),
-    action: Lit('reschedule_in'),
+    action: Lit('reschedule_in', 'reschedule_out'),
     supplyKind: Lit('purchase_order', 'production_order'),
     supplyRef: Type.String({ description: 'Purchase order number/line, or production order number' }),
     supplyDate: Type.String({ format: 'date', description: 'When it comes: the line\'s need date, the order\'s planned finish' }),
-    neededBy: Type.String({ format: 'date', description: 'The earliest need it covers: bring it in to this day' }),
-    quantity: Type.String({ description: 'How much of it is needed before it comes, base unit' }),
-  }), { description: 'Open supply dated later than the need it covers (all of them, whatever the filters)' }),
+    neededBy: Type.String({ format: 'date', description: 'The earliest need it covers: bring it in (or move it out) to this day' }),
+    demandRef: Type.Optional(Type.String({ description: 'The demand that need is (sales order/line, task reference, planned order `CODE #line`, production order); absent on runs recorded before it was kept' })),
+    quantity: Type.String({ description: 'reschedule_in: how much of it is needed before it comes; reschedule_out: its whole open quantity (it moves); base unit' }),
+  }), { description: 'Open supply dated later than the first need it covers (reschedule_in) or earlier than every need it covers (reschedule_out); all of them, whatever the filters' }),
   truncated: Type.Boolean({ description: 'More planned orders than `limit`' }),
 }, { $id: 'MrpRun' });
 export type MrpRun = Static<typeof MrpRunSchema>;
@@ -182,17 +183,36 @@ export const KittingSchema = Type.Object({
       required: Type.String({ description: 'Still to be issued: required − issued − backflushed + returned' }),
       allocated: Type.String({ description: 'Allocated to this component' }),
       available: Type.String({ description: 'Free stock it can take: ledger balance − allocations − what earlier orders of the set took' }),
-      shortage: Type.String(),
+      shortage: Type.String({ description: 'Left uncovered after its own material and its substitutes' }),
       earliestDate: Nullable(Type.String({ format: 'date' })),
+      substitutes: Type.Array(Type.Object({
+        materialId: Uuid(),
+        materialCode: Type.String(),
+        baseUnit: Type.String(),
+        priority: Type.Integer(),
+        available: Type.String({ description: 'Free stock of the substitute before this component took any, its base unit' }),
+        allocated: Type.String({ description: 'Of the substitute allocated to this component' }),
+        quantity: Type.String({ description: 'Of the substitute this component takes (allocated, then free), its base unit, whole base units' }),
+        covers: Type.String({ description: 'What that covers of the component, component base unit (usage ratio)' }),
+      }), { description: 'Alternates of the BOM line that cover what its own material cannot, by priority' }),
     })),
   })),
   shortages: Type.Array(Type.Object({
     materialId: Uuid(),
     materialCode: Type.String(),
     baseUnit: Type.String(),
-    shortage: Type.String(),
+    shortfall: Type.String({ description: 'What its own stock (allocated and free) leaves uncovered' }),
+    shortage: Type.String({ description: 'What is left short after substitutes' }),
     orders: Type.Array(Type.String({ description: 'Order numbers short of it' })),
-  })),
+    substitutes: Type.Array(Type.Object({
+      materialId: Uuid(),
+      materialCode: Type.String(),
+      baseUnit: Type.String(),
+      quantity: Type.String({ description: 'Of the substitute taken, its base unit' }),
+      covers: Type.String({ description: 'Of the material covered by it' }),
+      orders: Type.Array(Type.String()),
+    })),
+  }), { description: 'Materials whose own stock falls short for the orders: what substitutes cover, what stays short' }),
 }, { $id: 'Kitting' });
 export type Kitting = Static<typeof KittingSchema>;
 

@@ -244,15 +244,33 @@ export function plan(input: PlanInput): PlanResult {
 /** Open supply with its date: a purchase order line's need date, an open production order's planned finish. */
 export interface DatedSupply { materialId: string; date: string; quantity: Qty; kind: 'purchase_order' | 'production_order'; ref: string }
 
-/** Supply that arrives after the need it covers: bring it in to that day. */
-export interface RescheduleMessage { materialId: string; action: 'reschedule_in'; supplyKind: DatedSupply['kind']; supplyRef: string; supplyDate: string; neededBy: string; quantity: Qty }
+/**
+ * A reschedule message: supply that arrives after the first need it covers comes in to that day;
+ * supply all of whose needs come later than it goes out to the first of them.
+ */
+export interface RescheduleMessage {
+  materialId: string;
+  action: 'reschedule_in' | 'reschedule_out';
+  supplyKind: DatedSupply['kind'];
+  supplyRef: string;
+  supplyDate: string;
+  neededBy: string;
+  /** The demand the new date is pegged to (its reference: sales order/line, task, planned order). */
+  demandRef: string;
+  quantity: Qty;
+}
+
+/** What one supply element covers in the walk: its first need, and how much of it is needed before it comes. */
+interface Cover { first: Demand; early: Qty }
 
 /**
- * Reschedule-in messages: per material, the run's demands (safety stock aside) in date order are
- * covered from on hand and undated supply first, then from dated supply in date order; a supply
- * element that covers a need due before its own date gets one message with the earliest such need
- * date and how much of it is needed early. Netting is unchanged: open supply counts whatever its
- * date, as it always did; the messages say which of it is late.
+ * Reschedule messages: per material, the run's demands (safety stock aside) in date order are
+ * covered from on hand and undated supply first, then from dated supply in date order. A supply
+ * element that covers a need due before its own date gets one `reschedule_in` with the earliest
+ * such need and how much of it is needed early; one whose every covered need is due after its
+ * date gets one `reschedule_out` to its first need, for its whole quantity (the element moves).
+ * Supply that covers no need is left alone (it may be holding safety stock). Netting is unchanged:
+ * open supply counts whatever its date, as it always did; the messages say which of it is mistimed.
  */
 export function rescheduleMessages(available: Map<string, Qty>, supplies: DatedSupply[], demands: Demand[]): RescheduleMessage[] {
   const byMaterial = new Map<string, DatedSupply[]>();
@@ -271,31 +289,39 @@ export function rescheduleMessages(available: Map<string, Qty>, supplies: DatedS
   }
   const out: RescheduleMessage[] = [];
   for (const [materialId, list] of [...byMaterial].sort(([a], [b]) => compareText(a, b))) {
-    const queue = list.map((s) => ({ s, rest: s.quantity })).sort((a, b) => compareText(a.s.date, b.s.date) || compareText(a.s.kind, b.s.kind) || compareText(a.s.ref, b.s.ref));
-    const needs = (demandsOf.get(materialId) ?? []).sort((a, b) => compareText(a.dueDate, b.dueDate) || a.seq - b.seq);
-    let stock = Decimal.max(available.get(materialId) ?? ZERO, ZERO);
-    const early = new Map<DatedSupply, { neededBy: string; quantity: Qty }>();
-    for (const d of needs) {
-      const fromStock = Decimal.min(stock, d.quantity);
-      stock = stock.minus(fromStock);
-      let rest = d.quantity.minus(fromStock);
-      while (rest.gt(0) && queue.length) {
-        const q = queue[0];
-        const take = Decimal.min(q.rest, rest);
-        if (q.s.date > d.dueDate) {
-          const m = early.get(q.s) ?? { neededBy: d.dueDate, quantity: ZERO };
-          m.quantity = m.quantity.plus(take);
-          early.set(q.s, m);
-        }
-        q.rest = q.rest.minus(take);
-        rest = rest.minus(take);
-        if (q.rest.isZero()) queue.shift();
-      }
-    }
+    const covers = coverWalk(available.get(materialId) ?? ZERO, list, demandsOf.get(materialId) ?? []);
     for (const s of [...list].sort((a, b) => compareText(a.date, b.date) || compareText(a.ref, b.ref))) {
-      const m = early.get(s);
-      if (m) out.push({ materialId, action: 'reschedule_in', supplyKind: s.kind, supplyRef: s.ref, supplyDate: s.date, neededBy: m.neededBy, quantity: m.quantity });
+      const c = covers.get(s);
+      if (!c) continue;
+      const head = { materialId, supplyKind: s.kind, supplyRef: s.ref, supplyDate: s.date };
+      if (c.early.gt(0)) out.push({ ...head, action: 'reschedule_in', neededBy: c.first.dueDate, demandRef: c.first.sourceRef, quantity: c.early });
+      else if (c.first.dueDate > s.date) out.push({ ...head, action: 'reschedule_out', neededBy: c.first.dueDate, demandRef: c.first.sourceRef, quantity: s.quantity });
     }
   }
   return out;
+}
+
+/** One material's needs in date order against stock, then its dated supply in date order. */
+function coverWalk(onHand: Qty, list: DatedSupply[], own: Demand[]): Map<DatedSupply, Cover> {
+  const queue = list.map((s) => ({ s, rest: s.quantity })).sort((a, b) => compareText(a.s.date, b.s.date) || compareText(a.s.kind, b.s.kind) || compareText(a.s.ref, b.s.ref));
+  const needs = own.sort((a, b) => compareText(a.dueDate, b.dueDate) || a.seq - b.seq);
+  let stock = Decimal.max(onHand, ZERO);
+  const covers = new Map<DatedSupply, Cover>();
+  for (const d of needs) {
+    const fromStock = Decimal.min(stock, d.quantity);
+    stock = stock.minus(fromStock);
+    let rest = d.quantity.minus(fromStock);
+    while (rest.gt(0) && queue.length) {
+      const q = queue[0];
+      const take = Decimal.min(q.rest, rest);
+      // Needs come in date order, so the first need an element covers is its earliest.
+      const c = covers.get(q.s) ?? { first: d, early: ZERO };
+      if (q.s.date > d.dueDate) c.early = c.early.plus(take);
+      covers.set(q.s, c);
+      q.rest = q.rest.minus(take);
+      rest = rest.minus(take);
+      if (q.rest.isZero()) queue.shift();
+    }
+  }
+  return covers;
 }

@@ -86,6 +86,7 @@ async function presentReports(tx: Sql, tenantId: string, rows: repo.WorkReportRo
     goodQuantity: r.good_quantity, scrapQuantity: r.scrap_quantity, pendingInspectionQuantity: r.pending_inspection_quantity, baseUnit: r.base_unit, enteredUnit: r.unit,
     scrapReason: r.scrap_reason, operator: r.operator, stationId: r.station_id, equipmentCode: r.equipment_code, startedAt: r.started_at?.toISOString() ?? null,
     endedAt: r.ended_at.toISOString(), pieceRate: r.piece_rate, wageAmount: r.wage_amount, backflush: r.backflush_id ? flushed.get(r.backflush_id)! : null,
+    settlement: r.settled_at ? { good: r.settled_good, scrap: r.settled_scrap, inspectionId: r.settled_inspection_id!, inspectionDocNo: r.settled_inspection_no!, settledAt: r.settled_at.toISOString() } : null,
     createdBy: r.created_by, createdAt: r.created_at.toISOString(),
   }));
 }

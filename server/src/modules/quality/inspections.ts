@@ -13,6 +13,7 @@ import { formatQty, qty } from '../../platform/quantity.js';
 import { nextCode } from '../masterdata/coding.js';
 import * as masterdata from '../masterdata/repo.js';
 import * as production from '../production/orders.js';
+import { settlePendingInspection } from '../production/settlement.js';
 import * as purchasing from '../purchasing/repo.js';
 import * as repo from './repo.js';
 import { nextState, samplingPlan, stricterAql, type Aql, type InspectionLevel, type Severity } from './sampling.js';
@@ -216,6 +217,7 @@ export async function recordResults(tx: Sql, t: string, who: string, id: string,
   await repo.setJudgement(tx, t, id, { defectives, judgement: judged.judgement, reason: judged.reason, by: who, rejectedQuantity: judged.rejected });
   if (head.supplierId && plan.sampling === 'aql') await advanceSwitching(tx, t, head, plan, defectives, judged.judgement === 'good');
   emit(tx, t, 'judged', head, { docNo: head.docNo, judgement: judged.judgement, defectives, sampleSize: head.sampleSize, rejectedQuantity: judged.rejected });
+  await settleOperation(tx, t, head, judged.rejected);
   return getInspection(tx, t, id);
 }
 
@@ -261,5 +263,15 @@ export async function review(tx: Sql, t: string, who: string, id: string, input:
   const rejected = input.judgement === 'good' ? '0' : full && head.defectives ? String(head.defectives) : head.lotSize;
   await repo.setReview(tx, t, id, { judgement: input.judgement, reason: input.reason, by: who, rejectedQuantity: rejected });
   emit(tx, t, 'reviewed', head, { docNo: head.docNo, from: head.judgement, to: input.judgement, reason: input.reason });
+  await settleOperation(tx, t, head, rejected);
   return getInspection(tx, t, id);
+}
+
+/**
+ * An in-process inspection a work report started settles the report's pending-inspection quantity
+ * on its operation (production's service): rejected pieces to scrap, the rest to good (S1-5.4.4-h).
+ */
+async function settleOperation(tx: Sql, t: string, head: InspectionSummary, rejected: string): Promise<void> {
+  if (head.trigger !== 'inspection_point' || !head.workReportId) return;
+  await settlePendingInspection(tx, t, { workReportId: head.workReportId, rejected: qty(rejected), inspectionId: head.id, inspectionDocNo: head.docNo });
 }
