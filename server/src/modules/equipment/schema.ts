@@ -227,6 +227,62 @@ export const IndicatorsSchema = Type.Object(
 );
 export type Indicators = Static<typeof IndicatorsSchema>;
 
+export const FleetPeriodQuery = Type.Object(
+  {
+    from: Timestamp('Start (inclusive)'), to: Timestamp('End (exclusive)'),
+    workshopId: Type.Optional(Uuid()), workCentreId: Type.Optional(Uuid()),
+  },
+  { additionalProperties: false },
+);
+export const IntactRateSchema = Type.Object(
+  {
+    from: Timestamp(), to: Timestamp(), periodSeconds: Type.Number(),
+    machines: Type.Array(Type.Object({
+      equipmentId: Uuid(), code: Type.String(), workCentreId: Nullable(Uuid()),
+      downSeconds: Type.Number(), intactSeconds: Type.Number({ description: 'Seconds of the period not down (no known state counts as intact)' }),
+      intactRate: Nullable(Type.Number({ description: 'intactSeconds / periodSeconds' })),
+      stateAtEnd: Nullable(Type.String({ description: 'The state at `to` (null: none known)' })), intactAtEnd: Type.Boolean(),
+    })),
+    fleet: Type.Object({
+      machines: Type.Integer({ description: 'Active machines covered' }), intactSeconds: Type.Number(), calendarSeconds: Type.Number({ description: 'periodSeconds × machines' }),
+      intactRate: Nullable(Type.Number({ description: 'Machine time: intactSeconds / calendarSeconds (完好台时 / 日历台时)' })),
+      intactAtEnd: Type.Integer({ description: 'Machines not down at `to`' }),
+      intactRateAtEnd: Nullable(Type.Number({ description: 'By count at `to`: intactAtEnd / machines (完好台数 / 总台数)' })),
+    }),
+  },
+  { $id: 'EquipmentIntactRate' },
+);
+export type IntactRate = Static<typeof IntactRateSchema>;
+
+const DateOnly = (description: string) => Type.String({ format: 'date', description });
+export const CapacityReportQuery = Type.Object(
+  {
+    from: DateOnly('First day (the work centre\'s local date)'), to: DateOnly('Last day, inclusive (at most 366 days after from)'),
+    workshopId: Type.Optional(Uuid()), workCentreId: Type.Optional(Uuid()),
+  },
+  { additionalProperties: false },
+);
+const Hours = (description: string) => Nullable(Type.Number({ description }));
+export const CapacityReportSchema = Type.Object(
+  {
+    from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }),
+    machines: Type.Array(Type.Object({
+      equipmentId: Uuid(), code: Type.String(), workCentreId: Nullable(Uuid()), workCentreCode: Nullable(Type.String()), calendarCode: Nullable(Type.String()), timeZone: Nullable(Type.String()),
+      availableHours: Hours('Shift hours of the work centre\'s calendar over the days, for one machine'),
+      runHours: Hours('Hours in state run over the same local days'),
+      utilisation: Hours('runHours / availableHours (above 1: run outside the shifts)'),
+      missing: Nullable(Lit('NO_WORK_CENTRE')),
+    })),
+    workCentres: Type.Array(Type.Object({
+      workCentreId: Uuid(), workCentreCode: Type.String(), machines: Type.Integer(), availableHours: Type.Number(), runHours: Type.Number(), utilisation: Hours('runHours / availableHours'),
+      calendarCapacityHours: Type.Number({ description: 'The work centre\'s own capacity over the days (shift hours × parallel count × efficiency)' }),
+    })),
+    totals: Type.Object({ machines: Type.Integer({ description: 'Machines with a calendar' }), availableHours: Type.Number(), runHours: Type.Number(), utilisation: Hours('runHours / availableHours') }),
+  },
+  { $id: 'EquipmentCapacityReport' },
+);
+export type CapacityReport = Static<typeof CapacityReportSchema>;
+
 // ---------------------------------------------------------------- rollups (reports over long periods)
 
 export const SeriesQuery = Type.Object(
