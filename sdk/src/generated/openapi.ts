@@ -7200,9 +7200,14 @@ export interface components {
                 intervals: {
                     /** Format: date-time */
                     from: string;
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @description For a run still open: the time of the answer
+                     */
                     to: string;
                     energy: number | null;
+                    /** @description A run still going on (started or resumed, not yet paused or ended): counted up to now */
+                    open: boolean;
                 }[];
             }[];
             /** @description Per energy unit over the machines */

@@ -327,7 +327,10 @@ export const OrderEnergySchema = Type.Object(
       energy: Nullable(Type.Number({ description: "The meter's increase over the merged intervals; null when missing says why" })),
       seconds: Type.Number({ description: 'Length of the merged intervals' }),
       missing: Nullable(Lit('UNKNOWN_EQUIPMENT', 'NO_ENERGY_POINT')),
-      intervals: Type.Array(Type.Object({ from: Timestamp(), to: Timestamp(), energy: Nullable(Type.Number()) })),
+      intervals: Type.Array(Type.Object({
+        from: Timestamp(), to: Timestamp('For a run still open: the time of the answer'), energy: Nullable(Type.Number()),
+        open: Type.Boolean({ description: 'A run still going on (started or resumed, not yet paused or ended): counted up to now' }),
+      })),
     })),
     totals: Type.Array(Type.Object({ unit: Type.String(), energy: Type.Number() }), { description: 'Per energy unit over the machines' }),
     reportsWithoutInterval: Type.Integer({ description: 'Work reports that name no machine or no start: no interval' }),
