@@ -42,3 +42,9 @@ export async function equipmentId(client: MesClient, ref: string): Promise<strin
   for await (const e of client.equipment.iterate({ limit: 500 })) if (e.code === ref) return e.id;
   throw new CommandFailure(`no equipment with code ${ref}; \`mes equipment list\` shows the tenant's machines`, { code: 'EQUIPMENT_NOT_FOUND' });
 }
+
+/** The work centre with exactly this code, or WORK_CENTRE_NOT_FOUND (exit 1). */
+export async function workCentreByCode(client: MesClient, code: string) {
+  for await (const w of client.plant.workCentres.iterate({ limit: 500 })) if (w.code === code) return w;
+  throw new CommandFailure(`no work centre with code ${code}`, { code: 'WORK_CENTRE_NOT_FOUND' });
+}

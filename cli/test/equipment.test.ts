@@ -78,6 +78,21 @@ describe('mes equipment', () => {
     expect([missing.code, missing.json.error.code]).toEqual([1, 'ORDER_NOT_FOUND']);
   });
 
+  it('S1-5.4.6-f: capacity prints calendar, run hours and utilisation per machine and work centre; --json gives the report; an unknown work centre exits 1', async () => {
+    // A machine on the work centre (calendar Monday–Friday 08:00–17:00), no state yet: available hours, no run.
+    await T.make('/v1/equipment', { code: 'MILL-02', name: 'Mill', workshopId: T.workshop.id, workCentreId: T.workCentre.id });
+    const res = await mes(['equipment', 'capacity', '--from', '2026-11-30', '--to', '2026-12-06'], asTenant());
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/CNC-01\s+NO_WORK_CENTRE/);
+    expect(res.stdout).toMatch(/MILL-02\s+WC-CNC\s+45\s+0\s+0/);
+    expect(res.stdout).toContain('2026-11-30–2026-12-06: 0 of 45 hours run on 1 machine, utilisation 0');
+    const json = await mesJson(['equipment', 'capacity', '--from', '2026-11-30', '--to', '2026-12-06', '--work-centre', 'WC-CNC'], asTenant());
+    expect(json.json.machines.map((m: any) => [m.code, m.availableHours, m.runHours])).toEqual([['MILL-02', 45, 0]]);
+    expect(json.json.workCentres).toEqual([{ workCentreId: T.workCentre.id, workCentreCode: 'WC-CNC', machines: 1, availableHours: 45, runHours: 0, utilisation: 0, calendarCapacityHours: 45 }]);
+    const missing = await mesJson(['equipment', 'capacity', '--from', '2026-11-30', '--to', '2026-12-06', '--work-centre', 'WC-NOPE'], asTenant());
+    expect([missing.code, missing.json.error.code]).toEqual([1, 'WORK_CENTRE_NOT_FOUND']);
+  });
+
   it('S1-4.2.3: edge register registers the gateway with a new key and prints its gatewayId', async () => {
     const key = join(dir, 'gw-2.pem');
     const res = await mesJson(['edge', 'register', '--code', 'gw-2', '--name', 'Gateway 2', '--key-out', key], asTenant());

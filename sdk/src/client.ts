@@ -41,7 +41,7 @@ import type {
   DispatchProductionOperationInput, ProductionDispatchChange, ProductionDispatchChangePage, ProductionDispatchList, ProductionDispatchListQuery,
 } from './types.js';
 import type {
-  AcknowledgeAlarmInput, CreateEquipmentInput, DeviceCommand, DeviceCommandInput, Equipment, EquipmentAlarm, EquipmentAlarmPage, EquipmentAlarmQuery, EquipmentIndicators, EquipmentPage, EquipmentPeriodQuery, EquipmentQuery, EquipmentSeries, EquipmentSeriesQuery, EquipmentAlarmRoutes, EquipmentAlarmNotices, ProductionOrderEnergy, EquipmentStateHistory, EquipmentStatus, EquipmentSummary, Gateway, GatewayConfig, GatewayPage, GatewayQuery, GatewaySummary, PutGatewayConfigInput, RegisterGatewayInput, TelemetryBatchAnswer, TelemetryRecord, UpdateEquipmentInput, UpdateGatewayInput,
+  AcknowledgeAlarmInput, CreateEquipmentInput, DeviceCommand, DeviceCommandInput, Equipment, EquipmentAlarm, EquipmentAlarmPage, EquipmentAlarmQuery, EquipmentIndicators, EquipmentPage, EquipmentPeriodQuery, EquipmentQuery, EquipmentSeries, EquipmentSeriesQuery, EquipmentIntactRate, EquipmentFleetPeriodQuery, EquipmentCapacityReport, EquipmentCapacityQuery, EquipmentAlarmRoutes, EquipmentAlarmNotices, ProductionOrderEnergy, EquipmentStateHistory, EquipmentStatus, EquipmentSummary, Gateway, GatewayConfig, GatewayPage, GatewayQuery, GatewaySummary, PutGatewayConfigInput, RegisterGatewayInput, TelemetryBatchAnswer, TelemetryRecord, UpdateEquipmentInput, UpdateGatewayInput,
 } from './types.js';
 import type { ImportJob, ImportKind, ImportQuery, ImportTemplateQuery } from './types.js';
 import type {
@@ -721,6 +721,10 @@ export class MesClient {
     series: (id: string, query: EquipmentSeriesQuery, options?: RequestOptions): Promise<EquipmentSeries> => this.call('getEquipmentSeries', { path: { id }, query }, options),
     /** Energy of a production order: the meters of the machines its operations ran on, over those intervals. */
     orderEnergy: (orderId: string, options?: RequestOptions): Promise<ProductionOrderEnergy> => this.call('getProductionOrderEnergy', { path: { id: orderId } }, options),
+    /** Intact rate (完好率) over [from, to) per active machine and for the fleet (all, a workshop or a work centre). */
+    intactRate: (query: EquipmentFleetPeriodQuery, options?: RequestOptions): Promise<EquipmentIntactRate> => this.call('getEquipmentIntactRate', { query }, options),
+    /** Capacity report over whole days: calendar hours, run hours and utilisation per machine and work centre. */
+    capacity: (query: EquipmentCapacityQuery, options?: RequestOptions): Promise<EquipmentCapacityReport> => this.call('getEquipmentCapacity', { query }, options),
     /** Needs equipment:command: a setpoint queued for the machine's gateway; follow it with commands.get. */
     command: (id: string, body: DeviceCommandInput, options?: MutationOptions): Promise<DeviceCommand> => this.call('sendDeviceCommand', { path: { id }, body }, options),
     commands: {

@@ -241,6 +241,8 @@ export const ROUTES = {
   getEquipmentIndicators: 'GET /v1/equipment/{id}/indicators',
   getEquipmentSeries: 'GET /v1/equipment/{id}/series',
   getProductionOrderEnergy: 'GET /v1/production-orders/{id}/energy',
+  getEquipmentIntactRate: 'GET /v1/equipment-intact-rate',
+  getEquipmentCapacity: 'GET /v1/equipment-capacity',
   sendDeviceCommand: 'POST /v1/equipment/{id}/commands',
   getDeviceCommand: 'GET /v1/device-commands/{id}',
   listEquipmentAlarms: 'GET /v1/equipment-alarms',

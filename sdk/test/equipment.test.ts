@@ -1,7 +1,7 @@
 /**
  * The equipment namespace against a real server over real HTTP: a machine in the plant model, a
  * gateway registered with its Ed25519 key and a device map, a signed batch uploaded the way a
- * gateway does (not through the SDK), then status, state history, indicators, alarms and a command.
+ * gateway does (not through the SDK), then status, state history, indicators, intact rate, capacity, alarms and a command.
  */
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 describe('equipment', () => {
-  it('S1-5.4.6-a S1-5.4.6-b S1-5.4.6-d S1-4.2.3: from a registered machine and gateway to status, alarms and a command through the SDK', async () => {
+  it('S1-5.4.6-a S1-5.4.6-b S1-5.4.6-d S1-5.4.6-f S1-4.2.3: from a registered machine and gateway to status, intact rate, capacity, alarms and a command through the SDK', async () => {
     const calendar = await mes.plant.calendars.create({ code: 'CAL', name: 'Days', shifts: [{ weekday: 1, start: '08:00', end: '12:00' }] });
     const plant = await mes.plant.plants.create({ code: 'P', name: 'Plant', calendarId: calendar.id });
     const ws = await mes.plant.workshops.create({ code: 'WS', name: 'Shop', plantId: plant.id });
@@ -64,6 +64,12 @@ describe('equipment', () => {
     expect(err).toBeInstanceOf(MesError);
     expect((err as MesError).code).toBe('COMMAND_INVALID');
     expect((await mes.equipment.list()).items.map((e) => e.code)).toEqual(['OVEN-1']);
+    const intact = await mes.equipment.intactRate({ from: new Date(at).toISOString(), to: new Date(at + 60_000).toISOString() });
+    expect(intact.fleet).toEqual({ machines: 1, intactSeconds: 60, calendarSeconds: 60, intactRate: 1, intactAtEnd: 1, intactRateAtEnd: 1 });
+    const day = new Date().toISOString().slice(0, 10);
+    const capacity = await mes.equipment.capacity({ from: day, to: day, workshopId: ws.id });
+    expect(capacity.machines.map((m) => [m.code, m.missing])).toEqual([['OVEN-1', 'NO_WORK_CENTRE']]);
+    expect(capacity.totals).toEqual({ machines: 0, availableHours: 0, runHours: 0, utilisation: null });
     expect((await mes.equipment.gateways.get(gw.id)).highestSeq).toBe(2);
   });
 });

@@ -5,7 +5,8 @@
  * bench-results/<time>.json for comparison across commits. The MRP bench sizes itself from
  * MES_BENCH_MRP_MATERIALS, MES_BENCH_MRP_DEMAND, MES_BENCH_MRP_RUNS and MES_BENCH_KIT_ORDERS (mrp.ts), the trace
  * bench from MES_BENCH_TRACE_BATCHES, MES_BENCH_TRACE_MOVEMENTS_PER_BATCH and MES_BENCH_TRACE_SAMPLES (trace.ts), the
- * backup bench from MES_BENCH_BACKUP_MOVEMENTS and MES_BENCH_BACKUP_ROUNDS (backup.ts).
+ * backup bench from MES_BENCH_BACKUP_MOVEMENTS and MES_BENCH_BACKUP_ROUNDS (backup.ts), the gateway replay
+ * into the real server from MES_BENCH_REPLAY_BACKLOG (replay.ts; needs the edge package built).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { apiOverhead, printApiOverhead } from './api-overhead.js';
@@ -14,6 +15,7 @@ import { importBench, printImportBench } from './imports.js';
 import { ledgerBench, printLedgerBench } from './ledger.js';
 import { printTelemetryBench, telemetryBench } from './telemetry.js';
 import { mrpBench, printMrpBench } from './mrp.js';
+import { printReplayBench, replayBench } from './replay.js';
 import { printTraceBench, traceBench } from './trace.js';
 
 const seconds = Number(process.env.MES_BENCH_SECONDS ?? 4);
@@ -32,6 +34,11 @@ results.ledger = await ledgerBench({ seconds, rounds, concurrency: 16 }).then((r
 
 results.telemetry = await telemetryBench({ seconds, rounds, concurrency: 4 }).then((r) => {
   printTelemetryBench(r);
+  return r;
+});
+
+results.replay = await replayBench().then((r) => {
+  printReplayBench(r);
   return r;
 });
 

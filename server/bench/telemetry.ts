@@ -18,7 +18,14 @@ import { formatInterleaved, interleave, type Interleaved } from './load.js';
 export const BATCH = 1000;
 const POINTS = ['temperature', 'pressure', 'speed', 'current', 'vibration'];
 
-export interface TelemetryBenchResult { batches: Interleaved; readingsPerBatch: number }
+export interface RollupBenchResult {
+  /** Number readings rolled up in each run (all the phases above stored). */
+  readings: number;
+  /** Per round: the rollup's time and the bare aggregate's, in ms, and bare / rollup. */
+  rounds: Array<{ rollupMs: number; bareMs: number; ratio: number }>;
+  median: number;
+}
+export interface TelemetryBenchResult { batches: Interleaved; readingsPerBatch: number; rollup: RollupBenchResult }
 
 interface Slot { header: string; key: KeyObject; batchSeq: number; seq: number; copyGateway: string }
 
@@ -93,13 +100,56 @@ export async function telemetryBench(opts: BenchOptions): Promise<TelemetryBench
       }
     };
     const batches = await interleave(opts, { label: `COPY ${BATCH} rows (pg, ${opts.concurrency} clients)`, once: copy }, { label: `API signed batch of ${BATCH}`, once: ingest });
+    const rollup = await rollupBench(pool, tenant.tenant.id, opts.rounds);
     await pool.end();
     agent.destroy();
-    return { batches, readingsPerBatch: BATCH };
+    return { batches, readingsPerBatch: BATCH, rollup };
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     await db.drop();
+  }
+}
+
+/**
+ * The minute rollup (the server's own mergeReceived: aggregate, last reading by (ts, seq), upsert
+ * into telemetry_rollups_minute) over every reading the phases stored, against a bare SQL aggregate
+ * of the same rows (count, min, max, sum per machine, point and minute, nothing written), in
+ * alternating rounds. Each rollup runs in a transaction rolled back, so every round rolls up the
+ * same readings into empty buckets.
+ */
+async function rollupBench(pool: pg.Pool, tenantId: string, rounds: number): Promise<RollupBenchResult> {
+  const { mergeReceived } = (await import(new URL('../../dist/modules/equipment/rollup-repo.js', import.meta.url).href)) as {
+    mergeReceived: (tx: unknown, tenantId: string, resolution: 'minute', from: Date, to: Date) => Promise<number>;
+  };
+  const client = await pool.connect();
+  const from = new Date(0);
+  const to = new Date(Date.now() + 3_600_000);
+  const timed = async (f: () => Promise<unknown>) => {
+    const t = performance.now();
+    await f();
+    return performance.now() - t;
+  };
+  try {
+    let readings = 0;
+    const out: RollupBenchResult['rounds'] = [];
+    for (let i = 0; i < rounds; i++) {
+      await client.query('BEGIN');
+      const rollupMs = await timed(async () => {
+        readings = await mergeReceived(client, tenantId, 'minute', from, to);
+      });
+      await client.query('ROLLBACK');
+      const bareMs = await timed(() => client.query(
+        `SELECT equipment_id, point, date_trunc('minute', ts AT TIME ZONE 'UTC') AS b, count(*), min(num_value), max(num_value), sum(num_value)
+           FROM telemetry_readings WHERE tenant_id = $1 AND received_at >= $2 AND received_at < $3 AND num_value IS NOT NULL GROUP BY 1, 2, 3`,
+        [tenantId, from, to],
+      ));
+      out.push({ rollupMs: Math.round(rollupMs), bareMs: Math.round(bareMs), ratio: Math.round((bareMs / rollupMs) * 1000) / 1000 });
+    }
+    const median = [...out.map((r) => r.ratio)].sort((a, b) => a - b)[Math.floor(out.length / 2)];
+    return { readings, rounds: out, median };
+  } finally {
+    client.release();
   }
 }
 
@@ -120,4 +170,8 @@ export function printTelemetryBench(r: TelemetryBenchResult): void {
   console.log(formatInterleaved(r.batches, 0.5));
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(`readings/s: API ${(median(r.batches.subject.map((x) => x.perSecond)) * r.readingsPerBatch).toFixed(0)}, COPY ${(median(r.batches.baseline.map((x) => x.perSecond)) * r.readingsPerBatch).toFixed(0)} (medians)`);
+  const ro = r.rollup;
+  console.log(`telemetry-rollup: minute rollup of ${ro.readings} readings vs a bare SQL aggregate of the same rows, alternating`);
+  for (const x of ro.rounds) console.log(`  rollup ${x.rollupMs} ms (${Math.round(ro.readings / (x.rollupMs / 1000))} readings/s), bare aggregate ${x.bareMs} ms: ratio ${x.ratio}`);
+  console.log(`  ratio median ${ro.median} (bare time / rollup time)`);
 }

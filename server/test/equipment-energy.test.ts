@@ -64,14 +64,37 @@ describe('energy per production order', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ orderId: order.id, docNo: order.docNo, reportsWithoutInterval: 1, totals: [{ unit: 'kWh', energy: 60 }] });
     expect(res.body.machines).toEqual([
-      { equipmentCode: 'LATHE-X', equipmentId: null, unit: null, energy: null, seconds: 300, missing: 'UNKNOWN_EQUIPMENT', intervals: [{ from: at(150), to: at(155), energy: null }] },
-      { equipmentCode: 'OVEN-2', equipmentId: expect.any(String), unit: null, energy: null, seconds: 600, missing: 'NO_ENERGY_POINT', intervals: [{ from: at(130), to: at(140), energy: null }] },
+      { equipmentCode: 'LATHE-X', equipmentId: null, unit: null, energy: null, seconds: 300, missing: 'UNKNOWN_EQUIPMENT', intervals: [{ from: at(150), to: at(155), energy: null, open: false }] },
+      { equipmentCode: 'OVEN-2', equipmentId: expect.any(String), unit: null, energy: null, seconds: 600, missing: 'NO_ENERGY_POINT', intervals: [{ from: at(130), to: at(140), energy: null, open: false }] },
       {
         equipmentCode: 'PRESS-7', equipmentId: press.id, unit: 'kWh', energy: 60, seconds: 7200, missing: null,
         // 20–120: from 1005 (the reading before 20) to 1055 (the last inside); 130–150: 1060 to 1070.
-        intervals: [{ from: at(20), to: at(120), energy: 50 }, { from: at(130), to: at(150), energy: 10 }],
+        intervals: [{ from: at(20), to: at(120), energy: 50, open: false }, { from: at(130), to: at(150), energy: 10, open: false }],
       },
     ]);
+  });
+
+  it('S1-5.4.6-f: a run still open counts up to now: started at 170 on the press and never paused or ended, 1080 → 1090 kWh so far', async () => {
+    const created = await A.make('/v1/production-orders', { materialCode: 'BRACKET', quantity: '4', plannedStart: '2026-12-01', plannedFinish: '2026-12-05' });
+    const running = await A.make(`/v1/production-orders/${created.id}/release`, { version: created.version });
+    await A.make(`/v1/production-orders/${running.id}/operations/10/events`, { event: 'start', operator: 'W-2', equipmentCode: 'PRESS-7', at: at(170) });
+    const before = Date.now();
+    const res = await A.as('GET', `/v1/production-orders/${running.id}/energy`);
+    const after = Date.now();
+    expect(res.status).toBe(200);
+    const [m] = res.body.machines;
+    expect(m).toMatchObject({ equipmentCode: 'PRESS-7', energy: 10, missing: null });
+    expect(m.intervals).toEqual([{ from: at(170), to: expect.any(String), energy: 10, open: true }]);
+    // The open run ends at the time of the answer.
+    const to = Date.parse(m.intervals[0].to);
+    expect(to).toBeGreaterThanOrEqual(before - 1000);
+    expect(to).toBeLessThanOrEqual(after);
+    expect(m.seconds).toBeCloseTo((to - (T0 + 170 * MIN)) / 1000, 3);
+    expect(res.body.totals).toEqual([{ unit: 'kWh', energy: 10 }]);
+    // Paused, it closes: 170–175, from 1080 (the reading before 170) to 1085 (the one at 170), no longer open.
+    await A.make(`/v1/production-orders/${running.id}/operations/10/events`, { event: 'pause', operator: 'W-2', reason: 'lunch', at: at(175) });
+    const paused = (await A.as('GET', `/v1/production-orders/${running.id}/energy`)).body.machines[0];
+    expect(paused).toMatchObject({ seconds: 300, energy: 5, intervals: [{ from: at(170), to: at(175), energy: 5, open: false }] });
   });
 
   it('S1-5.4.6-f: overlapping and touching intervals merge, empty ones drop', () => {

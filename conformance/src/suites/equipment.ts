@@ -277,6 +277,12 @@ async function indicators(ctx: CheckContext, w: World): Promise<void> {
   ctx.assert(got.failures === 1 && got.mtbfSeconds === run && got.mttrSeconds === down && near(got.failureRatePerHour, 1 / (run / 3600)),
     `failures ${got.failures}, MTBF ${got.mtbfSeconds}, MTTR ${got.mttrSeconds}, failure rate ${got.failureRatePerHour}`);
   ctx.assert(got.energy === 12.5 && got.energyUnit === 'kWh', `energy ${got.energy} ${got.energyUnit}, not 12.5 kWh`);
+  // Intact rate (完好率): the share of the hour not down, in the indicators and in the fleet report.
+  ctx.assert(near(got.intactRate, (3600 - down) / 3600), `intact rate ${got.intactRate}, not ${((3600 - down) / 3600).toFixed(4)}`);
+  const fleet = await w.call('GET', `/v1/equipment-intact-rate?${q}`);
+  const mine = fleet.json?.machines?.find((m: { equipmentId: string }) => m.equipmentId === e.id);
+  ctx.assert(fleet.status === 200 && mine?.downSeconds === down && near(mine.intactRate, (3600 - down) / 3600) && mine.stateAtEnd === 'idle',
+    `the fleet report answered ${fleet.status} with ${JSON.stringify(mine)} for the machine`);
   const bad = await w.call('GET', `/v1/equipment/${e.id}/indicators?from=yesterday&to=${new Date(w.t0).toISOString()}`);
   ctx.assert(bad.status === 400, `a malformed period answered ${bad.status}`);
 }

@@ -3074,6 +3074,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/equipment-intact-rate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Intact rate (完好率) over [from, to) per active machine and for the fleet (all, or a workshop or work centre): machine time not down, and machines not down at the end */
+        get: operations["getEquipmentIntactRate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/equipment-capacity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capacity report over whole days: per machine and work centre the available hours of the plant calendar, the run hours and utilisation */
+        get: operations["getEquipmentCapacity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/imports/{id}": {
         parameters: {
             query?: never;
@@ -6989,7 +7023,14 @@ export interface components {
             availability: number | null;
             performance: number | null;
             quality: number | null;
+            /** @description Production work reports that named the machine (equipmentCode) and ended in the period */
+            workReports: number;
+            /** @description Their good quantity, summed in base units */
+            goodQuantity: string;
+            /** @description Their scrap quantity, summed in base units */
+            scrapQuantity: string;
             oee: number | null;
+            intactRate: number | null;
             /** @description Down periods that started in the period */
             failures: number;
             mtbfSeconds: number | null;
@@ -7203,9 +7244,14 @@ export interface components {
                 intervals: {
                     /** Format: date-time */
                     from: string;
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @description For a run still open: the time of the answer
+                     */
                     to: string;
                     energy: number | null;
+                    /** @description A run still going on (started or resumed, not yet paused or ended): counted up to now */
+                    open: boolean;
                 }[];
             }[];
             /** @description Per energy unit over the machines */
@@ -7215,6 +7261,73 @@ export interface components {
             }[];
             /** @description Work reports that name no machine or no start: no interval */
             reportsWithoutInterval: number;
+        };
+        EquipmentIntactRate: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            periodSeconds: number;
+            machines: {
+                /** Format: uuid */
+                equipmentId: string;
+                code: string;
+                workCentreId: string | null;
+                downSeconds: number;
+                /** @description Seconds of the period not down (no known state counts as intact) */
+                intactSeconds: number;
+                intactRate: number | null;
+                stateAtEnd: string | null;
+                intactAtEnd: boolean;
+            }[];
+            fleet: {
+                /** @description Active machines covered */
+                machines: number;
+                intactSeconds: number;
+                /** @description periodSeconds × machines */
+                calendarSeconds: number;
+                intactRate: number | null;
+                /** @description Machines not down at `to` */
+                intactAtEnd: number;
+                intactRateAtEnd: number | null;
+            };
+        };
+        EquipmentCapacityReport: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            machines: {
+                /** Format: uuid */
+                equipmentId: string;
+                code: string;
+                workCentreId: string | null;
+                workCentreCode: string | null;
+                calendarCode: string | null;
+                timeZone: string | null;
+                availableHours: number | null;
+                runHours: number | null;
+                utilisation: number | null;
+                missing: "NO_WORK_CENTRE" | null;
+            }[];
+            workCentres: {
+                /** Format: uuid */
+                workCentreId: string;
+                workCentreCode: string;
+                machines: number;
+                availableHours: number;
+                runHours: number;
+                utilisation: number | null;
+                /** @description The work centre's own capacity over the days (shift hours × parallel count × efficiency) */
+                calendarCapacityHours: number;
+            }[];
+            totals: {
+                /** @description Machines with a calendar */
+                machines: number;
+                availableHours: number;
+                runHours: number;
+                utilisation: number | null;
+            };
         };
         ImportError: {
             /** @description Sheet name (a CSV file: its name without extension) */
@@ -35716,6 +35829,168 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEquipmentIntactRate: {
+        parameters: {
+            query: {
+                /** @description Start (inclusive) */
+                from: string;
+                /** @description End (exclusive) */
+                to: string;
+                workshopId?: string;
+                workCentreId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquipmentIntactRate"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEquipmentCapacity: {
+        parameters: {
+            query: {
+                /** @description First day (the work centre's local date) */
+                from: string;
+                /** @description Last day, inclusive (at most 366 days after from) */
+                to: string;
+                workshopId?: string;
+                workCentreId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquipmentCapacityReport"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,6 +5,8 @@
  * and operation events with a machine (start or resume until the next pause or end of that
  * operation). Per machine the intervals are merged where they overlap, so energy is never counted
  * twice; each interval's energy is the meter's increase over it (resets handled as for indicators).
+ * A run still open (started or resumed, not yet paused or ended) counts up to now, marked open, so
+ * an order in progress shows what it has used so far.
  */
 import type { Sql } from '../../platform/db.js';
 import { getOrder } from '../production/orders.js';
@@ -12,14 +14,14 @@ import { listOperationEvents, listWorkReports } from '../production/reporting.js
 import * as repo from './repo.js';
 import { counterIncrease } from './telemetry-repo.js';
 
-export interface Interval { from: number; to: number }
+export interface Interval { from: number; to: number; open?: boolean }
 export interface OrderEnergy {
   orderId: string; docNo: string;
   machines: Array<{
     equipmentCode: string; equipmentId: string | null; unit: string | null; energy: number | null; seconds: number;
     /** Why energy is null: UNKNOWN_EQUIPMENT or NO_ENERGY_POINT. */
     missing: string | null;
-    intervals: Array<{ from: string; to: string; energy: number | null }>;
+    intervals: Array<{ from: string; to: string; energy: number | null; open: boolean }>;
   }>;
   totals: Array<{ unit: string; energy: number }>;
   /** Work reports that name no machine or no start, so no interval. */
@@ -46,14 +48,16 @@ export function merge(intervals: Interval[]): Interval[] {
   const out: Interval[] = [];
   for (const i of sorted) {
     const last = out.at(-1);
-    if (last && i.from <= last.to) last.to = Math.max(last.to, i.to);
-    else out.push({ ...i });
+    if (last && i.from <= last.to) {
+      if (i.to >= last.to) last.open = i.open;
+      last.to = Math.max(last.to, i.to);
+    } else out.push({ ...i });
   }
   return out;
 }
 
-/** Run intervals from operation events: a start or resume on a machine until that operation's next pause or end. */
-export function eventIntervals(events: Array<{ operationSeq: number; event: string; equipmentCode: string | null; occurredAt: string }>): Map<string, Interval[]> {
+/** Run intervals from operation events: a start or resume on a machine until that operation's next pause or end; one not yet paused or ended runs until `now` (open). */
+export function eventIntervals(events: Array<{ operationSeq: number; event: string; equipmentCode: string | null; occurredAt: string }>, now: number): Map<string, Interval[]> {
   const out = new Map<string, Interval[]>();
   const open = new Map<number, { code: string; from: number }>();
   for (const e of [...events].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt))) {
@@ -66,14 +70,15 @@ export function eventIntervals(events: Array<{ operationSeq: number; event: stri
       open.set(e.operationSeq, { code: e.equipmentCode, from: at });
     }
   }
+  for (const running of open.values()) out.set(running.code, [...(out.get(running.code) ?? []), { from: running.from, to: Math.max(now, running.from), open: true }]);
   return out;
 }
 
-export async function orderEnergy(tx: Sql, tenantId: string, orderId: string): Promise<OrderEnergy> {
+export async function orderEnergy(tx: Sql, tenantId: string, orderId: string, now = Date.now()): Promise<OrderEnergy> {
   const order = await getOrder(tx, tenantId, orderId);
   const reports = await all((limit, after) => listWorkReports(tx, tenantId, orderId, limit, after));
   const events = await all((limit, after) => listOperationEvents(tx, tenantId, orderId, limit, after));
-  const byMachine = eventIntervals(events);
+  const byMachine = eventIntervals(events, now);
   let reportsWithoutInterval = 0;
   for (const r of reports) {
     if (!r.equipmentCode || !r.startedAt) {
@@ -92,7 +97,7 @@ export async function orderEnergy(tx: Sql, tenantId: string, orderId: string): P
     const parts = [];
     for (const i of intervals) {
       const energy = missing ? null : await counterIncrease(tx, tenantId, e!.id, e!.energyPoint!, new Date(i.from).toISOString(), new Date(i.to).toISOString());
-      parts.push({ from: new Date(i.from).toISOString(), to: new Date(i.to).toISOString(), energy: energy === null ? null : round(energy) });
+      parts.push({ from: new Date(i.from).toISOString(), to: new Date(i.to).toISOString(), energy: energy === null ? null : round(energy), open: i.open === true });
     }
     const known = parts.filter((p) => p.energy !== null);
     machines.push({

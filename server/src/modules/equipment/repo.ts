@@ -124,3 +124,17 @@ export async function listEquipment(tx: Sql, tenantId: string, q: { limit: numbe
   );
   return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, workshopId: r.workshop_id, workshopCode: r.workshop_code, gatewayId: r.gateway_id, status: r.status, version: r.version }));
 }
+
+/** Active machines of a workshop and/or work centre (all when neither is given), by code, with their place: what fleet reports cover. */
+export async function fleet(tx: Sql, tenantId: string, q: { workshopId?: string; workCentreId?: string }) {
+  const { rows } = await tx.query<{ id: string; code: string; name: string; workshop_id: string; work_centre_id: string | null }>(
+    `SELECT id, code, name, workshop_id, work_centre_id FROM equipment
+      WHERE tenant_id = $1 AND status = 'active' AND ($2::uuid IS NULL OR workshop_id = $2) AND ($3::uuid IS NULL OR work_centre_id = $3)
+      ORDER BY code LIMIT $4`,
+    [tenantId, q.workshopId ?? null, q.workCentreId ?? null, FLEET_MAX + 1],
+  );
+  return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, workshopId: r.workshop_id, workCentreId: r.work_centre_id }));
+}
+
+/** At most this many machines in one fleet report; a larger plant asks per workshop or work centre. */
+export const FLEET_MAX = 5000;

@@ -3,17 +3,19 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext, MesApp } from '../../app.js';
 import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, problems } from '../../platform/schemas.js';
+import { capacityReport } from './capacity.js';
 import { orderEnergy } from './energy.js';
+import { intactRate } from './fleet.js';
 import * as notify from './notify.js';
 import { series } from './rollups.js';
-import { AlarmNoticesSchema, AlarmRoutesBody, AlarmRoutesSchema, OrderEnergySchema, SeriesQuery, SeriesSchema } from './schema.js';
+import { AlarmNoticesSchema, AlarmRoutesBody, AlarmRoutesSchema, CapacityReportQuery, CapacityReportSchema, FleetPeriodQuery, IntactRateSchema, OrderEnergySchema, SeriesQuery, SeriesSchema } from './schema.js';
 
 /**
  * Reports over the rollups (S1-5.4.6-f status and energy reports over long periods), energy per
  * production order, and the alarm notification routes and notices (S1-5.4.6-d).
  */
 export function reportRoutes(app: MesApp, { db }: AppContext): void {
-  for (const s of [SeriesSchema, AlarmRoutesSchema, AlarmNoticesSchema, OrderEnergySchema]) app.addSchema(s);
+  for (const s of [SeriesSchema, AlarmRoutesSchema, AlarmNoticesSchema, OrderEnergySchema, IntactRateSchema, CapacityReportSchema]) app.addSchema(s);
   const tags = ['equipment'];
   const readPerm = { permission: 'equipment:read' };
   const tenant = (req: FastifyRequest) => principalOf(req).tenantId;
@@ -58,4 +60,22 @@ export function reportRoutes(app: MesApp, { db }: AppContext): void {
       params: IdParams, response: { 200: Type.Ref(OrderEnergySchema), ...problems(404) },
     },
   }, async (req) => read(db, req, (tx) => orderEnergy(tx, tenant(req), req.params.id)));
+
+  app.get('/v1/equipment-intact-rate', {
+    config: readPerm,
+    schema: {
+      operationId: 'getEquipmentIntactRate', tags,
+      summary: 'Intact rate (完好率) over [from, to) per active machine and for the fleet (all, or a workshop or work centre): machine time not down, and machines not down at the end',
+      querystring: FleetPeriodQuery, response: { 200: Type.Ref(IntactRateSchema), ...problems(400) },
+    },
+  }, async (req) => read(db, req, (tx) => intactRate(tx, tenant(req), req.query)));
+
+  app.get('/v1/equipment-capacity', {
+    config: readPerm,
+    schema: {
+      operationId: 'getEquipmentCapacity', tags,
+      summary: 'Capacity report over whole days: per machine and work centre the available hours of the plant calendar, the run hours and utilisation',
+      querystring: CapacityReportQuery, response: { 200: Type.Ref(CapacityReportSchema), ...problems(400) },
+    },
+  }, async (req) => read(db, req, (tx) => capacityReport(tx, tenant(req), req.query)));
 }

@@ -211,8 +211,12 @@ export const IndicatorsSchema = Type.Object(
     energyUnit: Nullable(Type.String()),
     availability: Nullable(Type.Number({ description: 'run / planned' })),
     performance: Nullable(Type.Number({ description: 'output / (targetOutputPerHour × run hours)' })),
-    quality: Nullable(Type.Number({ description: 'Not yet known to the equipment module: null, and OEE counts it as 1' })),
-    oee: Nullable(Type.Number({ description: 'availability × performance (× quality when known)' })),
+    quality: Nullable(Type.Number({ description: 'goodQuantity / (goodQuantity + scrapQuantity) of the work reports; null when none reported good or scrap (OEE then counts it as 1)' })),
+    workReports: Type.Integer({ description: 'Production work reports that named the machine (equipmentCode) and ended in the period' }),
+    goodQuantity: Type.String({ description: 'Their good quantity, summed in base units' }),
+    scrapQuantity: Type.String({ description: 'Their scrap quantity, summed in base units' }),
+    oee: Nullable(Type.Number({ description: 'availability × performance × quality (quality counted as 1 when null)' })),
+    intactRate: Nullable(Type.Number({ description: 'Intact rate (完好率): share of the period the machine was not down, (period − down) / period; null for an empty period' })),
     failures: Type.Integer({ description: 'Down periods that started in the period' }),
     mtbfSeconds: Nullable(Type.Number({ description: 'Run time / failures' })),
     mttrSeconds: Nullable(Type.Number({ description: 'Mean length of those down periods' })),
@@ -222,6 +226,62 @@ export const IndicatorsSchema = Type.Object(
   { $id: 'EquipmentIndicators' },
 );
 export type Indicators = Static<typeof IndicatorsSchema>;
+
+export const FleetPeriodQuery = Type.Object(
+  {
+    from: Timestamp('Start (inclusive)'), to: Timestamp('End (exclusive)'),
+    workshopId: Type.Optional(Uuid()), workCentreId: Type.Optional(Uuid()),
+  },
+  { additionalProperties: false },
+);
+export const IntactRateSchema = Type.Object(
+  {
+    from: Timestamp(), to: Timestamp(), periodSeconds: Type.Number(),
+    machines: Type.Array(Type.Object({
+      equipmentId: Uuid(), code: Type.String(), workCentreId: Nullable(Uuid()),
+      downSeconds: Type.Number(), intactSeconds: Type.Number({ description: 'Seconds of the period not down (no known state counts as intact)' }),
+      intactRate: Nullable(Type.Number({ description: 'intactSeconds / periodSeconds' })),
+      stateAtEnd: Nullable(Type.String({ description: 'The state at `to` (null: none known)' })), intactAtEnd: Type.Boolean(),
+    })),
+    fleet: Type.Object({
+      machines: Type.Integer({ description: 'Active machines covered' }), intactSeconds: Type.Number(), calendarSeconds: Type.Number({ description: 'periodSeconds × machines' }),
+      intactRate: Nullable(Type.Number({ description: 'Machine time: intactSeconds / calendarSeconds (完好台时 / 日历台时)' })),
+      intactAtEnd: Type.Integer({ description: 'Machines not down at `to`' }),
+      intactRateAtEnd: Nullable(Type.Number({ description: 'By count at `to`: intactAtEnd / machines (完好台数 / 总台数)' })),
+    }),
+  },
+  { $id: 'EquipmentIntactRate' },
+);
+export type IntactRate = Static<typeof IntactRateSchema>;
+
+const DateOnly = (description: string) => Type.String({ format: 'date', description });
+export const CapacityReportQuery = Type.Object(
+  {
+    from: DateOnly('First day (the work centre\'s local date)'), to: DateOnly('Last day, inclusive (at most 366 days after from)'),
+    workshopId: Type.Optional(Uuid()), workCentreId: Type.Optional(Uuid()),
+  },
+  { additionalProperties: false },
+);
+const Hours = (description: string) => Nullable(Type.Number({ description }));
+export const CapacityReportSchema = Type.Object(
+  {
+    from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }),
+    machines: Type.Array(Type.Object({
+      equipmentId: Uuid(), code: Type.String(), workCentreId: Nullable(Uuid()), workCentreCode: Nullable(Type.String()), calendarCode: Nullable(Type.String()), timeZone: Nullable(Type.String()),
+      availableHours: Hours('Shift hours of the work centre\'s calendar over the days, for one machine'),
+      runHours: Hours('Hours in state run over the same local days'),
+      utilisation: Hours('runHours / availableHours (above 1: run outside the shifts)'),
+      missing: Nullable(Lit('NO_WORK_CENTRE')),
+    })),
+    workCentres: Type.Array(Type.Object({
+      workCentreId: Uuid(), workCentreCode: Type.String(), machines: Type.Integer(), availableHours: Type.Number(), runHours: Type.Number(), utilisation: Hours('runHours / availableHours'),
+      calendarCapacityHours: Type.Number({ description: 'The work centre\'s own capacity over the days (shift hours × parallel count × efficiency)' }),
+    })),
+    totals: Type.Object({ machines: Type.Integer({ description: 'Machines with a calendar' }), availableHours: Type.Number(), runHours: Type.Number(), utilisation: Hours('runHours / availableHours') }),
+  },
+  { $id: 'EquipmentCapacityReport' },
+);
+export type CapacityReport = Static<typeof CapacityReportSchema>;
 
 // ---------------------------------------------------------------- rollups (reports over long periods)
 
@@ -267,7 +327,10 @@ export const OrderEnergySchema = Type.Object(
       energy: Nullable(Type.Number({ description: "The meter's increase over the merged intervals; null when missing says why" })),
       seconds: Type.Number({ description: 'Length of the merged intervals' }),
       missing: Nullable(Lit('UNKNOWN_EQUIPMENT', 'NO_ENERGY_POINT')),
-      intervals: Type.Array(Type.Object({ from: Timestamp(), to: Timestamp(), energy: Nullable(Type.Number()) })),
+      intervals: Type.Array(Type.Object({
+        from: Timestamp(), to: Timestamp('For a run still open: the time of the answer'), energy: Nullable(Type.Number()),
+        open: Type.Boolean({ description: 'A run still going on (started or resumed, not yet paused or ended): counted up to now' }),
+      })),
     })),
     totals: Type.Array(Type.Object({ unit: Type.String(), energy: Type.Number() }), { description: 'Per energy unit over the machines' }),
     reportsWithoutInterval: Type.Integer({ description: 'Work reports that name no machine or no start: no interval' }),

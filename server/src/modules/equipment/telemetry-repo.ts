@@ -125,6 +125,33 @@ export async function statesBetween(tx: Sql, tenantId: string, equipmentId: stri
   )).rows;
 }
 
+/**
+ * Seconds per machine and state inside [from, to) (the open period runs until `now`), and the
+ * state each machine was in at `to` (its period starting at or before it), for many machines in one
+ * query: what fleet reports (intact rate, capacity) add up.
+ */
+export async function stateSecondsByMachine(tx: Sql, tenantId: string, ids: string[], from: string, to: string, now: Date): Promise<Array<{ equipment_id: string; state: string; seconds: number }>> {
+  return (await tx.query<{ equipment_id: string; state: string; seconds: number }>(
+    `SELECT equipment_id, state,
+            sum(greatest(0, extract(epoch FROM least(coalesce(ended_at, greatest($5::timestamptz, started_at)), $4::timestamptz) - greatest(started_at, $3::timestamptz))))::float8 AS seconds
+       FROM equipment_states
+      WHERE tenant_id = $1 AND equipment_id = ANY($2::uuid[]) AND started_at < $4 AND (ended_at IS NULL OR ended_at > $3)
+      GROUP BY equipment_id, state`,
+    [tenantId, ids, from, to, now],
+  )).rows;
+}
+
+/** The state of each machine at `at`: the period that started last at or before it, if it is still running then. */
+export async function statesAt(tx: Sql, tenantId: string, ids: string[], at: string): Promise<Map<string, string>> {
+  const { rows } = await tx.query<{ equipment_id: string; state: string }>(
+    `SELECT DISTINCT ON (equipment_id) equipment_id, state FROM equipment_states
+      WHERE tenant_id = $1 AND equipment_id = ANY($2::uuid[]) AND started_at <= $3 AND (ended_at IS NULL OR ended_at > $3)
+      ORDER BY equipment_id, started_at DESC`,
+    [tenantId, ids, at],
+  );
+  return new Map(rows.map((r) => [r.equipment_id, r.state]));
+}
+
 // ---------------------------------------------------------------- alarms
 
 export interface AlarmRow {

@@ -276,6 +276,21 @@ export async function wageLines(tx: Sql, tenantId: string, from: string, to: str
   return rows;
 }
 
+/**
+ * Good and scrap quantities (base units) reported per machine code over reports that ended in
+ * [from, to): the quality rate of OEE (S1-5.4.6-f). Reports naming no machine are left out.
+ */
+export async function equipmentOutputs(tx: Sql, tenantId: string, codes: string[], from: string, to: string) {
+  const { rows } = await tx.query<{ equipment_code: string; reports: number; good: string; scrap: string }>(
+    `SELECT equipment_code, count(*)::int AS reports, sum(good_quantity)::text AS good, sum(scrap_quantity)::text AS scrap
+       FROM production_work_reports
+      WHERE tenant_id = $1 AND equipment_code = ANY($2::text[]) AND ended_at >= $3 AND ended_at < $4
+      GROUP BY equipment_code`,
+    [tenantId, codes, from, to],
+  );
+  return rows;
+}
+
 // ---------------------------------------------------------------- receipts and genealogy
 
 export interface NewReceiptLine {

@@ -175,6 +175,19 @@ export async function reportWork(tx: Sql, who: Who, orderId: string, input: Work
   return (await presentReports(tx, who.tenantId, await repo.workReports(tx, who.tenantId, { id, limit: 1 })))[0];
 }
 
+export interface EquipmentOutput { equipmentCode: string; reports: number; goodQuantity: string; scrapQuantity: string }
+
+/**
+ * Per machine code, the good and scrap quantities (base units) of the work reports that named it
+ * and ended in [from, to): what the equipment module's OEE takes its quality rate from.
+ * Machines with no report in the period are absent.
+ */
+export async function equipmentOutputs(tx: Sql, tenantId: string, equipmentCodes: string[], from: string, to: string): Promise<Map<string, EquipmentOutput>> {
+  if (!equipmentCodes.length) return new Map();
+  const rows = await repo.equipmentOutputs(tx, tenantId, equipmentCodes, from, to);
+  return new Map(rows.map((r) => [r.equipment_code, { equipmentCode: r.equipment_code, reports: r.reports, goodQuantity: formatQty(qty(r.good)), scrapQuantity: formatQty(qty(r.scrap)) }]));
+}
+
 // ---------------------------------------------------------------- piece rates and wages
 
 const presentRate = (r: repo.PieceRateRow): PieceRate => ({

@@ -157,7 +157,7 @@ export function instantOf(day: CapacityDay, offset: Qty, timeZone: string): stri
 }
 
 /** A local date-time (YYYY-MM-DDTHH:MM) in a time zone as epoch milliseconds. */
-function zonedToUtc(local: string, timeZone: string): number {
+export function zonedToUtc(local: string, timeZone: string): number {
   const [d, t] = local.split('T');
   const [y, mo, da] = d.split('-').map(Number);
   const [h, mi] = t.split(':').map(Number);
