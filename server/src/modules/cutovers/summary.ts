@@ -38,7 +38,7 @@ export async function summarise(tx: Sql, tenantId: string, c: Cutover, metrics: 
   const totals = await ledgerTotals(tx, tenantId);
   const off = await balancesOffLedger(tx, tenantId);
   const checks = (await readinessChecks(tx, tenantId)).map((x, i) => ({
-    seq: i + 1, key: x.key, state: x.state, actor: null, startedAt: null, finishedAt: null, durationMs: null, result: x.result,
+    seq: i + 1, key: x.key, state: x.state, actor: null, startedAt: null, finishedAt: null, durationMs: null, runner: null, heartbeatAt: null, result: x.result,
   }));
   const ledgerOk = off === 0 && Number(totals.movementSum) === Number(totals.balanceSum);
   const reconciled = c.steps.find((s) => s.key === 'reconcile')?.state === 'passed';
