@@ -147,12 +147,3 @@ export async function backupChunks(tx: Sql, cutoverId: string, file: string): Pr
   const { rows } = await tx.query<{ chunk: Buffer }>('SELECT chunk FROM cutover_backup_chunks WHERE cutover_id = $1 AND file = $2 ORDER BY seq', [cutoverId, file]);
   return rows.map((r) => Buffer.from(r.chunk));
 }
-
-/** Writes refused and failed since go-live, from the audit chain (every write is on it). */
-export async function auditOutcomesSince(tx: Sql, tenantId: string, since: string): Promise<{ outcome: string; n: number }[]> {
-  const { rows } = await tx.query<{ outcome: string; n: number }>(
-    'SELECT outcome, count(*)::int AS n FROM audit_log WHERE tenant_id = $1 AND occurred_at >= $2 GROUP BY outcome ORDER BY outcome',
-    [tenantId, since],
-  );
-  return rows;
-}

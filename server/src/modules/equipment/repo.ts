@@ -124,3 +124,8 @@ export async function listEquipment(tx: Sql, tenantId: string, q: { limit: numbe
   );
   return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, workshopId: r.workshop_id, workshopCode: r.workshop_code, gatewayId: r.gateway_id, status: r.status, version: r.version }));
 }
+
+export async function countEquipment(tx: Sql, tenantId: string): Promise<number> {
+  const { rows } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM equipment WHERE tenant_id = $1', [tenantId]);
+  return rows[0].n;
+}
