@@ -25,6 +25,8 @@ export interface ServerConfig {
   tokenTtlSeconds: number;
   keyCacheTtlMs: number;
   planTtlMs: number;
+  /** A running cutover step whose heartbeat is older than this was abandoned by a dead process (MES_CUTOVER_STEP_LEASE_MS, default 60 s). */
+  cutoverStepLeaseMs: number;
   /**
    * A PostgreSQL server (postgres://… of a user that may create databases) on which backup drills
    * create and drop their scratch database; unset: a PGlite scratch in a temporary directory.
@@ -72,6 +74,7 @@ export function loadConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
     tokenTtlSeconds: int(env.MES_TOKEN_TTL_SECONDS, 900, 'MES_TOKEN_TTL_SECONDS'),
     keyCacheTtlMs: int(env.MES_KEY_CACHE_TTL_MS, 5000, 'MES_KEY_CACHE_TTL_MS'),
     planTtlMs: int(env.MES_PLAN_TTL_MS, 2000, 'MES_PLAN_TTL_MS'),
+    cutoverStepLeaseMs: Math.max(1000, int(env.MES_CUTOVER_STEP_LEASE_MS, 60_000, 'MES_CUTOVER_STEP_LEASE_MS')),
     backupScratchUrl: env.MES_BACKUP_SCRATCH_URL || undefined,
     eventStreamPollMs: Math.max(50, int(env.MES_EVENT_STREAM_POLL_MS, 500, 'MES_EVENT_STREAM_POLL_MS')),
     eventStreamHeartbeatMs: Math.max(100, int(env.MES_EVENT_STREAM_HEARTBEAT_MS, 15_000, 'MES_EVENT_STREAM_HEARTBEAT_MS')),

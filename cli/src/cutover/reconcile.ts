@@ -6,11 +6,19 @@ import type { MesClient } from '@mes/sdk';
  * quantities per material.
  */
 export interface ControlTotals {
-  counts?: Partial<Record<'units' | 'materials' | 'warehouses' | 'customers' | 'suppliers' | 'salesOrders' | 'purchaseOrders', number>>;
+  counts?: Partial<Record<CountKind, number>>;
   stock?: { material: string; warehouse: string; quantity: string }[];
   openSalesOrders?: { material: string; quantity: string }[];
   openPurchaseOrders?: { material: string; quantity: string }[];
 }
+
+/**
+ * What a count counts. Engineering documents count as the legacy system lists them: a routing once
+ * per code and a BOM once per product and type, whatever revisions were imported; the plant model
+ * per level.
+ */
+export type CountKind = 'units' | 'materials' | 'warehouses' | 'customers' | 'suppliers' | 'salesOrders' | 'purchaseOrders'
+  | 'routings' | 'boms' | 'plants' | 'workshops' | 'productionLines' | 'workCentres' | 'stations' | 'equipment';
 
 export interface Difference {
   check: string;
@@ -54,23 +62,38 @@ async function all<T>(it: AsyncGenerator<T>): Promise<T[]> {
   return out;
 }
 
+const count = async <T>(it: AsyncGenerator<T>) => (await all(it)).length;
+const distinct = async <T>(it: AsyncGenerator<T>, key: (x: T) => string) => new Set((await all(it)).map(key)).size;
+
+/** How each kind is counted through the API; only the kinds the control totals name are read. */
+const COUNTS: Record<CountKind, (client: MesClient, open: { salesOrders: unknown[]; purchaseOrders: unknown[] }) => Promise<number>> = {
+  units: async (c) => (await c.units.list()).items.length,
+  materials: (c) => count(c.materials.iterate({ limit: 500 })),
+  warehouses: async (c) => (await c.warehouses.list()).items.length,
+  customers: (c) => count(c.customers.iterate({ limit: 500 })),
+  suppliers: (c) => count(c.suppliers.iterate({ limit: 500 })),
+  salesOrders: async (_c, open) => open.salesOrders.length,
+  purchaseOrders: async (_c, open) => open.purchaseOrders.length,
+  routings: (c) => distinct(c.production.routings.iterate({ limit: 500 }), (r) => r.code),
+  boms: (c) => distinct(c.production.boms.iterate({ limit: 500 }), (b) => `${b.materialId}|${b.type}`),
+  plants: (c) => count(c.plant.plants.iterate({ limit: 500 })),
+  workshops: (c) => count(c.plant.workshops.iterate({ limit: 500 })),
+  productionLines: (c) => count(c.plant.lines.iterate({ limit: 500 })),
+  workCentres: (c) => count(c.plant.workCentres.iterate({ limit: 500 })),
+  stations: (c) => count(c.plant.stations.iterate({ limit: 500 })),
+  equipment: (c) => count(c.equipment.iterate({ limit: 500 })),
+};
+
 /** Every difference between the control totals and what the tenant holds, through the API. */
 export async function reconcile(client: MesClient, totals: ControlTotals): Promise<Difference[]> {
   const out: Difference[] = [];
   const salesOrders = (await all(client.sales.orders.iterate({ limit: 500 }))).filter((o) => !['cancelled', 'closed'].includes(o.status));
   const purchaseOrders = (await all(client.purchasing.orders.iterate({ limit: 500 }))).filter((o) => !['cancelled', 'closed'].includes(o.status));
   if (totals.counts) {
-    const actual: Record<string, number> = {
-      units: (await client.units.list()).items.length,
-      materials: (await all(client.materials.iterate({ limit: 500 }))).length,
-      warehouses: (await client.warehouses.list()).items.length,
-      customers: (await all(client.customers.iterate({ limit: 500 }))).length,
-      suppliers: (await all(client.suppliers.iterate({ limit: 500 }))).length,
-      salesOrders: salesOrders.length,
-      purchaseOrders: purchaseOrders.length,
-    };
     for (const [kind, expected] of Object.entries(totals.counts)) {
-      if (actual[kind] !== expected) out.push({ check: 'count', key: kind, expected: String(expected), actual: String(actual[kind] ?? 'unknown kind') });
+      const count = COUNTS[kind as CountKind];
+      const actual = count ? await count(client, { salesOrders, purchaseOrders }) : undefined;
+      if (actual !== expected) out.push({ check: 'count', key: kind, expected: String(expected), actual: actual === undefined ? 'unknown kind' : String(actual) });
     }
   }
   if (totals.stock) {

@@ -7872,6 +7872,10 @@ export interface components {
             startedAt: string | null;
             finishedAt: string | null;
             durationMs: number | null;
+            /** @description The server process running (or that last ran) the step: host:pid */
+            runner: string | null;
+            /** @description While running, renewed every third of the lease; a running step whose heartbeat is older than the lease was abandoned (its process died) and may be run again or rolled back */
+            heartbeatAt: string | null;
             result: {
                 [key: string]: unknown;
             } | null;

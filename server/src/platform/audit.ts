@@ -170,3 +170,12 @@ export async function chainHead(tx: Sql, tenantId: string): Promise<ChainHead> {
   const head = rows[0];
   return head ? { seq: Number(head.last_seq), hash: head.last_hash, at: head.occurred_at ? new Date(head.occurred_at).toISOString() : null } : { seq: 0, hash: null, at: null };
 }
+
+/** How many writes of a tenant ended in each outcome since a time, from the audit chain (every write is on it). */
+export async function auditOutcomesSince(tx: Sql, tenantId: string, since: string): Promise<{ outcome: AuditOutcome; n: number }[]> {
+  const { rows } = await tx.query<{ outcome: AuditOutcome; n: number }>(
+    'SELECT outcome, count(*)::int AS n FROM audit_log WHERE tenant_id = $1 AND occurred_at >= $2 GROUP BY outcome ORDER BY outcome',
+    [tenantId, since],
+  );
+  return rows;
+}

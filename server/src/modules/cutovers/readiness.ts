@@ -1,11 +1,15 @@
 /**
  * The readiness checks of S1-7.2 that software can make, before and after a cutover. They count
- * what the tenant has set up (one statement of counts, read-only, across the modules' tables) and
- * draw labels through the barcodes module; a missing item is a warning, never a refusal: a plant
- * without devices needs no gateways.
+ * what the tenant has set up through the owning modules' services (identity, masterdata,
+ * equipment) and draw labels through the barcodes module; a missing item is a warning, never a
+ * refusal: a plant without devices needs no gateways.
  */
 import type { Sql } from '../../platform/db.js';
 import { renderLabel } from '../barcodes/service.js';
+import * as gatewayService from '../equipment/gateways.js';
+import * as equipmentService from '../equipment/master.js';
+import * as identity from '../identity/service.js';
+import * as masterdata from '../masterdata/service.js';
 
 export interface CheckOutcome {
   key: string;
@@ -13,31 +17,18 @@ export interface CheckOutcome {
   result: { detail: string } & Record<string, unknown>;
 }
 
-interface Counts {
-  users: number;
-  roles: number;
-  coding_rules: number;
-  warehouses: number;
-  bins: number;
-  gateways: number;
-  equipment: number;
-}
-
 const LABEL_SAMPLE = 20;
 
 export async function readinessChecks(tx: Sql, tenantId: string): Promise<CheckOutcome[]> {
-  const { rows } = await tx.query<Counts>(
-    `SELECT (SELECT count(*)::int FROM users WHERE tenant_id = $1 AND status = 'active') AS users,
-            (SELECT count(*)::int FROM roles WHERE tenant_id = $1) AS roles,
-            (SELECT count(*)::int FROM coding_rules WHERE tenant_id = $1) AS coding_rules,
-            (SELECT count(*)::int FROM warehouses WHERE tenant_id = $1) AS warehouses,
-            (SELECT count(*)::int FROM bins WHERE tenant_id = $1) AS bins,
-            (SELECT count(*)::int FROM gateways WHERE tenant_id = $1 AND status = 'active') AS gateways,
-            (SELECT count(*)::int FROM equipment WHERE tenant_id = $1) AS equipment`,
-    [tenantId],
-  );
-  const c = rows[0];
-  const materials = (await tx.query<{ code: string }>('SELECT code FROM materials WHERE tenant_id = $1 ORDER BY code LIMIT $2', [tenantId, LABEL_SAMPLE])).rows;
+  // Each count from the module that owns it; independent reads, sent in one write.
+  const [people, setup, gateways, equipment, materials] = await Promise.all([
+    identity.countUsersAndRoles(tx, tenantId),
+    masterdata.countSetup(tx, tenantId),
+    gatewayService.countActiveGateways(tx, tenantId),
+    equipmentService.countEquipment(tx, tenantId),
+    masterdata.firstMaterialCodes(tx, tenantId, LABEL_SAMPLE),
+  ]);
+  const c = { users: people.users, roles: people.roles, coding_rules: setup.codingRules, warehouses: setup.warehouses, bins: setup.bins, gateways, equipment };
   return [
     {
       key: 'users-and-roles',
@@ -49,7 +40,7 @@ export async function readinessChecks(tx: Sql, tenantId: string): Promise<CheckO
       state: c.coding_rules > 0 ? 'passed' : 'warning',
       result: { codingRules: c.coding_rules, detail: c.coding_rules > 0 ? `${c.coding_rules} coding rules` : 'no coding rule: batches, serials and documents get default numbers (set them under /v1/coding-rules)' },
     },
-    await labelCheck(materials.map((m) => m.code)),
+    await labelCheck(materials),
     {
       key: 'warehouses-and-bins',
       state: c.warehouses > 0 && c.bins > 0 ? 'passed' : 'warning',

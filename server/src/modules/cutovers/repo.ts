@@ -9,7 +9,8 @@ const CUTOVER_COLUMNS = `id, status, frozen, note, planned_by AS "plannedBy", ba
   to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt",
   to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "finishedAt"`;
 
-const STEP_COLUMNS = `seq, key, kind, state, actor, duration_ms AS "durationMs", result,
+const STEP_COLUMNS = `seq, key, kind, state, actor, duration_ms AS "durationMs", runner, result,
+  to_char(heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "heartbeatAt",
   to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "startedAt",
   to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "finishedAt"`;
 
@@ -56,14 +57,33 @@ export async function listCutovers(tx: Sql, tenantId: string, limit: number, aft
   return rows;
 }
 
-/** Marks a step running, if it is neither running nor passed; false when another run holds it. */
-export async function startStep(tx: Sql, cutoverId: string, key: string, actor: string): Promise<boolean> {
+/**
+ * Marks a step running for this runner, if it is neither running nor passed, or running with a
+ * heartbeat older than the lease (its process died); false when a live run holds it.
+ */
+export async function startStep(tx: Sql, cutoverId: string, key: string, actor: string, runner: string, leaseMs: number): Promise<boolean> {
   const r = await tx.query(
-    `UPDATE cutover_steps SET state = 'running', actor = $3, started_at = now(), finished_at = NULL, duration_ms = NULL, result = NULL
-      WHERE cutover_id = $1 AND key = $2 AND state NOT IN ('running', 'passed')`,
-    [cutoverId, key, actor],
+    `UPDATE cutover_steps SET state = 'running', actor = $3, runner = $4, heartbeat_at = now(), started_at = now(), finished_at = NULL, duration_ms = NULL, result = NULL
+      WHERE cutover_id = $1 AND key = $2
+        AND (state NOT IN ('running', 'passed') OR (state = 'running' AND coalesce(heartbeat_at, started_at) < now() - make_interval(secs => $5::double precision / 1000)))`,
+    [cutoverId, key, actor, runner, leaseMs],
   );
   return r.rowCount === 1;
+}
+
+/** Renews a running step's lease; false when the step is no longer this runner's. */
+export async function heartbeat(tx: Sql, cutoverId: string, key: string, runner: string): Promise<boolean> {
+  const r = await tx.query(`UPDATE cutover_steps SET heartbeat_at = now() WHERE cutover_id = $1 AND key = $2 AND state = 'running' AND runner = $3`, [cutoverId, key, runner]);
+  return r.rowCount === 1;
+}
+
+/** How long ago a running step's heartbeat was, in ms (null: no step running with a heartbeat). */
+export async function heartbeatAgeMs(tx: Sql, cutoverId: string, key: string): Promise<number | null> {
+  const { rows } = await tx.query<{ age: number | null }>(
+    `SELECT (extract(epoch FROM now() - coalesce(heartbeat_at, started_at)) * 1000)::int AS age FROM cutover_steps WHERE cutover_id = $1 AND key = $2 AND state = 'running'`,
+    [cutoverId, key],
+  );
+  return rows[0]?.age ?? null;
 }
 
 export async function finishStep(tx: Sql, cutoverId: string, key: string, state: string, result: unknown): Promise<void> {
@@ -126,13 +146,4 @@ export async function deleteBackupChunks(tx: Sql, cutoverId: string): Promise<vo
 export async function backupChunks(tx: Sql, cutoverId: string, file: string): Promise<Buffer[]> {
   const { rows } = await tx.query<{ chunk: Buffer }>('SELECT chunk FROM cutover_backup_chunks WHERE cutover_id = $1 AND file = $2 ORDER BY seq', [cutoverId, file]);
   return rows.map((r) => Buffer.from(r.chunk));
-}
-
-/** Writes refused and failed since go-live, from the audit chain (every write is on it). */
-export async function auditOutcomesSince(tx: Sql, tenantId: string, since: string): Promise<{ outcome: string; n: number }[]> {
-  const { rows } = await tx.query<{ outcome: string; n: number }>(
-    'SELECT outcome, count(*)::int AS n FROM audit_log WHERE tenant_id = $1 AND occurred_at >= $2 GROUP BY outcome ORDER BY outcome',
-    [tenantId, since],
-  );
-  return rows;
 }

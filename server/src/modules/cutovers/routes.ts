@@ -18,7 +18,7 @@ export function cutoverRoutes(app: MesApp, ctx: AppContext): void {
   for (const s of [CutoverStepSchema, CutoverSchema, CutoverPageSchema, CutoverSummarySchema]) app.addSchema(s);
   const tags = ['cutovers'];
   const tenant = (req: FastifyRequest) => principalOf(req).tenantId;
-  const cc: cutovers.CutoverContext = { db, freeze: ctx.freeze, forgetCredentials: (t) => ctx.auth.forgetTenant(t) };
+  const cc: cutovers.CutoverContext = { db, freeze: ctx.freeze, forgetCredentials: (t) => ctx.auth.forgetTenant(t), leaseMs: ctx.config.cutoverStepLeaseMs };
   const own = 'own' as const;
 
   app.post('/v1/cutovers', {
@@ -65,7 +65,7 @@ export function cutoverRoutes(app: MesApp, ctx: AppContext): void {
   }, async (req, reply) => {
     const p = principalOf(req);
     const { id, step } = req.params;
-    const c = await db.transaction({ tenantId: p.tenantId }, (tx) => cutovers.startStep(tx, p, id, step));
+    const c = await db.transaction({ tenantId: p.tenantId }, (tx) => cutovers.startStep(tx, p, id, step, cc.leaseMs));
     const outcome = await cutovers.executeStep(cc, p, c, step, req.body);
     return mutate(db, req, reply, (tx) => cutovers.finishStep(tx, p, id, step, outcome), {
       resource: () => `cutover/${id}/steps/${step}`, details: () => ({ state: outcome.state, ...(outcome.result.error ? { error: outcome.result.error } : {}) }),

@@ -14,6 +14,8 @@ export const CutoverStepSchema = Type.Object(
     startedAt: NullableTimestamp,
     finishedAt: NullableTimestamp,
     durationMs: Type.Union([Type.Integer(), Type.Null()]),
+    runner: Type.Union([Type.String(), Type.Null()], { description: 'The server process running (or that last ran) the step: host:pid' }),
+    heartbeatAt: Type.Union([Timestamp(), Type.Null()], { description: 'While running, renewed every third of the lease; a running step whose heartbeat is older than the lease was abandoned (its process died) and may be run again or rolled back' }),
     result: Json,
   },
   { $id: 'CutoverStep' },

@@ -4,6 +4,7 @@
  * the cutover failed and the tenant frozen until the step is run again (mes cutover run --resume)
  * or the cutover is rolled back.
  */
+import { hostname } from 'node:os';
 import { actorId, type Principal } from '../../platform/auth.js';
 import type { Database, Sql } from '../../platform/db.js';
 import { conflict, MesProblem, notFound } from '../../platform/errors.js';
@@ -21,7 +22,12 @@ export interface CutoverContext {
   freeze: TenantFreeze;
   /** Forgets cached credentials of the tenant: a rollback may have changed its users and keys. */
   forgetCredentials(tenantId: string): void;
+  /** A running step whose heartbeat is older than this was abandoned (MES_CUTOVER_STEP_LEASE_MS). */
+  leaseMs: number;
 }
+
+/** This process, as a step's runner: a step it leaves running when killed names who to look for. */
+export const RUNNER = `${hostname()}:${process.pid}`;
 
 const OPEN = ['planned', 'running', 'failed'];
 
@@ -47,7 +53,7 @@ export async function checkReadiness(tx: Sql, p: Principal, id: string): Promise
  * Claims the step: the cutover must be open, every step before this one passed, and this one
  * neither passed nor running elsewhere. The freeze step freezes the tenant in the same commit.
  */
-export async function startStep(tx: Sql, p: Principal, id: string, key: string): Promise<Cutover> {
+export async function startStep(tx: Sql, p: Principal, id: string, key: string, leaseMs: number): Promise<Cutover> {
   const c = await getCutover(tx, p.tenantId, id, true);
   if (!OPEN.includes(c.status)) throw conflict('CUTOVER_CLOSED', `cutover ${id} is ${c.status}; plan a new one (mes cutover plan)`, { status: c.status });
   const index = STEPS.findIndex((s) => s.key === key);
@@ -56,10 +62,26 @@ export async function startStep(tx: Sql, p: Principal, id: string, key: string):
   if (pending) throw conflict('CUTOVER_STEP_OUT_OF_ORDER', `step ${key} runs after ${pending.key}, which is ${pending.state}: run ${pending.key} first`, { next: pending.key });
   const step = c.steps[index];
   if (step.state === 'passed') throw conflict('CUTOVER_STEP_DONE', `step ${key} already passed at ${step.finishedAt}`, { step: key });
-  if (!(await repo.startStep(tx, id, key, actorId(p)))) throw conflict('CUTOVER_STEP_RUNNING', `step ${key} is being run by ${step.actor}; wait for it`, { step: key });
+  if (!(await repo.startStep(tx, id, key, actorId(p), RUNNER, leaseMs))) throw await stepRunning(tx, id, step, leaseMs, 'wait for it to end');
   await repo.updateCutover(tx, id, { status: 'running', ...(key === 'freeze' ? { frozen: true } : {}) });
   return c;
 }
+
+/**
+ * A step held by a live run: who runs it, where, how long since its last heartbeat, and when it
+ * counts as abandoned (then it can be run again, or the cutover rolled back).
+ */
+async function stepRunning(tx: Sql, id: string, step: Cutover['steps'][number], leaseMs: number, advice: string): Promise<MesProblem> {
+  const age = (await repo.heartbeatAgeMs(tx, id, step.key)) ?? 0;
+  const left = Math.max(0, leaseMs - age);
+  return conflict('CUTOVER_STEP_RUNNING',
+    `step ${step.key} is being run by ${step.actor} on ${step.runner ?? 'an unknown process'} (last heartbeat ${Math.round(age / 1000)} s ago); ${advice}. If that process is gone, `
+    + `the step counts as abandoned ${Math.ceil(left / 1000)} s from now, and can then be run again (mes cutover run --resume) or rolled back (mes cutover rollback)`,
+    { step: step.key, runner: step.runner, heartbeatAgeMs: age, abandonedInMs: left });
+}
+
+/** A step found running whose heartbeat is older than the lease: its process died mid-step. */
+const abandoned = (s: Cutover['steps'][number] | undefined) => (s?.state === 'running' ? { runner: s.runner, actor: s.actor, startedAt: s.startedAt, heartbeatAt: s.heartbeatAt } : undefined);
 
 export interface StepOutcome {
   state: 'passed' | 'failed';
@@ -68,12 +90,27 @@ export interface StepOutcome {
 
 /** Does the step's work, after startStep committed; a refusal or error is the step's failure. */
 export async function executeStep(ctx: CutoverContext, p: Principal, c: Cutover, key: string, input: RunStepInput): Promise<StepOutcome> {
+  // c is as read before the claim: a step that was running then was taken over from a dead run.
+  const recovered = abandoned(c.steps.find((s) => s.key === key));
+  const stop = keepAlive(ctx, p.tenantId, c.id, key);
   try {
-    return await STEP_WORK[key](ctx, p, c, input);
+    const outcome = await STEP_WORK[key](ctx, p, c, input);
+    return recovered ? { ...outcome, result: { ...outcome.result, recoveredFrom: recovered } } : outcome;
   } catch (err) {
     const e = err as { code?: string; message: string };
-    return { state: 'failed', result: { error: { code: typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code) ? e.code : 'CUTOVER_STEP_ERROR', message: e.message } } };
+    return { state: 'failed', result: { error: { code: typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code) ? e.code : 'CUTOVER_STEP_ERROR', message: e.message }, ...(recovered ? { recoveredFrom: recovered } : {}) } };
+  } finally {
+    stop();
   }
+}
+
+/** Renews the step's heartbeat every third of the lease while its work runs; a missed beat is retried at the next. */
+function keepAlive(ctx: CutoverContext, tenantId: string, id: string, key: string): () => void {
+  const timer = setInterval(() => {
+    ctx.db.transaction({ tenantId }, (tx) => repo.heartbeat(tx, id, key, RUNNER)).catch(() => {});
+  }, Math.max(200, Math.floor(ctx.leaseMs / 3)));
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Records the outcome; a failed step leaves the cutover failed (and frozen). */
@@ -150,7 +187,17 @@ export async function rollback(ctx: CutoverContext, p: Principal, id: string): P
   const c = await ctx.db.transaction({ tenantId: p.tenantId }, (tx) => getCutover(tx, p.tenantId, id, true));
   if (!OPEN.includes(c.status)) throw conflict('CUTOVER_CLOSED', `cutover ${id} is ${c.status}: only an open cutover rolls back`, { status: c.status });
   const running = c.steps.find((s) => s.state === 'running');
-  if (running) throw conflict('CUTOVER_STEP_RUNNING', `step ${running.key} is running; roll back after it ends`, { step: running.key });
+  if (running) {
+    // A live run is waited for; a run whose process died is recorded as abandoned and rolled back.
+    const age = await ctx.db.transaction({ tenantId: p.tenantId }, (tx) => repo.heartbeatAgeMs(tx, id, running.key));
+    if (age !== null && age < ctx.leaseMs) {
+      throw await ctx.db.transaction({ tenantId: p.tenantId, readOnly: true }, (tx) => stepRunning(tx, id, running, ctx.leaseMs, 'roll back after it ends'));
+    }
+    await ctx.db.transaction({ tenantId: p.tenantId }, (tx) => repo.finishStep(tx, id, running.key, 'failed', {
+      error: { code: 'CUTOVER_STEP_ABANDONED', message: `step ${running.key} was left running by ${running.runner ?? 'a process'} that stopped (no heartbeat for ${Math.round((age ?? 0) / 1000)} s); rolled back` },
+      recoveredFrom: abandoned(running),
+    }));
+  }
   const t0 = Date.now();
   const backupTaken = c.steps.find((s) => s.key === 'backup')!.state === 'passed';
   const restored = backupTaken ? await restoreBackupPoint(ctx.db, p.tenantId, id) : undefined;

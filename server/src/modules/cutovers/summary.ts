@@ -4,11 +4,11 @@
  * ledger's invariant (every balance is the sum of its movements), the reconciliation the cutover
  * recorded, reports rendered as the caller, and the readiness checks again.
  */
+import { auditOutcomesSince } from '../../platform/audit.js';
 import type { Metrics } from '../../platform/metrics.js';
 import type { Sql } from '../../platform/db.js';
 import { balancesOffLedger, ledgerTotals } from '../inventory/integrity.js';
 import { readinessChecks } from './readiness.js';
-import * as repo from './repo.js';
 import type { Cutover, CutoverSummary } from './schema.js';
 
 /** The reports verified to render (GET, as the caller); the stock summary over the cutover's time until now. */
@@ -32,13 +32,13 @@ export async function renderReports(c: Cutover, render: RenderReport): Promise<R
 
 export async function summarise(tx: Sql, tenantId: string, c: Cutover, metrics: Metrics, reports: ReportCheck[]): Promise<CutoverSummary> {
   const since = c.goLiveAt ?? c.createdAt;
-  const outcomes = new Map((await repo.auditOutcomesSince(tx, tenantId, since)).map((o) => [o.outcome, o.n]));
+  const outcomes = new Map((await auditOutcomesSince(tx, tenantId, since)).map((o) => [o.outcome, o.n]));
   const total = [...outcomes.values()].reduce((a, b) => a + b, 0);
   const failed = outcomes.get('error') ?? 0;
   const totals = await ledgerTotals(tx, tenantId);
   const off = await balancesOffLedger(tx, tenantId);
   const checks = (await readinessChecks(tx, tenantId)).map((x, i) => ({
-    seq: i + 1, key: x.key, state: x.state, actor: null, startedAt: null, finishedAt: null, durationMs: null, result: x.result,
+    seq: i + 1, key: x.key, state: x.state, actor: null, startedAt: null, finishedAt: null, durationMs: null, runner: null, heartbeatAt: null, result: x.result,
   }));
   const ledgerOk = off === 0 && Number(totals.movementSum) === Number(totals.balanceSum);
   const reconciled = c.steps.find((s) => s.key === 'reconcile')?.state === 'passed';

@@ -176,3 +176,8 @@ export async function deleteBatchesBefore(tx: Sql, tenantId: string, before: Dat
     [tenantId, before, limit],
   )).rowCount;
 }
+
+export async function countActiveGateways(tx: Sql, tenantId: string): Promise<number> {
+  const { rows } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM gateways WHERE tenant_id = $1 AND status = 'active'`, [tenantId]);
+  return rows[0].n;
+}

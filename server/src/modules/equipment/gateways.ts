@@ -163,3 +163,6 @@ export async function commandResults(tx: Sql, gw: SignedGateway, body: CommandRe
   }
   return { recorded };
 }
+
+/** How many gateways of the tenant are active (go-live readiness, S1-7.2). */
+export const countActiveGateways = (tx: Sql, tenantId: string) => repo.countActiveGateways(tx, tenantId);

@@ -161,3 +161,6 @@ const ruleInput = (r: AlarmRule): RuleInput => ({
   ...(r.high !== null ? { high: r.high } : {}), ...(r.low !== null ? { low: r.low } : {}), ...(r.value !== null ? { value: r.value } : {}),
   ...(r.windowSeconds !== null ? { windowSeconds: r.windowSeconds } : {}), ...(r.maxPerMinute !== null ? { maxPerMinute: r.maxPerMinute } : {}),
 });
+
+/** How many machines the tenant has registered (go-live readiness, S1-7.2). */
+export const countEquipment = (tx: Sql, tenantId: string) => repo.countEquipment(tx, tenantId);

@@ -138,3 +138,8 @@ export async function fleet(tx: Sql, tenantId: string, q: { workshopId?: string;
 
 /** At most this many machines in one fleet report; a larger plant asks per workshop or work centre. */
 export const FLEET_MAX = 5000;
+
+export async function countEquipment(tx: Sql, tenantId: string): Promise<number> {
+  const { rows } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM equipment WHERE tenant_id = $1', [tenantId]);
+  return rows[0].n;
+}

@@ -190,3 +190,13 @@ export async function firstAdmin(tx: Sql, tenantId: string, platform: boolean): 
   );
   return rows[0];
 }
+
+/** Active users and roles of a tenant (the cutover's readiness check). */
+export async function countUsersAndRoles(tx: Sql, tenantId: string): Promise<{ users: number; roles: number }> {
+  const { rows } = await tx.query<{ users: number; roles: number }>(
+    `SELECT (SELECT count(*)::int FROM users WHERE tenant_id = $1 AND status = 'active') AS users,
+            (SELECT count(*)::int FROM roles WHERE tenant_id = $1) AS roles`,
+    [tenantId],
+  );
+  return rows[0];
+}

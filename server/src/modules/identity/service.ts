@@ -142,3 +142,6 @@ export async function issueRecoveryKey(tx: Sql, tenantId: string, platform = fal
   const scopes = platform ? ['*', ...PLATFORM_PERMISSIONS] : ['*'];
   return { ...(await issueKey(tx, tenantId, admin.id, 'recovery key (restored without secrets)', scopes, null)), username: admin.username };
 }
+
+/** How many active users and roles the tenant has set up (go-live readiness, S1-7.2). */
+export const countUsersAndRoles = (tx: Sql, tenantId: string) => repo.countUsersAndRoles(tx, tenantId);

@@ -201,21 +201,43 @@ function checkTracking(m: Material, inbound: boolean, batchNo: string | null, se
 export async function createDocument(tx: Sql, tenantId: string, actor: string, input: CreateStockDocumentInput): Promise<StockDocument> {
   // The numbering rule is read alongside the lines' references: before any lock, in the same write.
   const [lines, takeNumber] = await Promise.all([resolveLines(tx, tenantId, input.type, input.lines), documentNumbering(tx, tenantId)]);
-  // Numbers that inbound lines leave open come from the coding rules now, so the draft shows them.
-  for (const l of lines.filter(() => INBOUND.includes(input.type))) {
-    if (l.material.tracking !== 'none' && !l.batchNo && l.material.tracking === 'batch') {
-      l.batchNo = await nextCode(tx, tenantId, 'batch', { material: l.material.code }, { pattern: 'B{yyyy}{mm}{dd}-{seq:3}', reset: 'daily', description: 'Batch numbers' });
-    }
-    if (l.material.tracking === 'serial' && !l.serialNo) {
-      l.serialNo = await nextCode(tx, tenantId, 'serial', { material: l.material.code }, { pattern: '{material}-{seq:6}', reset: 'never', description: 'Serial numbers' });
-    }
-  }
+  await numberOpenLines(tx, tenantId, input.type, lines);
   const id = randomUUID();
   await repo.insertDocument(tx, tenantId, { id, docNo: provisionalNumber(id), type: input.type, reason: input.reason ?? '', createdBy: actor, reversesId: null });
   await repo.insertLines(tx, tenantId, id, lines);
   const doc = input.post ? await postDocument(tx, tenantId, actor, id, takeNumber) : { ...(await repo.findDocument(tx, tenantId, id))!, docNo: await takeNumber() };
   await repo.setDocNo(tx, tenantId, id, doc.docNo);
   return doc;
+}
+
+/**
+ * A document created posted, for bulk loads (opening stock: one per import chunk): the same line
+ * checks and the same ledger posting as createDocument with post, without reading back what it
+ * has just written in this transaction (resolveLines already compared the batches' dates).
+ */
+export async function createPostedDocument(tx: Sql, tenantId: string, actor: string, input: { type: DocType; reason: string; lines: StockLineInput[] }): Promise<{ id: string; docNo: string }> {
+  const [lines, takeNumber] = await Promise.all([resolveLines(tx, tenantId, input.type, input.lines), documentNumbering(tx, tenantId)]);
+  await numberOpenLines(tx, tenantId, input.type, lines);
+  const id = randomUUID();
+  await repo.insertDocument(tx, tenantId, { id, docNo: provisionalNumber(id), type: input.type, reason: input.reason, createdBy: actor, reversesId: null, postedBy: actor });
+  await repo.insertLines(tx, tenantId, id, lines);
+  const posted = lines.map((l) => ({ ...l, materialId: l.material.id, materialCode: l.material.code }));
+  const docNo = (await postLines(tx, tenantId, actor, { id, type: input.type }, posted, takeNumber))!;
+  await repo.setDocNo(tx, tenantId, id, docNo);
+  return { id, docNo };
+}
+
+/** Numbers that inbound lines leave open come from the coding rules now, so the draft shows them. */
+async function numberOpenLines(tx: Sql, tenantId: string, type: DocType, lines: ResolvedLine[]): Promise<void> {
+  if (!INBOUND.includes(type)) return;
+  for (const l of lines) {
+    if (l.material.tracking === 'batch' && !l.batchNo) {
+      l.batchNo = await nextCode(tx, tenantId, 'batch', { material: l.material.code }, { pattern: 'B{yyyy}{mm}{dd}-{seq:3}', reset: 'daily', description: 'Batch numbers' });
+    }
+    if (l.material.tracking === 'serial' && !l.serialNo) {
+      l.serialNo = await nextCode(tx, tenantId, 'serial', { material: l.material.code }, { pattern: '{material}-{seq:6}', reset: 'never', description: 'Serial numbers' });
+    }
+  }
 }
 
 /** Unique and never visible: the document gets its real number in the same transaction. */
@@ -253,13 +275,25 @@ export async function postDocument(tx: Sql, tenantId: string, actor: string, id:
     });
     if (errors.length) throw batchesDiffer(errors);
   }
-  // The lines' batches and serials in a few statements for the whole document, not a few per line.
+  const docNo = await postLines(tx, tenantId, actor, { id, type: doc.type }, doc.lines, takeNumber);
+  return docNo === undefined ? doc : { ...doc, docNo };
+}
+
+type PostedLine = Pick<StockDocument['lines'][number], 'lineNo' | 'materialId' | 'materialCode' | 'quantity' | 'unit' | 'baseQuantity' | 'warehouseId' | 'binId'
+  | 'toWarehouseId' | 'toBinId' | 'batchNo' | 'serialNo' | 'productionDate' | 'expiryDate' | 'supplierBatch'>;
+
+/**
+ * A posted document's lines into the ledger (postMovements): their batches and serials in a few
+ * statements for the whole document, not a few per line, then the movements and balances.
+ * takeNumber, when given, numbers the document in the same write as the balance upsert.
+ */
+async function postLines(tx: Sql, tenantId: string, actor: string, doc: { id: string; type: DocType }, lines: PostedLine[], takeNumber?: () => Promise<string>): Promise<string | undefined> {
   const inbound = doc.type === 'other_in';
-  const batches = await repo.batchIds(tx, tenantId, doc.lines.flatMap((l) => (l.batchNo ? [{ ...(inbound ? l : {}), materialId: l.materialId, batchNo: l.batchNo }] : [])), inbound);
+  const batches = await repo.batchIds(tx, tenantId, lines.flatMap((l) => (l.batchNo ? [{ ...(inbound ? l : {}), materialId: l.materialId, batchNo: l.batchNo }] : [])), inbound);
   const batchOf = (l: { materialId: string; batchNo: string | null }) => (l.batchNo ? batches.get(`${l.materialId}|${l.batchNo}`) ?? null : null);
-  const serials = await repo.serialIds(tx, tenantId, doc.lines.flatMap((l) => (l.serialNo ? [{ materialId: l.materialId, serialNo: l.serialNo, batchId: batchOf(l) }] : [])), inbound);
+  const serials = await repo.serialIds(tx, tenantId, lines.flatMap((l) => (l.serialNo ? [{ materialId: l.materialId, serialNo: l.serialNo, batchId: batchOf(l) }] : [])), inbound);
   const moves: Movement[] = [];
-  for (const line of doc.lines) {
+  for (const line of lines) {
     const field = `lines[${line.lineNo - 1}]`;
     const material = { id: line.materialId, code: line.materialCode };
     const batchId = batchOf(line);
@@ -276,9 +310,9 @@ export async function postDocument(tx: Sql, tenantId: string, actor: string, id:
       at('transfer_in', line.toWarehouseId!, line.toBinId, base);
     }
   }
-  // The document as read after markPosted is what posting leaves; balances are locked from here on.
-  const [, docNo] = await Promise.all([postMovements(tx, tenantId, { type: 'stock_document', id }, actor, moves), takeNumber?.()]);
-  return docNo === undefined ? doc : { ...doc, docNo };
+  // Balances are locked from here on.
+  const [, docNo] = await Promise.all([postMovements(tx, tenantId, { type: 'stock_document', id: doc.id }, actor, moves), takeNumber?.()]);
+  return docNo;
 }
 
 /** Corrects a posted document the only way the ledger allows: a compensating document. */

@@ -15,10 +15,12 @@ export async function binsOf(tx: Sql, tenantId: string): Promise<BinRef[]> {
   return rows.map((r) => ({ id: r.id, warehouseId: r.warehouse_id, code: r.code }));
 }
 
-export async function insertDocument(tx: Sql, tenantId: string, d: { id: string; docNo: string; type: string; reason: string; createdBy: string; reversesId: string | null }): Promise<void> {
+/** A draft, or with postedBy a document posted as it is created (its lines are posted in the same transaction). */
+export async function insertDocument(tx: Sql, tenantId: string, d: { id: string; docNo: string; type: string; reason: string; createdBy: string; reversesId: string | null; postedBy?: string }): Promise<void> {
   tx.defer(
-    'INSERT INTO stock_documents (tenant_id, id, doc_no, doc_type, reason, created_by, reverses_id) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-    [tenantId, d.id, d.docNo, d.type, d.reason, d.createdBy, d.reversesId],
+    `INSERT INTO stock_documents (tenant_id, id, doc_no, doc_type, reason, created_by, reverses_id, status, posted_by, posted_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8::text IS NULL THEN 'draft' ELSE 'posted' END, $8, CASE WHEN $8::text IS NULL THEN NULL ELSE now() END)`,
+    [tenantId, d.id, d.docNo, d.type, d.reason, d.createdBy, d.reversesId, d.postedBy ?? null],
   );
 }
 

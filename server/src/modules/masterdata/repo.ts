@@ -235,3 +235,20 @@ export async function takenMaterialCodes(tx: Sql, tenantId: string, codes: strin
   const { rows } = await tx.query<{ code: string }>('SELECT code FROM materials WHERE tenant_id = $1 AND code = ANY($2::text[])', [tenantId, codes]);
   return new Set(rows.map((r) => r.code));
 }
+
+/** Coding rules, warehouses and bins of a tenant (the cutover's readiness check). */
+export async function countSetup(tx: Sql, tenantId: string): Promise<{ codingRules: number; warehouses: number; bins: number }> {
+  const { rows } = await tx.query<{ codingRules: number; warehouses: number; bins: number }>(
+    `SELECT (SELECT count(*)::int FROM coding_rules WHERE tenant_id = $1) AS "codingRules",
+            (SELECT count(*)::int FROM warehouses WHERE tenant_id = $1) AS warehouses,
+            (SELECT count(*)::int FROM bins WHERE tenant_id = $1) AS bins`,
+    [tenantId],
+  );
+  return rows[0];
+}
+
+/** The first material codes, in code order. */
+export async function firstMaterialCodes(tx: Sql, tenantId: string, limit: number): Promise<string[]> {
+  const { rows } = await tx.query<{ code: string }>('SELECT code FROM materials WHERE tenant_id = $1 ORDER BY code LIMIT $2', [tenantId, limit]);
+  return rows.map((r) => r.code);
+}

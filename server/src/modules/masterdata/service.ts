@@ -194,3 +194,9 @@ export function materialRow(input: CreateMaterialInput) {
     variantRule: input.variantRule ?? null,
   };
 }
+
+/** How many coding rules, warehouses and bins the tenant has set up (go-live readiness, S1-7.2). */
+export const countSetup = (tx: Sql, tenantId: string) => repo.countSetup(tx, tenantId);
+
+/** The first `limit` material codes in code order (labels drawn as a readiness sample). */
+export const firstMaterialCodes = (tx: Sql, tenantId: string, limit: number) => repo.firstMaterialCodes(tx, tenantId, limit);
