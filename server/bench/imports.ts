@@ -96,13 +96,16 @@ export async function importBench(): Promise<ImportBenchResult> {
     const tenant = await api('/v1/tenants', adminKey, { slug: 'bench-import', name: 'Bench import', plan: 'unlimited' });
     const key: string = tenant.apiKey.key;
     await api('/v1/units', key, { code: 'PCS', name: 'Pieces', decimals: 0 });
-    await api('/v1/warehouses', key, { code: 'WH', name: 'Main' });
+    // More stock lines than materials go to further warehouses: a material's line is unique per
+    // warehouse (and batch), as a legacy export of several warehouses is.
+    const warehouses = Array.from({ length: Math.ceil(STOCK / MATERIALS) }, (_, w) => `WH${w}`);
+    for (const wh of warehouses) await api('/v1/warehouses', key, { code: wh, name: `Warehouse ${wh}` });
 
     const code = (i: number) => `BM-${String(i).padStart(7, '0')}`;
     const materialsFile = await workbook('物料', ['物料编码', '物料名称', '规格型号', '基本单位', '追溯方式'], Array.from({ length: MATERIALS }, (_, i) => [code(i), `物料 ${i}`, `SPEC-${i % 97}`, 'PCS', i % 2 ? '批次' : '无']));
     const stockFile = await workbook('期初库存', ['物料编码', '仓库编码', '数量', '批号'], Array.from({ length: STOCK }, (_, i) => {
       const m = i % MATERIALS;
-      return [code(m), 'WH', (i % 50) + 1, m % 2 ? `B-${i}` : ''];
+      return [code(m), warehouses[Math.floor(i / MATERIALS)], (i % 50) + 1, m % 2 ? `B-${i}` : ''];
     }));
     const mJob = await runJob(port, agent, key, materialsFile, 'materials.xlsx');
     const sJob = await runJob(port, agent, key, stockFile, 'opening-stock.xlsx');
@@ -112,15 +115,17 @@ export async function importBench(): Promise<ImportBenchResult> {
     const other = randomUUID();
     await owner.query(`INSERT INTO tenants (id, slug, name, plan_code) VALUES ($1, 'bench-copy', 'Bench copy', 'unlimited')`, [other]);
     await owner.query(`INSERT INTO units (tenant_id, code, name, decimals) VALUES ($1, 'PCS', 'Pieces', 0)`, [other]);
-    const wh = (await owner.query<{ id: string }>(`INSERT INTO warehouses (tenant_id, code, name) VALUES ($1, 'WH', 'Main') RETURNING id`, [other])).rows[0].id;
+    const whIds: string[] = [];
+    for (const wh of warehouses) whIds.push((await owner.query<{ id: string }>(`INSERT INTO warehouses (tenant_id, code, name) VALUES ($1, $2, $2) RETURNING id`, [other, wh])).rows[0].id);
+    const whOf = (i: number) => whIds[Math.floor(i / MATERIALS)];
     const ids = Array.from({ length: MATERIALS }, () => randomUUID());
     const mMs = await copyRows(owner, 'materials', ['id', 'tenant_id', 'code', 'name', 'specification', 'base_unit', 'purchase_unit', 'sales_unit', 'stock_unit', 'production_unit', 'tracking'],
       ids.map((id, i) => `${id}\t${other}\t${code(i)}\t物料 ${i}\tSPEC-${i % 97}\tPCS\tPCS\tPCS\tPCS\tPCS\t${i % 2 ? 'batch' : 'none'}\n`));
     const source = randomUUID();
     const sMs = await copyRows(owner, 'stock_movements', ['tenant_id', 'movement_type', 'material_id', 'warehouse_id', 'quantity', 'entered_quantity', 'entered_unit', 'source_type', 'source_id', 'source_line', 'posted_by'],
-      Array.from({ length: STOCK }, (_, i) => `${other}\tother_in\t${ids[i % MATERIALS]}\t${wh}\t${(i % 50) + 1}\t${(i % 50) + 1}\tPCS\tstock_document\t${source}\t${i + 1}\tbench\n`))
+      Array.from({ length: STOCK }, (_, i) => `${other}\tother_in\t${ids[i % MATERIALS]}\t${whOf(i)}\t${(i % 50) + 1}\t${(i % 50) + 1}\tPCS\tstock_document\t${source}\t${i + 1}\tbench\n`))
       + await copyRows(owner, 'stock_balances', ['tenant_id', 'material_id', 'warehouse_id', 'quantity'],
-        Array.from({ length: Math.min(STOCK, MATERIALS) }, (_, i) => `${other}\t${ids[i]}\t${wh}\t1\n`));
+        Array.from({ length: STOCK }, (_, i) => `${other}\t${ids[i % MATERIALS]}\t${whOf(i)}\t1\n`));
 
     const phase = (job: any, rows: number, copyMs: number): ImportPhase => {
       const write = perSecond(rows, job.writeMs);
