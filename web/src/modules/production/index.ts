@@ -33,7 +33,7 @@ const production: ModuleDef = {
         notFound: '没有找到工单 {{code}}（只能对已下达或生产中的工单报工）', none: '没有已下达的工单',
       },
       kanban: {
-        title: '车间生产看板', titleOf: '车间生产看板 · {{workshop}}', overview: '概况', workshops: '选择车间', allWorkshops: '全部车间',
+        title: '车间生产看板', titleOf: '车间生产看板 · {{workshop}}', titleLine: '{{title}} · 产线 {{line}}', overview: '概况', workshops: '选择车间', allWorkshops: '全部车间', lines: '选择产线', allLines: '全部产线', line: '产线 {{line}}',
         kpi: { open: '在制工单', late: '延期工单', running: '进行中工序', paused: '暂停工序', done: '已完工工序' },
         orders: '在制工单进度（延期的在前）', page: '第 {{n}}/{{of}} 页', none: '没有已下达或生产中的工单。', active: '正在进行的工序', noneActive: '现在没有进行中的工序。', centres: '各工作中心工序状态',
         late_other: '延期 {{count}} 天', progressOf: '工单 {{order}} 的完成进度',
@@ -101,7 +101,7 @@ const production: ModuleDef = {
         notFound: 'No order {{code}} (work is reported only on released or running orders)', none: 'No released order',
       },
       kanban: {
-        title: 'Workshop production board', titleOf: 'Production board · {{workshop}}', overview: 'Overview', workshops: 'Choose the workshop', allWorkshops: 'All workshops',
+        title: 'Workshop production board', titleOf: 'Production board · {{workshop}}', titleLine: '{{title}} · line {{line}}', overview: 'Overview', workshops: 'Choose the workshop', allWorkshops: 'All workshops', lines: 'Choose the line', allLines: 'All lines', line: 'Line {{line}}',
         kpi: { open: 'Open orders', late: 'Late orders', running: 'Operations running', paused: 'Operations paused', done: 'Operations finished' },
         orders: 'Open orders (late ones first)', page: 'page {{n}} of {{of}}', none: 'No released or running orders.', active: 'Operations running now', noneActive: 'No operation is running now.', centres: 'Operations per work centre',
         late_one: '{{count}} day late', late_other: '{{count}} days late', progressOf: 'Progress of order {{order}}',
