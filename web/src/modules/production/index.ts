@@ -50,7 +50,7 @@ const production: ModuleDef = {
       mrp: {
         title: 'MRP 运算', help: '按销售订单、生产任务和安全库存运算物料需求：得到计划生产订单和采购建议，每一条都能追溯到它满足的需求。点击运算单号查看结果，勾选后确认下达。',
         run: '运行 MRP', asOf: '计划日期', asOfHelp: '留空为今天；提前期推算早于这一天的为延期', salesOrders: '计入未完成的销售订单', safetyStock: '计入安全库存缺口',
-        docNo: '运算单号', materials: '物料数', demands: '需求数', planned: '计划数量', duration: '用时（毫秒）', createdBy: '运行人', createdAt: '运行时间',
+        docNo: '运算单号', materials: '物料数', demands: '需求数', plannedCount: '计划订单数', planned: '计划数量', duration: '用时（毫秒）', createdBy: '运行人', createdAt: '运行时间',
         runTitle: 'MRP 运算 {{docNo}}', runHelp: '计划订单（自制为计划生产订单，外购为采购建议）及其需求追溯、各物料的净需求计算和提前到货建议。勾选计划订单后确认，自制的生成生产工单，外购的按首选供应商生成采购订单。',
         back: '返回 MRP 运算列表', plannedOrders: '计划订单与采购建议', netting: '净需求计算', reschedule: '提前建议', noReschedule: '没有需要提前的在途供应。', nonePlanned: '没有计划订单。',
         kind: '类型', kinds: { make: '自制', buy: '外购' }, line: '行号', material: '物料', level: '低层码', quantity: '数量', startDate: '开始日期', dueDate: '需求日期', late: '{{date}}（已延期）',
@@ -118,7 +118,7 @@ const production: ModuleDef = {
       mrp: {
         title: 'MRP runs', help: 'Plan material from sales orders, production tasks and safety stock: planned production orders and purchase suggestions, each pegged to the demand it meets. Open a run for its results; firm the lines you select.',
         run: 'Run MRP', asOf: 'Planning date', asOfHelp: 'Empty: today; starts before it are late', salesOrders: 'Plan for open sales orders', safetyStock: 'Plan for safety-stock shortfalls',
-        docNo: 'Run no.', materials: 'Materials', demands: 'Demands', planned: 'Planned', duration: 'Time (ms)', createdBy: 'Run by', createdAt: 'Run at',
+        docNo: 'Run no.', materials: 'Materials', demands: 'Demands', plannedCount: 'Planned orders', planned: 'Planned', duration: 'Time (ms)', createdBy: 'Run by', createdAt: 'Run at',
         runTitle: 'MRP run {{docNo}}', runHelp: 'Planned orders (make: planned production orders; buy: purchase suggestions) with the demand they are pegged to, the netting per material and reschedule messages. Firming makes production orders of make lines and purchase orders of buy lines, per preferred supplier.',
         back: 'Back to the MRP runs', plannedOrders: 'Planned orders and purchase suggestions', netting: 'Netting', reschedule: 'Reschedule in', noReschedule: 'No open supply needs to come earlier.', nonePlanned: 'No planned orders.',
         kind: 'Kind', kinds: { make: 'Make', buy: 'Buy' }, line: 'Line', material: 'Material', level: 'Level', quantity: 'Quantity', startDate: 'Start', dueDate: 'Due', late: '{{date}} (late)',

@@ -103,7 +103,7 @@ export default function MaterialIssue() {
       ) : (
         <>
           <Typography.Paragraph>
-            <Link to={`/production/orders/${order.id}`}>{order.docNo}</Link> · {order.materialCode} · {order.materialName} × {order.quantity} {order.unit}
+            <Link to={`/production/orders/${order.id}`} style={{ textDecoration: 'underline' }}>{order.docNo}</Link> · {order.materialCode} · {order.materialName} × {order.quantity} {order.unit}
           </Typography.Paragraph>
           <Table
             size="middle"
@@ -138,7 +138,7 @@ export default function MaterialIssue() {
                 { title: t('issue.receivedAt'), dataIndex: 'receivedAt', render: (v: string | null) => (v ? new Date(v).toLocaleDateString() : '—') },
                 { title: t('issue.available'), dataIndex: 'available', align: 'right' },
                 { title: t('issue.pick'), dataIndex: 'quantity', align: 'right' },
-                { title: t('issue.shortfall'), dataIndex: 'shortfall', align: 'right', render: (v: string) => (Number(v) > 0 ? <Tag color="red">{v}</Tag> : v) },
+                { title: t('issue.shortfall'), dataIndex: 'shortfall', align: 'right', render: (v: string) => (Number(v) > 0 ? <Tag color="red" style={{ color: '#1f1f1f' }}>{v}</Tag> : v) },
               ]}
             />
           </Card>

@@ -81,7 +81,7 @@ export default function MrpRunDetail() {
             <Descriptions.Item label={t('mrp.asOf')}>{run.asOf}</Descriptions.Item>
             <Descriptions.Item label={t('mrp.materials')}>{run.materialCount}</Descriptions.Item>
             <Descriptions.Item label={t('mrp.demands')}>{run.demandCount}</Descriptions.Item>
-            <Descriptions.Item label={t('mrp.planned')}>{run.plannedCount}</Descriptions.Item>
+            <Descriptions.Item label={t('mrp.plannedCount')}>{run.plannedCount}</Descriptions.Item>
           </Descriptions>
           <Tabs
             items={[
@@ -107,6 +107,7 @@ export default function MrpRunDetail() {
                         </Button>
                       )}
                     </Space>
+                    {/* No select-all box: with scroll.x antd repeats the header in an aria-hidden measuring row, and a checkbox there is focusable (axe aria-hidden-focus). */}
                     <Table<Planned>
                       size="middle"
                       rowKey="lineNo"
@@ -115,15 +116,15 @@ export default function MrpRunDetail() {
                       scroll={{ x: 'max-content' }}
                       dataSource={run.plannedOrders}
                       locale={{ emptyText: t('mrp.nonePlanned') }}
-                      rowSelection={can('production:write') ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]), getCheckboxProps: (r) => ({ disabled: !!r.firmedId, 'aria-label': t('mrp.select', { line: r.lineNo }) }) } : undefined}
+                      rowSelection={can('production:write') ? { hideSelectAll: true, selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]), getCheckboxProps: (r) => ({ disabled: !!r.firmedId, 'aria-label': t('mrp.select', { line: r.lineNo }) }) } : undefined}
                       expandable={{ expandedRowRender: (r) => <Table<Peg> size="small" rowKey="demandSeq" pagination={false} dataSource={r.pegs} columns={pegColumns} data-testid={`mrp-pegs-${r.lineNo}`} /> }}
                       columns={[
                         { title: t('mrp.line'), dataIndex: 'lineNo' },
-                        { title: t('mrp.kind'), dataIndex: 'kind', render: (v: string) => <Tag color={v === 'make' ? 'blue' : 'green'}>{t(`mrp.kinds.${v}`)}</Tag> },
+                        { title: t('mrp.kind'), dataIndex: 'kind', render: (v: string) => <Tag color={v === 'make' ? 'blue' : 'green'} style={{ color: '#1f1f1f' }}>{t(`mrp.kinds.${v}`)}</Tag> },
                         { title: t('mrp.material'), dataIndex: 'materialCode' },
                         { title: t('mrp.level'), dataIndex: 'level', align: 'right' },
                         { title: t('mrp.quantity'), dataIndex: 'quantity', align: 'right', render: (v: string, r) => `${v} ${r.baseUnit}` },
-                        { title: t('mrp.startDate'), dataIndex: 'startDate', render: (v: string, r) => (r.late ? <Tag color="red">{t('mrp.late', { date: v })}</Tag> : v) },
+                        { title: t('mrp.startDate'), dataIndex: 'startDate', render: (v: string, r) => (r.late ? <Tag color="red" style={{ color: '#1f1f1f' }}>{t('mrp.late', { date: v })}</Tag> : v) },
                         { title: t('mrp.dueDate'), dataIndex: 'dueDate' },
                         { title: t('mrp.pegging'), key: 'pegs', render: (_: unknown, r) => r.pegs.map((p) => p.sourceRef).join(', ') },
                         { title: t('mrp.firmedAs'), dataIndex: 'firmedDocNo', render: (v: string | null) => v ?? '—' },

@@ -44,7 +44,7 @@ export default function MrpRuns() {
           { title: t('mrp.asOf'), dataIndex: 'asOf' },
           { title: t('mrp.materials'), dataIndex: 'materialCount', align: 'right' },
           { title: t('mrp.demands'), dataIndex: 'demandCount', align: 'right' },
-          { title: t('mrp.planned'), dataIndex: 'plannedCount', align: 'right' },
+          { title: t('mrp.plannedCount'), dataIndex: 'plannedCount', align: 'right' },
           { title: t('mrp.duration'), dataIndex: 'durationMs', align: 'right' },
           { title: t('mrp.createdBy'), dataIndex: 'createdBy' },
           { title: t('mrp.createdAt'), dataIndex: 'createdAt', render: (v: string) => new Date(v).toLocaleString() },
