@@ -62,8 +62,12 @@ const API_SUITES = ['isolation', 'api-automation', 'business'];
  * others by the resilience suites on a platform driver (--platform).
  */
 const PLATFORM = ['S1-6.1-a', 'S1-6.1-c', 'S1-6.1-d', 'S1-6.1-f', 'S1-6.1-g', ...PLATFORM_TECHNICAL];
-/** Proved by the ui suite through the target's web console; 5.4.4-l's e-kanban is a page, so the workshop board's check proves it there too. */
-const UI = ['S1-6.2.2', 'S1-6.2.3-b', 'S1-5.4.4-l'];
+/**
+ * Proved by the ui suite through the target's web console; 5.4.4-l's e-kanban is a page, so the
+ * workshop board's check proves it there too, as the planner's pages do material issue (-f),
+ * dispatching (-j), MRP and kitting (-k).
+ */
+const UI = ['S1-6.2.2', 'S1-6.2.3-b', 'S1-5.4.4-l', 'S1-5.4.4-f', 'S1-5.4.4-j', 'S1-5.4.4-k'];
 /** The platform profile's suites, in run order. */
 const PLATFORM_SUITES = ['deployment', 'failover', 'upgrade', 'scaling', 'diagnosis'];
 /** Proved by the production suite through the API: engineering data, orders, planning, the shop floor. */

@@ -22,7 +22,7 @@ beforeAll(async () => {
   t = await startTestServer({ webDir: WEB_DIST, eventStreamPollMs: 200 });
   dir = mkdtempSync(path.join(tmpdir(), 'mes-ui-test-'));
   run = await runConformance({ target: t.url, apiKey: t.adminKey, profile: 'ui', certified: true, seed: 17, outDir: dir, signingKey: path.join(dir, 'key.pem') });
-}, 480_000);
+}, 720_000);
 afterAll(async () => {
   await t?.stop();
   // MES_KEEP_UI_EVIDENCE=1 keeps the bundle (screenshots) to look at the pages.
@@ -31,11 +31,15 @@ afterAll(async () => {
 });
 
 describe('ui suite against the reference server and its console', () => {
-  it('S1-6.2.3-b S1-6.2.2 S1-5.4.4-l: every UI check passes in Chromium, certified, and the bundle holds the screenshots and the console log', async () => {
+  it('S1-6.2.3-b S1-6.2.2 S1-5.4.4-l S1-5.4.4-f S1-5.4.4-j S1-5.4.4-k: every UI check passes in Chromium, certified, and the bundle holds the screenshots and the console log', async () => {
     const failing = run.results.checks.filter((c) => c.status !== 'passed').map((c) => `${c.status} ${c.id}: ${c.message}`);
     expect(failing).toEqual([]);
-    expect(run.results.checks.map((c) => c.id).sort()).toEqual(['ui/board-live', 'ui/console-flow', 'ui/equipment-flow', 'ui/pda-phone', 'ui/permission-refusal', 'ui/production-flow', 'ui/quality-flow', 'ui/trace-flow', 'ui/workshop-kanban']);
-    expect(run.results.clauses.map((c) => [c.id, c.status])).toEqual([['S1-6.2.2', 'passed'], ['S1-6.2.3-b', 'passed'], ['S1-5.4.4-l', 'passed']]);
+    expect(run.results.checks.map((c) => c.id).sort()).toEqual(['ui/board-live', 'ui/console-flow', 'ui/equipment-flow', 'ui/pda-phone', 'ui/permission-refusal', 'ui/planning-flow', 'ui/production-flow', 'ui/quality-flow', 'ui/quality-setup', 'ui/trace-flow', 'ui/workshop-kanban']);
+    expect(run.results.clauses.map((c) => [c.id, c.status])).toEqual([['S1-6.2.2', 'passed'], ['S1-6.2.3-b', 'passed'], ['S1-5.4.4-l', 'passed'], ['S1-5.4.4-f', 'passed'], ['S1-5.4.4-j', 'passed'], ['S1-5.4.4-k', 'passed']]);
+    const planning = run.results.checks.find((c) => c.id === 'ui/planning-flow')!;
+    expect(planning.clauses).toEqual(expect.arrayContaining(['S1-5.4.4-f', 'S1-5.4.4-j', 'S1-5.4.4-k']));
+    expect(planning.data?.dispatchFieldError).toBeTruthy();
+    expect(planning.data?.firmed).toBeTruthy();
     expect(run.exitCode).toBe(0);
     const flow = run.results.checks.find((c) => c.id === 'ui/console-flow')!;
     expect(flow.data?.fieldError).toBeTruthy();
@@ -46,9 +50,13 @@ describe('ui suite against the reference server and its console', () => {
     expect(production.data?.reportFieldError).toBeTruthy();
     const equipment = run.results.checks.find((c) => c.id === 'ui/equipment-flow')!;
     expect(equipment.data?.wallUpdateMs).toBeLessThanOrEqual(10_000);
+    expect(equipment.data?.machineFieldError).toBeTruthy();
     const quality = run.results.checks.find((c) => c.id === 'ui/quality-flow')!;
     expect(quality.data?.resultFieldError).toBeTruthy();
     expect(quality.data?.dispositionFieldError).toBeTruthy();
+    const setup = run.results.checks.find((c) => c.id === 'ui/quality-setup')!;
+    expect(setup.data?.standardFieldError).toBeTruthy();
+    expect(setup.data?.reviewed).toMatchObject({ judgement: 'good' });
     const kanban = run.results.checks.find((c) => c.id === 'ui/workshop-kanban')!;
     expect(kanban.clauses).toContain('S1-5.4.4-l');
     expect(kanban.data?.kanbanUpdateMs).toBeLessThanOrEqual(10_000);

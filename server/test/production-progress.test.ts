@@ -146,6 +146,40 @@ describe('the shop-floor progress board (S1-5.4.4-l)', () => {
   });
 });
 
+describe('the progress board per production line (S1-5.4.4-l)', () => {
+  it('S1-5.4.4-l: lineCode or lineId keeps the orders of one line (totals, orders and running operations); each order and running operation names its line', async () => {
+    const B = await board('progress-line');
+    await B.make('/v1/production-lines', { code: 'L2', name: 'Line 2', workshopCode: 'WS-ASSY' });
+    const onLine = async (lineCode: string, quantity: string) => {
+      const created = await B.make('/v1/production-orders', { materialCode: 'PUMP', quantity, workshopCode: 'WS-ASSY', lineCode, plannedStart: '2026-03-02', plannedFinish: '2026-03-08' });
+      return B.make(`/v1/production-orders/${created.id}/release`, { version: created.version });
+    };
+    const l1 = await onLine('L1', '7');
+    const l2 = await onLine('L2', '3');
+    expect((await B.event(l2, 10, 'start', { at: '2026-03-03T08:00:00.000Z' })).status).toBe(201);
+    expect((await B.event(B.late, 10, 'start', { at: '2026-03-03T08:05:00.000Z' })).status).toBe(201);
+
+    const all = (await B.as('GET', '/v1/production-progress?asOf=2026-03-10')).body;
+    expect(all.orders.map((o: any) => [o.docNo, o.lineCode]).sort()).toEqual([[B.late.docNo, null], [B.onTime.docNo, null], [l1.docNo, 'L1'], [l2.docNo, 'L2']].sort());
+    const line2 = (await B.as('GET', '/v1/production-progress?lineCode=L2&asOf=2026-03-10')).body;
+    expect(line2.orders.map((o: any) => [o.docNo, o.quantity, o.workshopCode, o.lineCode, o.late, o.daysLate])).toEqual([[l2.docNo, '3', 'WS-ASSY', 'L2', true, 2]]);
+    expect(line2.workshops.map((w: any) => [w.workshopCode, w.openOrders, w.lateOrders, w.operations])).toEqual([['WS-ASSY', 1, 1, { pending: 1, inProgress: 1, paused: 0, completed: 0 }]]);
+    expect(line2.active.map((a: any) => [a.docNo, a.seq, a.status, a.lineCode])).toEqual([[l2.docNo, 10, 'in_progress', 'L2']]);
+    const lineId = all.orders.find((o: any) => o.docNo === l1.docNo).lineId;
+    const line1 = (await B.as('GET', `/v1/production-progress?lineId=${lineId}&workshopCode=WS-ASSY`)).body;
+    expect([line1.orders.map((o: any) => o.docNo), line1.active]).toEqual([[l1.docNo], []]);
+    // A line of another workshop than the one asked: nothing, not an error.
+    const elsewhere = (await B.as('GET', '/v1/production-progress?lineCode=L1&workshopCode=WS-B')).body;
+    expect([elsewhere.orders, elsewhere.workshops, elsewhere.active]).toEqual([[], [], []]);
+
+    const unknown = await B.as('GET', '/v1/production-progress?lineCode=NOPE');
+    expect([unknown.status, unknown.body.code, fieldsOf(unknown.body)]).toEqual([422, 'UNKNOWN_LINE', ['lineCode:UNKNOWN_LINE']]);
+    const other = await productionTenant(t, 'progress-line-b');
+    const foreign = await other.as('GET', `/v1/production-progress?lineId=${lineId}`);
+    expect([foreign.status, foreign.body.code, fieldsOf(foreign.body)]).toEqual([422, 'UNKNOWN_LINE', ['lineId:UNKNOWN_LINE']]);
+  });
+});
+
 describe('the production feed (S1-5.4.4-l, S1-4.3.6)', () => {
   it('S1-5.4.4-l: from the board\'s lastSeq the feed carries operation events, reports and receipts of one workshop, and nothing else', async () => {
     const B = await board('feed-a');

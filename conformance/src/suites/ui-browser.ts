@@ -23,6 +23,8 @@ export interface Session {
   shots: number;
   consoleLog: string[];
   evidence(rel: string, content: string | Uint8Array): Promise<void>;
+  /** Where the browser saves downloads (a CSV export) without asking. */
+  downloads: string;
 }
 
 export function apiOf(target: HttpTarget, key: string) {

@@ -8,6 +8,8 @@
  * and the planner's work).
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { By, until, type WebDriver } from 'selenium-webdriver';
 import type { Check, CheckContext } from '../types.js';
 import { WAIT_MS, apiOf, byTest, choose, expectOk, menu, signIn, step, toastsGone, type, visible, type Session } from './ui-browser.js';
@@ -168,6 +170,13 @@ export function traceFlow(s: Session, seeds: { supplierId: string; warehouseCode
       ctx.assert(recall.includes(productBatch) && recall.includes('在库'), `the recall report does not list the product batch in stock: ${recall}`);
       ctx.record('recall', summary);
       await step(s, ctx, 'trace-recall');
+      // The recall report's CSV, as the browser saves it.
+      await (await visible(d, byTest('recall-csv'))).click();
+      const file = path.join(s.downloads, `recall-${rawBatch}.csv`);
+      await d.wait(async () => existsSync(file) && readFileSync(file, 'utf8').includes(productBatch), WAIT_MS, `the recall CSV ${file} was not saved with ${productBatch}`);
+      const csv = readFileSync(file, 'utf8');
+      ctx.assert(csv.includes(product) && csv.split('\n').filter(Boolean).length >= 2, `the recall CSV reads ${csv.slice(0, 300)}`);
+      ctx.record('recallCsvLines', csv.split('\n').filter(Boolean).length);
 
       await type(d, byTest('trace-no'), productBatch);
       await (await visible(d, By.xpath(`//label[.//span[normalize-space(.)='反向（用料与来源）']]`))).click();
@@ -185,6 +194,93 @@ export function traceFlow(s: Session, seeds: { supplierId: string; warehouseCode
       await d.wait(async () => (await textOf(d, 'trace-tree')).includes(`Batch ${rawBatch}`), WAIT_MS, 'the tree does not read in English');
       await step(s, ctx, 'trace-backward-en');
       await language(d, '简体中文');
+    },
+  };
+}
+
+/**
+ * A quality engineer sets up inspection through the create forms (S1-5.4.5-a, -b): a standard with
+ * a measured item (a decimal comma first, whose error must show next to that item's field), a plan
+ * drawing a fixed sample from it, and a manual inspection order of a lot; the inspector records an
+ * out-of-limits value, and the lot judged defective is reviewed to good with a reason on the
+ * review form. The material comes from the API.
+ */
+export function qualitySetup(s: Session): Check {
+  return {
+    id: 'ui/quality-setup',
+    title: 'a quality engineer creates a standard (a decimal comma shows its error at the item\'s field), a plan and a manual inspection order through the forms; the lot judged defective is reviewed to good on the review form',
+    clauses: CLAUSES,
+    async run(ctx: CheckContext) {
+      const d = s.driver;
+      const api = apiOf(s.target, s.tenant.adminKey);
+      const sfx = randomBytes(2).toString('hex').toUpperCase();
+      const material = `UI-SHAFT-${sfx}`;
+      await expectOk(api('POST', '/v1/materials', { code: material, name: '电机轴', baseUnit: 'PCS' }), 'material');
+      const std = `UI-STD2-${sfx}`;
+      const plan = `UI-QP2-${sfx}`;
+
+      await d.manage().window().setRect({ width: 1366, height: 900 });
+      await signIn(s);
+      await menu(s, '质量', '检验标准');
+      await (await visible(d, byTest('new-standard-open'))).click();
+      await type(d, byTest('field-code'), std);
+      await type(d, byTest('field-name'), '电机轴外径检验');
+      await choose(d, byTest('field-materialId'), material);
+      await type(d, byTest('field-items-0-code'), 'OD');
+      await type(d, byTest('field-items-0-name'), '外径');
+      await choose(d, byTest('field-items-0-kind'), '定量');
+      await type(d, byTest('field-items-0-lowerLimit'), '9,90');
+      await type(d, byTest('field-items-0-upperLimit'), '10.10');
+      await type(d, byTest('field-items-0-unit'), 'mm');
+      await type(d, byTest('field-items-0-decimals'), '2');
+      await (await visible(d, byTest('new-standard-submit'))).click();
+      const limitError = await (await visible(d, fieldErrorOf('field-items-0-lowerLimit'))).getText();
+      ctx.assert(limitError.length > 0, 'the decimal comma shows no error at the item\'s lower limit');
+      ctx.record('standardFieldError', limitError);
+      await step(s, ctx, 'quality-standard-field-error');
+      await type(d, byTest('field-items-0-lowerLimit'), '9.90');
+      await (await visible(d, byTest('new-standard-submit'))).click();
+      await d.wait(async () => (await textOf(d, 'quality-standards')).includes(std), WAIT_MS, 'the new standard is not listed');
+      await step(s, ctx, 'quality-standard-created');
+
+      await menu(s, '质量', '检验方案');
+      await (await visible(d, byTest('new-plan-open'))).click();
+      await type(d, byTest('field-code'), plan);
+      await type(d, byTest('field-name'), '电机轴抽检');
+      await choose(d, byTest('field-inspectionType'), '成品检验');
+      await choose(d, byTest('field-standardId'), std);
+      await choose(d, byTest('field-sampling'), '固定抽样');
+      await type(d, byTest('field-sampleSize'), '1');
+      await type(d, byTest('field-acceptNumber'), '0');
+      await (await visible(d, byTest('new-plan-submit'))).click();
+      await d.wait(async () => (await textOf(d, 'quality-plans')).includes(plan), WAIT_MS, 'the new plan is not listed');
+      await step(s, ctx, 'quality-plan-created');
+
+      await menu(s, '质量', '检验单');
+      await (await visible(d, byTest('new-inspection-open'))).click();
+      await choose(d, byTest('field-planId'), plan);
+      await choose(d, byTest('field-materialId'), material);
+      await type(d, byTest('field-lotSize'), '5');
+      await type(d, byTest('field-batchNo'), `S-${sfx}`);
+      await (await visible(d, byTest('new-inspection-submit'))).click();
+      await visible(d, byTest('results-grid'));
+      const id = (await d.getCurrentUrl()).match(/\/quality\/inspections\/([0-9a-f-]{36})/)?.[1];
+      ctx.assert(id, 'the new inspection did not open');
+      await type(d, byTest('result-1-OD'), '10.25');
+      await (await visible(d, byTest('results-submit'))).click();
+      await d.wait(async () => (await textOf(d, 'inspection-judgement')).includes('不合格'), WAIT_MS, 'the out-of-limits value was not judged defective');
+      await step(s, ctx, 'quality-manual-judged');
+
+      await toastsGone(d);
+      await (await visible(d, byTest('inspection-review-open'))).click();
+      await choose(d, byTest('field-judgement'), '合格');
+      await type(d, byTest('field-reason'), '复测 10.05 mm，原读数为量具误差');
+      await (await visible(d, byTest('inspection-review-submit'))).click();
+      await d.wait(async () => { const j = await textOf(d, 'inspection-judgement'); return j.includes('合格') && !j.includes('不合格'); }, WAIT_MS, 'the reviewed judgement is not shown');
+      const reviewed = (await api('GET', `/v1/quality-inspections/${id}`)).json;
+      ctx.assert(reviewed.judgement === 'good' && reviewed.reviewedAt && reviewed.planCode === plan && reviewed.lotSize === '5' && reviewed.results.length === 1, `the inspection after the review reads ${JSON.stringify({ judgement: reviewed.judgement, reviewedAt: reviewed.reviewedAt, plan: reviewed.planCode, lot: reviewed.lotSize, results: reviewed.results?.length })}`);
+      ctx.record('reviewed', { docNo: reviewed.docNo, judgement: reviewed.judgement });
+      await step(s, ctx, 'quality-reviewed');
     },
   };
 }

@@ -220,6 +220,29 @@ export function equipmentFlow(s: Session, floor: ShopFloor): Check {
       } finally {
         await d.manage().window().setRect({ width: 1366, height: 900 });
       }
+
+      // A new machine through the create form on the equipment list: a code with a space first.
+      await d.get(`${s.target.baseUrl}/equipment/machines`);
+      await (await visible(d, byTest('new-machine-open'))).click();
+      await type(d, byTest('field-code'), 'UI M3');
+      await type(d, byTest('field-name'), '注塑机 3 号');
+      await choose(d, byTest('field-workshopId'), WORKSHOP);
+      await type(d, byTest('field-points-0-point'), 'temperature');
+      await choose(d, byTest('field-points-0-type'), '数值');
+      await type(d, byTest('field-points-0-unit'), 'degC');
+      await type(d, byTest('field-points-0-min'), '10');
+      await type(d, byTest('field-points-0-max'), '60');
+      await (await visible(d, byTest('new-machine-submit'))).click();
+      const codeError = await (await visible(d, fieldErrorOf('field-code'))).getText();
+      ctx.record('machineFieldError', codeError);
+      await step(s, ctx, 'machine-field-error');
+      await type(d, byTest('field-code'), 'UI-M3');
+      await (await visible(d, byTest('new-machine-submit'))).click();
+      await d.wait(until.urlMatches(/\/equipment\/machines\/[0-9a-f-]{36}$/), WAIT_MS, 'the new machine did not open');
+      const id = (await d.getCurrentUrl()).split('/').at(-1);
+      const m3 = (await api('GET', `/v1/equipment/${id}`)).json;
+      ctx.assert(m3.code === 'UI-M3' && m3.workshopCode === WORKSHOP && m3.points?.[0]?.point === 'temperature' && m3.points[0].min === 10 && m3.points[0].max === 60, `the machine made on the page reads ${JSON.stringify(m3)}`);
+      await step(s, ctx, 'machine-created');
     },
   };
 }

@@ -9,18 +9,21 @@
  * screenshot; every page is checked with axe (serious or critical violations fail); the browser's
  * console log goes into the evidence and any error in it fails the check. The shop floor's pages
  * (production orders, PDA work reporting, equipment, alarms, the equipment wall, the workshop e-kanban) are in
- * ui-shopfloor.ts, the quality pages in ui-quality.ts.
+ * ui-shopfloor.ts, the quality pages in ui-quality.ts, the planner's (MRP, dispatching, kitting, issue) in ui-planning.ts.
  *
  * Documents that come from other offices (the purchase order, the sales order and its delivery
  * plan) are created through the API: the suite tests the warehouse's and the clerk's pages.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Builder, By, Key, logging, until } from 'selenium-webdriver';
 import chrome from 'selenium-webdriver/chrome.js';
 import type { Check, CheckContext, Suite, SuiteContext } from '../types.js';
 import { PASSWORD, WAIT_MS, apiOf, byTest, choose, clickText, expectOk, menu, signIn, step, type, visible, type Session } from './ui-browser.js';
-import { qualityFlow, traceFlow } from './ui-quality.js';
+import { planningFlow } from './ui-planning.js';
+import { qualityFlow, qualitySetup, traceFlow } from './ui-quality.js';
 import { equipmentFlow, kanbanLive, productionFlow, shopFloorSeeds } from './ui-shopfloor.js';
 
 const CLAUSES = ['S1-6.2.2', 'S1-6.2.3-b'];
@@ -32,7 +35,7 @@ export const BOARD_BOUND_MS = 10_000;
 export const uiSuite: Suite = {
   id: 'ui',
   title: 'Web console, PDA pages and boards in a real browser (Selenium)',
-  proves: [...CLAUSES, 'S1-5.4.4-l'],
+  proves: [...CLAUSES, 'S1-5.4.4-l', 'S1-5.4.4-f', 'S1-5.4.4-j', 'S1-5.4.4-k'],
   unavailable() {
     if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (apt-get install chromium, or set MES_CHROMIUM)`;
     if (!existsSync(CHROMEDRIVER)) return `no chromedriver at ${CHROMEDRIVER} (apt-get install chromium-driver, or set MES_CHROMEDRIVER)`;
@@ -57,16 +60,19 @@ export const uiSuite: Suite = {
       .addArguments('--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=/tmp/mes-ui-${randomBytes(6).toString('hex')}`, '--window-size=1366,900', '--lang=zh-CN',
         // Axe measures contrast as the page is drawn: a drawer still fading out blends the header's colours.
         '--force-prefers-reduced-motion');
+    const downloads = mkdtempSync(path.join(tmpdir(), 'mes-ui-downloads-'));
+    options.setUserPreferences({ 'download.default_directory': downloads, 'download.prompt_for_download': false });
     const prefs = new logging.Preferences();
     prefs.setLevel(logging.Type.BROWSER, logging.Level.ALL);
     options.setLoggingPrefs(prefs);
     const driver = await new Builder().forBrowser('chrome').setChromeOptions(options as never).setChromeService(new chrome.ServiceBuilder(CHROMEDRIVER)).build();
-    const s: Session = { driver, target: ctx.target, tenant, shots: 0, consoleLog: [], evidence: ctx.writeEvidence };
+    const s: Session = { driver, target: ctx.target, tenant, shots: 0, consoleLog: [], evidence: ctx.writeEvidence, downloads };
     const seeds = { warehouse, supplier, customer };
     return {
-      checks: [consoleFlow(s, seeds), pdaPhone(s, seeds), boardLive(s, seeds), productionFlow(s, shopFloor), kanbanLive(s, shopFloor), equipmentFlow(s, shopFloor), qualityFlow(s, shopFloor), traceFlow(s, { supplierId: supplier.id, warehouseCode: warehouse.code }), permissionRefusal(s)],
+      checks: [consoleFlow(s, seeds), pdaPhone(s, seeds), boardLive(s, seeds), productionFlow(s, shopFloor), kanbanLive(s, shopFloor), equipmentFlow(s, shopFloor), qualityFlow(s, shopFloor), qualitySetup(s), traceFlow(s, { supplierId: supplier.id, warehouseCode: warehouse.code }), planningFlow(s, { customerId: customer.id, warehouseCode: warehouse.code }), permissionRefusal(s)],
       async external() {
         await driver.quit().catch(() => {});
+        rmSync(downloads, { recursive: true, force: true });
         await ctx.writeEvidence('ui/browser-console.log', `${s.consoleLog.join('\n')}\n`);
         return [];
       },

@@ -6752,6 +6752,8 @@ export interface components {
             received: string;
             workshopId: string | null;
             workshopCode: string | null;
+            lineId: string | null;
+            lineCode: string | null;
             /** Format: date */
             plannedStart: string;
             /** Format: date */
@@ -6826,6 +6828,8 @@ export interface components {
                 orderId: string;
                 docNo: string;
                 workshopId: string | null;
+                lineId: string | null;
+                lineCode: string | null;
                 seq: number;
                 name: string;
                 /** Format: uuid */
@@ -32936,6 +32940,10 @@ export interface operations {
                 workshopId?: string;
                 /** @description Only this workshop, by code */
                 workshopCode?: string;
+                /** @description Only orders of this production line */
+                lineId?: string;
+                /** @description Only orders of this production line, by code */
+                lineCode?: string;
                 /** @description The day an order is late after (its planned finish is before it); default today (UTC) */
                 asOf?: string;
                 /** @description How many open orders to list, late ones first */

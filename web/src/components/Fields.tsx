@@ -7,7 +7,7 @@ export interface FieldSpec {
   /** The API's field name; a name path inside a list (`['lines', 0, 'quantity']`) is built by LinesField. */
   name: string;
   label: string;
-  kind?: 'text' | 'textarea' | 'password' | 'integer' | 'bool' | 'select' | 'date' | 'quantity' | RefKind;
+  kind?: 'text' | 'textarea' | 'password' | 'integer' | 'number' | 'bool' | 'select' | 'date' | 'quantity' | RefKind;
   required?: boolean;
   options?: { value: string; label: string }[];
   help?: string;
@@ -28,6 +28,8 @@ export function FieldInput({ spec, testId }: { spec: FieldSpec; testId: string }
       return <Input.Password autoComplete="new-password" data-testid={testId} />;
     case 'integer':
       return <InputNumber precision={0} style={{ width: '100%' }} data-testid={testId} />;
+    case 'number':
+      return <InputNumber style={{ width: '100%' }} data-testid={testId} />;
     case 'bool':
       return <Checkbox data-testid={testId} />;
     case 'select':

@@ -26,6 +26,8 @@ interface Props<R> {
   fields: FieldSpec[];
   /** Document lines (orders, stock documents): a table of line fields. */
   lines?: FieldSpec[];
+  /** The body's name of the lines (default `lines`). */
+  linesName?: string;
   send(body: Record<string, unknown>): Promise<R>;
   onDone(result: R): void;
   testId: string;
@@ -37,7 +39,7 @@ interface Props<R> {
  * "New …": a drawer with the form. On submit the body goes to the API as entered; a refusal puts
  * every field error next to its field (lines included) and the rest above the form.
  */
-export function FormDrawer<R>({ label, title, fields, lines, send, onDone, testId, extra, disabled }: Props<R>) {
+export function FormDrawer<R>({ label, title, fields, lines, linesName, send, onDone, testId, extra, disabled }: Props<R>) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm();
@@ -75,7 +77,7 @@ export function FormDrawer<R>({ label, title, fields, lines, send, onDone, testI
           {fields.map((f) => (
             <Field key={f.name} spec={f} />
           ))}
-          {lines && <LinesField fields={lines} />}
+          {lines && <LinesField fields={lines} name={linesName} />}
         </Form>
       </Drawer>
     </>

@@ -3,23 +3,26 @@ import { Button, Form, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Field, type FieldSpec } from './Fields';
 
-/** The lines of a document: `lines[i].<field>`, exactly the API's names, so `lines[2].quantity` errors land on line 3. */
-export function LinesField({ fields }: { fields: FieldSpec[] }) {
+/**
+ * The lines of a document: `lines[i].<field>`, exactly the API's names, so `lines[2].quantity`
+ * errors land on line 3. Another list of the body (a machine's `points`) takes its own name.
+ */
+export function LinesField({ fields, name = 'lines' }: { fields: FieldSpec[]; name?: string }) {
   const { t } = useTranslation();
   return (
-    <Form.List name="lines" initialValue={[{}]}>
+    <Form.List name={name} initialValue={[{}]}>
       {(rows, { add, remove }) => (
         <>
           {rows.map((row, i) => (
             <Space key={row.key} align="start" wrap style={{ display: 'flex', borderTop: '1px dashed #eee', paddingTop: 8 }} data-testid={`line-${i}`}>
               <span style={{ lineHeight: '32px', marginTop: 30, minWidth: 24 }}>{i + 1}.</span>
               {fields.map((f) => (
-                <Field key={f.name} spec={f} prefix={[row.name]} testPrefix={`lines-${i}-`} />
+                <Field key={f.name} spec={f} prefix={[row.name]} testPrefix={`${name}-${i}-`} />
               ))}
               <Button icon={<DeleteOutlined />} aria-label={t('actions.delete')} onClick={() => remove(row.name)} style={{ marginTop: 30 }} />
             </Space>
           ))}
-          <Button icon={<PlusOutlined />} onClick={() => add({})} data-testid="add-line">
+          <Button icon={<PlusOutlined />} onClick={() => add({})} data-testid={name === 'lines' ? 'add-line' : `add-${name}`}>
             {t('actions.create')}
           </Button>
         </>

@@ -7,6 +7,8 @@ const Quantity = (description: string) => Type.String({ description: `${descript
 export const ProgressQuery = Type.Object({
   workshopId: Type.Optional(Uuid('Only this workshop')),
   workshopCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Only this workshop, by code' })),
+  lineId: Type.Optional(Uuid('Only orders of this production line')),
+  lineCode: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only orders of this production line, by code' })),
   asOf: Type.Optional(DateOnly('The day an order is late after (its planned finish is before it); default today (UTC)')),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'How many open orders to list, late ones first' })),
 });
@@ -67,6 +69,8 @@ export const OrderProgressSchema = Type.Object(
     received: Quantity('Received into stock'),
     workshopId: Nullable(Uuid()),
     workshopCode: Nullable(Type.String()),
+    lineId: Nullable(Uuid('The production line the order runs on')),
+    lineCode: Nullable(Type.String()),
     plannedStart: DateOnly(),
     plannedFinish: DateOnly(),
     dueDate: Nullable(DateOnly()),
@@ -81,6 +85,8 @@ const ActiveOperation = Type.Object({
   orderId: Uuid(),
   docNo: Type.String(),
   workshopId: Nullable(Uuid()),
+  lineId: Nullable(Uuid()),
+  lineCode: Nullable(Type.String()),
   ...OperationProgress.properties,
 });
 

@@ -32,22 +32,34 @@ export async function workshopOf(tx: Sql, tenantId: string, q: { workshopId?: st
   return w.id;
 }
 
+/** The line a query names (by id or code); 422 UNKNOWN_LINE if the tenant has none such. */
+async function lineOf(tx: Sql, tenantId: string, q: { lineId?: string; lineCode?: string }): Promise<string | null> {
+  if (!q.lineId && !q.lineCode) return null;
+  const [l] = await plant.findLines(tx, tenantId, q.lineId ? [q.lineId] : [], q.lineId ? [] : [q.lineCode!]);
+  if (!l || (q.lineId && q.lineCode && l.code !== q.lineCode)) {
+    const field = q.lineId ? 'lineId' : 'lineCode';
+    throw unprocessable('UNKNOWN_LINE', `no production line ${q.lineId ?? q.lineCode}`, [fieldError(field, 'UNKNOWN_LINE', `no production line ${q.lineId ?? q.lineCode}${q.lineCode && q.lineId ? ` with code ${q.lineCode}` : ''}`, 'query')]);
+  }
+  return l.id;
+}
+
 export async function progress(tx: Sql, tenantId: string, q: ProgressQuery): Promise<ProductionProgress> {
-  const workshopId = await workshopOf(tx, tenantId, q);
+  // A workshop and a line together read the orders of that line in that workshop (none if the line is elsewhere).
+  const scope: repo.Scope = { workshopId: await workshopOf(tx, tenantId, q), lineId: await lineOf(tx, tenantId, q) };
   const asOf = q.asOf ?? today();
   const limit = q.limit ?? 100;
   const lastSeq = await headOf(tx, tenantId);
-  const orderRows = await repo.openOrders(tx, tenantId, workshopId, asOf, limit);
+  const orderRows = await repo.openOrders(tx, tenantId, scope, asOf, limit);
   const truncated = orderRows.length > limit;
   const orders = orderRows.slice(0, limit);
   const [totals, counts, opRows, activeRows] = [
-    await repo.workshopTotals(tx, tenantId, workshopId, asOf),
-    await repo.operationCounts(tx, tenantId, workshopId),
-    orders.length ? await repo.operations(tx, tenantId, { orderIds: orders.map((o) => o.id), workshopId, limit: orders.length * 1000 }) : [],
-    await repo.operations(tx, tenantId, { orderIds: null, workshopId, limit: ACTIVE_LIMIT }),
+    await repo.workshopTotals(tx, tenantId, scope, asOf),
+    await repo.operationCounts(tx, tenantId, scope),
+    orders.length ? await repo.operations(tx, tenantId, { orderIds: orders.map((o) => o.id), scope, limit: orders.length * 1000 }) : [],
+    await repo.operations(tx, tenantId, { orderIds: null, scope, limit: ACTIVE_LIMIT }),
   ];
   const names = await namesOf(tx, tenantId, [...totals.map((t) => t.workshop_id), ...orders.map((o) => o.workshop_id)], [...counts, ...opRows, ...activeRows],
-    [...opRows, ...activeRows].map((r) => r.station_id));
+    [...opRows, ...activeRows].map((r) => r.station_id), [...orders, ...activeRows].map((r) => r.line_id));
   const materials = await materialsById(tx, tenantId, orders.map((o) => o.material_id));
   const present = (r: repo.ProgressOperationRow): OperationProgress => presentOperation(r, names);
   return {
@@ -55,12 +67,13 @@ export async function progress(tx: Sql, tenantId: string, q: ProgressQuery): Pro
     generatedAt: new Date().toISOString(),
     lastSeq,
     workshops: presentWorkshops(totals, counts, names),
-    active: activeRows.map((r) => ({ orderId: r.order_id, docNo: r.doc_no, workshopId: r.workshop_id, ...present(r) })),
+    active: activeRows.map((r) => ({ orderId: r.order_id, docNo: r.doc_no, workshopId: r.workshop_id, ...lineOfRow(r.line_id, names), ...present(r) })),
     orders: orders.map((o): OrderProgress => {
       const m = materials.get(o.material_id)!;
       return {
         orderId: o.id, docNo: o.doc_no, status: o.status, materialId: o.material_id, materialCode: m.code, baseUnit: m.baseUnit, quantity: formatQty(qty(o.base_quantity)),
         received: formatQty(qty(o.received_base)), workshopId: o.workshop_id, workshopCode: o.workshop_id ? names.workshops.get(o.workshop_id)?.code ?? null : null,
+        ...lineOfRow(o.line_id, names),
         plannedStart: o.planned_start, plannedFinish: o.planned_finish, dueDate: o.due_date, late: o.days_late > 0, daysLate: o.days_late,
         operations: opRows.filter((r) => r.order_id === o.id).map(present),
       };
@@ -71,21 +84,26 @@ export async function progress(tx: Sql, tenantId: string, q: ProgressQuery): Pro
 
 interface Names {
   workshops: Map<string, { code: string; name: string }>;
+  lines: Map<string, string>;
   centres: Map<string, string>;
   stations: Map<string, string>;
 }
 
-async function namesOf(tx: Sql, tenantId: string, workshopIds: (string | null)[], centreRefs: { work_centre_id: string }[], stationIds: (string | null)[]): Promise<Names> {
+async function namesOf(tx: Sql, tenantId: string, workshopIds: (string | null)[], centreRefs: { work_centre_id: string }[], stationIds: (string | null)[], lineIds: (string | null)[]): Promise<Names> {
   const ids = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => x !== null))];
   const workshops = await plant.findWorkshops(tx, tenantId, ids(workshopIds));
   const centres = await plant.findWorkCentres(tx, tenantId, ids(centreRefs.map((r) => r.work_centre_id)), []);
   const stations = await plant.findStations(tx, tenantId, ids(stationIds));
+  const lines = await plant.findLines(tx, tenantId, ids(lineIds));
   return {
     workshops: new Map(workshops.map((w) => [w.id, { code: w.code, name: w.name }])),
+    lines: new Map(lines.map((l) => [l.id, l.code])),
     centres: new Map(centres.map((c) => [c.id, c.code])),
     stations: new Map(stations.map((s) => [s.id, s.code])),
   };
 }
+
+const lineOfRow = (lineId: string | null, names: Names) => ({ lineId, lineCode: lineId ? names.lines.get(lineId) ?? null : null });
 
 function presentWorkshops(totals: repo.WorkshopTotalsRow[], counts: repo.CentreCountRow[], names: Names): ProductionProgress['workshops'] {
   const key = (id: string | null) => id ?? '';

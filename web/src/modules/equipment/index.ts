@@ -11,6 +11,10 @@ const equipment: ModuleDef = {
       state: { run: '运行', idle: '待机', down: '停机', setup: '调机', other: '其他', unknown: '无数据' },
       grade: { critical: '紧急', major: '重要', minor: '一般', warning: '提示' },
       alarmStatus: { open: '未处理', acknowledged: '已确认', cleared: '已消除' },
+      create: {
+        new: '新建设备', codeHelp: '网关上报数据时使用的设备名，只能用字母、数字和 - _ .', gateway: '采集网关', buildDate: '出厂日期', availableMinutes: '每日可用时间（分钟）', targetOutput: '目标产量（件/小时）',
+        point: '测点编码', type: '数据类型', types: { number: '数值', boolean: '开关量', string: '文本' }, min: '正常下限', max: '正常上限',
+      },
       list: { title: '设备台账', help: '设备档案和当前状态。点击设备编码查看实时读数、运行标准、状态历史和 OEE 等指标。', code: '设备编码', name: '名称', workshop: '车间', status: '状态' },
       detail: {
         title: '设备 {{code}}', help: '当前状态、每个测点的最新读数与运行标准的比较、状态历史和设备指标（OEE、MTBF、MTTR）。', back: '返回设备台账',
@@ -31,6 +35,10 @@ const equipment: ModuleDef = {
       state: { run: 'Running', idle: 'Idle', down: 'Down', setup: 'Setup', other: 'Other', unknown: 'No data' },
       grade: { critical: 'Critical', major: 'Major', minor: 'Minor', warning: 'Warning' },
       alarmStatus: { open: 'Open', acknowledged: 'Acknowledged', cleared: 'Cleared' },
+      create: {
+        new: 'New machine', codeHelp: 'The device name the gateway reports under: letters, digits and - _ .', gateway: 'Gateway', buildDate: 'Build date', availableMinutes: 'Available minutes per day', targetOutput: 'Target output per hour',
+        point: 'Point', type: 'Type', types: { number: 'Number', boolean: 'On/off', string: 'Text' }, min: 'Lowest normal', max: 'Highest normal',
+      },
       list: { title: 'Equipment', help: 'The machines and their state. Open a machine code for its live readings against running standards, state history and OEE.', code: 'Code', name: 'Name', workshop: 'Workshop', status: 'Status' },
       detail: {
         title: 'Machine {{code}}', help: 'Current state, the newest reading of every point against its running standard, state history and indicators (OEE, MTBF, MTTR).', back: 'Back to the equipment',

@@ -17,7 +17,7 @@ const quality: ModuleDef = {
       disposition: { accept: '接收', concession: '让步接收', quarantine: '隔离', return: '退货', rework: '返工', scrap: '报废' },
       inspections: {
         title: '检验单', help: '来料、过程、成品、首件和巡检的检验单，最新的在前。点击检验单号录入每个样本每个检验项目的结果，系统自动判定，然后处置。',
-        docNo: '检验单号', type: '检验类型', status: '状态', material: '物料', plan: '检验方案', lotSize: '批量', sample: '样本 n / Ac / Re', judgement: '判定', defectives: '不合格品数', createdAt: '创建时间', batchNo: '批号',
+        docNo: '检验单号', type: '检验类型', status: '状态', material: '物料', plan: '检验方案', lotSize: '批量', sample: '样本 n / Ac / Re', judgement: '判定', defectives: '不合格品数', createdAt: '创建时间', batchNo: '批号', new: '新建检验单', warehouse: '所在仓库', warehouseHelp: '检验批在库时填写，用于隔离和报废',
       },
       inspection: {
         title: '检验单 {{docNo}}', help: '按样本逐项录入：定量项目填实测值（与上下限比较），定性项目选合格或不合格及缺陷代码。全部录入后提交，系统按抽样方案自动判定。',
@@ -27,8 +27,10 @@ const quality: ModuleDef = {
         dispositions: '处置记录', dispose: '处置', disposeTitle: '处置检验批', review: '复判', reviewTitle: '复判（保留自动判定）', kind: '处置方式', quantity: '数量', warehouse: '仓库', approvedBy: '批准人', lineReason: '原因',
         newJudgement: '新的判定', reviewReasonField: '复判理由', disposed: '已处置', reviewedDone: '已复判', version: '版本', disposedBy: '处置人', nominal: '标称 {{v}}', out: '超出上下限', summary: '样本 {{n}} 件中不合格 {{d}} 件（Ac {{ac}}，Re {{re}}）', left: '本批 {{lot}}，拒收 {{rejected}}；已处置：接收 {{a}}，拒收 {{r}}。“接收”处置未拒收的部分，其他方式处置拒收的部分；让步接收须填写批准人和原因。',
       },
-      standards: { title: '检验标准', help: '每个物料或产品类别的检验项目：定量项目的标称值和上下限，定性项目的判定要求。只读；新建请用 API 或 CLI。', code: '标准编码', name: '名称', appliesTo: '适用于', items: '检验项目', status: '状态', category: '类别 {{c}}' },
-      plans: { title: '检验方案', help: '检验类型、所用标准和抽样方式（全检、固定抽样或 GB/T 2828.1 AQL 抽样）。只读；新建请用 API 或 CLI。', code: '方案编码', name: '名称', type: '检验类型', standard: '检验标准', sampling: '抽样', detail: '抽样参数', status: '状态', every: '每 {{h}} 小时 / {{p}} 件' },
+      standards: { title: '检验标准', help: '每个物料或产品类别的检验项目：定量项目的标称值和上下限，定性项目的判定要求。点击“新建检验标准”逐行录入检验项目。', code: '标准编码', name: '名称', appliesTo: '适用于', items: '检验项目', status: '状态', category: '类别 {{c}}',
+        new: '新建检验标准', materialHelp: '适用于一个物料；或填写下面的物料类别', materialCategory: '物料类别', itemCode: '项目编码', itemName: '项目名称', kind: '类型', nominal: '标称值', lower: '下限', upper: '上限', unit: '单位', decimals: '小数位', defectCode: '缺陷代码' },
+      plans: { title: '检验方案', help: '检验类型、所用标准和抽样方式（全检、固定抽样或 GB/T 2828.1 AQL 抽样）。点击“新建检验方案”选择检验标准和抽样方式。', code: '方案编码', name: '名称', type: '检验类型', standard: '检验标准', sampling: '抽样', detail: '抽样参数', status: '状态', every: '每 {{h}} 小时 / {{p}} 件',
+        new: '新建检验方案', samplings: { full: '全检', fixed: '固定抽样', aql: 'AQL 抽样（GB/T 2828.1）' }, sampleSize: '样本量', fixedHelp: '固定抽样：每批抽检件数', acceptNumber: '接收数 Ac', aqlHelp: 'AQL 抽样：接收质量限', level: '检验水平', everyHours: '巡检间隔（小时）', everyPieces: '巡检间隔（件）', operationSeq: '工序号（首件、过程、巡检）' },
       trace: {
         title: '批次追溯', help: '输入批次号或序列号：反向追溯查看它用了哪些物料批次、来自哪些供应商和采购订单、由哪个工单、谁、在哪个工位和设备上生产；正向追溯查看它用到了哪些产品、发给了哪些客户。可疑批次可生成召回报告并导出 CSV。',
         kind: '类型', batch: '批次', serial: '序列号', no: '批次号/序列号', noRequired: '请输入批次号或序列号', material: '物料编码', materialHelp: '同一批号用于多个物料时填写',
@@ -52,7 +54,7 @@ const quality: ModuleDef = {
       disposition: { accept: 'Accept', concession: 'Concession', quarantine: 'Quarantine', return: 'Return', rework: 'Rework', scrap: 'Scrap' },
       inspections: {
         title: 'Inspection orders', help: 'Incoming, in-process, final, first-article and patrol inspections, newest first. Open an inspection number to record the results of every sample and item; it is judged automatically, then disposed of.',
-        docNo: 'Inspection no.', type: 'Type', status: 'Status', material: 'Material', plan: 'Plan', lotSize: 'Lot size', sample: 'Sample n / Ac / Re', judgement: 'Judgement', defectives: 'Defectives', createdAt: 'Created', batchNo: 'Batch',
+        docNo: 'Inspection no.', type: 'Type', status: 'Status', material: 'Material', plan: 'Plan', lotSize: 'Lot size', sample: 'Sample n / Ac / Re', judgement: 'Judgement', defectives: 'Defectives', createdAt: 'Created', batchNo: 'Batch', new: 'New inspection', warehouse: 'In warehouse', warehouseHelp: 'Where the lot lies in stock, for quarantine and scrap',
       },
       inspection: {
         title: 'Inspection {{docNo}}', help: 'Record each sample item by item: the measured value of a measured item (checked against its limits), pass or fail and the defect seen of a pass/fail item. Submit them all at once; the sampling plan judges the lot.',
@@ -62,8 +64,10 @@ const quality: ModuleDef = {
         dispositions: 'Dispositions', dispose: 'Dispose', disposeTitle: 'Dispose of the lot', review: 'Review', reviewTitle: 'Review the judgement (the automatic one is kept)', kind: 'Disposition', quantity: 'Quantity', warehouse: 'Warehouse', approvedBy: 'Approved by', lineReason: 'Reason',
         newJudgement: 'New judgement', reviewReasonField: 'Reason for the review', disposed: 'Disposed', reviewedDone: 'Reviewed', version: 'Version', disposedBy: 'Disposed by', nominal: 'nominal {{v}}', out: 'Outside the limits', summary: '{{d}} of {{n}} pieces defective (Ac {{ac}}, Re {{re}})', left: 'Lot {{lot}}, rejected {{rejected}}; disposed of so far: accepted {{a}}, rejected {{r}}. Accept disposes of the part not rejected, the other kinds of the rejected part; a concession needs who approved it and why.',
       },
-      standards: { title: 'Inspection standards', help: 'The items inspected per material or product class: nominal value and limits of measured items, what pass/fail items require. Read-only; create them through the API or the CLI.', code: 'Code', name: 'Name', appliesTo: 'Applies to', items: 'Items', status: 'Status', category: 'category {{c}}' },
-      plans: { title: 'Inspection plans', help: 'Inspection type, the standard used and how samples are drawn (full, fixed, or GB/T 2828.1 AQL sampling). Read-only; create them through the API or the CLI.', code: 'Code', name: 'Name', type: 'Type', standard: 'Standard', sampling: 'Sampling', detail: 'Sampling parameters', status: 'Status', every: 'every {{h}} h / {{p}} pcs' },
+      standards: { title: 'Inspection standards', help: 'The items inspected per material or product class: nominal value and limits of measured items, what pass/fail items require. Use “New standard” to enter its items line by line.', code: 'Code', name: 'Name', appliesTo: 'Applies to', items: 'Items', status: 'Status', category: 'category {{c}}',
+        new: 'New standard', materialHelp: 'One material; or give the material category below', materialCategory: 'Material category', itemCode: 'Item code', itemName: 'Item', kind: 'Kind', nominal: 'Nominal', lower: 'Lower limit', upper: 'Upper limit', unit: 'Unit', decimals: 'Decimals', defectCode: 'Defect code' },
+      plans: { title: 'Inspection plans', help: 'Inspection type, the standard used and how samples are drawn (full, fixed, or GB/T 2828.1 AQL sampling). Use “New plan” to choose its standard and sampling.', code: 'Code', name: 'Name', type: 'Type', standard: 'Standard', sampling: 'Sampling', detail: 'Sampling parameters', status: 'Status', every: 'every {{h}} h / {{p}} pcs',
+        new: 'New plan', samplings: { full: 'Full inspection', fixed: 'Fixed sample', aql: 'AQL sampling (GB/T 2828.1)' }, sampleSize: 'Sample size', fixedHelp: 'Fixed sample: pieces per lot', acceptNumber: 'Accept number Ac', aqlHelp: 'AQL sampling: acceptance quality limit', level: 'Inspection level', everyHours: 'Patrol every (hours)', everyPieces: 'Patrol every (pieces)', operationSeq: 'Operation (first article, in-process, patrol)' },
       trace: {
         title: 'Traceability', help: 'Enter a batch or serial number. Backward shows the component batches, suppliers and purchase orders, and which order, operators, stations and machines made it; forward shows what it went into and which customers got it. A suspect batch has a recall report, also as CSV.',
         kind: 'Kind', batch: 'Batch', serial: 'Serial', no: 'Batch or serial no.', noRequired: 'Enter the batch or serial number', material: 'Material code', materialHelp: 'Only when several materials use the number',

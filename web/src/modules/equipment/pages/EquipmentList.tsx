@@ -1,8 +1,10 @@
 import type { EquipmentStatus, EquipmentSummary } from '@mes/sdk';
 import { Tag } from 'antd';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useSession } from '../../../app/session';
+import { FormDrawer } from '../../../components/FormDrawer';
 import { Page } from '../../../components/Page';
 import { ServerTable } from '../../../components/ServerTable';
 import { StatusTag } from '../../../components/StatusTag';
@@ -10,10 +12,30 @@ import { STATES, stateOf } from './states';
 
 type Row = EquipmentSummary & { live: EquipmentStatus | null };
 
-/** The equipment master, by code, with each machine's state now; a code opens its readings, history and indicators. */
+type Option = { value: string; label: string };
+
+/** The workshops and gateways a new machine can stand in and report through. */
+function usePlantOptions() {
+  const { client } = useSession();
+  const [workshops, setWorkshops] = useState<Option[]>([]);
+  const [gateways, setGateways] = useState<Option[]>([]);
+  useEffect(() => {
+    void client.plant.workshops.list({ limit: 500 }).then((p) => setWorkshops(p.items.map((w) => ({ value: w.id, label: `${w.code} · ${w.name}` }))), () => setWorkshops([]));
+    void client.equipment.gateways.list({ limit: 500 }).then((p) => setGateways(p.items.map((g) => ({ value: g.id, label: `${g.code} · ${g.name}` }))), () => setGateways([]));
+  }, [client]);
+  return { workshops, gateways };
+}
+
+/**
+ * The equipment master, by code, with each machine's state now; a code opens its readings,
+ * history and indicators. A new machine takes its workshop, gateway and the points it reports
+ * with their running standards.
+ */
 export default function EquipmentList() {
   const { t } = useTranslation('equipment');
-  const { client } = useSession();
+  const { client, can } = useSession();
+  const navigate = useNavigate();
+  const { workshops, gateways } = usePlantOptions();
   return (
     <Page title={t('list.title')} help={t('list.help')}>
       <ServerTable<Row>
@@ -24,6 +46,37 @@ export default function EquipmentList() {
           const live = await Promise.all(page.items.map((e) => client.equipment.status(e.id).catch(() => null)));
           return { ...page, items: page.items.map((e, i) => ({ ...e, live: live[i] })) };
         }}
+        extra={
+          can('equipment:write') && (
+            <FormDrawer
+              testId="new-machine"
+              label={t('create.new')}
+              title={t('create.new')}
+              fields={[
+                { name: 'code', label: t('list.code'), required: true, help: t('create.codeHelp') },
+                { name: 'name', label: t('list.name'), required: true },
+                { name: 'workshopId', label: t('list.workshop'), kind: 'select', options: workshops, required: true },
+                { name: 'gatewayId', label: t('create.gateway'), kind: 'select', options: gateways },
+                { name: 'manufacturer', label: t('detail.manufacturer') },
+                { name: 'model', label: t('detail.model') },
+                { name: 'serialNo', label: t('detail.serialNo') },
+                { name: 'buildDate', label: t('create.buildDate'), kind: 'date' },
+                { name: 'availableMinutesPerDay', label: t('create.availableMinutes'), kind: 'integer' },
+                { name: 'targetOutputPerHour', label: t('create.targetOutput'), kind: 'number' },
+              ]}
+              linesName="points"
+              lines={[
+                { name: 'point', label: t('create.point'), required: true },
+                { name: 'type', label: t('create.type'), kind: 'select', required: true, options: ['number', 'boolean', 'string'].map((v) => ({ value: v, label: t(`create.types.${v}`) })) },
+                { name: 'unit', label: t('detail.unit') },
+                { name: 'min', label: t('create.min'), kind: 'number' },
+                { name: 'max', label: t('create.max'), kind: 'number' },
+              ]}
+              send={(b) => client.equipment.create({ ...b, points: ((b.points as Record<string, unknown>[] | undefined) ?? []).filter((p) => Object.keys(p).length > 0) } as never)}
+              onDone={(e) => navigate(`/equipment/machines/${e.id}`)}
+            />
+          )
+        }
         filters={[{ name: 'status', label: t('list.status'), kind: 'select', options: ['active', 'retired'].map((s) => ({ value: s, label: t(`common:status.${s}`) })) }]}
         columns={[
           { title: t('list.code'), dataIndex: 'code', render: (v: string, e) => <Link to={`/equipment/machines/${e.id}`} data-testid={`machine-${v}`}>{v}</Link> },

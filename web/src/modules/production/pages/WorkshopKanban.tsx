@@ -45,7 +45,7 @@ const COUNT_COLORS = { inProgress: '#4096ff', paused: '#faad14', pending: '#8c8c
 
 /**
  * The workshop e-kanban on a TV (S1-4.3.6, S1-5.4.4-l): per workshop (`?workshop=<code>`, all by
- * default) the open and late orders, each order's planned quantity against good and scrap with a
+ * default) and production line (`&line=<code>`) the open and late orders, each order's planned quantity against good and scrap with a
  * progress bar, the operation on the floor, late orders in red with the days late in words; the
  * operations running now with station and operator; operations per work centre. Live from the
  * production feed (production:read is all a board's key needs), and every 30 s anyway.
@@ -55,24 +55,28 @@ export default function WorkshopKanban() {
   const { client } = useSession();
   const [params] = useSearchParams();
   const workshop = params.get('workshop') ?? undefined;
+  const line = params.get('line') ?? undefined;
   const [data, setData] = useState<ProductionProgress | null>(null);
   const [choices, setChoices] = useState<ProductionProgress['workshops']>([]);
+  const [lines, setLines] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [page, setPage] = useState(0);
 
   const refresh = useCallback(() => {
     void (async () => {
       try {
-        const p = await client.production.progress({ workshopCode: workshop, limit: 200 });
+        const p = await client.production.progress({ workshopCode: workshop, lineCode: line, limit: 200 });
         setData(p);
         setError(null);
-        // The chooser lists every workshop with work on the floor, also while one is shown.
-        setChoices(workshop ? (await client.production.progress({ limit: 1 })).workshops : p.workshops);
+        // The choosers list every workshop with work on the floor, and the lines of the workshop shown, also while one is shown.
+        setChoices(workshop || line ? (await client.production.progress({ limit: 1 })).workshops : p.workshops);
+        const ofShop = line ? await client.production.progress({ workshopCode: workshop, limit: 500 }) : p;
+        setLines([...new Set(ofShop.orders.flatMap((o) => (o.lineCode ? [o.lineCode] : [])))].sort());
       } catch (err) {
         setError(friendly(err, t).message);
       }
     })();
-  }, [client, workshop, t]);
+  }, [client, workshop, line, t]);
   const source = useMemo<LiveSource>(() => ({ key: 'production', open: (c, options) => c.production.feed({}, options) }), []);
   const live = useLive(source, refresh, 30_000);
 
@@ -89,7 +93,9 @@ export default function WorkshopKanban() {
   const total = (k: 'openOrders' | 'lateOrders') => shops.reduce((n, s) => n + s[k], 0);
   const ops = (k: keyof typeof COUNT_COLORS) => shops.reduce((n, s) => n + s.operations[k], 0);
   const current = workshop ? shops.find((s) => s.workshopCode === workshop) : undefined;
-  const title = workshop ? t('kanban.titleOf', { workshop: current?.workshopName ? `${workshop} ${current.workshopName}` : workshop }) : t('kanban.title');
+  const shopTitle = workshop ? t('kanban.titleOf', { workshop: current?.workshopName ? `${workshop} ${current.workshopName}` : workshop }) : t('kanban.title');
+  const title = line ? t('kanban.titleLine', { title: shopTitle, line }) : shopTitle;
+  const shopQuery = workshop ? `workshop=${encodeURIComponent(workshop)}` : '';
 
   const centres = shops.flatMap((s) => s.workCentres);
   const chart: EChartsOption = {
@@ -129,6 +135,16 @@ export default function WorkshopKanban() {
               </Link>
             ))}
           </nav>
+          {lines.length > 0 && (
+            <nav aria-label={t('kanban.lines')} style={{ fontSize: 22, display: 'flex', gap: 20, flexWrap: 'wrap', width: '100%', justifyContent: 'flex-end' }} data-testid="kanban-lines">
+              <Link to={`?${shopQuery}`} style={{ color: line ? '#69b1ff' : '#fff', fontWeight: line ? 400 : 700 }} aria-current={line ? undefined : 'page'}>{t('kanban.allLines')}</Link>
+              {lines.map((l) => (
+                <Link key={l} to={`?${shopQuery ? `${shopQuery}&` : ''}line=${encodeURIComponent(l)}`} style={{ color: l === line ? '#fff' : '#69b1ff', fontWeight: l === line ? 700 : 400 }} aria-current={l === line ? 'page' : undefined} data-testid={`kanban-line-${l}`}>
+                  {t('kanban.line', { line: l })}
+                </Link>
+              ))}
+            </nav>
+          )}
         </div>
         {error && <p role="alert" style={{ fontSize: 26, color: '#ff7875', margin: '12px 0 0' }} data-testid="kanban-error">{error}</p>}
       </BoardPanel>
