@@ -39,7 +39,7 @@ describe('quality profile against the reference server', () => {
 
   it('S1-5.4.5-d: the traceability checks build purchase → production → sales through the API and trace it both ways', () => {
     expect(failing('traceability')).toEqual([]);
-    expect(checksOf('traceability').map((c) => c.id).sort()).toEqual(['traceability/backward', 'traceability/bad-input', 'traceability/forward', 'traceability/recall']);
+    expect(checksOf('traceability').map((c) => c.id).sort()).toEqual(['traceability/backward', 'traceability/bad-input', 'traceability/forward', 'traceability/quality-return', 'traceability/recall']);
     expect(checksOf('traceability').every((c) => c.assertions > 1)).toBe(true);
     expect(run.results.clauses.find((c) => c.id === TRACE)?.status).toBe('passed');
   });

@@ -795,6 +795,9 @@ export class MesClient {
       /** Incoming inspection orders for every line of a purchase receipt awaiting inspection. */
       fromReceipt: (receiptId: string, body: { planId?: string } = {}, options?: MutationOptions): Promise<QualityInspectionList> =>
         this.call('createQualityInspectionsFromReceipt', { path: { id: receiptId }, body }, options),
+      /** A quality-caused sales return (reason failed_inspection): an inspection per line of the returned goods, or the lines linked to an existing inspection. */
+      fromSalesReturn: (returnId: string, body: { planId?: string; inspectionId?: string; lineNos?: number[] } = {}, options?: MutationOptions): Promise<QualityInspectionList> =>
+        this.call('inspectSalesReturn', { path: { id: returnId }, body }, options),
       get: (id: string, options?: RequestOptions): Promise<QualityInspection> => this.call('getQualityInspection', { path: { id } }, options),
       /** The whole sample at once; judged on the spot. */
       recordResults: (id: string, body: QualityResultsInput, options?: MutationOptions): Promise<QualityInspection> => this.call('recordQualityInspectionResults', { path: { id }, body }, options),

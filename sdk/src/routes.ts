@@ -289,6 +289,7 @@ export const ROUTES = {
   listQualityInspections: 'GET /v1/quality-inspections',
   createQualityInspection: 'POST /v1/quality-inspections',
   createQualityInspectionsFromReceipt: 'POST /v1/purchase-receipts/{id}/quality-inspections',
+  inspectSalesReturn: 'POST /v1/sales-returns/{id}/quality-inspections',
   getQualityInspection: 'GET /v1/quality-inspections/{id}',
   recordQualityInspectionResults: 'POST /v1/quality-inspections/{id}/results',
   reviewQualityInspection: 'POST /v1/quality-inspections/{id}/review',

@@ -3318,6 +3318,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sales-returns/{id}/quality-inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A quality-caused sales return (reason failed_inspection): an inspection of the returned goods per line (a plan named, else the material's final plan), or the lines linked to an existing inspection (S1-5.4.5-e) */
+        post: operations["inspectSalesReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/quality-inspections/{id}": {
         parameters: {
             query?: never;
@@ -4768,6 +4785,19 @@ export interface components {
                 binId: string | null;
                 batchNo: string | null;
                 serialNo: string | null;
+                qualityInspection: {
+                    /** Format: uuid */
+                    id: string;
+                    docNo: string;
+                    status: string;
+                    judgement: string | null;
+                } | null;
+                /** @description With a source outbound: the batches and serials the goods came from, as the shipment's movements took them (base unit) */
+                sourceBatches: {
+                    batchNo: string | null;
+                    serialNo: string | null;
+                    quantity: string;
+                }[];
             }[];
         };
         SalesReturnSummary: {
@@ -7334,12 +7364,12 @@ export interface components {
             /** Format: uuid */
             materialId: string;
             materialCode: string;
-            sourceKind: "manual" | "purchase_receipt" | "production_order";
+            sourceKind: "manual" | "purchase_receipt" | "production_order" | "sales_return";
             receiptId: string | null;
             receiptLineId: string | null;
             productionOrderId: string | null;
             operationSeq: number | null;
-            trigger: ("first_report" | "inspection_point" | "production_receipt" | "patrol_pieces" | "patrol_hours" | "receipt_gate") | null;
+            trigger: ("first_report" | "inspection_point" | "production_receipt" | "patrol_pieces" | "patrol_hours" | "receipt_gate" | "sales_return") | null;
             workReportId: string | null;
             productionReceiptId: string | null;
             supplierId: string | null;
@@ -7379,12 +7409,12 @@ export interface components {
             /** Format: uuid */
             materialId: string;
             materialCode: string;
-            sourceKind: "manual" | "purchase_receipt" | "production_order";
+            sourceKind: "manual" | "purchase_receipt" | "production_order" | "sales_return";
             receiptId: string | null;
             receiptLineId: string | null;
             productionOrderId: string | null;
             operationSeq: number | null;
-            trigger: ("first_report" | "inspection_point" | "production_receipt" | "patrol_pieces" | "patrol_hours" | "receipt_gate") | null;
+            trigger: ("first_report" | "inspection_point" | "production_receipt" | "patrol_pieces" | "patrol_hours" | "receipt_gate" | "sales_return") | null;
             workReportId: string | null;
             productionReceiptId: string | null;
             supplierId: string | null;
@@ -7439,6 +7469,21 @@ export interface components {
                 createdBy: string;
                 /** Format: date-time */
                 createdAt: string;
+            }[];
+            /** @description The sales return lines linked to this inspection: the returned goods it inspects (S1-5.4.5-e) */
+            salesReturns: {
+                /** Format: uuid */
+                returnId: string;
+                docNo: string;
+                customerCode: string;
+                reasonCode: string;
+                lineNo: number;
+                /** @description Returned, base unit */
+                quantity: string;
+                batchNo: string | null;
+                serialNo: string | null;
+                /** Format: date-time */
+                returnedAt: string;
             }[];
         };
         QualityInspectionPage: {
@@ -7604,6 +7649,29 @@ export interface components {
                     binCode: string | null;
                     /** @description Base unit, a decimal string */
                     quantity: string;
+                }[];
+                /** @description Sales returns of this batch or serial, with the quality inspection of a quality-caused one (S1-5.4.5-e) */
+                returned?: {
+                    /** Format: uuid */
+                    returnId: string;
+                    returnDocNo: string;
+                    /** Format: uuid */
+                    customerId: string;
+                    customerCode: string;
+                    /** @description Returned on this return line; base unit, a decimal string */
+                    quantity: string;
+                    /** @description failed_inspection: a quality-caused return */
+                    reasonCode: string;
+                    reason: string;
+                    /** Format: date-time */
+                    returnedAt: string;
+                    inspection: {
+                        /** Format: uuid */
+                        id: string;
+                        docNo: string;
+                        status: string;
+                        judgement: string | null;
+                    } | null;
                 }[];
                 /** @description Its movements in the inventory ledger */
                 ledger?: {
@@ -37820,6 +37888,165 @@ export interface operations {
                      * @description Default: the active incoming plan for each line's material
                      */
                     planId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualityInspectionList"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    inspectSalesReturn: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description The plan for a new inspection per line; default the active final plan for the line's material
+                     */
+                    planId?: string;
+                    /**
+                     * Format: uuid
+                     * @description Link the lines to this existing inspection (of the same material) instead of making new ones
+                     */
+                    inspectionId?: string;
+                    /** @description Default: every line not yet linked (of the inspection's material, with inspectionId) */
+                    lineNos?: number[];
                 };
             };
         };

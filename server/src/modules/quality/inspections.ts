@@ -14,15 +14,17 @@ import { nextCode } from '../masterdata/coding.js';
 import * as masterdata from '../masterdata/repo.js';
 import * as production from '../production/orders.js';
 import * as purchasing from '../purchasing/repo.js';
+import * as sales from '../sales/quality.js';
 import * as repo from './repo.js';
 import { nextState, samplingPlan, stricterAql, type Aql, type InspectionLevel, type Severity } from './sampling.js';
 import type { CreateInspectionInput, Inspection, InspectionSummary, Plan, ResultsInput, ReviewInput, StandardItem } from './schema.js';
 import { decimalsOf, getPlan, planItems } from './standards.js';
 
+/** An inspection with its results, dispositions and the sales return lines linked to it (sales' service says which). */
 export async function getInspection(tx: Sql, t: string, id: string): Promise<Inspection> {
   const i = await repo.findInspection(tx, t, id);
   if (!i) throw notFound('quality inspection', id);
-  return i;
+  return { ...i, salesReturns: await sales.returnsOfInspection(tx, t, id) };
 }
 
 const emit = (tx: Sql, t: string, type: string, i: { id: string }, payload: Record<string, unknown>) =>
@@ -49,7 +51,7 @@ async function sampleOf(tx: Sql, t: string, plan: Plan, lot: string, supplierId:
   return { severity: p.severity, codeLetter: p.planLetter, sampleSize: p.sampleSize, acceptNumber: p.ac, rejectNumber: p.re };
 }
 
-async function assertPlanFits(tx: Sql, t: string, plan: Plan, materialId: string, field: string, errors: FieldError[]): Promise<void> {
+export async function assertPlanFits(tx: Sql, t: string, plan: Plan, materialId: string, field: string, errors: FieldError[]): Promise<void> {
   if (plan.status !== 'active') errors.push(fieldError('planId', 'PLAN_RETIRED', `plan ${plan.code} is retired`));
   const material = await masterdata.findMaterial(tx, t, materialId);
   if (!material) {

@@ -278,12 +278,19 @@ const INSPECTION_SELECT = `SELECT i.id, i.doc_no, i.inspection_type, i.plan_id, 
    LEFT JOIN quality_plans p ON p.tenant_id = i.tenant_id AND p.id = i.plan_id
    JOIN materials m ON m.tenant_id = i.tenant_id AND m.id = i.material_id`;
 
+export async function inspectionRefs(tx: Sql, t: string, ids: string[]): Promise<{ id: string; docNo: string; status: string; judgement: string | null }[]> {
+  const { rows } = await tx.query<{ id: string; doc_no: string; status: string; judgement: string | null }>(
+    'SELECT id, doc_no, status, judgement FROM quality_inspections WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [t, ids],
+  );
+  return rows.map((r) => ({ id: r.id, docNo: r.doc_no, status: r.status, judgement: r.judgement }));
+}
+
 export async function findInspectionSummary(tx: Sql, t: string, id: string, lock = false): Promise<InspectionSummary | undefined> {
   const { rows } = await tx.query<InspectionRow>(`${INSPECTION_SELECT} WHERE i.tenant_id = $1 AND i.id = $2${lock ? ' FOR UPDATE OF i' : ''}`, [t, id]);
   return rows[0] && toSummary(rows[0]);
 }
 
-export async function findInspection(tx: Sql, t: string, id: string): Promise<Inspection | undefined> {
+export async function findInspection(tx: Sql, t: string, id: string): Promise<Omit<Inspection, 'salesReturns'> | undefined> {
   const head = await findInspectionSummary(tx, t, id);
   if (!head) return undefined;
   const results = await tx.query<{ sample_no: number; item_code: string; value: string | null; passed: boolean; defect_code: string | null; recorded_by: string; recorded_at: Date }>(

@@ -9,12 +9,13 @@ import { dispose } from './dispositions.js';
 import * as inspections from './inspections.js';
 import * as repo from './repo.js';
 import * as reports from './reports.js';
+import { inspectSalesReturn } from './returns.js';
 import { samplingPlan, type InspectionLevel } from './sampling.js';
 import {
   ChartQuery, ControlChartSchema, LeadTimeSchema, ParetoQuery, ParetoSchema, PeriodQuery, SupplierPpmSchema, YieldSchema,
   CreateDefectCodeBody, CreateInspectionBody, CreatePlanBody, CreateStandardBody, DefectCodePageSchema, DefectCodeSchema, DispositionBody, FromReceiptBody,
   InspectionListQuery, InspectionListSchema, PatrolDueBody, UpdatePlanBody, UpdateStandardBody, InspectionPageSchema, InspectionSchema, InspectionSummarySchema, PlanListQuery, PlanPageSchema, PlanSchema, ResultsBody,
-  ReviewBody, SamplingPlanQuery, SamplingPlanSchema, StandardListQuery, StandardPageSchema, StandardSchema, SwitchingQuery, SwitchingStateSchema,
+  ReviewBody, SalesReturnInspectionBody, SamplingPlanQuery, SamplingPlanSchema, StandardListQuery, StandardPageSchema, StandardSchema, SwitchingQuery, SwitchingStateSchema,
 } from './schema.js';
 import * as standards from './standards.js';
 import { patrolDue } from './triggers.js';
@@ -175,6 +176,17 @@ export function qualityRoutes(app: MesApp, ctx: AppContext): void {
     },
   }, async (req, reply) => mutate(db, req, reply, async (tx) => ({ items: await inspections.inspectionsFromReceipt(tx, tenant(req), who(req), req.params.id, req.body.planId) }), {
     status: 201, resource: () => `purchase-receipt/${req.params.id}`, details: (r) => ({ inspections: r.items.map((i) => i.docNo) }),
+  }));
+
+  app.post('/v1/sales-returns/:id/quality-inspections', {
+    config: inspectPerm,
+    schema: {
+      operationId: 'inspectSalesReturn', tags,
+      summary: 'A quality-caused sales return (reason failed_inspection): an inspection of the returned goods per line (a plan named, else the material\'s final plan), or the lines linked to an existing inspection (S1-5.4.5-e)',
+      params: IdParams, body: SalesReturnInspectionBody, response: { 201: Type.Ref(InspectionListSchema), ...problems(404, 409, 422) },
+    },
+  }, async (req, reply) => mutate(db, req, reply, async (tx) => ({ items: await inspectSalesReturn(tx, tenant(req), who(req), req.params.id, req.body) }), {
+    status: 201, resource: () => `sales-return/${req.params.id}`, details: (r) => ({ inspections: r.items.map((i) => i.docNo) }),
   }));
 
   app.get('/v1/quality-inspections/:id', {

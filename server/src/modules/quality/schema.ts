@@ -212,12 +212,12 @@ const inspectionFields = {
   planCode: Nullable(Type.String()),
   materialId: Uuid(),
   materialCode: Type.String(),
-  sourceKind: Lit('manual', 'purchase_receipt', 'production_order'),
+  sourceKind: Lit('manual', 'purchase_receipt', 'production_order', 'sales_return'),
   receiptId: Nullable(Uuid()),
   receiptLineId: Nullable(Uuid()),
   productionOrderId: Nullable(Uuid()),
   operationSeq: Nullable(Type.Integer({ description: 'The operation of the production order inspected' })),
-  trigger: Nullable(Lit('first_report', 'inspection_point', 'production_receipt', 'patrol_pieces', 'patrol_hours', 'receipt_gate')),
+  trigger: Nullable(Lit('first_report', 'inspection_point', 'production_receipt', 'patrol_pieces', 'patrol_hours', 'receipt_gate', 'sales_return')),
   workReportId: Nullable(Uuid('The work report that started it')),
   productionReceiptId: Nullable(Uuid('The production receipt that started it (final inspection)')),
   supplierId: Nullable(Uuid()),
@@ -248,8 +248,15 @@ const inspectionFields = {
 };
 export const InspectionSummarySchema = Type.Object(inspectionFields, { $id: 'QualityInspectionSummary' });
 export type InspectionSummary = Static<typeof InspectionSummarySchema>;
+const SalesReturnLinkSchema = Type.Object({
+  returnId: Uuid(), docNo: Type.String(), customerCode: Type.String(), reasonCode: Type.String(), lineNo: Type.Integer(),
+  quantity: Type.String({ description: 'Returned, base unit' }), batchNo: Nullable(Type.String()), serialNo: Nullable(Type.String()), returnedAt: Timestamp(),
+});
 export const InspectionSchema = Type.Object(
-  { ...inspectionFields, results: Type.Array(ResultSchema), dispositions: Type.Array(DispositionSchema) },
+  {
+    ...inspectionFields, results: Type.Array(ResultSchema), dispositions: Type.Array(DispositionSchema),
+    salesReturns: Type.Array(SalesReturnLinkSchema, { description: 'The sales return lines linked to this inspection: the returned goods it inspects (S1-5.4.5-e)' }),
+  },
   { $id: 'QualityInspection' },
 );
 export type Inspection = Static<typeof InspectionSchema>;
@@ -269,6 +276,15 @@ export const CreateInspectionBody = Type.Object(
   { additionalProperties: false },
 );
 export type CreateInspectionInput = Static<typeof CreateInspectionBody>;
+export const SalesReturnInspectionBody = Type.Object(
+  {
+    planId: Type.Optional(Uuid('The plan for a new inspection per line; default the active final plan for the line\'s material')),
+    inspectionId: Type.Optional(Uuid('Link the lines to this existing inspection (of the same material) instead of making new ones')),
+    lineNos: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000, description: 'Default: every line not yet linked (of the inspection\'s material, with inspectionId)' })),
+  },
+  { additionalProperties: false },
+);
+export type SalesReturnInspectionInput = Static<typeof SalesReturnInspectionBody>;
 export const FromReceiptBody = Type.Object({ planId: Type.Optional(Uuid('Default: the active incoming plan for each line\'s material')) }, { additionalProperties: false });
 
 export const InspectionListQuery = Type.Object(
