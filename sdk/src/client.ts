@@ -44,6 +44,7 @@ import type {
   AcknowledgeAlarmInput, CreateEquipmentInput, DeviceCommand, DeviceCommandInput, Equipment, EquipmentAlarm, EquipmentAlarmPage, EquipmentAlarmQuery, EquipmentIndicators, EquipmentPage, EquipmentPeriodQuery, EquipmentQuery, EquipmentSeries, EquipmentSeriesQuery, EquipmentAlarmRoutes, EquipmentAlarmNotices, ProductionOrderEnergy, EquipmentStateHistory, EquipmentStatus, EquipmentSummary, Gateway, GatewayConfig, GatewayPage, GatewayQuery, GatewaySummary, PutGatewayConfigInput, RegisterGatewayInput, TelemetryBatchAnswer, TelemetryRecord, UpdateEquipmentInput, UpdateGatewayInput,
 } from './types.js';
 import type { ImportJob, ImportKind, ImportQuery, ImportTemplateQuery } from './types.js';
+import type { DecideDrawingRevisionRequestInput, DrawingRevisionRequest, DrawingRevisionRequestList, RequestDrawingRevisionInput } from './types.js';
 import type {
   CreateQualityDefectCodeInput, CreateQualityInspectionInput, CreateQualityPlanInput, CreateQualityStandardInput, QualityDefectCode, QualityDefectCodePage,
   QualityDispositionInput, QualityInspection, QualityInspectionList, QualityInspectionPage, QualityInspectionQuery, QualityInspectionSummary, QualityPlan,
@@ -591,6 +592,12 @@ export class MesClient {
       iterate: (query?: DrawingQuery, options?: RequestOptions): AsyncGenerator<DrawingSummary> => this.pages('listDrawings', query, options),
       create: (body: CreateDrawingInput, options?: MutationOptions): Promise<Drawing> => this.call('createDrawing', { body }, options),
       get: (id: string, options?: RequestOptions): Promise<Drawing> => this.call('getDrawing', { path: { id } }, options),
+      /** Revision requests of a drawing from inspection defects (made by quality.inspections.requestDrawingRevision), oldest first. */
+      revisionRequests: (id: string, options?: RequestOptions): Promise<DrawingRevisionRequestList> => this.call('listDrawingRevisionRequests', { path: { id } }, options),
+      getRevisionRequest: (requestId: string, options?: RequestOptions): Promise<DrawingRevisionRequest> => this.call('getDrawingRevisionRequest', { path: { id: requestId } }, options),
+      /** Accept, reject (note required) or close as done (a newer revision uploaded), with the version read. */
+      decideRevisionRequest: (requestId: string, body: DecideDrawingRevisionRequestInput, options?: MutationOptions): Promise<DrawingRevisionRequest> =>
+        this.call('decideDrawingRevisionRequest', { path: { id: requestId }, body }, options),
       /**
        * Uploads a file as the drawing's next revision. The server takes its type from the bytes
        * (PDF, PNG, JPEG, SVG, DXF, DWG); a `contentType` the bytes contradict is 422 DRAWING_TYPE_MISMATCH.
@@ -798,6 +805,9 @@ export class MesClient {
       /** A quality-caused sales return (reason failed_inspection): an inspection per line of the returned goods, or the lines linked to an existing inspection. */
       fromSalesReturn: (returnId: string, body: { planId?: string; inspectionId?: string; lineNos?: number[] } = {}, options?: MutationOptions): Promise<QualityInspectionList> =>
         this.call('inspectSalesReturn', { path: { id: returnId }, body }, options),
+      /** From a defect the inspection found, a revision request of the drawing linked to it. */
+      requestDrawingRevision: (id: string, body: RequestDrawingRevisionInput, options?: MutationOptions): Promise<DrawingRevisionRequest> =>
+        this.call('requestDrawingRevision', { path: { id }, body }, options),
       get: (id: string, options?: RequestOptions): Promise<QualityInspection> => this.call('getQualityInspection', { path: { id } }, options),
       /** The whole sample at once; judged on the spot. */
       recordResults: (id: string, body: QualityResultsInput, options?: MutationOptions): Promise<QualityInspection> => this.call('recordQualityInspectionResults', { path: { id }, body }, options),

@@ -293,6 +293,10 @@ export type BomWhereUsedQuery = QueryOf<'getBomWhereUsed'>;
 export type Drawing = Schemas['Drawing'];
 export type DrawingSummary = Schemas['DrawingSummary'];
 export type DrawingPage = Schemas['DrawingPage'];
+export type DrawingRevisionRequest = Schemas['DrawingRevisionRequest'];
+export type DrawingRevisionRequestList = Schemas['DrawingRevisionRequestList'];
+export type DecideDrawingRevisionRequestInput = BodyOf<'decideDrawingRevisionRequest'>;
+export type RequestDrawingRevisionInput = BodyOf<'requestDrawingRevision'>;
 export type DrawingQuery = QueryOf<'listDrawings'>;
 export type CreateDrawingInput = BodyOf<'createDrawing'>;
 /** Where the file comes from: a name and what changed; its type is its Content-Type (default application/octet-stream: the server sniffs it). */

@@ -5,7 +5,9 @@ import { actorId } from '../../platform/auth.js';
 import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
 import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, PageQuery, problems } from '../../platform/schemas.js';
+import { whoOf } from '../production/common.js';
 import { dispose } from './dispositions.js';
+import { requestDrawingRevision } from './drawing-requests.js';
 import * as inspections from './inspections.js';
 import * as repo from './repo.js';
 import * as reports from './reports.js';
@@ -13,7 +15,7 @@ import { inspectSalesReturn } from './returns.js';
 import { samplingPlan, type InspectionLevel } from './sampling.js';
 import {
   ChartQuery, ControlChartSchema, LeadTimeSchema, ParetoQuery, ParetoSchema, PeriodQuery, SupplierPpmSchema, YieldSchema,
-  CreateDefectCodeBody, CreateInspectionBody, CreatePlanBody, CreateStandardBody, DefectCodePageSchema, DefectCodeSchema, DispositionBody, FromReceiptBody,
+  CreateDefectCodeBody, DrawingRevisionRequestBody, CreateInspectionBody, CreatePlanBody, CreateStandardBody, DefectCodePageSchema, DefectCodeSchema, DispositionBody, FromReceiptBody,
   InspectionListQuery, InspectionListSchema, PatrolDueBody, UpdatePlanBody, UpdateStandardBody, InspectionPageSchema, InspectionSchema, InspectionSummarySchema, PlanListQuery, PlanPageSchema, PlanSchema, ResultsBody,
   ReviewBody, SalesReturnInspectionBody, SamplingPlanQuery, SamplingPlanSchema, StandardListQuery, StandardPageSchema, StandardSchema, SwitchingQuery, SwitchingStateSchema,
 } from './schema.js';
@@ -187,6 +189,17 @@ export function qualityRoutes(app: MesApp, ctx: AppContext): void {
     },
   }, async (req, reply) => mutate(db, req, reply, async (tx) => ({ items: await inspectSalesReturn(tx, tenant(req), who(req), req.params.id, req.body) }), {
     status: 201, resource: () => `sales-return/${req.params.id}`, details: (r) => ({ inspections: r.items.map((i) => i.docNo) }),
+  }));
+
+  app.post('/v1/quality-inspections/:id/drawing-revision-requests', {
+    config: writePerm,
+    schema: {
+      operationId: 'requestDrawingRevision', tags,
+      summary: 'From a defect the inspection found, request a revision of the process drawing linked to it (of the product, the plan or the operation); listed per drawing (S1-5.4.5-e)',
+      params: IdParams, body: DrawingRevisionRequestBody, response: { 201: Type.Ref('DrawingRevisionRequest'), ...problems(404, 422) },
+    },
+  }, async (req, reply) => mutate(db, req, reply, (tx) => requestDrawingRevision(tx, whoOf(principalOf(req)), req.params.id, req.body), {
+    status: 201, resource: (r) => `drawing-revision-request/${r.id}`, details: (r) => ({ inspectionId: r.inspectionId, drawingId: r.drawingId, defectCode: r.defectCode }),
   }));
 
   app.get('/v1/quality-inspections/:id', {

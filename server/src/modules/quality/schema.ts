@@ -285,6 +285,15 @@ export const SalesReturnInspectionBody = Type.Object(
   { additionalProperties: false },
 );
 export type SalesReturnInspectionInput = Static<typeof SalesReturnInspectionBody>;
+export const DrawingRevisionRequestBody = Type.Object(
+  {
+    drawingId: Uuid('The process drawing to revise: of the product, the plan (inspectionRef) or the operation inspected'),
+    defectCode: Code('A defect the inspection found'),
+    reason: Type.String({ minLength: 1, maxLength: 1000, description: 'What to change and why' }),
+  },
+  { additionalProperties: false },
+);
+export type DrawingRevisionRequestInput = Static<typeof DrawingRevisionRequestBody>;
 export const FromReceiptBody = Type.Object({ planId: Type.Optional(Uuid('Default: the active incoming plan for each line\'s material')) }, { additionalProperties: false });
 
 export const InspectionListQuery = Type.Object(
