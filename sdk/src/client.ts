@@ -44,6 +44,7 @@ import type {
   AcknowledgeAlarmInput, CreateEquipmentInput, DeviceCommand, DeviceCommandInput, Equipment, EquipmentAlarm, EquipmentAlarmPage, EquipmentAlarmQuery, EquipmentIndicators, EquipmentPage, EquipmentPeriodQuery, EquipmentQuery, EquipmentSeries, EquipmentSeriesQuery, EquipmentAlarmRoutes, EquipmentAlarmNotices, ProductionOrderEnergy, EquipmentStateHistory, EquipmentStatus, EquipmentSummary, Gateway, GatewayConfig, GatewayPage, GatewayQuery, GatewaySummary, PutGatewayConfigInput, RegisterGatewayInput, TelemetryBatchAnswer, TelemetryRecord, UpdateEquipmentInput, UpdateGatewayInput,
 } from './types.js';
 import type { ImportJob, ImportKind, ImportQuery, ImportTemplateQuery } from './types.js';
+import type { ReplaceQualityStandardItemsInput } from './types.js';
 import type { DecideDrawingRevisionRequestInput, DrawingRevisionRequest, DrawingRevisionRequestList, RequestDrawingRevisionInput } from './types.js';
 import type {
   CreateQualityDefectCodeInput, CreateQualityInspectionInput, CreateQualityPlanInput, CreateQualityStandardInput, QualityDefectCode, QualityDefectCodePage,
@@ -779,9 +780,12 @@ export class MesClient {
       list: (query?: QualityStandardQuery, options?: RequestOptions): Promise<QualityStandardPage> => this.call('listQualityStandards', { query }, options),
       iterate: (query?: QualityStandardQuery, options?: RequestOptions): AsyncGenerator<QualityStandard> => this.pages('listQualityStandards', query, options),
       create: (body: CreateQualityStandardInput, options?: MutationOptions): Promise<QualityStandard> => this.call('createQualityStandard', { body }, options),
-      get: (id: string, options?: RequestOptions): Promise<QualityStandard> => this.call('getQualityStandard', { path: { id } }, options),
+      /** With `itemsVersion`: the items of that version (default the current one). */
+      get: (id: string, query: { itemsVersion?: number } = {}, options?: RequestOptions): Promise<QualityStandard> => this.call('getQualityStandard', { path: { id }, query }, options),
       /** Rename or retire a standard with the version read; its items stay. */
       update: (id: string, body: UpdateQualityStandardInput, options?: MutationOptions): Promise<QualityStandard> => this.call('updateQualityStandard', { path: { id }, body }, options),
+      /** Items added, changed or removed: the next items version; inspections started before keep theirs. */
+      replaceItems: (id: string, body: ReplaceQualityStandardItemsInput, options?: MutationOptions): Promise<QualityStandard> => this.call('replaceQualityStandardItems', { path: { id }, body }, options),
     },
     plans: {
       list: (query?: QualityPlanQuery, options?: RequestOptions): Promise<QualityPlanPage> => this.call('listQualityPlans', { query }, options),

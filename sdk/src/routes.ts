@@ -282,6 +282,7 @@ export const ROUTES = {
   createQualityStandard: 'POST /v1/quality-standards',
   getQualityStandard: 'GET /v1/quality-standards/{id}',
   updateQualityStandard: 'PATCH /v1/quality-standards/{id}',
+  replaceQualityStandardItems: 'PUT /v1/quality-standards/{id}/items',
   listQualityPlans: 'GET /v1/quality-plans',
   createQualityPlan: 'POST /v1/quality-plans',
   getQualityPlan: 'GET /v1/quality-plans/{id}',

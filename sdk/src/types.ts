@@ -414,6 +414,7 @@ export type CreateQualityPlanInput = BodyOf<'createQualityPlan'>;
 export type QualityPatrolDueInput = BodyOf<'runQualityPatrol'>;
 export type UpdateQualityPlanInput = BodyOf<'updateQualityPlan'>;
 export type UpdateQualityStandardInput = BodyOf<'updateQualityStandard'>;
+export type ReplaceQualityStandardItemsInput = BodyOf<'replaceQualityStandardItems'>;
 export type QualitySamplingPlan = Schemas['QualitySamplingPlan'];
 export type QualitySamplingPlanQuery = QueryOf<'getQualitySamplingPlan'>;
 export type QualitySwitchingState = Schemas['QualitySwitchingState'];

@@ -53,3 +53,15 @@ ALTER TABLE drawing_revision_requests ENABLE ROW LEVEL SECURITY;
 ALTER TABLE drawing_revision_requests FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON drawing_revision_requests USING (tenant_id = mes_current_tenant()) WITH CHECK (tenant_id = mes_current_tenant());
 GRANT SELECT, INSERT, UPDATE ON drawing_revision_requests TO mes_app;
+
+-- A standard's items change in versions (S1-5.4.5-a): a change writes the whole new set under the
+-- next items_version; the old set stays for the inspections that used it. An inspection records
+-- the items version it was started with and is judged against it; new inspections take the
+-- standard's current one (existing rows: version 1, the only one there was).
+ALTER TABLE quality_standards ADD COLUMN items_version integer NOT NULL DEFAULT 1;
+ALTER TABLE quality_standard_items ADD COLUMN items_version integer NOT NULL DEFAULT 1;
+ALTER TABLE quality_standard_items DROP CONSTRAINT quality_standard_items_pkey;
+ALTER TABLE quality_standard_items ADD PRIMARY KEY (tenant_id, standard_id, items_version, item_no);
+ALTER TABLE quality_standard_items DROP CONSTRAINT quality_standard_items_tenant_id_standard_id_code_key;
+ALTER TABLE quality_standard_items ADD CONSTRAINT quality_standard_items_code UNIQUE (tenant_id, standard_id, items_version, code);
+ALTER TABLE quality_inspections ADD COLUMN standard_items_version integer NOT NULL DEFAULT 1;

@@ -125,6 +125,12 @@ async function standardsAndPlans(ctx: CheckContext, w: World): Promise<void> {
   ctx.assert(patrol.everyHours === '2' && JSON.stringify(patrol.itemCodes) === '["DIA"]', `the patrol plan reads back every ${patrol.everyHours} hours with ${patrol.itemCodes}`);
   const noInterval = await w.call('POST', '/v1/quality-plans', { code: w.code('PATROL'), name: 'x', inspectionType: 'patrol', standardId: w.ids.standard, sampling: 'fixed', sampleSize: 2 });
   ctx.assert(noInterval.status === 422 && codesOf(noInterval) === 'everyHours:REQUIRED', `a patrol plan without an interval answered ${noInterval.status} ${codesOf(noInterval)}`);
+  // Items change in versions: the old set stays readable for the inspections that used it.
+  const own = await made(w.call, '/v1/quality-standards', { code: w.code('STD'), name: 'Versioned', materialCategory: w.category, items: [{ code: 'SURFACE', name: 'Surface', kind: 'qualitative' }] });
+  const next = await w.call('PUT', `/v1/quality-standards/${own.id}/items`, { version: own.version, items: [{ code: 'SURFACE', name: 'Surface', kind: 'qualitative' }, { code: 'BURR', name: 'Burr-free', kind: 'qualitative' }] });
+  ctx.assert(next.status === 200 && next.json.itemsVersion === 2 && next.json.items.length === 2, `changing the items answered ${next.status} items version ${next.json?.itemsVersion}`);
+  const first = (await w.call('GET', `/v1/quality-standards/${own.id}?itemsVersion=1`)).json;
+  ctx.assert(first?.itemsVersion === 1 && first.items.length === 1, `items version 1 reads ${JSON.stringify(first?.items?.map((i: any) => i.code))}`);
 }
 
 async function aqlTables(ctx: CheckContext, w: World): Promise<void> {

@@ -3220,7 +3220,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An inspection standard with its items */
+        /** An inspection standard with its items (the current version, or the itemsVersion asked for) */
         get: operations["getQualityStandard"];
         put?: never;
         post?: never;
@@ -3229,6 +3229,23 @@ export interface paths {
         head?: never;
         /** Rename or retire (reactivate) a standard, with the version read; its items stay (a new code for other items) */
         patch: operations["updateQualityStandard"];
+        trace?: never;
+    };
+    "/v1/quality-standards/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Items added, changed or removed: the whole set becomes the next items version, with the version read; inspections started before keep theirs, plans take the new one for new inspections (S1-5.4.5-a) */
+        put: operations["replaceQualityStandardItems"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/quality-plans": {
@@ -7361,6 +7378,8 @@ export interface components {
             materialCategory: string | null;
             status: "active" | "retired";
             version: number;
+            /** @description The version of the items shown (the current one unless asked); new inspections take the current one */
+            itemsVersion: number;
             items: {
                 itemNo: number;
                 code: string;
@@ -7479,6 +7498,8 @@ export interface components {
             createdBy: string;
             /** Format: date-time */
             createdAt: string;
+            /** @description The version of the standard's items this inspection was started with and is judged against */
+            standardItemsVersion: number;
         };
         QualityInspection: {
             /** Format: uuid */
@@ -7524,6 +7545,8 @@ export interface components {
             createdBy: string;
             /** Format: date-time */
             createdAt: string;
+            /** @description The version of the standard's items this inspection was started with and is judged against */
+            standardItemsVersion: number;
             results: {
                 sampleNo: number;
                 itemCode: string;
@@ -36995,7 +37018,10 @@ export interface operations {
     };
     getQualityStandard: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Show the items of this version (default: the current one) */
+                itemsVersion?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -37094,6 +37120,172 @@ export interface operations {
                     version: number;
                     name?: string;
                     status?: "active" | "retired";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualityStandard"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceQualityStandardItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The version read */
+                    version: number;
+                    items: {
+                        /** @description Item code, unique in the standard */
+                        code: string;
+                        name: string;
+                        kind: "quantitative" | "qualitative";
+                        /** @description Quantitative: the nominal value */
+                        nominal?: string;
+                        /** @description Quantitative: lowest good value (inclusive) */
+                        lowerLimit?: string;
+                        /** @description Quantitative: highest good value (inclusive) */
+                        upperLimit?: string;
+                        /** @description Quantitative: the unit values are measured in */
+                        unit?: string;
+                        /** @description Quantitative: decimals a measured value may have */
+                        decimals?: number;
+                        /** @description The defect recorded when the item fails (a defect code) */
+                        defectCode?: string;
+                        method?: string;
+                        instrument?: string;
+                    }[];
                 };
             };
         };

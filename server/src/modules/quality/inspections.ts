@@ -78,7 +78,10 @@ export type Start = Omit<repo.NewInspection, 'id' | 'docNo' | 'createdBy' | 'sev
 export async function startInspection(tx: Sql, t: string, who: string, plan: Plan, base: Start): Promise<string | undefined> {
   const sample = await sampleOf(tx, t, plan, base.lotSize, base.supplierId, base.materialId);
   const id = randomUUID();
-  if (!(await repo.insertInspection(tx, t, { ...base, ...sample, inspectionType: plan.inspectionType, planId: plan.id, id, docNo: `~${id}`, createdBy: who }))) return undefined;
+  // The standard's items as they are now: the inspection keeps them if the standard changes later.
+  const standardItemsVersion = (await repo.findStandard(tx, t, plan.standardId))!.itemsVersion;
+  const row = { ...base, ...sample, inspectionType: plan.inspectionType, planId: plan.id, id, docNo: `~${id}`, createdBy: who, standardItemsVersion };
+  if (!(await repo.insertInspection(tx, t, row))) return undefined;
   const docNo = await number(tx, t, id);
   emit(tx, t, 'created', { id }, {
     docNo, inspectionType: plan.inspectionType, materialId: base.materialId, lotSize: base.lotSize, sampleSize: sample.sampleSize, receiptLineId: base.receiptLineId,
@@ -199,7 +202,7 @@ export async function recordResults(tx: Sql, t: string, who: string, id: string,
   if (!head) throw notFound('quality inspection', id);
   if (head.status !== 'open') throw conflict('ALREADY_JUDGED', `${head.docNo} is judged already; a reviewer may overturn the judgement with a reason`);
   const plan = (await repo.findPlan(tx, t, head.planId!))!;
-  const items = await planItems(tx, t, plan);
+  const items = await planItems(tx, t, plan, head.standardItemsVersion);
   const errors: FieldError[] = [];
   const results = checkResults(input, items, head.sampleSize, errors);
   const codes = [...new Set(results.map((r) => r.defectCode).filter((c): c is string => !!c))];

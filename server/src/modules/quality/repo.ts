@@ -36,7 +36,7 @@ export async function defectCodes(tx: Sql, t: string, codes: string[]): Promise<
 
 interface StandardRow {
   id: string; code: string; name: string; material_id: string | null; material_code: string | null; material_category: string | null;
-  status: Standard['status']; version: number; created_at: Date;
+  status: Standard['status']; version: number; items_version: number; created_at: Date;
 }
 interface ItemRow {
   standard_id: string; item_no: number; code: string; name: string; kind: StandardItem['kind']; nominal: string | null; lower_limit: string | null;
@@ -53,30 +53,57 @@ export async function insertStandard(tx: Sql, t: string, s: { code: string; name
     [t, s.code, s.name, s.materialId, s.materialCategory],
   );
   const id = rows[0].id;
-  for (const i of items) {
-    await tx.query(
-      `INSERT INTO quality_standard_items (tenant_id, standard_id, item_no, code, name, kind, nominal, lower_limit, upper_limit, unit, decimals, defect_code, method, instrument)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-      [t, id, i.itemNo, i.code, i.name, i.kind, i.nominal, i.lowerLimit, i.upperLimit, i.unit, i.decimals, i.defectCode, i.method, i.instrument],
-    );
-  }
+  await insertItems(tx, t, id, 1, items);
   return id;
 }
 
-const STANDARD_SELECT = `SELECT s.id, s.code, s.name, s.material_id, m.code AS material_code, s.material_category, s.status, s.version, s.created_at
+async function insertItems(tx: Sql, t: string, standardId: string, itemsVersion: number, items: StandardItem[]): Promise<void> {
+  for (const i of items) {
+    await tx.query(
+      `INSERT INTO quality_standard_items (tenant_id, standard_id, items_version, item_no, code, name, kind, nominal, lower_limit, upper_limit, unit, decimals, defect_code, method, instrument)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      [t, standardId, itemsVersion, i.itemNo, i.code, i.name, i.kind, i.nominal, i.lowerLimit, i.upperLimit, i.unit, i.decimals, i.defectCode, i.method, i.instrument],
+    );
+  }
+}
+
+/** The next items version of a standard: the new set written beside the old ones, which stay. */
+export async function newItemsVersion(tx: Sql, t: string, standardId: string, itemsVersion: number, items: StandardItem[]): Promise<void> {
+  await insertItems(tx, t, standardId, itemsVersion, items);
+  await tx.query('UPDATE quality_standards SET items_version = $3, version = version + 1 WHERE tenant_id = $1 AND id = $2', [t, standardId, itemsVersion]);
+}
+
+const STANDARD_SELECT = `SELECT s.id, s.code, s.name, s.material_id, m.code AS material_code, s.material_category, s.status, s.version, s.items_version, s.created_at
    FROM quality_standards s LEFT JOIN materials m ON m.tenant_id = s.tenant_id AND m.id = s.material_id`;
 
-async function withItems(tx: Sql, t: string, rows: StandardRow[]): Promise<Standard[]> {
+/** Standards with the items of their current version (or, for one standard, of the version asked for). */
+async function withItems(tx: Sql, t: string, rows: StandardRow[], itemsVersion?: number): Promise<Standard[]> {
   if (!rows.length) return [];
+  if (itemsVersion !== undefined) rows = rows.map((r) => ({ ...r, items_version: itemsVersion }));
   const items = await tx.query<ItemRow>(
-    `SELECT standard_id, item_no, code, name, kind, nominal::text, lower_limit::text, upper_limit::text, unit, decimals, defect_code, method, instrument
-       FROM quality_standard_items WHERE tenant_id = $1 AND standard_id = ANY($2::uuid[]) ORDER BY item_no`,
-    [t, rows.map((r) => r.id)],
+    `SELECT i.standard_id, i.item_no, i.code, i.name, i.kind, i.nominal::text, i.lower_limit::text, i.upper_limit::text, i.unit, i.decimals, i.defect_code, i.method, i.instrument
+       FROM quality_standard_items i JOIN unnest($2::uuid[], $3::int[]) AS v(standard_id, items_version) ON v.standard_id = i.standard_id AND v.items_version = i.items_version
+      WHERE i.tenant_id = $1 ORDER BY i.item_no`,
+    [t, rows.map((r) => r.id), rows.map((r) => r.items_version)],
   );
   return rows.map((r) => ({
     id: r.id, code: r.code, name: r.name, materialId: r.material_id, materialCode: r.material_code, materialCategory: r.material_category, status: r.status,
-    version: r.version, createdAt: r.created_at.toISOString(), items: items.rows.filter((i) => i.standard_id === r.id).map(toItem),
+    version: r.version, itemsVersion: r.items_version, createdAt: r.created_at.toISOString(), items: items.rows.filter((i) => i.standard_id === r.id).map(toItem),
   }));
+}
+
+/** A standard with the items of one of its items versions (undefined when it has no such version). */
+export async function findStandardVersion(tx: Sql, t: string, id: string, itemsVersion: number): Promise<Standard | undefined> {
+  const { rows } = await tx.query<StandardRow>(`${STANDARD_SELECT} WHERE s.tenant_id = $1 AND s.id = $2 AND s.items_version >= $3`, [t, id, itemsVersion]);
+  return (await withItems(tx, t, rows, itemsVersion))[0];
+}
+
+/** Active plans of a standard naming items (a plan naming none takes every item of any version). */
+export async function plansNamingItems(tx: Sql, t: string, standardId: string): Promise<{ code: string; item_codes: string[] }[]> {
+  const { rows } = await tx.query<{ code: string; item_codes: string[] }>(
+    `SELECT code, item_codes FROM quality_plans WHERE tenant_id = $1 AND standard_id = $2 AND status = 'active' AND cardinality(item_codes) > 0 ORDER BY code`, [t, standardId],
+  );
+  return rows;
 }
 
 /** Which of these standard codes exist, in one query. */
@@ -213,6 +240,7 @@ export interface NewInspection {
   productionOrderId: string | null; supplierId: string | null; warehouseId: string | null; batchNo: string | null; lotSize: string; severity: string | null;
   codeLetter: string | null; sampleSize: number; acceptNumber: number; rejectNumber: number; createdBy: string;
   operationSeq?: number | null; workReportId?: string | null; productionReceiptId?: string | null; trigger?: string | null; triggerKey?: string | null;
+  standardItemsVersion?: number;
 }
 
 /** False when an inspection with the same trigger key exists (the event was seen before): nothing is written. */
@@ -220,12 +248,12 @@ export async function insertInspection(tx: Sql, t: string, i: NewInspection): Pr
   const { rows } = await tx.query(
     `INSERT INTO quality_inspections (tenant_id, id, doc_no, inspection_type, plan_id, material_id, source_kind, receipt_id, receipt_line_id, production_order_id,
        supplier_id, warehouse_id, batch_no, lot_size, severity, code_letter, sample_size, accept_number, reject_number, created_by,
-       operation_seq, work_report_id, production_receipt_id, trigger, trigger_key)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+       operation_seq, work_report_id, production_receipt_id, trigger, trigger_key, standard_items_version)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)
      ON CONFLICT (tenant_id, trigger_key) DO NOTHING RETURNING id`,
     [t, i.id, i.docNo, i.inspectionType, i.planId, i.materialId, i.sourceKind, i.receiptId, i.receiptLineId, i.productionOrderId, i.supplierId, i.warehouseId,
       i.batchNo, i.lotSize, i.severity, i.codeLetter, i.sampleSize, i.acceptNumber, i.rejectNumber, i.createdBy,
-      i.operationSeq ?? null, i.workReportId ?? null, i.productionReceiptId ?? null, i.trigger ?? null, i.triggerKey ?? null],
+      i.operationSeq ?? null, i.workReportId ?? null, i.productionReceiptId ?? null, i.trigger ?? null, i.triggerKey ?? null, i.standardItemsVersion ?? 1],
   );
   return rows.length === 1;
 }
@@ -257,7 +285,7 @@ interface InspectionRow {
   accept_number: number; reject_number: number; status: InspectionSummary['status']; defectives: number | null; judgement: InspectionSummary['judgement'];
   judgement_reason: string | null; judged_by: string | null; judged_at: Date | null; automatic_judgement: InspectionSummary['judgement']; review_reason: string | null;
   reviewed_by: string | null; reviewed_at: Date | null; rejected_quantity: string | null; disposed_accepted: string; disposed_rejected: string; version: number;
-  created_by: string; created_at: Date;
+  created_by: string; created_at: Date; standard_items_version: number;
 }
 const toSummary = (r: InspectionRow): InspectionSummary => ({
   id: r.id, docNo: r.doc_no, inspectionType: r.inspection_type, planId: r.plan_id, planCode: r.plan_code, materialId: r.material_id, materialCode: r.material_code,
@@ -267,13 +295,13 @@ const toSummary = (r: InspectionRow): InspectionSummary => ({
   acceptNumber: r.accept_number, rejectNumber: r.reject_number, status: r.status, defectives: r.defectives, judgement: r.judgement, judgementReason: r.judgement_reason,
   judgedBy: r.judged_by, judgedAt: iso(r.judged_at), automaticJudgement: r.automatic_judgement, reviewReason: r.review_reason, reviewedBy: r.reviewed_by,
   reviewedAt: iso(r.reviewed_at), rejectedQuantity: r.rejected_quantity, disposedAccepted: r.disposed_accepted, disposedRejected: r.disposed_rejected,
-  version: r.version, createdBy: r.created_by, createdAt: r.created_at.toISOString(),
+  version: r.version, createdBy: r.created_by, createdAt: r.created_at.toISOString(), standardItemsVersion: r.standard_items_version,
 });
 const INSPECTION_SELECT = `SELECT i.id, i.doc_no, i.inspection_type, i.plan_id, p.code AS plan_code, i.material_id, m.code AS material_code, i.source_kind, i.receipt_id,
         i.receipt_line_id, i.production_order_id, i.supplier_id, i.warehouse_id, i.batch_no, i.lot_size::text, i.severity, i.code_letter, i.sample_size, i.accept_number,
         i.reject_number, i.status, i.defectives, i.judgement, i.judgement_reason, i.judged_by, i.judged_at, i.automatic_judgement, i.review_reason, i.reviewed_by,
         i.reviewed_at, i.rejected_quantity::text, i.disposed_accepted::text, i.disposed_rejected::text, i.version, i.created_by, i.created_at,
-        i.operation_seq, i.work_report_id, i.production_receipt_id, i.trigger
+        i.operation_seq, i.work_report_id, i.production_receipt_id, i.trigger, i.standard_items_version
    FROM quality_inspections i
    LEFT JOIN quality_plans p ON p.tenant_id = i.tenant_id AND p.id = i.plan_id
    JOIN materials m ON m.tenant_id = i.tenant_id AND m.id = i.material_id`;

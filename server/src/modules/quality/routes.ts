@@ -17,7 +17,7 @@ import {
   ChartQuery, ControlChartSchema, LeadTimeSchema, ParetoQuery, ParetoSchema, PeriodQuery, SupplierPpmSchema, YieldSchema,
   CreateDefectCodeBody, DrawingRevisionRequestBody, CreateInspectionBody, CreatePlanBody, CreateStandardBody, DefectCodePageSchema, DefectCodeSchema, DispositionBody, FromReceiptBody,
   InspectionListQuery, InspectionListSchema, PatrolDueBody, UpdatePlanBody, UpdateStandardBody, InspectionPageSchema, InspectionSchema, InspectionSummarySchema, PlanListQuery, PlanPageSchema, PlanSchema, ResultsBody,
-  ReviewBody, SalesReturnInspectionBody, SamplingPlanQuery, SamplingPlanSchema, StandardListQuery, StandardPageSchema, StandardSchema, SwitchingQuery, SwitchingStateSchema,
+  ReplaceStandardItemsBody, ReviewBody, SalesReturnInspectionBody, StandardQuery, SamplingPlanQuery, SamplingPlanSchema, StandardListQuery, StandardPageSchema, StandardSchema, SwitchingQuery, SwitchingStateSchema,
 } from './schema.js';
 import * as standards from './standards.js';
 import { patrolDue } from './triggers.js';
@@ -71,8 +71,22 @@ export function qualityRoutes(app: MesApp, ctx: AppContext): void {
 
   app.get('/v1/quality-standards/:id', {
     config: readPerm,
-    schema: { operationId: 'getQualityStandard', tags, summary: 'An inspection standard with its items', params: IdParams, response: { 200: Type.Ref(StandardSchema), ...problems(404) } },
-  }, async (req) => read(db, req, (tx) => standards.getStandard(tx, tenant(req), req.params.id)));
+    schema: {
+      operationId: 'getQualityStandard', tags, summary: 'An inspection standard with its items (the current version, or the itemsVersion asked for)',
+      params: IdParams, querystring: StandardQuery, response: { 200: Type.Ref(StandardSchema), ...problems(404) },
+    },
+  }, async (req) => read(db, req, (tx) => standards.getStandard(tx, tenant(req), req.params.id, req.query.itemsVersion)));
+
+  app.put('/v1/quality-standards/:id/items', {
+    config: writePerm,
+    schema: {
+      operationId: 'replaceQualityStandardItems', tags,
+      summary: 'Items added, changed or removed: the whole set becomes the next items version, with the version read; inspections started before keep theirs, plans take the new one for new inspections (S1-5.4.5-a)',
+      params: IdParams, body: ReplaceStandardItemsBody, response: { 200: Type.Ref(StandardSchema), ...problems(404, 409, 422) },
+    },
+  }, async (req, reply) => mutate(db, req, reply, (tx) => standards.replaceItems(tx, tenant(req), req.params.id, req.body), {
+    resource: (s) => `quality-standard/${s.id}`, details: (s) => ({ code: s.code, version: s.version, itemsVersion: s.itemsVersion }),
+  }));
 
   app.patch('/v1/quality-standards/:id', {
     config: writePerm,

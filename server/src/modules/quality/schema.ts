@@ -78,6 +78,7 @@ export const StandardSchema = Type.Object(
     materialCategory: Nullable(Type.String({ description: 'The product class the standard applies to (materials.category)' })),
     status: Lit('active', 'retired'),
     version: Type.Integer(),
+    itemsVersion: Type.Integer({ description: 'The version of the items shown (the current one unless asked); new inspections take the current one' }),
     items: Type.Array(StandardItemSchema),
     createdAt: Timestamp(),
   },
@@ -101,6 +102,15 @@ export const UpdateStandardBody = Type.Object(
   { additionalProperties: false },
 );
 export type UpdateStandardInput = Static<typeof UpdateStandardBody>;
+export const ReplaceStandardItemsBody = Type.Object(
+  { version: Type.Integer({ minimum: 1, description: 'The version read' }), items: Type.Array(StandardItemInput, { minItems: 1, maxItems: 200 }) },
+  { additionalProperties: false },
+);
+export type ReplaceStandardItemsInput = Static<typeof ReplaceStandardItemsBody>;
+export const StandardQuery = Type.Object(
+  { itemsVersion: Type.Optional(Type.Integer({ minimum: 1, description: 'Show the items of this version (default: the current one)' })) },
+  { additionalProperties: false },
+);
 export const StandardListQuery = Type.Object({ ...PageQuery.properties, materialId: Type.Optional(Uuid()) }, { additionalProperties: false });
 
 // ---------------------------------------------------------------- plans (S1-5.4.5-a, -b)
@@ -245,6 +255,7 @@ const inspectionFields = {
   version: Type.Integer(),
   createdBy: Type.String(),
   createdAt: Timestamp(),
+  standardItemsVersion: Type.Integer({ description: "The version of the standard's items this inspection was started with and is judged against" }),
 };
 export const InspectionSummarySchema = Type.Object(inspectionFields, { $id: 'QualityInspectionSummary' });
 export type InspectionSummary = Static<typeof InspectionSummarySchema>;
