@@ -207,6 +207,16 @@ export async function patrolPlansFor(tx: Sql, t: string, materialId: string, cat
   return rows.map(toPlan);
 }
 
+/** Active patrol plans every N hours (of active standards): what the patrol timer runs. */
+export async function timePatrolPlans(tx: Sql, t: string): Promise<string[]> {
+  const { rows } = await tx.query<{ id: string }>(
+    `SELECT p.id FROM quality_plans p JOIN quality_standards s ON s.tenant_id = p.tenant_id AND s.id = p.standard_id
+      WHERE p.tenant_id = $1 AND p.inspection_type = 'patrol' AND p.every_hours IS NOT NULL AND p.status = 'active' AND s.status = 'active' ORDER BY p.code`,
+    [t],
+  );
+  return rows.map((r) => r.id);
+}
+
 export async function findPlanByCode(tx: Sql, t: string, code: string): Promise<Plan | undefined> {
   const { rows } = await tx.query<PlanRow>(`${PLAN_SELECT} WHERE p.tenant_id = $1 AND p.code = $2`, [t, code]);
   return rows[0] && toPlan(rows[0]);

@@ -141,7 +141,7 @@ export function qualityRoutes(app: MesApp, ctx: AppContext): void {
   }, async (req, reply) => mutate(db, req, reply, async (tx) => {
     const due = await patrolDue(tx, tenant(req), who(req), req.params.id, req.body.at ? new Date(req.body.at) : new Date());
     const items = [];
-    for (const i of due) items.push(await inspections.getInspection(tx, tenant(req), i.id));
+    for (const i of due.inspections) items.push(await inspections.getInspection(tx, tenant(req), i.id));
     return { items };
   }, { resource: () => `quality-plan/${req.params.id}`, details: (r) => ({ inspections: r.items.map((i) => i.docNo) }) }));
 
