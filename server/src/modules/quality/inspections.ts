@@ -13,7 +13,7 @@ import { formatQty, qty } from '../../platform/quantity.js';
 import { nextCode } from '../masterdata/coding.js';
 import * as masterdata from '../masterdata/repo.js';
 import * as production from '../production/orders.js';
-import * as purchasing from '../purchasing/repo.js';
+import * as purchasing from '../purchasing/service.js';
 import * as sales from '../sales/quality.js';
 import * as repo from './repo.js';
 import { nextState, samplingPlan, stricterAql, type Aql, type InspectionLevel, type Severity } from './sampling.js';

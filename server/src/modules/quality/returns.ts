@@ -7,7 +7,7 @@ import type { Sql } from '../../platform/db.js';
 import { conflict, fieldError, unprocessable, type FieldError } from '../../platform/errors.js';
 import * as masterdata from '../masterdata/repo.js';
 import * as sales from '../sales/quality.js';
-import type { ReturnRecord } from '../sales/repo.js';
+import type { ReturnRecord } from '../sales/quality.js';
 import { assertPlanFits, getInspection, startInspection } from './inspections.js';
 import * as repo from './repo.js';
 import type { Inspection, Plan, SalesReturnInspectionInput } from './schema.js';

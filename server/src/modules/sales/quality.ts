@@ -10,6 +10,9 @@ import { inspectionRefs } from '../quality/links.js';
 import * as repo from './repo.js';
 import type { SalesReturn } from './schema.js';
 
+/** A return as stored, its lines naming their inspection (what quality links). */
+export type ReturnRecord = repo.ReturnRecord;
+
 /** The reason code of a quality-caused return. */
 export const QUALITY_REASON = 'failed_inspection';
 
