@@ -32,14 +32,14 @@ const failing = (suite: string) => checksOf(suite).filter((c) => c.status !== 'p
 describe('quality profile against the reference server', () => {
   it('S1-5.4.5-a S1-5.4.5-b S1-5.4.5-c S1-5.4.5-e S1-5.4.5-f: every quality check passes through the API', () => {
     expect(failing('quality')).toEqual([]);
-    expect(checksOf('quality').map((c) => c.id).sort()).toEqual(['quality/aql-tables', 'quality/disposition', 'quality/inspection-types', 'quality/inspections-from-events', 'quality/judgement', 'quality/reports', 'quality/standards-and-plans']);
+    expect(checksOf('quality').map((c) => c.id).sort()).toEqual(['quality/aql-tables', 'quality/disposition', 'quality/drawing-revision', 'quality/inspection-types', 'quality/inspections-from-events', 'quality/judgement', 'quality/reports', 'quality/standards-and-plans']);
     expect(checksOf('quality').every((c) => c.assertions > 1)).toBe(true);
     expect(run.results.clauses.filter((c) => QUALITY.includes(c.id)).map((c) => [c.id, c.status])).toEqual(QUALITY.map((id) => [id, 'passed']));
   });
 
   it('S1-5.4.5-d: the traceability checks build purchase → production → sales through the API and trace it both ways', () => {
     expect(failing('traceability')).toEqual([]);
-    expect(checksOf('traceability').map((c) => c.id).sort()).toEqual(['traceability/backward', 'traceability/bad-input', 'traceability/forward', 'traceability/recall']);
+    expect(checksOf('traceability').map((c) => c.id).sort()).toEqual(['traceability/backward', 'traceability/bad-input', 'traceability/forward', 'traceability/quality-return', 'traceability/recall']);
     expect(checksOf('traceability').every((c) => c.assertions > 1)).toBe(true);
     expect(run.results.clauses.find((c) => c.id === TRACE)?.status).toBe('passed');
   });

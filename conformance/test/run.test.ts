@@ -116,8 +116,12 @@ describe('core profile against the reference server', () => {
     // What no tenant can create through its bearer API: alarms are raised by signed gateway
     // telemetry (so are their e-mail notices), restore drills are the platform's own records.
     // Traces are addressed by batch and serial number, which the generated world does not make
-    // (server/test/traceability.test.ts proves their isolation with real numbers).
-    expect(q.randomIdOnly).toEqual(['acknowledgeEquipmentAlarm', 'getBackupDrill', 'getEquipmentAlarm', 'listEquipmentAlarmNotices', 'traceBatch', 'traceSerial']);
+    // (server/test/traceability.test.ts proves their isolation with real numbers). A drawing revision
+    // request comes from a defect an inspection found, and the world records no inspection results
+    // (the quality suite's drawing-revision check makes them; isolation: every read is tenant-scoped).
+    expect(q.randomIdOnly).toEqual([
+      'acknowledgeEquipmentAlarm', 'decideDrawingRevisionRequest', 'getBackupDrill', 'getDrawingRevisionRequest', 'getEquipmentAlarm', 'listEquipmentAlarmNotices', 'traceBatch', 'traceSerial',
+    ]);
     const probe = core.results.checks.find((c) => c.id === 'isolation/foreign-id/getMaterial')!;
     expect(probe.data).toMatchObject({ response: '404 RESOURCE_NOT_FOUND', control: 'tenant A itself: 200' });
   });

@@ -44,6 +44,8 @@ import type {
   AcknowledgeAlarmInput, CreateEquipmentInput, DeviceCommand, DeviceCommandInput, Equipment, EquipmentAlarm, EquipmentAlarmPage, EquipmentAlarmQuery, EquipmentIndicators, EquipmentPage, EquipmentPeriodQuery, EquipmentQuery, EquipmentSeries, EquipmentSeriesQuery, EquipmentIntactRate, EquipmentFleetPeriodQuery, EquipmentCapacityReport, EquipmentCapacityQuery, EquipmentAlarmRoutes, EquipmentAlarmNotices, ProductionOrderEnergy, EquipmentStateHistory, EquipmentStatus, EquipmentSummary, Gateway, GatewayConfig, GatewayPage, GatewayQuery, GatewaySummary, PutGatewayConfigInput, RegisterGatewayInput, TelemetryBatchAnswer, TelemetryRecord, UpdateEquipmentInput, UpdateGatewayInput,
 } from './types.js';
 import type { ImportJob, ImportKind, ImportQuery, ImportTemplateQuery } from './types.js';
+import type { ReplaceQualityStandardItemsInput } from './types.js';
+import type { DecideDrawingRevisionRequestInput, DrawingRevisionRequest, DrawingRevisionRequestList, RequestDrawingRevisionInput } from './types.js';
 import type {
   CreateQualityDefectCodeInput, CreateQualityInspectionInput, CreateQualityPlanInput, CreateQualityStandardInput, QualityDefectCode, QualityDefectCodePage,
   QualityDispositionInput, QualityInspection, QualityInspectionList, QualityInspectionPage, QualityInspectionQuery, QualityInspectionSummary, QualityPlan,
@@ -591,6 +593,12 @@ export class MesClient {
       iterate: (query?: DrawingQuery, options?: RequestOptions): AsyncGenerator<DrawingSummary> => this.pages('listDrawings', query, options),
       create: (body: CreateDrawingInput, options?: MutationOptions): Promise<Drawing> => this.call('createDrawing', { body }, options),
       get: (id: string, options?: RequestOptions): Promise<Drawing> => this.call('getDrawing', { path: { id } }, options),
+      /** Revision requests of a drawing from inspection defects (made by quality.inspections.requestDrawingRevision), oldest first. */
+      revisionRequests: (id: string, options?: RequestOptions): Promise<DrawingRevisionRequestList> => this.call('listDrawingRevisionRequests', { path: { id } }, options),
+      getRevisionRequest: (requestId: string, options?: RequestOptions): Promise<DrawingRevisionRequest> => this.call('getDrawingRevisionRequest', { path: { id: requestId } }, options),
+      /** Accept, reject (note required) or close as done (a newer revision uploaded), with the version read. */
+      decideRevisionRequest: (requestId: string, body: DecideDrawingRevisionRequestInput, options?: MutationOptions): Promise<DrawingRevisionRequest> =>
+        this.call('decideDrawingRevisionRequest', { path: { id: requestId }, body }, options),
       /**
        * Uploads a file as the drawing's next revision. The server takes its type from the bytes
        * (PDF, PNG, JPEG, SVG, DXF, DWG); a `contentType` the bytes contradict is 422 DRAWING_TYPE_MISMATCH.
@@ -776,9 +784,12 @@ export class MesClient {
       list: (query?: QualityStandardQuery, options?: RequestOptions): Promise<QualityStandardPage> => this.call('listQualityStandards', { query }, options),
       iterate: (query?: QualityStandardQuery, options?: RequestOptions): AsyncGenerator<QualityStandard> => this.pages('listQualityStandards', query, options),
       create: (body: CreateQualityStandardInput, options?: MutationOptions): Promise<QualityStandard> => this.call('createQualityStandard', { body }, options),
-      get: (id: string, options?: RequestOptions): Promise<QualityStandard> => this.call('getQualityStandard', { path: { id } }, options),
+      /** With `itemsVersion`: the items of that version (default the current one). */
+      get: (id: string, query: { itemsVersion?: number } = {}, options?: RequestOptions): Promise<QualityStandard> => this.call('getQualityStandard', { path: { id }, query }, options),
       /** Rename or retire a standard with the version read; its items stay. */
       update: (id: string, body: UpdateQualityStandardInput, options?: MutationOptions): Promise<QualityStandard> => this.call('updateQualityStandard', { path: { id }, body }, options),
+      /** Items added, changed or removed: the next items version; inspections started before keep theirs. */
+      replaceItems: (id: string, body: ReplaceQualityStandardItemsInput, options?: MutationOptions): Promise<QualityStandard> => this.call('replaceQualityStandardItems', { path: { id }, body }, options),
     },
     plans: {
       list: (query?: QualityPlanQuery, options?: RequestOptions): Promise<QualityPlanPage> => this.call('listQualityPlans', { query }, options),
@@ -799,6 +810,12 @@ export class MesClient {
       /** Incoming inspection orders for every line of a purchase receipt awaiting inspection. */
       fromReceipt: (receiptId: string, body: { planId?: string } = {}, options?: MutationOptions): Promise<QualityInspectionList> =>
         this.call('createQualityInspectionsFromReceipt', { path: { id: receiptId }, body }, options),
+      /** A quality-caused sales return (reason failed_inspection): an inspection per line of the returned goods, or the lines linked to an existing inspection. */
+      fromSalesReturn: (returnId: string, body: { planId?: string; inspectionId?: string; lineNos?: number[] } = {}, options?: MutationOptions): Promise<QualityInspectionList> =>
+        this.call('inspectSalesReturn', { path: { id: returnId }, body }, options),
+      /** From a defect the inspection found, a revision request of the drawing linked to it. */
+      requestDrawingRevision: (id: string, body: RequestDrawingRevisionInput, options?: MutationOptions): Promise<DrawingRevisionRequest> =>
+        this.call('requestDrawingRevision', { path: { id }, body }, options),
       get: (id: string, options?: RequestOptions): Promise<QualityInspection> => this.call('getQualityInspection', { path: { id } }, options),
       /** The whole sample at once; judged on the spot. */
       recordResults: (id: string, body: QualityResultsInput, options?: MutationOptions): Promise<QualityInspection> => this.call('recordQualityInspectionResults', { path: { id }, body }, options),

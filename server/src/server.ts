@@ -4,6 +4,7 @@ import { buildApp, type BuildOptions, type BuiltApp } from './app.js';
 import { bootstrap, type BootstrapResult } from './bootstrap.js';
 import type { ServerConfig } from './config.js';
 import { equipmentJobs } from './modules/equipment/jobs.js';
+import { qualityJobs } from './modules/quality/jobs.js';
 import { startHousekeeping } from './platform/housekeeping.js';
 
 export interface RunningServer {
@@ -41,7 +42,7 @@ export async function startServer(config: ServerConfig, opts: Pick<BuildOptions,
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     let closing: Promise<void> | undefined;
     const b = built;
-    const housekeeping = startHousekeeping(b.ctx.db, b.app.log, undefined, equipmentJobs(b.ctx));
+    const housekeeping = startHousekeeping(b.ctx.db, b.app.log, undefined, [...equipmentJobs(b.ctx), ...qualityJobs(b.ctx)]);
     return {
       url,
       bootstrap: boot,

@@ -6,6 +6,7 @@
  * inspection model; a rework disposition making a rework order (S1-5.4.5-e).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPatrolRounds } from '../src/modules/quality/jobs.js';
 import { startTestServer, type TestServer } from './harness.js';
 import { productionTenant } from './production-setup.js';
 
@@ -96,6 +97,32 @@ describe('inspection orders from production events (S1-5.4.5-b)', () => {
       ['production_receipt', 'final', 'FQC-W', '6', 2, P.fg, r1.body.id],
     ]);
     expect((await P.as('GET', '/v1/quality-inspections?inspectionType=final')).body.items).toHaveLength(1);
+  });
+
+  it('S1-5.4.5-b: the patrol timer runs every active time patrol plan of every tenant; per plan, order and window one inspection, however often it ticks, even two replicas at once', async () => {
+    const P = await widgetPlant('qt-timer');
+    const db = t.server.built.ctx.db;
+    const mine = async () => (await P.inspections()).filter((i: any) => i.trigger === 'patrol_hours').map((i: any) => [i.planCode, i.createdBy, i.lotSize]);
+    // Nothing runs yet: the timer finds the plan but no order in progress.
+    const idle = await runPatrolRounds(db, new Date('2026-03-05T08:10:00.000Z'));
+    expect(idle.failed).toBe(0);
+    expect(idle.plans).toBeGreaterThanOrEqual(1);
+    expect(await mine()).toEqual([]);
+    await P.report(10, '1');
+    await runPatrolRounds(db, new Date('2026-03-05T08:10:00.000Z'));
+    expect(await mine()).toEqual([['PQC-2H', 'system:quality-patrol', '10']]);
+    // A restart ticking again in the same window (08:00–10:00) creates nothing anywhere.
+    expect((await runPatrolRounds(db, new Date('2026-03-05T09:59:00.000Z'))).created).toBe(0);
+    expect(await mine()).toHaveLength(1);
+    // Two replicas ticking at once in the next window: one inspection, not two.
+    const [a, b] = await Promise.all([runPatrolRounds(db, new Date('2026-03-05T10:01:00.000Z')), runPatrolRounds(db, new Date('2026-03-05T10:02:00.000Z'))]);
+    expect([a.failed, b.failed]).toEqual([0, 0]);
+    expect(await mine()).toHaveLength(2);
+    // A retired plan is not run.
+    const plan = (await P.as('GET', `/v1/quality-plans/${P.plans.patrolHours.id}`)).body;
+    await P.as('PATCH', `/v1/quality-plans/${plan.id}`, { version: plan.version, status: 'retired' });
+    await runPatrolRounds(db, new Date('2026-03-05T12:30:00.000Z'));
+    expect(await mine()).toHaveLength(2);
   });
 
   it('S1-5.4.5-b: a patrol round every 2 hours gives each running order one inspection per window; asked again in the window it creates nothing', async () => {

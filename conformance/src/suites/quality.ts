@@ -86,6 +86,7 @@ export const qualitySuite: Suite = {
         check('inspections-from-events', 'a final inspection order appears when a production receipt brings the product into stock, once however often the receipt is replayed', [B], (c) => fromEvents(c, world)),
         check('judgement', 'automatic judgement good / defective / scrap with the reason; bad results refused with nothing written; review only with a reason', [C], (c) => judgement(c, world)),
         check('reports', 'defect Pareto, first-pass yield and an X̄-R chart with limits and Western Electric flags over judged inspections', [F], (c) => qualityReports(c, world)),
+        check('drawing-revision', 'a defect found by an inspection requests a revision of the product\'s drawing; accepted, done only with a newer revision, rejected with a note; listed per drawing; an unfound defect or unlinked drawing refused', [E], (c) => drawingRevision(c, world)),
         check('disposition', 'rejected lots: concession with approval and return to the supplier (purchasing), quarantine and scrap through the ledger; beyond the rejected quantity refused', [E, C], (c) => disposition(c, world)),
       ],
       notes: () => ({ tenant: tenant.slug }),
@@ -124,6 +125,12 @@ async function standardsAndPlans(ctx: CheckContext, w: World): Promise<void> {
   ctx.assert(patrol.everyHours === '2' && JSON.stringify(patrol.itemCodes) === '["DIA"]', `the patrol plan reads back every ${patrol.everyHours} hours with ${patrol.itemCodes}`);
   const noInterval = await w.call('POST', '/v1/quality-plans', { code: w.code('PATROL'), name: 'x', inspectionType: 'patrol', standardId: w.ids.standard, sampling: 'fixed', sampleSize: 2 });
   ctx.assert(noInterval.status === 422 && codesOf(noInterval) === 'everyHours:REQUIRED', `a patrol plan without an interval answered ${noInterval.status} ${codesOf(noInterval)}`);
+  // Items change in versions: the old set stays readable for the inspections that used it.
+  const own = await made(w.call, '/v1/quality-standards', { code: w.code('STD'), name: 'Versioned', materialCategory: w.category, items: [{ code: 'SURFACE', name: 'Surface', kind: 'qualitative' }] });
+  const next = await w.call('PUT', `/v1/quality-standards/${own.id}/items`, { version: own.version, items: [{ code: 'SURFACE', name: 'Surface', kind: 'qualitative' }, { code: 'BURR', name: 'Burr-free', kind: 'qualitative' }] });
+  ctx.assert(next.status === 200 && next.json.itemsVersion === 2 && next.json.items.length === 2, `changing the items answered ${next.status} items version ${next.json?.itemsVersion}`);
+  const first = (await w.call('GET', `/v1/quality-standards/${own.id}?itemsVersion=1`)).json;
+  ctx.assert(first?.itemsVersion === 1 && first.items.length === 1, `items version 1 reads ${JSON.stringify(first?.items?.map((i: any) => i.code))}`);
 }
 
 async function aqlTables(ctx: CheckContext, w: World): Promise<void> {
@@ -217,6 +224,30 @@ async function judgement(ctx: CheckContext, w: World): Promise<void> {
   const review = await w.call('POST', `/v1/quality-inspections/${defective.id}/review`, { judgement: 'good', reason: 'gauge out of calibration', version: defective.version });
   ctx.assert(review.status === 200 && review.json.judgement === 'good' && review.json.automaticJudgement === 'defective' && review.json.reviewReason === 'gauge out of calibration' && !!review.json.reviewedBy,
     `the review answered ${review.status} ${review.json?.judgement} (automatic ${review.json?.automaticJudgement}, reason ${review.json?.reviewReason})`);
+}
+
+async function drawingRevision(ctx: CheckContext, w: World): Promise<void> {
+  const m = await material(w);
+  const i = await made(w.call, '/v1/quality-inspections', { planId: w.ids.final, materialId: m.id, lotSize: '100' });
+  await made(w.call, `/v1/quality-inspections/${i.id}/results`, { results: results(5, 1) });
+  const drawing = await made(w.call, '/v1/drawings', { code: w.code('DWG'), name: 'Shaft', kind: 'product', materialId: m.id });
+  const unlinked = await made(w.call, '/v1/drawings', { code: w.code('DWG'), name: 'Other', kind: 'inspection', inspectionRef: w.code('NOPLAN') });
+  const path = `/v1/quality-inspections/${i.id}/drawing-revision-requests`;
+  const notFound = await w.call('POST', path, { drawingId: drawing.id, defectCode: 'CRACK', reason: 'x' });
+  ctx.assert(notFound.status === 422 && codesOf(notFound) === 'defectCode:DEFECT_NOT_FOUND', `a defect the inspection did not find answered ${notFound.status} ${codesOf(notFound)}`);
+  const other = await w.call('POST', path, { drawingId: unlinked.id, defectCode: 'DIA-OOT', reason: 'x' });
+  ctx.assert(other.status === 422 && codesOf(other) === 'drawingId:DRAWING_NOT_LINKED', `a drawing of something else answered ${other.status} ${codesOf(other)}`);
+  const res = await w.call('POST', path, { drawingId: drawing.id, defectCode: 'DIA-OOT', reason: 'tighten the diameter tolerance' });
+  const r = res.json;
+  ctx.assert(res.status === 201 && r.state === 'requested' && r.inspectionId === i.id && r.defectCode === 'DIA-OOT' && r.revisionAtRequest === 0, `the request answered ${res.status} ${JSON.stringify(r)}`);
+  const accepted = await w.call('PATCH', `/v1/drawing-revision-requests/${r.id}`, { version: r.version, state: 'accepted' });
+  ctx.assert(accepted.status === 200 && accepted.json.state === 'accepted', `accepting answered ${accepted.status} ${accepted.json?.state}`);
+  const early = await w.call('PATCH', `/v1/drawing-revision-requests/${r.id}`, { version: accepted.json.version, state: 'done' });
+  ctx.assert(early.status === 409 && early.json?.code === 'NO_NEW_REVISION', `done without a new revision answered ${early.status} ${early.json?.code}`);
+  const rejected = await w.call('PATCH', `/v1/drawing-revision-requests/${r.id}`, { version: accepted.json.version, state: 'rejected', note: 'tolerance is set by the customer' });
+  ctx.assert(rejected.status === 200 && rejected.json.state === 'rejected' && rejected.json.decisionNote === 'tolerance is set by the customer', `rejecting answered ${rejected.status} ${rejected.json?.state}`);
+  const listed = (await w.call('GET', `/v1/drawings/${drawing.id}/revision-requests`)).json?.items ?? [];
+  ctx.assert(listed.length === 1 && listed[0].id === r.id && (await w.call('GET', `/v1/drawing-revision-requests/${r.id}`)).json?.state === 'rejected', `the drawing lists ${JSON.stringify(listed.map((x: any) => x.state))}`);
 }
 
 async function disposition(ctx: CheckContext, w: World): Promise<void> {

@@ -12,12 +12,13 @@ import type { HttpResponse } from '../http.js';
 import type { Check, CheckContext, Suite, SuiteContext, SuitePlan } from '../types.js';
 
 const D = 'S1-5.4.5-d';
+const E = 'S1-5.4.5-e';
 
 type Call = (method: string, path: string, body?: unknown) => Promise<HttpResponse>;
 
 interface History {
   raw: string; product: string; rawBatch: string; productBatch: string; supplier: string; customer: string;
-  poDocNo: string; orderDocNo: string; outboundDocNo: string;
+  poDocNo: string; orderDocNo: string; outboundDocNo: string; productId: string; outboundId: string;
 }
 
 async function made(call: Call, path: string, body: unknown = {}): Promise<any> {
@@ -29,7 +30,7 @@ async function made(call: Call, path: string, body: unknown = {}): Promise<any> 
 export const traceabilitySuite: Suite = {
   id: 'traceability',
   title: 'Traceability: one genealogy graph from purchase to customer, and the recall report',
-  proves: [D],
+  proves: [D, E],
   async prepare(ctx: SuiteContext): Promise<SuitePlan> {
     const tenant = await ctx.tenants.create('traceability');
     const call: Call = (method, path, body) => ctx.target.request(method, path, { key: tenant.adminKey, body });
@@ -56,6 +57,12 @@ export const traceabilitySuite: Suite = {
         check('backward', 'a finished batch traces back to its component batch, supplier, purchase order, inspection, BOM, operator, station and equipment', (c, h) => backward(c, call, h)),
         check('forward', 'a supplier batch traces forward to the batch made from it and the customer it reached', (c, h) => forward(c, call, h)),
         check('recall', 'the recall report of a supplier batch: in stock per warehouse and bin, shipped per customer and delivery; CSV export', (c, h) => recall(c, call, h)),
+        {
+          id: 'traceability/quality-return', clauses: [D, E],
+          title: 'a quality-caused sales return gets an inspection of the returned goods: linked both ways, with the batch the goods came from, and in the batch\'s trace',
+          // A history of its own: the return changes stock and deliveries the other checks count.
+          run: async (c) => qualityReturn(c, call, await buildHistory(call, `${tag}Q`, supplier, customer)),
+        },
         check('bad-input', 'unknown batch 404, bad direction and depth out of range 422, with their codes', (c, h) => badInput(c, call, h)),
       ],
       notes: () => ({ tenant: tenant.slug }),
@@ -70,7 +77,7 @@ async function buildHistory(call: Call, tag: string, supplier: any, customer: an
   await made(call, '/v1/materials', { code: raw, name: 'Raw', baseUnit: 'PCS', tracking: 'batch' });
   const rt = await made(call, '/v1/routings', { code: `RT-${tag}`, name: 'Route', effectiveFrom: '2026-01-01', operations: [{ seq: 10, name: 'Build', workCentreCode: 'WC', runMinutes: '1' }] });
   await made(call, `/v1/routings/${rt.id}/release`, { version: rt.version });
-  await made(call, '/v1/materials', { code: product, name: 'Product', baseUnit: 'PCS', tracking: 'batch', defaultRouting: `RT-${tag}` });
+  const productMaterial = await made(call, '/v1/materials', { code: product, name: 'Product', baseUnit: 'PCS', tracking: 'batch', defaultRouting: `RT-${tag}` });
   const bom = await made(call, '/v1/boms', { materialCode: product, type: 'manufacturing', effectiveFrom: '2026-01-01', lines: [{ materialCode: raw, quantity: '1', operationSeq: 10 }] });
   await made(call, `/v1/boms/${bom.id}/release`, { version: bom.version });
 
@@ -95,7 +102,7 @@ async function buildHistory(call: Call, tag: string, supplier: any, customer: an
   await made(call, `/v1/sales-outbounds/${outbound.id}/post`);
   return {
     raw, product, rawBatch: receipt.lines[0].batchNo, productBatch, supplier: supplier.code, customer: customer.code,
-    poDocNo: po.docNo, orderDocNo: order.docNo, outboundDocNo: outbound.docNo,
+    poDocNo: po.docNo, orderDocNo: order.docNo, outboundDocNo: outbound.docNo, productId: productMaterial.id, outboundId: outbound.id,
   };
 }
 
@@ -147,6 +154,25 @@ async function recall(ctx: CheckContext, call: Call, h: History): Promise<void> 
   const csv = await call('GET', `/v1/quality/recalls.csv?${q}`);
   ctx.assert(csv.status === 200 && /^text\/csv/.test(csv.headers.get('content-type') ?? ''), `the CSV export answered ${csv.status} ${csv.headers.get('content-type')}`);
   ctx.assert(csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/).length === 4, 'the CSV export has not a header and three rows');
+}
+
+async function qualityReturn(ctx: CheckContext, call: Call, h: History): Promise<void> {
+  const std = await made(call, '/v1/quality-standards', { code: `STD-${h.product}`, name: 'Runs', materialId: h.productId, items: [{ code: 'RUN', name: 'Runs', kind: 'qualitative' }] });
+  await made(call, '/v1/quality-plans', { code: `FQC-${h.product}`, name: 'Final', inspectionType: 'final', standardId: std.id, sampling: 'full' });
+  const ret = await made(call, '/v1/sales-returns', { sourceOutboundId: h.outboundId, warehouseCode: 'MAIN', reasonCode: 'failed_inspection', reason: 'noise', lines: [{ outboundLineNo: 1, quantity: '2' }] });
+  ctx.assert(JSON.stringify(ret.lines[0].sourceBatches) === JSON.stringify([{ batchNo: h.productBatch, serialNo: null, quantity: '3' }]), `the return's goods came from ${JSON.stringify(ret.lines[0].sourceBatches)}`);
+  const res = await call('POST', `/v1/sales-returns/${ret.id}/quality-inspections`, {});
+  ctx.assert(res.status === 201 && res.json.items?.length === 1, `inspecting the returned goods answered ${res.status} ${res.json?.code ?? ''}`);
+  const qi = res.json.items[0];
+  ctx.assert(qi.sourceKind === 'sales_return' && qi.lotSize === '2' && qi.sampleSize === 2 && qi.batchNo === h.productBatch, `the inspection reads ${qi.sourceKind} lot ${qi.lotSize} n ${qi.sampleSize} batch ${qi.batchNo}`);
+  ctx.assert(qi.salesReturns?.[0]?.docNo === ret.docNo && qi.salesReturns[0].quantity === '2', `the inspection shows the returns ${JSON.stringify(qi.salesReturns)}`);
+  const again = await call('POST', `/v1/sales-returns/${ret.id}/quality-inspections`, {});
+  ctx.assert(again.status === 409 && again.json?.code === 'NOTHING_TO_INSPECT', `asking again answered ${again.status} ${again.json?.code}`);
+  const shown = (await call('GET', `/v1/sales-returns/${ret.id}`)).json;
+  ctx.assert(shown.lines[0].qualityInspection?.docNo === qi.docNo, `the return shows the inspection ${JSON.stringify(shown.lines[0].qualityInspection)}`);
+  const g = (await call('GET', `/v1/trace/batches/${encodeURIComponent(h.productBatch)}?direction=backward`)).json;
+  const returned = g.nodes?.find((n: any) => n.id === `batch:${h.product}:${h.productBatch}`)?.returned;
+  ctx.assert(returned?.length === 1 && returned[0].returnDocNo === ret.docNo && returned[0].inspection?.docNo === qi.docNo, `the trace shows the returns ${JSON.stringify(returned)}`);
 }
 
 async function badInput(ctx: CheckContext, call: Call, h: History): Promise<void> {

@@ -2188,6 +2188,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/drawings/{id}/revision-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Revision requests of a drawing from inspection defects, oldest first */
+        get: operations["listDrawingRevisionRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/drawing-revision-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A drawing revision request: drawing, inspection and defect, state */
+        get: operations["getDrawingRevisionRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Accept or reject (with a note) a revision request, or close it as done once a newer revision is uploaded; with the version read */
+        patch: operations["decideDrawingRevisionRequest"];
+        trace?: never;
+    };
     "/v1/drawings/{id}/content": {
         parameters: {
             query?: never;
@@ -3219,7 +3254,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An inspection standard with its items */
+        /** An inspection standard with its items (the current version, or the itemsVersion asked for) */
         get: operations["getQualityStandard"];
         put?: never;
         post?: never;
@@ -3228,6 +3263,23 @@ export interface paths {
         head?: never;
         /** Rename or retire (reactivate) a standard, with the version read; its items stay (a new code for other items) */
         patch: operations["updateQualityStandard"];
+        trace?: never;
+    };
+    "/v1/quality-standards/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Items added, changed or removed: the whole set becomes the next items version, with the version read; inspections started before keep theirs, plans take the new one for new inspections (S1-5.4.5-a) */
+        put: operations["replaceQualityStandardItems"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/quality-plans": {
@@ -3346,6 +3398,40 @@ export interface paths {
         put?: never;
         /** Incoming inspection orders for every line of a purchase receipt awaiting inspection, each with the incoming plan for its material */
         post: operations["createQualityInspectionsFromReceipt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sales-returns/{id}/quality-inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A quality-caused sales return (reason failed_inspection): an inspection of the returned goods per line (a plan named, else the material's final plan), or the lines linked to an existing inspection (S1-5.4.5-e) */
+        post: operations["inspectSalesReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/quality-inspections/{id}/drawing-revision-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** From a defect the inspection found, request a revision of the process drawing linked to it (of the product, the plan or the operation); listed per drawing (S1-5.4.5-e) */
+        post: operations["requestDrawingRevision"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4802,6 +4888,19 @@ export interface components {
                 binId: string | null;
                 batchNo: string | null;
                 serialNo: string | null;
+                qualityInspection: {
+                    /** Format: uuid */
+                    id: string;
+                    docNo: string;
+                    status: string;
+                    judgement: string | null;
+                } | null;
+                /** @description With a source outbound: the batches and serials the goods came from, as the shipment's movements took them (base unit) */
+                sourceBatches: {
+                    batchNo: string | null;
+                    serialNo: string | null;
+                    quantity: string;
+                }[];
             }[];
         };
         SalesReturnSummary: {
@@ -5898,6 +5997,35 @@ export interface components {
         DrawingPage: {
             items: components["schemas"]["DrawingSummary"][];
             nextCursor: string | null;
+        };
+        DrawingRevisionRequest: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            drawingId: string;
+            drawingCode: string;
+            /**
+             * Format: uuid
+             * @description The quality inspection that found the defect
+             */
+            inspectionId: string;
+            /** @description The defect found (a failed result of the inspection) */
+            defectCode: string;
+            reason: string;
+            state: "requested" | "accepted" | "done" | "rejected";
+            /** @description The drawing's revision when the request was made */
+            revisionAtRequest: number;
+            doneRevision: number | null;
+            decisionNote: string;
+            requestedBy: string;
+            /** Format: date-time */
+            requestedAt: string;
+            decidedBy: string | null;
+            decidedAt: string | null;
+            version: number;
+        };
+        DrawingRevisionRequestList: {
+            items: components["schemas"]["DrawingRevisionRequest"][];
         };
         ProductionOrder: {
             /** Format: uuid */
@@ -7411,6 +7539,8 @@ export interface components {
             materialCategory: string | null;
             status: "active" | "retired";
             version: number;
+            /** @description The version of the items shown (the current one unless asked); new inspections take the current one */
+            itemsVersion: number;
             items: {
                 itemNo: number;
                 code: string;
@@ -7495,12 +7625,12 @@ export interface components {
             /** Format: uuid */
             materialId: string;
             materialCode: string;
-            sourceKind: "manual" | "purchase_receipt" | "production_order";
+            sourceKind: "manual" | "purchase_receipt" | "production_order" | "sales_return";
             receiptId: string | null;
             receiptLineId: string | null;
             productionOrderId: string | null;
             operationSeq: number | null;
-            trigger: ("first_report" | "inspection_point" | "production_receipt" | "patrol_pieces" | "patrol_hours" | "receipt_gate") | null;
+            trigger: ("first_report" | "inspection_point" | "production_receipt" | "patrol_pieces" | "patrol_hours" | "receipt_gate" | "sales_return") | null;
             workReportId: string | null;
             productionReceiptId: string | null;
             supplierId: string | null;
@@ -7529,6 +7659,8 @@ export interface components {
             createdBy: string;
             /** Format: date-time */
             createdAt: string;
+            /** @description The version of the standard's items this inspection was started with and is judged against */
+            standardItemsVersion: number;
         };
         QualityInspection: {
             /** Format: uuid */
@@ -7540,12 +7672,12 @@ export interface components {
             /** Format: uuid */
             materialId: string;
             materialCode: string;
-            sourceKind: "manual" | "purchase_receipt" | "production_order";
+            sourceKind: "manual" | "purchase_receipt" | "production_order" | "sales_return";
             receiptId: string | null;
             receiptLineId: string | null;
             productionOrderId: string | null;
             operationSeq: number | null;
-            trigger: ("first_report" | "inspection_point" | "production_receipt" | "patrol_pieces" | "patrol_hours" | "receipt_gate") | null;
+            trigger: ("first_report" | "inspection_point" | "production_receipt" | "patrol_pieces" | "patrol_hours" | "receipt_gate" | "sales_return") | null;
             workReportId: string | null;
             productionReceiptId: string | null;
             supplierId: string | null;
@@ -7574,6 +7706,8 @@ export interface components {
             createdBy: string;
             /** Format: date-time */
             createdAt: string;
+            /** @description The version of the standard's items this inspection was started with and is judged against */
+            standardItemsVersion: number;
             results: {
                 sampleNo: number;
                 itemCode: string;
@@ -7600,6 +7734,21 @@ export interface components {
                 createdBy: string;
                 /** Format: date-time */
                 createdAt: string;
+            }[];
+            /** @description The sales return lines linked to this inspection: the returned goods it inspects (S1-5.4.5-e) */
+            salesReturns: {
+                /** Format: uuid */
+                returnId: string;
+                docNo: string;
+                customerCode: string;
+                reasonCode: string;
+                lineNo: number;
+                /** @description Returned, base unit */
+                quantity: string;
+                batchNo: string | null;
+                serialNo: string | null;
+                /** Format: date-time */
+                returnedAt: string;
             }[];
         };
         QualityInspectionPage: {
@@ -7765,6 +7914,29 @@ export interface components {
                     binCode: string | null;
                     /** @description Base unit, a decimal string */
                     quantity: string;
+                }[];
+                /** @description Sales returns of this batch or serial, with the quality inspection of a quality-caused one (S1-5.4.5-e) */
+                returned?: {
+                    /** Format: uuid */
+                    returnId: string;
+                    returnDocNo: string;
+                    /** Format: uuid */
+                    customerId: string;
+                    customerCode: string;
+                    /** @description Returned on this return line; base unit, a decimal string */
+                    quantity: string;
+                    /** @description failed_inspection: a quality-caused return */
+                    reasonCode: string;
+                    reason: string;
+                    /** Format: date-time */
+                    returnedAt: string;
+                    inspection: {
+                        /** Format: uuid */
+                        id: string;
+                        docNo: string;
+                        status: string;
+                        judgement: string | null;
+                    } | null;
                 }[];
                 /** @description Its movements in the inventory ledger */
                 ledger?: {
@@ -28278,6 +28450,324 @@ export interface operations {
             };
         };
     };
+    listDrawingRevisionRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawingRevisionRequestList"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDrawingRevisionRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawingRevisionRequest"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decideDrawingRevisionRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                    state: "accepted" | "done" | "rejected";
+                    /** @description Why; required to reject */
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawingRevisionRequest"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getDrawingContent: {
         parameters: {
             query?: {
@@ -36859,7 +37349,10 @@ export interface operations {
     };
     getQualityStandard: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Show the items of this version (default: the current one) */
+                itemsVersion?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -36958,6 +37451,172 @@ export interface operations {
                     version: number;
                     name?: string;
                     status?: "active" | "retired";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualityStandard"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceQualityStandardItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The version read */
+                    version: number;
+                    items: {
+                        /** @description Item code, unique in the standard */
+                        code: string;
+                        name: string;
+                        kind: "quantitative" | "qualitative";
+                        /** @description Quantitative: the nominal value */
+                        nominal?: string;
+                        /** @description Quantitative: lowest good value (inclusive) */
+                        lowerLimit?: string;
+                        /** @description Quantitative: highest good value (inclusive) */
+                        upperLimit?: string;
+                        /** @description Quantitative: the unit values are measured in */
+                        unit?: string;
+                        /** @description Quantitative: decimals a measured value may have */
+                        decimals?: number;
+                        /** @description The defect recorded when the item fails (a defect code) */
+                        defectCode?: string;
+                        method?: string;
+                        instrument?: string;
+                    }[];
                 };
             };
         };
@@ -38211,6 +38870,312 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    inspectSalesReturn: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description The plan for a new inspection per line; default the active final plan for the line's material
+                     */
+                    planId?: string;
+                    /**
+                     * Format: uuid
+                     * @description Link the lines to this existing inspection (of the same material) instead of making new ones
+                     */
+                    inspectionId?: string;
+                    /** @description Default: every line not yet linked (of the inspection's material, with inspectionId) */
+                    lineNos?: number[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualityInspectionList"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL or path parameter too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is frozen for a go-live cutover (TENANT_FROZEN): retry after it */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant plan or login limit reached */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestDrawingRevision: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The same key with the same request replays the first response for 24 hours (Idempotent-Replayed: true); with another request it is 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description The process drawing to revise: of the product, the plan (inspectionRef) or the operation inspected
+                     */
+                    drawingId: string;
+                    /** @description A defect the inspection found */
+                    defectCode: string;
+                    /** @description What to change and why */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawingRevisionRequest"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request did not arrive in time */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -287,3 +287,18 @@ export async function movementsOf(tx: Sql, tenantId: string, sourceType: string,
     quantity: qty(r.quantity), enteredQuantity: r.entered_quantity, enteredUnit: r.entered_unit, sourceLine: r.source_line,
   }));
 }
+
+/** The batches and serials a document moved, per source line (quantities unsigned): where goods came from. */
+export async function batchesMovedBy(tx: Sql, tenantId: string, sourceType: string, sourceId: string): Promise<{ sourceLine: number; batchNo: string | null; serialNo: string | null; quantity: string }[]> {
+  const { rows } = await tx.query<{ source_line: number; batch_no: string | null; serial_no: string | null; quantity: string }>(
+    `SELECT mv.source_line, b.batch_no, s.serial_no, abs(sum(mv.quantity))::text AS quantity
+       FROM stock_movements mv
+       LEFT JOIN batches b ON b.tenant_id = mv.tenant_id AND b.id = mv.batch_id
+       LEFT JOIN serials s ON s.tenant_id = mv.tenant_id AND s.id = mv.serial_id
+      WHERE mv.tenant_id = $1 AND mv.source_type = $2 AND mv.source_id = $3 AND (mv.batch_id IS NOT NULL OR mv.serial_id IS NOT NULL)
+      GROUP BY mv.source_line, b.batch_no, s.serial_no
+      ORDER BY mv.source_line, b.batch_no, s.serial_no`,
+    [tenantId, sourceType, sourceId],
+  );
+  return rows.map((r) => ({ sourceLine: r.source_line, batchNo: r.batch_no, serialNo: r.serial_no, quantity: r.quantity }));
+}

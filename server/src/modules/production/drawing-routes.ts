@@ -6,8 +6,9 @@ import { auditRead, mutate, principalOf, read, readAudited } from '../../platfor
 import { IdParams, problems } from '../../platform/schemas.js';
 import { whoOf } from './common.js';
 import {
-  ContentQuery, CreateDrawingBody, DrawingContent, DrawingListQuery, DrawingPageSchema, DrawingSchema, DrawingSummarySchema, UploadBody, UploadQuery,
+  ContentQuery, CreateDrawingBody, DecideRevisionRequestBody, DrawingContent, DrawingRevisionRequestListSchema, DrawingRevisionRequestSchema, DrawingListQuery, DrawingPageSchema, DrawingSchema, DrawingSummarySchema, UploadBody, UploadQuery,
 } from './drawing-schema.js';
+import * as requests from './drawing-requests.js';
 import * as drawings from './drawings.js';
 
 /** Reads an upload's bytes as they come, refusing it as soon as it passes the limit. */
@@ -34,7 +35,7 @@ function disposition(kind: 'inline' | 'attachment', name: string): string {
 
 /** Process drawings (S1-5.4.4-d): metadata as JSON, files as raw bytes, every download audited. */
 export function drawingRoutes(app: MesApp, { db, config }: AppContext): void {
-  for (const s of [DrawingSchema, DrawingSummarySchema, DrawingPageSchema]) app.addSchema(s);
+  for (const s of [DrawingSchema, DrawingSummarySchema, DrawingPageSchema, DrawingRevisionRequestSchema, DrawingRevisionRequestListSchema]) app.addSchema(s);
   const tags = ['production'];
   const readPerm = { permission: 'production:read' };
   const writePerm = { permission: 'production:write' };
@@ -58,6 +59,29 @@ export function drawingRoutes(app: MesApp, { db, config }: AppContext): void {
     config: readPerm,
     schema: { operationId: 'getDrawing', tags, summary: 'A drawing with its revisions (newest first)', params: IdParams, response: { 200: Type.Ref(DrawingSchema), ...problems(404) } },
   }, async (req) => read(db, req, (tx) => drawings.getDrawing(tx, tenant(req), req.params.id)));
+
+  // --- revision requests from quality defects (S1-5.4.5-e); made by POST /v1/quality-inspections/{id}/drawing-revision-requests
+
+  app.get('/v1/drawings/:id/revision-requests', {
+    config: readPerm,
+    schema: { operationId: 'listDrawingRevisionRequests', tags, summary: 'Revision requests of a drawing from inspection defects, oldest first', params: IdParams, response: { 200: Type.Ref(DrawingRevisionRequestListSchema), ...problems(404) } },
+  }, async (req) => ({ items: await read(db, req, (tx) => requests.requestsOfDrawing(tx, tenant(req), req.params.id)) }));
+
+  app.get('/v1/drawing-revision-requests/:id', {
+    config: readPerm,
+    schema: { operationId: 'getDrawingRevisionRequest', tags, summary: 'A drawing revision request: drawing, inspection and defect, state', params: IdParams, response: { 200: Type.Ref(DrawingRevisionRequestSchema), ...problems(404) } },
+  }, async (req) => read(db, req, (tx) => requests.getRequest(tx, tenant(req), req.params.id)));
+
+  app.patch('/v1/drawing-revision-requests/:id', {
+    config: writePerm,
+    schema: {
+      operationId: 'decideDrawingRevisionRequest', tags,
+      summary: 'Accept or reject (with a note) a revision request, or close it as done once a newer revision is uploaded; with the version read',
+      params: IdParams, body: DecideRevisionRequestBody, response: { 200: Type.Ref(DrawingRevisionRequestSchema), ...problems(404, 409, 422) },
+    },
+  }, async (req, reply) => mutate(db, req, reply, (tx) => requests.decide(tx, whoOf(principalOf(req)), req.params.id, req.body), {
+    resource: (r) => `drawing-revision-request/${r.id}`, details: (r) => ({ drawingId: r.drawingId, state: r.state, doneRevision: r.doneRevision }),
+  }));
 
   app.get('/v1/drawings/:id/content', {
     config: readPerm,

@@ -97,3 +97,37 @@ export const DrawingContent = {
   description: 'The file, with its own Content-Type; ETag is its SHA-256',
   content: Object.fromEntries(DRAWING_TYPES.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
 };
+
+// ---------------------------------------------------------------- revision requests (S1-5.4.5-e)
+
+export const REQUEST_STATES = ['requested', 'accepted', 'done', 'rejected'] as const;
+
+export const DrawingRevisionRequestSchema = Type.Object({
+  id: Uuid(),
+  drawingId: Uuid(),
+  drawingCode: Type.String(),
+  inspectionId: Uuid('The quality inspection that found the defect'),
+  defectCode: Type.String({ description: 'The defect found (a failed result of the inspection)' }),
+  reason: Type.String(),
+  state: Lit(...REQUEST_STATES),
+  revisionAtRequest: Type.Integer({ description: "The drawing's revision when the request was made" }),
+  doneRevision: Nullable(Type.Integer({ description: 'done: the newer revision that answers it' })),
+  decisionNote: Type.String(),
+  requestedBy: Type.String(),
+  requestedAt: Timestamp(),
+  decidedBy: Nullable(Type.String()),
+  decidedAt: Nullable(Timestamp()),
+  version: Type.Integer(),
+}, { $id: 'DrawingRevisionRequest' });
+export type DrawingRevisionRequest = Static<typeof DrawingRevisionRequestSchema>;
+export const DrawingRevisionRequestListSchema = Type.Object({ items: Type.Array(Type.Ref(DrawingRevisionRequestSchema)) }, { $id: 'DrawingRevisionRequestList' });
+
+export const DecideRevisionRequestBody = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1 }),
+    state: Lit('accepted', 'done', 'rejected'),
+    note: Type.Optional(Type.String({ maxLength: 1000, description: 'Why; required to reject' })),
+  },
+  { additionalProperties: false },
+);
+export type DecideRevisionRequestInput = Static<typeof DecideRevisionRequestBody>;

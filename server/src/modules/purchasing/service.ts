@@ -650,6 +650,15 @@ async function scannedMaterial(
 // ---------------------------------------------------------------------------------------------
 // Incoming inspection
 
+/**
+ * For quality (the one inspection model): a receipt line's receipt and supplier, a receipt's lines
+ * (locked to inspect them), and what of a line still awaits inspection. Quality reads receipts only
+ * through these, never purchasing's tables.
+ */
+export const receiptOfLine = repo.receiptOfLine;
+export const receiptLines = repo.receiptLines;
+export const pendingOf = repo.pendingOf;
+
 export async function inspect(tx: Sql, who: Who, receiptId: string, input: InspectInput) {
   const t = who.tenantId;
   const head = await tx.query<{ order_id: string; supplier_id: string; doc_no: string }>('SELECT order_id, supplier_id, doc_no FROM purchase_receipts WHERE tenant_id = $1 AND id = $2', [t, receiptId]);

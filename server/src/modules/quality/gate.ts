@@ -11,7 +11,6 @@ import type { Sql } from '../../platform/db.js';
 import { conflict } from '../../platform/errors.js';
 import { recordEvent } from '../../platform/outbox.js';
 import { formatQty, qty, type Qty } from '../../platform/quantity.js';
-import * as purchasingRepo from '../purchasing/repo.js';
 import type { InspectInput } from '../purchasing/schema.js';
 import * as purchasing from '../purchasing/service.js';
 import { number } from './inspections.js';
@@ -26,8 +25,8 @@ export async function inspectAtGate(tx: Sql, who: Who, receiptId: string, input:
     throw conflict('INSPECTION_OPEN', 'a line of the receipt has an open quality inspection order; record its results and dispose of it there (POST /v1/quality-inspections/{id}/results)');
   }
   const result = await purchasing.inspect(tx, who, receiptId, input);
-  const supplierId = (await purchasingRepo.receiptOfLine(tx, t, input.lines[0].receiptLineId))!.supplierId;
-  const lines = new Map((await purchasingRepo.receiptLines(tx, t, receiptId)).map((l) => [l.id, l]));
+  const supplierId = (await purchasing.receiptOfLine(tx, t, input.lines[0].receiptLineId))!.supplierId;
+  const lines = new Map((await purchasing.receiptLines(tx, t, receiptId)).map((l) => [l.id, l]));
   const byLine = new Map<string, { accepted: Qty; rejected: Qty; accepts: { quantity: Qty; warehouseId: string }[] }>();
   for (const l of input.lines) {
     const g = byLine.get(l.receiptLineId) ?? { accepted: qty(0), rejected: qty(0), accepts: [] };

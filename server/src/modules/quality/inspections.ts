@@ -14,16 +14,18 @@ import { nextCode } from '../masterdata/coding.js';
 import * as masterdata from '../masterdata/repo.js';
 import * as production from '../production/orders.js';
 import { settlePendingInspection } from '../production/settlement.js';
-import * as purchasing from '../purchasing/repo.js';
+import * as purchasing from '../purchasing/service.js';
+import * as sales from '../sales/quality.js';
 import * as repo from './repo.js';
 import { nextState, samplingPlan, stricterAql, type Aql, type InspectionLevel, type Severity } from './sampling.js';
 import type { CreateInspectionInput, Inspection, InspectionSummary, Plan, ResultsInput, ReviewInput, StandardItem } from './schema.js';
 import { decimalsOf, getPlan, planItems } from './standards.js';
 
+/** An inspection with its results, dispositions and the sales return lines linked to it (sales' service says which). */
 export async function getInspection(tx: Sql, t: string, id: string): Promise<Inspection> {
   const i = await repo.findInspection(tx, t, id);
   if (!i) throw notFound('quality inspection', id);
-  return i;
+  return { ...i, salesReturns: await sales.returnsOfInspection(tx, t, id) };
 }
 
 const emit = (tx: Sql, t: string, type: string, i: { id: string }, payload: Record<string, unknown>) =>
@@ -50,7 +52,7 @@ async function sampleOf(tx: Sql, t: string, plan: Plan, lot: string, supplierId:
   return { severity: p.severity, codeLetter: p.planLetter, sampleSize: p.sampleSize, acceptNumber: p.ac, rejectNumber: p.re };
 }
 
-async function assertPlanFits(tx: Sql, t: string, plan: Plan, materialId: string, field: string, errors: FieldError[]): Promise<void> {
+export async function assertPlanFits(tx: Sql, t: string, plan: Plan, materialId: string, field: string, errors: FieldError[]): Promise<void> {
   if (plan.status !== 'active') errors.push(fieldError('planId', 'PLAN_RETIRED', `plan ${plan.code} is retired`));
   const material = await masterdata.findMaterial(tx, t, materialId);
   if (!material) {
@@ -77,7 +79,10 @@ export type Start = Omit<repo.NewInspection, 'id' | 'docNo' | 'createdBy' | 'sev
 export async function startInspection(tx: Sql, t: string, who: string, plan: Plan, base: Start): Promise<string | undefined> {
   const sample = await sampleOf(tx, t, plan, base.lotSize, base.supplierId, base.materialId);
   const id = randomUUID();
-  if (!(await repo.insertInspection(tx, t, { ...base, ...sample, inspectionType: plan.inspectionType, planId: plan.id, id, docNo: `~${id}`, createdBy: who }))) return undefined;
+  // The standard's items as they are now: the inspection keeps them if the standard changes later.
+  const standardItemsVersion = (await repo.findStandard(tx, t, plan.standardId))!.itemsVersion;
+  const row = { ...base, ...sample, inspectionType: plan.inspectionType, planId: plan.id, id, docNo: `~${id}`, createdBy: who, standardItemsVersion };
+  if (!(await repo.insertInspection(tx, t, row))) return undefined;
   const docNo = await number(tx, t, id);
   emit(tx, t, 'created', { id }, {
     docNo, inspectionType: plan.inspectionType, materialId: base.materialId, lotSize: base.lotSize, sampleSize: sample.sampleSize, receiptLineId: base.receiptLineId,
@@ -198,7 +203,7 @@ export async function recordResults(tx: Sql, t: string, who: string, id: string,
   if (!head) throw notFound('quality inspection', id);
   if (head.status !== 'open') throw conflict('ALREADY_JUDGED', `${head.docNo} is judged already; a reviewer may overturn the judgement with a reason`);
   const plan = (await repo.findPlan(tx, t, head.planId!))!;
-  const items = await planItems(tx, t, plan);
+  const items = await planItems(tx, t, plan, head.standardItemsVersion);
   const errors: FieldError[] = [];
   const results = checkResults(input, items, head.sampleSize, errors);
   const codes = [...new Set(results.map((r) => r.defectCode).filter((c): c is string => !!c))];

@@ -7,7 +7,8 @@
  */
 import type { Sql } from '../../platform/db.js';
 import { notFound, unprocessable, fieldError } from '../../platform/errors.js';
-import * as repo from './repo.js';
+import * as repo from './report-repo.js';
+import * as standardsRepo from './standards-repo.js';
 
 export interface Period { from: string; to: string }
 
@@ -66,7 +67,7 @@ const round = (v: number) => Math.round(v * 1e6) / 1e6;
 
 /** X̄-R: each inspection of the plan is a subgroup (its samples' values of the item), oldest first. */
 export async function controlChart(tx: Sql, t: string, planId: string, itemCode: string, p: Period) {
-  const plan = await repo.findPlan(tx, t, planId);
+  const plan = await standardsRepo.findPlan(tx, t, planId);
   if (!plan) throw notFound('quality plan', planId);
   const groups = await repo.itemSubgroups(tx, t, planId, itemCode, p);
   const n = groups[0]?.values.length ?? 0;

@@ -5,16 +5,19 @@ import { actorId } from '../../platform/auth.js';
 import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
 import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, PageQuery, problems } from '../../platform/schemas.js';
+import { whoOf } from '../production/common.js';
 import { dispose } from './dispositions.js';
+import { requestDrawingRevision } from './drawing-requests.js';
 import * as inspections from './inspections.js';
 import * as repo from './repo.js';
 import * as reports from './reports.js';
+import { inspectSalesReturn } from './returns.js';
 import { samplingPlan, type InspectionLevel } from './sampling.js';
 import {
   ChartQuery, ControlChartSchema, LeadTimeSchema, ParetoQuery, ParetoSchema, PeriodQuery, SupplierPpmSchema, YieldSchema,
-  CreateDefectCodeBody, CreateInspectionBody, CreatePlanBody, CreateStandardBody, DefectCodePageSchema, DefectCodeSchema, DispositionBody, FromReceiptBody,
+  CreateDefectCodeBody, DrawingRevisionRequestBody, CreateInspectionBody, CreatePlanBody, CreateStandardBody, DefectCodePageSchema, DefectCodeSchema, DispositionBody, FromReceiptBody,
   InspectionListQuery, InspectionListSchema, PatrolDueBody, UpdatePlanBody, UpdateStandardBody, InspectionPageSchema, InspectionSchema, InspectionSummarySchema, PlanListQuery, PlanPageSchema, PlanSchema, ResultsBody,
-  ReviewBody, SamplingPlanQuery, SamplingPlanSchema, StandardListQuery, StandardPageSchema, StandardSchema, SwitchingQuery, SwitchingStateSchema,
+  ReplaceStandardItemsBody, ReviewBody, SalesReturnInspectionBody, StandardQuery, SamplingPlanQuery, SamplingPlanSchema, StandardListQuery, StandardPageSchema, StandardSchema, SwitchingQuery, SwitchingStateSchema,
 } from './schema.js';
 import * as standards from './standards.js';
 import { patrolDue } from './triggers.js';
@@ -68,8 +71,22 @@ export function qualityRoutes(app: MesApp, ctx: AppContext): void {
 
   app.get('/v1/quality-standards/:id', {
     config: readPerm,
-    schema: { operationId: 'getQualityStandard', tags, summary: 'An inspection standard with its items', params: IdParams, response: { 200: Type.Ref(StandardSchema), ...problems(404) } },
-  }, async (req) => read(db, req, (tx) => standards.getStandard(tx, tenant(req), req.params.id)));
+    schema: {
+      operationId: 'getQualityStandard', tags, summary: 'An inspection standard with its items (the current version, or the itemsVersion asked for)',
+      params: IdParams, querystring: StandardQuery, response: { 200: Type.Ref(StandardSchema), ...problems(404) },
+    },
+  }, async (req) => read(db, req, (tx) => standards.getStandard(tx, tenant(req), req.params.id, req.query.itemsVersion)));
+
+  app.put('/v1/quality-standards/:id/items', {
+    config: writePerm,
+    schema: {
+      operationId: 'replaceQualityStandardItems', tags,
+      summary: 'Items added, changed or removed: the whole set becomes the next items version, with the version read; inspections started before keep theirs, plans take the new one for new inspections (S1-5.4.5-a)',
+      params: IdParams, body: ReplaceStandardItemsBody, response: { 200: Type.Ref(StandardSchema), ...problems(404, 409, 422) },
+    },
+  }, async (req, reply) => mutate(db, req, reply, (tx) => standards.replaceItems(tx, tenant(req), req.params.id, req.body), {
+    resource: (s) => `quality-standard/${s.id}`, details: (s) => ({ code: s.code, version: s.version, itemsVersion: s.itemsVersion }),
+  }));
 
   app.patch('/v1/quality-standards/:id', {
     config: writePerm,
@@ -124,7 +141,7 @@ export function qualityRoutes(app: MesApp, ctx: AppContext): void {
   }, async (req, reply) => mutate(db, req, reply, async (tx) => {
     const due = await patrolDue(tx, tenant(req), who(req), req.params.id, req.body.at ? new Date(req.body.at) : new Date());
     const items = [];
-    for (const i of due) items.push(await inspections.getInspection(tx, tenant(req), i.id));
+    for (const i of due.inspections) items.push(await inspections.getInspection(tx, tenant(req), i.id));
     return { items };
   }, { resource: () => `quality-plan/${req.params.id}`, details: (r) => ({ inspections: r.items.map((i) => i.docNo) }) }));
 
@@ -175,6 +192,28 @@ export function qualityRoutes(app: MesApp, ctx: AppContext): void {
     },
   }, async (req, reply) => mutate(db, req, reply, async (tx) => ({ items: await inspections.inspectionsFromReceipt(tx, tenant(req), who(req), req.params.id, req.body.planId) }), {
     status: 201, resource: () => `purchase-receipt/${req.params.id}`, details: (r) => ({ inspections: r.items.map((i) => i.docNo) }),
+  }));
+
+  app.post('/v1/sales-returns/:id/quality-inspections', {
+    config: inspectPerm,
+    schema: {
+      operationId: 'inspectSalesReturn', tags,
+      summary: 'A quality-caused sales return (reason failed_inspection): an inspection of the returned goods per line (a plan named, else the material\'s final plan), or the lines linked to an existing inspection (S1-5.4.5-e)',
+      params: IdParams, body: SalesReturnInspectionBody, response: { 201: Type.Ref(InspectionListSchema), ...problems(404, 409, 422) },
+    },
+  }, async (req, reply) => mutate(db, req, reply, async (tx) => ({ items: await inspectSalesReturn(tx, tenant(req), who(req), req.params.id, req.body) }), {
+    status: 201, resource: () => `sales-return/${req.params.id}`, details: (r) => ({ inspections: r.items.map((i) => i.docNo) }),
+  }));
+
+  app.post('/v1/quality-inspections/:id/drawing-revision-requests', {
+    config: writePerm,
+    schema: {
+      operationId: 'requestDrawingRevision', tags,
+      summary: 'From a defect the inspection found, request a revision of the process drawing linked to it (of the product, the plan or the operation); listed per drawing (S1-5.4.5-e)',
+      params: IdParams, body: DrawingRevisionRequestBody, response: { 201: Type.Ref('DrawingRevisionRequest'), ...problems(404, 422) },
+    },
+  }, async (req, reply) => mutate(db, req, reply, (tx) => requestDrawingRevision(tx, whoOf(principalOf(req)), req.params.id, req.body), {
+    status: 201, resource: (r) => `drawing-revision-request/${r.id}`, details: (r) => ({ inspectionId: r.inspectionId, drawingId: r.drawingId, defectCode: r.defectCode }),
   }));
 
   app.get('/v1/quality-inspections/:id', {

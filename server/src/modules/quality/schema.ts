@@ -78,6 +78,7 @@ export const StandardSchema = Type.Object(
     materialCategory: Nullable(Type.String({ description: 'The product class the standard applies to (materials.category)' })),
     status: Lit('active', 'retired'),
     version: Type.Integer(),
+    itemsVersion: Type.Integer({ description: 'The version of the items shown (the current one unless asked); new inspections take the current one' }),
     items: Type.Array(StandardItemSchema),
     createdAt: Timestamp(),
   },
@@ -101,6 +102,15 @@ export const UpdateStandardBody = Type.Object(
   { additionalProperties: false },
 );
 export type UpdateStandardInput = Static<typeof UpdateStandardBody>;
+export const ReplaceStandardItemsBody = Type.Object(
+  { version: Type.Integer({ minimum: 1, description: 'The version read' }), items: Type.Array(StandardItemInput, { minItems: 1, maxItems: 200 }) },
+  { additionalProperties: false },
+);
+export type ReplaceStandardItemsInput = Static<typeof ReplaceStandardItemsBody>;
+export const StandardQuery = Type.Object(
+  { itemsVersion: Type.Optional(Type.Integer({ minimum: 1, description: 'Show the items of this version (default: the current one)' })) },
+  { additionalProperties: false },
+);
 export const StandardListQuery = Type.Object({ ...PageQuery.properties, materialId: Type.Optional(Uuid()) }, { additionalProperties: false });
 
 // ---------------------------------------------------------------- plans (S1-5.4.5-a, -b)
@@ -212,12 +222,12 @@ const inspectionFields = {
   planCode: Nullable(Type.String()),
   materialId: Uuid(),
   materialCode: Type.String(),
-  sourceKind: Lit('manual', 'purchase_receipt', 'production_order'),
+  sourceKind: Lit('manual', 'purchase_receipt', 'production_order', 'sales_return'),
   receiptId: Nullable(Uuid()),
   receiptLineId: Nullable(Uuid()),
   productionOrderId: Nullable(Uuid()),
   operationSeq: Nullable(Type.Integer({ description: 'The operation of the production order inspected' })),
-  trigger: Nullable(Lit('first_report', 'inspection_point', 'production_receipt', 'patrol_pieces', 'patrol_hours', 'receipt_gate')),
+  trigger: Nullable(Lit('first_report', 'inspection_point', 'production_receipt', 'patrol_pieces', 'patrol_hours', 'receipt_gate', 'sales_return')),
   workReportId: Nullable(Uuid('The work report that started it')),
   productionReceiptId: Nullable(Uuid('The production receipt that started it (final inspection)')),
   supplierId: Nullable(Uuid()),
@@ -245,11 +255,19 @@ const inspectionFields = {
   version: Type.Integer(),
   createdBy: Type.String(),
   createdAt: Timestamp(),
+  standardItemsVersion: Type.Integer({ description: "The version of the standard's items this inspection was started with and is judged against" }),
 };
 export const InspectionSummarySchema = Type.Object(inspectionFields, { $id: 'QualityInspectionSummary' });
 export type InspectionSummary = Static<typeof InspectionSummarySchema>;
+const SalesReturnLinkSchema = Type.Object({
+  returnId: Uuid(), docNo: Type.String(), customerCode: Type.String(), reasonCode: Type.String(), lineNo: Type.Integer(),
+  quantity: Type.String({ description: 'Returned, base unit' }), batchNo: Nullable(Type.String()), serialNo: Nullable(Type.String()), returnedAt: Timestamp(),
+});
 export const InspectionSchema = Type.Object(
-  { ...inspectionFields, results: Type.Array(ResultSchema), dispositions: Type.Array(DispositionSchema) },
+  {
+    ...inspectionFields, results: Type.Array(ResultSchema), dispositions: Type.Array(DispositionSchema),
+    salesReturns: Type.Array(SalesReturnLinkSchema, { description: 'The sales return lines linked to this inspection: the returned goods it inspects (S1-5.4.5-e)' }),
+  },
   { $id: 'QualityInspection' },
 );
 export type Inspection = Static<typeof InspectionSchema>;
@@ -269,6 +287,24 @@ export const CreateInspectionBody = Type.Object(
   { additionalProperties: false },
 );
 export type CreateInspectionInput = Static<typeof CreateInspectionBody>;
+export const SalesReturnInspectionBody = Type.Object(
+  {
+    planId: Type.Optional(Uuid('The plan for a new inspection per line; default the active final plan for the line\'s material')),
+    inspectionId: Type.Optional(Uuid('Link the lines to this existing inspection (of the same material) instead of making new ones')),
+    lineNos: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000, description: 'Default: every line not yet linked (of the inspection\'s material, with inspectionId)' })),
+  },
+  { additionalProperties: false },
+);
+export type SalesReturnInspectionInput = Static<typeof SalesReturnInspectionBody>;
+export const DrawingRevisionRequestBody = Type.Object(
+  {
+    drawingId: Uuid('The process drawing to revise: of the product, the plan (inspectionRef) or the operation inspected'),
+    defectCode: Code('A defect the inspection found'),
+    reason: Type.String({ minLength: 1, maxLength: 1000, description: 'What to change and why' }),
+  },
+  { additionalProperties: false },
+);
+export type DrawingRevisionRequestInput = Static<typeof DrawingRevisionRequestBody>;
 export const FromReceiptBody = Type.Object({ planId: Type.Optional(Uuid('Default: the active incoming plan for each line\'s material')) }, { additionalProperties: false });
 
 export const InspectionListQuery = Type.Object(

@@ -9,7 +9,7 @@ import { recordEvent } from '../../platform/outbox.js';
 import * as masterdata from '../masterdata/repo.js';
 import * as repo from './repo.js';
 import type {
-  CreateDefectCodeInput, CreatePlanInput, CreateStandardInput, DefectCode, Plan, Standard, StandardItem, StandardItemIn, UpdatePlanInput, UpdateStandardInput,
+  CreateDefectCodeInput, CreatePlanInput, CreateStandardInput, DefectCode, Plan, Standard, StandardItem, StandardItemIn, ReplaceStandardItemsInput, UpdatePlanInput, UpdateStandardInput,
 } from './schema.js';
 
 /** Decimals a decimal string carries: '12.50' has 2. */
@@ -47,14 +47,10 @@ function checkItem(i: StandardItemIn, at: string, errors: FieldError[]): Standar
   };
 }
 
-export async function createStandard(tx: Sql, t: string, input: CreateStandardInput): Promise<Standard> {
-  const errors: FieldError[] = [];
-  if ((input.materialId === undefined) === (input.materialCategory === undefined)) {
-    errors.push(fieldError('materialId', 'ONE_OF_MATERIAL_OR_CATEGORY', 'a standard applies to one material (materialId) or to a product class (materialCategory), one of the two'));
-  }
-  if (input.materialId && !(await masterdata.findMaterial(tx, t, input.materialId))) errors.push(fieldError('materialId', 'UNKNOWN_MATERIAL', `no material ${input.materialId}`));
+/** Every item checked, numbered in order; codes unique; defect codes known. */
+async function checkItems(tx: Sql, t: string, input: CreateStandardInput['items'], errors: FieldError[]): Promise<StandardItem[]> {
   const seen = new Set<string>();
-  const items = input.items.map((i, k) => {
+  const items = input.map((i, k) => {
     if (seen.has(i.code)) errors.push(fieldError(`items[${k}].code`, 'DUPLICATE_ITEM', `${i.code} is listed twice`));
     seen.add(i.code);
     return { ...checkItem(i, `items[${k}]`, errors), itemNo: k + 1 };
@@ -64,16 +60,61 @@ export async function createStandard(tx: Sql, t: string, input: CreateStandardIn
   items.forEach((i, k) => {
     if (i.defectCode && !known.has(i.defectCode)) errors.push(fieldError(`items[${k}].defectCode`, 'UNKNOWN_DEFECT_CODE', `no defect code ${i.defectCode}`));
   });
+  return items;
+}
+
+export async function createStandard(tx: Sql, t: string, input: CreateStandardInput): Promise<Standard> {
+  const errors: FieldError[] = [];
+  if ((input.materialId === undefined) === (input.materialCategory === undefined)) {
+    errors.push(fieldError('materialId', 'ONE_OF_MATERIAL_OR_CATEGORY', 'a standard applies to one material (materialId) or to a product class (materialCategory), one of the two'));
+  }
+  if (input.materialId && !(await masterdata.findMaterial(tx, t, input.materialId))) errors.push(fieldError('materialId', 'UNKNOWN_MATERIAL', `no material ${input.materialId}`));
+  const items = await checkItems(tx, t, input.items, errors);
   if (errors.length) throw unprocessable('STANDARD_INVALID', 'the standard cannot be saved as given; nothing was saved', errors);
   const id = await repo.insertStandard(tx, t, { code: input.code, name: input.name, materialId: input.materialId ?? null, materialCategory: input.materialCategory ?? null }, items);
   recordEvent(tx, { tenantId: t, type: 'quality_standard.created', aggregateType: 'quality_standard', aggregateId: id, payload: { id, code: input.code, items: items.length } });
   return (await repo.findStandard(tx, t, id))!;
 }
 
-export async function getStandard(tx: Sql, t: string, id: string): Promise<Standard> {
-  const s = await repo.findStandard(tx, t, id);
-  if (!s) throw notFound('quality standard', id);
+export async function getStandard(tx: Sql, t: string, id: string, itemsVersion?: number): Promise<Standard> {
+  const s = itemsVersion === undefined ? await repo.findStandard(tx, t, id) : await repo.findStandardVersion(tx, t, id, itemsVersion);
+  if (!s) throw notFound(itemsVersion === undefined ? 'quality standard' : 'quality standard items version', itemsVersion === undefined ? id : `${id} v${itemsVersion}`);
   return s;
+}
+
+/**
+ * Items added, changed or removed: the whole new set becomes the next items version, with the
+ * version read. The old set stays for the inspections started with it (they are judged against
+ * it); plans take the new one for new inspections. An active plan naming an item the new set
+ * drops is refused (ITEM_IN_USE): retire the plan or give it other items first.
+ */
+export async function replaceItems(tx: Sql, t: string, id: string, input: ReplaceStandardItemsInput): Promise<Standard> {
+  const standard = await repo.findStandard(tx, t, id, true);
+  if (!standard) throw notFound('quality standard', id);
+  if (standard.version !== input.version) {
+    throw conflict('VERSION_CONFLICT', `standard ${standard.code} is at version ${standard.version}, not ${input.version}; reload it`, { currentVersion: standard.version });
+  }
+  const errors: FieldError[] = [];
+  const items = await checkItems(tx, t, input.items, errors);
+  const codes = new Set(items.map((i) => i.code));
+  for (const p of await repo.plansNamingItems(tx, t, id)) {
+    const lost = p.item_codes.filter((c) => !codes.has(c));
+    if (lost.length) errors.push(fieldError('items', 'ITEM_IN_USE', `active plan ${p.code} inspects ${lost.join(', ')}`));
+  }
+  if (errors.length) throw unprocessable('STANDARD_INVALID', 'the items cannot be saved as given; nothing was saved', errors);
+  const before = new Map(standard.items.map((i) => [i.code, JSON.stringify({ ...i, itemNo: 0 })]));
+  const itemsVersion = standard.itemsVersion + 1;
+  await repo.newItemsVersion(tx, t, id, itemsVersion, items);
+  recordEvent(tx, {
+    tenantId: t, type: 'quality_standard.changed', aggregateType: 'quality_standard', aggregateId: id,
+    payload: {
+      id, code: standard.code, fields: ['items'], itemsVersion,
+      added: items.filter((i) => !before.has(i.code)).map((i) => i.code),
+      changed: items.filter((i) => before.has(i.code) && before.get(i.code) !== JSON.stringify({ ...i, itemNo: 0 })).map((i) => i.code),
+      removed: standard.items.filter((i) => !codes.has(i.code)).map((i) => i.code),
+    },
+  });
+  return (await repo.findStandard(tx, t, id))!;
 }
 
 type Shape = Pick<CreatePlanInput, 'inspectionType' | 'sampling' | 'sampleSize' | 'acceptNumber' | 'aql' | 'inspectionLevel' | 'everyHours' | 'everyPieces' | 'operationSeq'>;
@@ -119,9 +160,9 @@ export async function getPlan(tx: Sql, t: string, id: string): Promise<Plan> {
   return p;
 }
 
-/** The items a plan inspects. */
-export async function planItems(tx: Sql, t: string, plan: Plan): Promise<StandardItem[]> {
-  const standard = (await repo.findStandard(tx, t, plan.standardId))!;
+/** The items a plan inspects: of the standard's current items, or of the version an inspection was started with. */
+export async function planItems(tx: Sql, t: string, plan: Plan, itemsVersion?: number): Promise<StandardItem[]> {
+  const standard = (itemsVersion === undefined ? await repo.findStandard(tx, t, plan.standardId) : await repo.findStandardVersion(tx, t, plan.standardId, itemsVersion))!;
   return plan.itemCodes.length ? standard.items.filter((i) => plan.itemCodes.includes(i.code)) : standard.items;
 }
 

@@ -113,13 +113,14 @@ export async function onProductionReceived(tx: Sql, t: string, who: string, e: P
  * the epoch, so asking again within the window answers the same orders and creates nothing). The
  * lot is the order's quantity.
  */
-export async function patrolDue(tx: Sql, t: string, who: string, planId: string, at: Date): Promise<InspectionSummary[]> {
+export async function patrolDue(tx: Sql, t: string, who: string, planId: string, at: Date): Promise<{ inspections: InspectionSummary[]; created: number }> {
   const plan = await getPlan(tx, t, planId);
   if (plan.inspectionType !== 'patrol' || !plan.everyHours) throw conflict('NOT_TIME_PATROL', `plan ${plan.code} is not a patrol every N hours`);
   if (plan.status !== 'active') throw conflict('PLAN_RETIRED', `plan ${plan.code} is retired`);
   const standard = (await repo.findStandard(tx, t, plan.standardId))!;
   const window = Math.floor(at.getTime() / (Number(plan.everyHours) * 3_600_000));
   const keys: string[] = [];
+  let created = 0;
   let after: [string, string] | undefined;
   for (;;) {
     const orders = await production.listOrders(tx, t, { status: 'in_progress', materialId: standard.materialId ?? undefined, limit: 200, after });
@@ -127,14 +128,15 @@ export async function patrolDue(tx: Sql, t: string, who: string, planId: string,
       if (!(await covers(tx, t, plan, { id: o.materialId, category: (await masterdata.findMaterial(tx, t, o.materialId))!.category }))) continue;
       const key = `patrol_hours:${plan.id}:${o.id}:${window}`;
       keys.push(key);
-      await startInspection(tx, t, who, plan, {
+      const made = await startInspection(tx, t, who, plan, {
         materialId: o.materialId, sourceKind: 'production_order', receiptId: null, receiptLineId: null, productionOrderId: o.id, supplierId: null, warehouseId: null,
         batchNo: null, lotSize: o.baseQuantity, operationSeq: plan.operationSeq, trigger: 'patrol_hours', triggerKey: key,
       });
+      if (made) created++;
     }
     if (orders.length <= 200) break;
     const last = orders[199];
     after = [last.createdAt, last.id];
   }
-  return keys.length ? repo.inspectionsByTrigger(tx, t, keys) : [];
+  return { inspections: keys.length ? await repo.inspectionsByTrigger(tx, t, keys) : [], created };
 }

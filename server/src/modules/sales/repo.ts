@@ -247,16 +247,20 @@ const toReturnSummary = (r: ReturnRow) => ({
   lineCount: r.line_count,
 });
 
-export async function findReturn(tx: Sql, tenantId: string, id: string): Promise<SalesReturn | undefined> {
-  const { rows } = await tx.query<ReturnRow>(`${RETURN_SELECT} WHERE r.tenant_id = $1 AND r.id = $2`, [tenantId, id]);
+/** A return as stored: each line names the quality inspection linked to it (sales' service adds what it is and where the goods came from). */
+export type ReturnRecord = Omit<SalesReturn, 'lines'> & { lines: (Omit<SalesReturn['lines'][number], 'qualityInspection' | 'sourceBatches'> & { qualityInspectionId: string | null })[] };
+
+export async function findReturn(tx: Sql, tenantId: string, id: string, lock = false): Promise<ReturnRecord | undefined> {
+  const { rows } = await tx.query<ReturnRow>(`${RETURN_SELECT} WHERE r.tenant_id = $1 AND r.id = $2${lock ? ' FOR UPDATE OF r' : ''}`, [tenantId, id]);
   if (!rows[0]) return undefined;
   const { lineCount: _, ...head } = toReturnSummary(rows[0]);
   const lines = await tx.query<{
     line_no: number; outbound_line_no: number | null; order_id: string | null; order_line_no: number | null; material_id: string; material_code: string;
     quantity: string; unit: string; base_quantity: string; base_unit: string; bin_id: string | null; batch_no: string | null; serial_no: string | null;
+    quality_inspection_id: string | null;
   }>(
     `SELECT rl.line_no, rl.outbound_line_no, ol.order_id, ol.line_no AS order_line_no, rl.material_id, m.code AS material_code, rl.quantity::text, rl.unit,
-            rl.base_quantity::text, m.base_unit, rl.bin_id, rl.batch_no, rl.serial_no
+            rl.base_quantity::text, m.base_unit, rl.bin_id, rl.batch_no, rl.serial_no, rl.quality_inspection_id
        FROM sales_return_lines rl
        JOIN materials m ON m.tenant_id = rl.tenant_id AND m.id = rl.material_id
        LEFT JOIN sales_order_lines ol ON ol.tenant_id = rl.tenant_id AND ol.id = rl.order_line_id
@@ -268,9 +272,27 @@ export async function findReturn(tx: Sql, tenantId: string, id: string): Promise
     lines: lines.rows.map((l) => ({
       lineNo: l.line_no, outboundLineNo: l.outbound_line_no, orderId: l.order_id, orderLineNo: l.order_line_no, materialId: l.material_id,
       materialCode: l.material_code, quantity: l.quantity, unit: l.unit, baseQuantity: l.base_quantity, baseUnit: l.base_unit, binId: l.bin_id,
-      batchNo: l.batch_no, serialNo: l.serial_no,
+      batchNo: l.batch_no, serialNo: l.serial_no, qualityInspectionId: l.quality_inspection_id,
     })),
   };
+}
+
+/** Names the quality inspection of these lines of a return; a line's link is set once. */
+export async function linkInspection(tx: Sql, tenantId: string, returnId: string, lineNos: number[], inspectionId: string): Promise<void> {
+  await tx.query('UPDATE sales_return_lines SET quality_inspection_id = $4 WHERE tenant_id = $1 AND return_id = $2 AND line_no = ANY($3::int[]) AND quality_inspection_id IS NULL', [tenantId, returnId, lineNos, inspectionId]);
+}
+
+/** The return lines naming an inspection. */
+export async function returnLinesOfInspection(tx: Sql, tenantId: string, inspectionId: string) {
+  const { rows } = await tx.query<{ return_id: string; doc_no: string; customer_code: string; reason_code: string; line_no: number; base_quantity: string; batch_no: string | null; serial_no: string | null; created_at: Date }>(
+    `SELECT r.id AS return_id, r.doc_no, c.code AS customer_code, r.reason_code, rl.line_no, rl.base_quantity::text, rl.batch_no, rl.serial_no, r.created_at
+       FROM sales_return_lines rl
+       JOIN sales_returns r ON r.tenant_id = rl.tenant_id AND r.id = rl.return_id
+       JOIN partners c ON c.tenant_id = r.tenant_id AND c.id = r.customer_id
+      WHERE rl.tenant_id = $1 AND rl.quality_inspection_id = $2 ORDER BY r.created_at, r.id, rl.line_no`,
+    [tenantId, inspectionId],
+  );
+  return rows;
 }
 
 export async function listReturns(tx: Sql, tenantId: string, q: { limit: number; after?: [string, string]; customerId?: string; sourceOutboundId?: string }) {

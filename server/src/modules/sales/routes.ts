@@ -6,6 +6,7 @@ import { notFound } from '../../platform/errors.js';
 import { CURSOR, decodeCursor, pageOf } from '../../platform/pagination.js';
 import { mutate, principalOf, read } from '../../platform/request.js';
 import { IdParams, problems } from '../../platform/schemas.js';
+import { getReturn } from './quality.js';
 import * as repo from './repo.js';
 import {
   CreateDeliveryPlanBody, CreateSalesOrderBody, CreateSalesOutboundBody, CreateSalesReturnBody, DeliveryPlanListQuery, DeliveryPlanPageSchema, DeliveryPlanSchema,
@@ -182,9 +183,7 @@ export function salesRoutes(app: MesApp, { db }: AppContext): void {
     config: read_,
     schema: { operationId: 'getSalesReturn', tags, summary: 'A sales return with its lines', params: IdParams, response: { 200: Type.Ref(SalesReturnSchema), ...problems(404) } },
   }, async (req) => {
-    const r = await read(db, req, (tx) => repo.findReturn(tx, tenant(req), req.params.id));
-    if (!r) throw notFound('sales return', req.params.id);
-    return r;
+    return read(db, req, (tx) => getReturn(tx, tenant(req), req.params.id));
   });
 
   // ------------------------------------------------------------ progress

@@ -341,8 +341,15 @@ export const SalesReturnLineSchema = Type.Object({
   binId: Nullable(Uuid()),
   batchNo: Nullable(Type.String()),
   serialNo: Nullable(Type.String()),
+  qualityInspection: Nullable(Type.Object({
+    id: Uuid(), docNo: Type.String(), status: Type.String(), judgement: Nullable(Type.String()),
+  }, { description: 'A quality-caused return (reason failed_inspection): the inspection of the returned goods (S1-5.4.5-e)' })),
+  sourceBatches: Type.Array(Type.Object({ batchNo: Nullable(Type.String()), serialNo: Nullable(Type.String()), quantity: Type.String() }), {
+    description: "With a source outbound: the batches and serials the goods came from, as the shipment's movements took them (base unit)",
+  }),
 });
 
+/** failed_inspection is the quality reason: such a return may be linked to a quality inspection (S1-5.4.5-e). */
 const ReasonCode = Lit('demand_change', 'failed_inspection', 'other');
 const returnHeader = {
   id: Uuid(),

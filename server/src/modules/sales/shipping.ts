@@ -10,6 +10,7 @@ import { suggestFifo } from '../inventory/stock.js';
 import * as masterdata from '../masterdata/repo.js';
 import type { Material, Warehouse } from '../masterdata/schema.js';
 import { UnitConverter } from '../masterdata/units.js';
+import { getReturn } from './quality.js';
 import * as repo from './repo.js';
 import type { CreateSalesOutboundInput, CreateSalesReturnInput, OutboundLineInput, SalesOutbound, SalesReturn, ScanInput } from './schema.js';
 import {
@@ -474,5 +475,5 @@ export async function createReturn(tx: Sql, who: Who, input: CreateSalesReturnIn
   for (const [olId, add] of byOrderLine) await tx.query('UPDATE sales_order_lines SET returned_base = returned_base + $3 WHERE tenant_id = $1 AND id = $2', [who.tenantId, olId, formatQty(add)]);
   const docNo = await numberLast(tx, who.tenantId, 'sales_returns', id, 'sales_return', 'SR{yyyy}{mm}{dd}-{seq:4}', 'Sales return numbers');
   recordEvent(tx, event(who.tenantId, 'sales_return.posted', 'sales_return', { id, docNo, status: 'posted' }, { sourceOutboundId: source?.id ?? null }));
-  return (await repo.findReturn(tx, who.tenantId, id))!;
+  return getReturn(tx, who.tenantId, id);
 }

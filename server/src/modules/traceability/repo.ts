@@ -53,6 +53,7 @@ export interface NodeJson {
   supplied: Record<string, unknown>[];
   delivered: Record<string, unknown>[];
   stock: Record<string, unknown>[];
+  returned: Record<string, unknown>[];
   ledger: { movements: number; firstMovedAt: string | null; lastMovedAt: string | null };
 }
 
@@ -184,6 +185,19 @@ delivered AS (
     JOIN sales_orders so ON so.tenant_id = $1 AND so.id = sl.order_id
    GROUP BY l.nm, l.nk
 ),
+-- Sales returns of the nodes, with the quality inspection of the returned goods (S1-5.4.5-e).
+returned AS (
+  SELECT l.nm, l.nk, json_agg(json_build_object(
+           'returnId', r.id, 'returnDocNo', r.doc_no, 'customerId', c.id, 'customerCode', c.code, 'quantity', l.base_quantity::text,
+           'reasonCode', r.reason_code, 'reason', r.reason, 'returnedAt', ${iso('r.created_at')},
+           'inspection', CASE WHEN qi.id IS NULL THEN NULL ELSE json_build_object('id', qi.id, 'docNo', qi.doc_no, 'status', qi.status, 'judgement', qi.judgement) END)
+           ORDER BY r.created_at, l.line_no) AS returned
+    FROM ${linesOf('sales_return_lines')} l
+    JOIN sales_returns r ON r.tenant_id = $1 AND r.id = l.return_id
+    JOIN partners c ON c.tenant_id = $1 AND c.id = r.customer_id
+    LEFT JOIN quality_inspections qi ON qi.tenant_id = $1 AND qi.id = l.quality_inspection_id
+   GROUP BY l.nm, l.nk
+),
 stock AS (
   SELECT sb.nm, sb.nk, json_agg(json_build_object(
            'warehouseId', wh.id, 'warehouseCode', wh.code, 'warehouseKind', wh.kind, 'binId', bn.id, 'binCode', bn.code, 'quantity', sb.quantity::text)
@@ -226,12 +240,12 @@ SELECT
             'depth', n.depth, 'materialId', n.material_id, 'materialCode', m.code, 'materialName', m.name, 'baseUnit', m.base_unit,
             'batchNo', n.batch_no, 'serialNo', n.serial_no,
             'made', coalesce(made.made, '[]'), 'supplied', coalesce(supplied.supplied, '[]'), 'delivered', coalesce(delivered.delivered, '[]'),
-            'stock', coalesce(stock.stock, '[]'),
+            'stock', coalesce(stock.stock, '[]'), 'returned', coalesce(returned.returned, '[]'),
             'ledger', json_build_object('movements', coalesce(ledger.movements, 0), 'firstMovedAt', ${iso('ledger.first_at')}, 'lastMovedAt', ${iso('ledger.last_at')}))
           ORDER BY n.depth, m.code, n.node_key), '[]')
      FROM tracked n
      JOIN mats m ON m.id = n.material_id
-     ${factOf('made')} ${factOf('supplied')} ${factOf('delivered')} ${factOf('stock')} ${factOf('ledger')}) AS nodes,
+     ${factOf('made')} ${factOf('supplied')} ${factOf('delivered')} ${factOf('stock')} ${factOf('returned')} ${factOf('ledger')}) AS nodes,
   (SELECT coalesce(json_agg(json_build_object(
             'fromMaterialCode', ${c}m.code, 'fromBatchNo', e.${c}batch_no, 'fromSerialNo', e.${c}serial_no,
             'toMaterialCode', ${p}m.code, 'toBatchNo', e.${p}batch_no, 'toSerialNo', e.${p}serial_no,

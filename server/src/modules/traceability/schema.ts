@@ -34,6 +34,12 @@ const StockPlace = Type.Object({
 });
 const Inspection = Type.Object({ inspector: Type.String(), accepted: Qty(), rejected: Qty(), remarks: Type.String(), inspectedAt: Timestamp() });
 
+const Returned = Type.Object({
+  returnId: Uuid(), returnDocNo: Type.String(), customerId: Uuid(), customerCode: Type.String(), quantity: Qty('Returned on this return line'),
+  reasonCode: Type.String({ description: 'failed_inspection: a quality-caused return' }), reason: Type.String(), returnedAt: Timestamp(),
+  inspection: Nullable(Type.Object({ id: Uuid(), docNo: Type.String(), status: Type.String(), judgement: Nullable(Type.String()) }, { description: 'The quality inspection of the returned goods' })),
+});
+
 export const TraceNode = Type.Object({
   id: Type.String({ description: 'batch:<material>:<batch>, serial:<material>:<serial>, item:<material> (untracked), supplier:<code>, customer:<code>' }),
   type: Lit('batch', 'serial', 'item', 'supplier', 'customer'),
@@ -43,6 +49,7 @@ export const TraceNode = Type.Object({
   partnerId: Type.Optional(Uuid()), partnerCode: Type.Optional(Type.String()), partnerName: Type.Optional(Type.String()),
   made: Type.Optional(Type.Array(Made, { description: 'Production receipts of this batch or serial: order, BOM version, operators, stations, equipment, times' })),
   stock: Type.Optional(Type.Array(StockPlace, { description: 'Where it is in stock now, per warehouse and bin' })),
+  returned: Type.Optional(Type.Array(Returned, { description: 'Sales returns of this batch or serial, with the quality inspection of a quality-caused one (S1-5.4.5-e)' })),
   ledger: Type.Optional(Type.Object({ movements: Type.Integer(), firstMovedAt: Nullable(Timestamp()), lastMovedAt: Nullable(Timestamp()) }, { description: 'Its movements in the inventory ledger' })),
 });
 

@@ -71,7 +71,7 @@ export function toGraph(row: repo.TraceRow, root: repo.Root, direction: repo.Dir
     const type = n.serialNo !== null ? 'serial' : n.batchNo !== null ? 'batch' : 'item';
     nodes.push({
       id, type, depth: n.depth, materialId: n.materialId, materialCode: n.materialCode, materialName: n.materialName, baseUnit: n.baseUnit,
-      batchNo: n.batchNo, serialNo: n.serialNo, made: n.made as never, stock: n.stock as never, ledger: n.ledger,
+      batchNo: n.batchNo, serialNo: n.serialNo, made: n.made as never, stock: n.stock as never, returned: n.returned as never, ledger: n.ledger,
     });
     for (const s of n.supplied as any[]) {
       const from = partner('supplier', s.supplierId, s.supplierCode, s.supplierName, n.depth);

@@ -39,7 +39,8 @@ export default function InspectionDetail() {
       // Purchasing's gate records an incoming inspection without a plan: a judged lot with no items.
       if (i.planId) {
         const plan = await client.quality.plans.get(i.planId);
-        const standard = await client.quality.standards.get(plan.standardId);
+        // The items the inspection was started with: the standard may have a newer items version since.
+        const standard = await client.quality.standards.get(plan.standardId, { itemsVersion: i.standardItemsVersion });
         setItems(standard.items.filter((x) => plan.itemCodes.length === 0 || plan.itemCodes.includes(x.code)));
       }
       setInspection(i);
