@@ -1,10 +1,7 @@
-import { defineConfig } from 'vitest/config';
+import { packageTests } from '../vitest.shared.js';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 90_000,
-    hookTimeout: 90_000,
-    pool: 'forks',
-  },
+export default packageTests({
+  include: ['test/**/*.test.ts'],
+  testTimeoutMs: 90_000,
+  hookTimeoutMs: 90_000,
 });

@@ -1,10 +1,7 @@
-import { defineConfig } from 'vitest/config';
+import { packageTests } from '../vitest.shared.js';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 180_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
-  },
+export default packageTests({
+  include: ['test/**/*.test.ts'],
+  testTimeoutMs: 180_000,
+  hookTimeoutMs: 120_000,
 });

@@ -1,10 +1,7 @@
-import { defineConfig } from 'vitest/config';
+import { packageTests } from '../vitest.shared.js';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
-  },
+export default packageTests({
+  include: ['test/**/*.test.ts'],
+  testTimeoutMs: 60_000,
+  hookTimeoutMs: 60_000,
 });

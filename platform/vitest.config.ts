@@ -1,10 +1,7 @@
-import { defineConfig } from 'vitest/config';
+import { packageTests } from '../vitest.shared.js';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
-  },
+export default packageTests({
+  include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+  testTimeoutMs: 120_000,
+  hookTimeoutMs: 120_000,
 });

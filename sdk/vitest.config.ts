@@ -1,12 +1,9 @@
-import { defineConfig } from 'vitest/config';
+import { packageTests } from '../vitest.shared.js';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
-    // test/**/*.test-d.ts are compile-time tests: vitest runs tsc over them with the test tsconfig.
-    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'test/tsconfig.json' },
-  },
+export default packageTests({
+  include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+  testTimeoutMs: 60_000,
+  hookTimeoutMs: 60_000,
+  // test/**/*.test-d.ts are compile-time tests: vitest runs tsc over them with the test tsconfig.
+  typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'test/tsconfig.json' },
 });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/harness.js';
 import { killAll, mes, mesJson, tempDir } from './helpers.js';
+import { budget } from '../../vitest.shared.js';
 
 let t: TestServer;
 let tmp: { dir: string; remove(): void };
@@ -59,7 +60,7 @@ describe('mes conformance', () => {
     expect(report.code).toBe(0);
     expect(report.stdout).toMatch(/S1-5\.4\.1-a\s+passed/);
     expect(report.stdout).toContain('verdict: INCOMPLETE');
-  }, 180_000);
+  }, budget(180_000));
 
   it('verify exits 1 naming the changed file of a tampered bundle', async () => {
     const work = tempDir('mes-cli-tamper-');

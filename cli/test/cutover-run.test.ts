@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, startTestServer, type TestServer } from '../../server/test/harness.js';
 import { killAll, mesJson } from './helpers.js';
+import { budget } from '../../vitest.shared.js';
 
 const LEGACY = fileURLToPath(new URL('../../fixtures/legacy/', import.meta.url));
 let t: TestServer;
@@ -47,7 +48,7 @@ beforeAll(async () => {
   writeFileSync(path.join(root, 'planted.json'), JSON.stringify({ ...TOTALS, counts: { ...TOTALS.counts, materials: 5 } }));
   // Trial data from before the cutover: units and a unit conversion users made while practising.
   expect((await as('POST', '/v1/units', { code: 'TRIAL', name: 'Trial unit', decimals: 0 })).status).toBe(201);
-}, 180_000);
+}, budget(180_000));
 afterAll(async () => {
   await killAll();
   await t?.stop();

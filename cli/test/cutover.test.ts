@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/harness.js';
 import { killAll, mesJson } from './helpers.js';
+import { budget } from '../../vitest.shared.js';
 
 const LEGACY = fileURLToPath(new URL('../../fixtures/legacy/', import.meta.url));
 let t: TestServer;
@@ -31,7 +32,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'mes-cutover-'));
   copyFileSync(path.join(LEGACY, 'opening-balance.xlsx'), path.join(dir, '1-opening-balance.xlsx'));
   copyFileSync(path.join(LEGACY, 'open-orders.xlsx'), path.join(dir, '2-open-orders.xlsx'));
-}, 60_000);
+}, budget(60_000));
 afterAll(async () => {
   await killAll();
   await t?.stop();

@@ -11,6 +11,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTenant, startTestServer, type TestServer } from '../../server/test/harness.js';
 import { killAll, mes, mesJson } from './helpers.js';
+import { budget } from '../../vitest.shared.js';
 
 const LEGACY = fileURLToPath(new URL('../../fixtures/legacy/', import.meta.url));
 let t: TestServer;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   t = await startTestServer();
   key = (await createTenant(t, 'cli-import')).key;
   dir = mkdtempSync(path.join(tmpdir(), 'mes-import-'));
-}, 60_000);
+}, budget(60_000));
 afterAll(async () => {
   await killAll();
   await t?.stop();

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, startTestServer, type TestServer } from '../../server/test/harness.js';
 import { finished, upload } from '../../server/test/imports-util.js';
 import { reconcile } from '../src/cutover/reconcile.js';
+import { budget } from '../../vitest.shared.js';
 
 let t: TestServer;
 let client: MesClient;
@@ -55,7 +56,7 @@ beforeAll(async () => {
   expect(up.status, JSON.stringify(up.body.errors)).toBe(201);
   expect((await finished(t.url, key, up.body.id)).status).toBe('done');
   client = new MesClient({ baseUrl: t.url, apiKey: key });
-}, 120_000);
+}, budget(120_000));
 afterAll(async () => {
   await t?.stop();
 });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/harness.js';
 import { traceablePlant } from '../../server/test/trace-setup.js';
 import { killAll, mes, mesJson } from './helpers.js';
+import { budget } from '../../vitest.shared.js';
 
 let t: TestServer;
 let P: Awaited<ReturnType<typeof traceablePlant>>;
@@ -17,7 +18,7 @@ const asTenant = () => ({ url: t.url, apiKey: P.key });
 beforeAll(async () => {
   t = await startTestServer();
   P = await traceablePlant(t, 'cli-trace');
-}, 120_000);
+}, budget(120_000));
 afterAll(async () => {
   await killAll();
   await t?.stop();

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/harness.js';
 import { SUITES, clauses, coverage, loadFlows, runConformance, type RunOutcome } from '../src/index.js';
+import { budget } from '../../vitest.shared.js';
 
 const CLAUSES = ['S1-7.3-a', 'S1-7.3-b', 'S1-7.3-c'];
 let t: TestServer;
@@ -18,7 +19,7 @@ beforeAll(async () => {
   t = await startTestServer({ planTtlMs: 100 });
   dir = mkdtempSync(path.join(tmpdir(), 'mes-conformance-cutover-'));
   run = await runConformance({ target: t.url, apiKey: t.adminKey, profile: 'cutover', certified: true, seed: 42, outDir: dir, signingKey: path.join(dir, 'key.pem') });
-}, 300_000);
+}, budget(300_000));
 afterAll(async () => {
   await t?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });

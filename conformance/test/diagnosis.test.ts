@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgresDatabase } from '../../server/test/harness.js';
 import { openBundle, runConformance, verifyBundle, type CheckResult, type RunOutcome } from '../src/index.js';
 import { DIAGNOSIS_PROFILES } from '../src/suites/resilience/diagnosis.js';
+import { budget } from '../../vitest.shared.js';
 
 const SHORT = DIAGNOSIS_PROFILES.short;
 let db: Awaited<ReturnType<typeof freshPostgresDatabase>>;
@@ -42,7 +43,7 @@ beforeAll(async () => {
     resilience: { profile: 'short' },
     onProgress: (m) => process.env.MES_TEST_VERBOSE && process.stderr.write(`${m}\n`),
   });
-}, 170_000);
+}, budget(170_000));
 
 afterAll(async () => {
   await platform?.close();

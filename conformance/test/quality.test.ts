@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/harness.js';
 import { SUITES, coverage, loadFlows, profile, runConformance, type RunOutcome } from '../src/index.js';
+import { budget } from '../../vitest.shared.js';
 
 const QUALITY = ['S1-5.4.5-a', 'S1-5.4.5-b', 'S1-5.4.5-c', 'S1-5.4.5-e', 'S1-5.4.5-f'];
 const TRACE = 'S1-5.4.5-d';
@@ -20,7 +21,7 @@ beforeAll(async () => {
   t = await startTestServer();
   dir = mkdtempSync(path.join(tmpdir(), 'mes-conformance-quality-'));
   run = await runConformance({ target: t.url, apiKey: t.adminKey, profile: 'quality', certified: true, seed: 42, outDir: dir, signingKey: path.join(dir, 'key.pem') });
-}, 240_000);
+}, budget(240_000));
 afterAll(async () => {
   await t?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/harness.js';
 import { SUITES, coverage, loadFlows, readBundleResults, runConformance, type RunOutcome } from '../src/index.js';
+import { budget } from '../../vitest.shared.js';
 
 let t: TestServer;
 let dir: string;
@@ -18,7 +19,7 @@ beforeAll(async () => {
   t = await startTestServer();
   dir = mkdtempSync(path.join(tmpdir(), 'mes-conformance-recovery-'));
   run = await runConformance({ target: t.url, apiKey: t.adminKey, profile: 'recovery', certified: true, seed: 7, outDir: dir, signingKey: path.join(dir, 'key.pem') });
-}, 300_000);
+}, budget(300_000));
 afterAll(async () => {
   await t?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });

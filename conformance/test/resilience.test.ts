@@ -11,6 +11,7 @@ import { LocalPlatform } from '@mes/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgresDatabase } from '../../server/test/harness.js';
 import { openBundle, resolveResilience, runConformance, verifyBundle, type CheckResult, type RunOutcome } from '../src/index.js';
+import { budget } from '../../vitest.shared.js';
 
 const SHORT = resolveResilience('short');
 let db: Awaited<ReturnType<typeof freshPostgresDatabase>>;
@@ -44,7 +45,7 @@ beforeAll(async () => {
     onProgress: (m) => process.env.MES_TEST_VERBOSE && process.stderr.write(`${m}\n`),
   });
   runMs = Date.now() - t0;
-}, 235_000);
+}, budget(235_000));
 
 afterAll(async () => {
   // MES_TEST_DUMP=<file>: keep results.json for a look at every number after the run.

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/harness.js';
 import { BUSINESS_CLAUSES } from '../src/suites/business/index.js';
 import { readBundleResults, runConformance, UsageError, verifyBundle, type RunOutcome } from '../src/index.js';
+import { budget } from '../../vitest.shared.js';
 
 /**
  * Short latency phases for tests; real runs use the defaults (DEFAULT_LATENCY, ×1.2). Under
@@ -41,7 +42,7 @@ beforeAll(async () => {
   const t0 = Date.now();
   core = await runConformance({ target: t.url, apiKey: t.adminKey, profile: 'core', certified: true, seed: 1234, outDir: dir, signingKey: path.join(dir, 'key.pem'), latency: TEST_LATENCY, junit: coreJunit });
   coreMs = Date.now() - t0;
-}, 240_000);
+}, budget(240_000));
 
 /**
  * A proxy in front of the test server that can hold a request back or rewrite an answer: the

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/harness.js';
 import { readBundleResults, runConformance, verifyBundle, type RunOutcome } from '../src/index.js';
+import { budget } from '../../vitest.shared.js';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -22,7 +23,7 @@ beforeAll(async () => {
   t = await startTestServer({ webDir: WEB_DIST, eventStreamPollMs: 200 });
   dir = mkdtempSync(path.join(tmpdir(), 'mes-ui-test-'));
   run = await runConformance({ target: t.url, apiKey: t.adminKey, profile: 'ui', certified: true, seed: 17, outDir: dir, signingKey: path.join(dir, 'key.pem') });
-}, 720_000);
+}, budget(600_000));
 afterAll(async () => {
   await t?.stop();
   // MES_KEEP_UI_EVIDENCE=1 keeps the bundle (screenshots) to look at the pages.

@@ -15,6 +15,7 @@ import { applyMigrations, readMigrations } from '../src/platform/migrations.js';
 import { backupDir, emptyDatabase, PASSPHRASE, rowsOfTenant, signingKey, tableContents, takeBackup } from './backup-util.js';
 import { call, createTenant, startTestServer, type TestServer } from './harness.js';
 import { listAll, waitFor } from './util.js';
+import { budget } from '../../vitest.shared.js';
 
 let s1: TestServer;
 let s2: TestServer;
@@ -359,7 +360,7 @@ describe('through the API', () => {
     await waitFor('the drill to end', async () => {
       drill = (await call(s1.url, s1.adminKey, 'GET', `/v1/backup-drills/${started.body.id}`)).body;
       return drill.status !== 'running';
-    }, 45_000);
+    }, budget(45_000));
     expect(drill.status, JSON.stringify(drill.error)).toBe('passed');
     expect(drill.rtoMs).toBeGreaterThan(0);
     expect(drill.rpoMs).toBeGreaterThanOrEqual(0);

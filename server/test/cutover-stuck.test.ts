@@ -14,6 +14,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call, freshPostgresDatabase } from './harness.js';
 import { runCleanups, waitFor } from './util.js';
+import { budget } from '../../vitest.shared.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const LEASE_MS = 3000;
@@ -99,7 +100,7 @@ describe('a cutover step left running by a killed process', () => {
       expect(freeze).toMatchObject({ key: 'freeze', state: 'passed', runner: expect.stringMatching(new RegExp(`:${third.child.pid}$`)) });
       expect(freeze.result.recoveredFrom).toMatchObject({ runner: expect.stringMatching(new RegExp(`:${runA.pid}$`)) });
       return true;
-    }, 30_000);
+    }, budget(30_000));
 
     // The other: rolled back instead; the abandoned step is recorded failed and the tenant unfrozen.
     const rolled = await call(third.url, runB.key, 'POST', `/v1/cutovers/${runB.id}/rollback`);
@@ -108,5 +109,5 @@ describe('a cutover step left running by a killed process', () => {
     expect(rolled.body.steps[0]).toMatchObject({ key: 'freeze', state: 'failed', result: { error: { code: 'CUTOVER_STEP_ABANDONED' }, recoveredFrom: { runner: expect.stringMatching(new RegExp(`:${runB.pid}$`)) } } });
     expect(rolled.body.steps[0].result.error.message).toMatch(/^step freeze was left running by .*:\d+ that stopped \(no heartbeat for \d+ s\); rolled back$/);
     expect((await call(third.url, runB.key, 'POST', '/v1/units', { code: 'PCS', name: '个', decimals: 0 })).status).toBe(201);
-  }, 180_000);
+  }, budget(180_000));
 });

@@ -10,6 +10,7 @@ import { createTenant, startTestServer, type TestServer } from './harness.js';
 import { finished, legacy, upload } from './imports-util.js';
 import { runStep, stepStates, tenantDigest } from './cutover-util.js';
 import { listAll } from './util.js';
+import { budget } from '../../vitest.shared.js';
 
 let t: TestServer;
 let key: string;
@@ -30,7 +31,7 @@ beforeAll(async () => {
   // Trial data: the master data and opening stock of a rehearsal, and an order users practised with.
   expect((await importFile('opening-balance.xlsx')).body.status).toBe('done');
   expect((await salesOrder()).status).toBe(201);
-}, 180_000);
+}, budget(180_000));
 afterAll(() => t?.stop());
 
 describe('cutover', () => {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { equipmentTenant, type EquipmentTenant } from './equipment-setup.js';
 import { startTestServer, type TestServer } from './harness.js';
 import { waitFor } from './util.js';
+import { budget } from '../../vitest.shared.js';
 
 const MOSQUITTO = 'mqtt://127.0.0.1:1883';
 let t: TestServer;
@@ -22,7 +23,7 @@ const cleanups: (() => unknown)[] = [];
 beforeAll(async () => {
   t = await startTestServer();
   T = await equipmentTenant(t, 'mqtt-e2e');
-}, 120_000);
+}, budget(120_000));
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
   await t?.stop();
@@ -74,5 +75,5 @@ describe('gateway to server through Mosquitto', () => {
     expect(seqs.every((s, i) => s === i + 1)).toBe(true);
     const rejected = (await T.as('GET', `/v1/gateways/${gw.id}`)).body.rejections;
     expect(rejected).toEqual([]);
-  }, 90_000);
+  }, budget(90_000));
 });

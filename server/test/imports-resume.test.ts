@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { call, freshPostgresDatabase } from './harness.js';
 import { finished, upload } from './imports-util.js';
 import { runCleanups, sleep, waitFor } from './util.js';
+import { budget } from '../../vitest.shared.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const ROWS = 6000;
@@ -87,5 +88,5 @@ describe('a killed import job', () => {
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 'IMPORT_NOT_RESUMABLE', documentStatus: 'done' });
     await sleep(0);
-  }, 120_000);
+  }, budget(120_000));
 });

@@ -9,11 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, startTestServer, type TestServer } from './harness.js';
 import { finished, legacy, upload } from './imports-util.js';
 import { listAll } from './util.js';
+import { budget } from '../../vitest.shared.js';
 
 let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer();
-}, 60_000);
+}, budget(60_000));
 afterAll(() => t?.stop());
 
 const get = async (key: string, path: string) => (await t.call('GET', path, undefined, { authorization: `Bearer ${key}` })).body;

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTenant, startTestServer, type TestServer } from './harness.js';
 import { lockWaiters, waitFor } from './util.js';
+import { budget } from '../../vitest.shared.js';
 
 let t: TestServer;
 
@@ -242,5 +243,5 @@ describe('slow and vanishing clients', () => {
       expect(JSON.parse(body)).toMatchObject({ status: 408, code: 'REQUEST_TIMEOUT', type: 'urn:mes:problem:request-timeout', traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
     }
     await waitFor('no request in flight', async () => (await inFlight()) === 0, 3000);
-  }, 20_000);
+  }, budget(20_000));
 });

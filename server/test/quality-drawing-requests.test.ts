@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './harness.js';
 import { productionTenant } from './production-setup.js';
+import { budget } from '../../vitest.shared.js';
 
 let t: TestServer;
 let P: Awaited<ReturnType<typeof productionTenant>>;
@@ -25,7 +26,7 @@ beforeAll(async () => {
   inspection = await P.make(`/v1/quality-inspections/${i.id}/results`, { results: [{ sampleNo: 1, itemCode: 'EDGE', passed: false }, { sampleNo: 2, itemCode: 'EDGE', passed: true }] });
   drawing = await P.make('/v1/drawings', { code: 'DWG-FAN', name: 'Fan blade', kind: 'product', materialId: P.m.fan });
   other = await P.make('/v1/drawings', { code: 'DWG-MOTOR', name: 'Motor', kind: 'product', materialId: P.m.motor });
-}, 120_000);
+}, budget(120_000));
 afterAll(async () => t?.stop());
 
 const ask = (body: Record<string, unknown>) => P.as('POST', `/v1/quality-inspections/${inspection.id}/drawing-revision-requests`, body);

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './harness.js';
 import { traceablePlant } from './trace-setup.js';
+import { budget } from '../../vitest.shared.js';
 
 let t: TestServer;
 let P: Awaited<ReturnType<typeof traceablePlant>>;
@@ -18,7 +19,7 @@ beforeAll(async () => {
   await P.make('/v1/quality-defect-codes', { code: 'NOISE', name: 'Noisy bearing', severity: 'major' });
   const std = await P.make('/v1/quality-standards', { code: 'STD-PUMP', name: 'Pump', materialId: P.ids.pump, items: [{ code: 'RUN', name: 'Runs quietly', kind: 'qualitative', defectCode: 'NOISE' }] });
   plan = await P.make('/v1/quality-plans', { code: 'FQC-PUMP', name: 'Pump final', inspectionType: 'final', standardId: std.id, sampling: 'full' });
-}, 120_000);
+}, budget(120_000));
 afterAll(async () => t?.stop());
 
 const qualityReturn = (quantity: string) => P.make('/v1/sales-returns', {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './harness.js';
 import { productionTenant } from './production-setup.js';
+import { budget } from '../../vitest.shared.js';
 
 let t: TestServer;
 let P: Awaited<ReturnType<typeof productionTenant>>;
@@ -14,7 +15,7 @@ beforeAll(async () => {
   P = await productionTenant(t, 'qstdv');
   await P.make('/v1/quality-defect-codes', { code: 'DIA-OOT', name: 'Diameter out of tolerance', severity: 'major' });
   await P.make('/v1/quality-defect-codes', { code: 'SCRATCH', name: 'Scratch', severity: 'minor' });
-}, 120_000);
+}, budget(120_000));
 afterAll(async () => t?.stop());
 
 const DIA = { code: 'DIA', name: 'Diameter', kind: 'quantitative', nominal: '10.00', lowerLimit: '9.95', upperLimit: '10.05', unit: 'mm', decimals: 2, defectCode: 'DIA-OOT' };

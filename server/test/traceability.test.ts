@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestServer, type TestServer } from './harness.js';
 import { productionTenant } from './production-setup.js';
 import { traceablePlant } from './trace-setup.js';
+import { budget } from '../../vitest.shared.js';
 
 let t: TestServer;
 let P: Awaited<ReturnType<typeof traceablePlant>>;
@@ -16,7 +17,7 @@ let P: Awaited<ReturnType<typeof traceablePlant>>;
 beforeAll(async () => {
   t = await startTestServer();
   P = await traceablePlant(t, 'trace');
-}, 120_000);
+}, budget(120_000));
 afterAll(async () => {
   await t?.stop();
 });

@@ -9,6 +9,7 @@ import { backend, freshPostgresDatabase } from '../../test/harness.js';
 import { appendAudit } from './audit.js';
 import { openDatabase, type Database } from './db.js';
 import { migrate } from './migrations.js';
+import { budget } from '../../../vitest.shared.js';
 
 const A = randomUUID();
 const B = randomUUID();
@@ -318,7 +319,7 @@ describe('row-level security', () => {
     } finally {
       if (single !== db) await single.close();
     }
-  }, 60_000);
+  }, budget(60_000));
 
   it('S1-5.1.5: a tenant id that is not a UUID never reaches the SQL text', async () => {
     await expect(db.transaction({ tenantId: `${A}', true); DROP TABLE users; --` }, async () => 1)).rejects.toThrow(/not a UUID/);
