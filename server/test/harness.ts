@@ -91,7 +91,9 @@ export async function openMigratedPGlite(): Promise<Database> {
 }
 
 async function cachedPGliteSnapshot(): Promise<Blob> {
-  const file = join(tmpdir(), `mes-test-pglite-${migrationsDigest(pgliteVersion())}.tar`);
+  // The migration runner's own code also shapes the database (roles, grants, its bookkeeping).
+  const runner = readFileSync(new URL('../src/platform/migrations.ts', import.meta.url), 'utf8');
+  const file = join(tmpdir(), `mes-test-pglite-${migrationsDigest(pgliteVersion(), runner)}.tar`);
   const cached = await readFile(file).catch(() => undefined);
   if (cached) return new Blob([cached]);
   const template = await openDatabase({ url: 'memory://', dataDir: '/tmp/mes-test-unused' });
