@@ -1,0 +1,152 @@
+/**
+ * The import kinds added after the first round (S1-7.3-a: import master data), through the real
+ * server: plant calendars (weekly shifts, holidays, make-up days) and BOM line alternates. A good
+ * workbook imports through the owning services, a re-run changes nothing, a workbook with
+ * mistakes reports every one in one pass and writes nothing.
+ */
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTenant, startTestServer, type TestServer } from './harness.js';
+import { finished, upload } from './imports-util.js';
+import { listAll } from './util.js';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+}, 60_000);
+afterAll(() => t?.stop());
+
+type Cell = string | number | Date | null;
+async function workbook(sheets: Record<string, Cell[][]>): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  for (const [name, rows] of Object.entries(sheets)) wb.addWorksheet(name).addRows(rows);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+const get = async (key: string, path: string) => (await t.call('GET', path, undefined, { authorization: `Bearer ${key}` })).body;
+/** A time of day as Excel stores a time cell: a date on 1899-12-30. */
+const excelTime = (h: number, m: number) => new Date(Date.UTC(1899, 11, 30, h, m));
+
+const CAL_HEAD = ['日历编码', '日历名称', '星期', '日期', '说明', '班次', '开始时间', '结束时间', '休息分钟'];
+const GOOD_CALENDARS: Cell[][] = [
+  CAL_HEAD,
+  ['CAL-2S', '两班制', '周一', null, null, '白班', '08:00', '16:00', 30],
+  ['CAL-2S', '两班制', '周一', null, null, '夜班', '20:00', '04:00', 30],
+  ['CAL-2S', '两班制', 2, null, null, '白班', excelTime(8, 0), excelTime(16, 0), 30],
+  ['CAL-2S', '两班制', 'Wednesday', null, null, '白班', '8:00', '16:00', null],
+  ['CAL-2S', '两班制', null, '2025-10-01', '国庆节', null, null, null, null],
+  ['CAL-2S', '两班制', null, '2025/9/28', '调休上班', '白班', '8点', '16:00', 30],
+  ['CAL-OFF', '办公日历', '周五', null, null, null, '09:00', '18:00', 60],
+];
+
+const MASTER: Record<string, Cell[][]> = {
+  计量单位: [['单位编码', '单位名称', '小数位数'], ['PCS', '个', 0]],
+  物料: [['物料编码', '物料名称', '基本单位', '物料类别'], ['P-2001', '电机总成', 'PCS', 'finished'], ['M-1001', '轴承', 'PCS', 'parts'], ['M-1002', '端盖', 'PCS', 'parts'], ['M-1003', '轴承(国产)', 'PCS', 'parts'], ['M-1004', '轴承(进口)', 'PCS', 'parts']],
+};
+
+const GOOD: Record<string, Cell[][]> = {
+  ...MASTER,
+  工作日历: GOOD_CALENDARS,
+  // The plant names a calendar of the same file: calendars are written first.
+  工厂模型: [['层级', '编码', '名称', '上级编码', '日历编码'], ['工厂', 'PLANT-SZ', '苏州工厂', null, 'CAL-2S']],
+  // M-1001's line has two alternates, each on a row repeating the line; M-1002's has none.
+  物料清单: [
+    ['父项编码', 'BOM类型', '子项编码', '单位用量', '工序号', '替代料编码', '替代用量', '替代单位', '替代优先级'],
+    ['P-2001', '制造', 'M-1001', 2, 10, null, null, null, null],
+    ['P-2001', '制造', 'M-1002', 1, 10, null, null, null, null],
+    ['P-2001', '制造', 'M-1001', 2, 10, 'M-1004', 2, 'PCS', 2],
+    ['P-2001', '制造', 'M-1001', 2, 10, 'M-1003', 3, null, 1],
+  ],
+};
+
+describe('import jobs: calendars and BOM alternates', () => {
+  it('S1-7.3-a S1-7.1: calendars (weekly shifts, a holiday, a make-up day; times as text and Excel times) and BOM lines with alternates import through their services; a re-run changes nothing', async () => {
+    const { key } = await createTenant(t, 'imp-kinds-good');
+    const file = await workbook(GOOD);
+    const res = await upload(t.url, key, file, { fileName: 'kinds.xlsx' });
+    expect(res.status).toBe(201);
+    expect(res.body.sheets.map((s: any) => [s.sheet, s.kind, s.rows])).toEqual([
+      ['计量单位', 'units', 1], ['物料', 'materials', 5], ['工作日历', 'calendars', 7], ['工厂模型', 'plant-model', 1], ['物料清单', 'boms', 4],
+    ]);
+    const job = await finished(t.url, key, res.body.id);
+    expect(job).toMatchObject({ status: 'done', totalRows: 18, writtenRows: 18, unchangedRows: 0, errors: [] });
+
+    const cals = await listAll(t, key, '/v1/calendars');
+    expect(cals.map((c: any) => [c.code, c.name]).sort()).toEqual([['CAL-2S', '两班制'], ['CAL-OFF', '办公日历']]);
+    const cal = await get(key, `/v1/calendars/${cals.find((c: any) => c.code === 'CAL-2S').id}`);
+    const shifts = (list: any[]) => list.map((s: any) => [s.name, s.start, s.end, s.breakMinutes, s.minutes]);
+    expect(cal.weekly.map((d: any) => [d.weekday, shifts(d.shifts)])).toEqual([
+      [1, [['白班', '08:00', '16:00', 30, 450], ['夜班', '20:00', '04:00', 30, 450]]],
+      [2, [['白班', '08:00', '16:00', 30, 450]]],
+      [3, [['白班', '08:00', '16:00', 0, 480]]],
+      [4, []], [5, []], [6, []], [7, []],
+    ]);
+    expect(cal.exceptions.map((e: any) => [e.date, e.reason, shifts(e.shifts)])).toEqual([
+      ['2025-09-28', '调休上班', [['白班', '08:00', '16:00', 30, 450]]],
+      ['2025-10-01', '国庆节', []],
+    ]);
+    const office = await get(key, `/v1/calendars/${cals.find((c: any) => c.code === 'CAL-OFF').id}`);
+    expect(office.weekly.find((d: any) => d.weekday === 5).shifts.map((s: any) => s.minutes)).toEqual([480]);
+    expect((await listAll(t, key, '/v1/plants')).map((p: any) => [p.code, p.calendarCode])).toEqual([['PLANT-SZ', 'CAL-2S']]);
+
+    const boms = await listAll(t, key, '/v1/boms');
+    expect(boms.map((b: any) => [b.materialCode, b.type, b.lineCount])).toEqual([['P-2001', 'manufacturing', 2]]);
+    const bom = await get(key, `/v1/boms/${boms[0].id}`);
+    expect(bom.lines.map((l: any) => [l.lineNo, l.componentCode, l.quantity, l.alternates.map((a: any) => [a.priority, a.materialCode, a.quantity, a.unit])])).toEqual([
+      [10, 'M-1001', '2', [[1, 'M-1003', '3', 'PCS'], [2, 'M-1004', '2', 'PCS']]],
+      [20, 'M-1002', '1', []],
+    ]);
+
+    const again = await finished(t.url, key, (await upload(t.url, key, file, { fileName: 'kinds.xlsx' })).body.id);
+    expect(again).toMatchObject({ status: 'done', totalRows: 18, writtenRows: 0, unchangedRows: 18, errors: [] });
+    expect(await listAll(t, key, '/v1/calendars')).toHaveLength(2);
+    expect(await listAll(t, key, '/v1/boms')).toHaveLength(1);
+    expect((await get(key, `/v1/calendars/${cal.id}`)).version).toBe(cal.version);
+  });
+
+  it('S1-7.3-a S1-7.1: every mistake in calendars and BOM alternates is reported in one pass (sheet, row, column, value, code) and nothing is written', async () => {
+    const { key } = await createTenant(t, 'imp-kinds-bad');
+    const file = await workbook({
+      ...MASTER,
+      工作日历: [
+        CAL_HEAD,
+        ['CAL-A', '日历A', '周一', null, null, '白班', '08:00', '16:00', 0],
+        ['CAL-A', '日历A', '周一', null, null, '中班', '15:00', '23:00', 0],
+        ['CAL-A', '日历A', '周八', null, null, '白班', '08:00', '16:00', 0],
+        ['CAL-A', '日历A', '周二', null, null, '白班', '25:00', '16:00', 0],
+        ['CAL-A', '日历A', '周三', null, null, '白班', '08:00', '09:00', 90],
+        ['CAL-A', '日历A', '周四', '2025-10-01', null, '白班', '08:00', '16:00', 0],
+        ['CAL-A', '日历A', '周一', null, null, '白班', '08:00', '16:00', 0],
+        ['CAL B', '日历B', null, '2025-10-01', '国庆节', null, null, null, null],
+      ],
+      物料清单: [
+        ['父项编码', 'BOM类型', '子项编码', '单位用量', '工序号', '替代料编码', '替代用量', '替代优先级'],
+        ['P-2001', '制造', 'M-1001', 2, 10, null, null, null],
+        ['P-2001', '制造', 'M-1001', 2, 10, 'M-NONE', 2, 1],
+        ['P-2001', '制造', 'M-1001', 2, 10, 'M-1001', 2, 2],
+        ['P-2001', '制造', 'M-1001', 2, 10, 'M-1003', null, 3],
+        ['P-2001', '制造', 'M-1001', 2, 10, 'M-1004', 1, 100],
+        ['P-2001', '制造', 'M-1001', 2, 10, 'M-NONE', 1, 4],
+      ],
+    });
+    const job = (await upload(t.url, key, file, { fileName: 'mistakes.xlsx' })).body;
+    expect(job.status).toBe('invalid');
+    const errors = job.errors.map((e: any) => [e.sheet, e.row, e.column, e.value, e.code]);
+    expect(errors).toEqual(expect.arrayContaining([
+      ['工作日历', 3, '开始时间 Start', '15:00', 'SHIFTS_OVERLAP'],
+      ['工作日历', 4, '星期 Weekday', '周八', 'INVALID_VALUE'],
+      ['工作日历', 5, '开始时间 Start', '25:00', 'INVALID_TIME'],
+      ['工作日历', 6, '休息分钟 Break minutes', '90', 'BREAK_TOO_LONG'],
+      ['工作日历', 7, '日期 Date', '2025-10-01', 'INVALID_VALUE'],
+      ['工作日历', 8, '日历编码 Calendar code', 'CAL-A', 'DUPLICATE_KEY'],
+      ['工作日历', 9, '日历编码 Calendar code', 'CAL B', 'INVALID_FORMAT'],
+      ['物料清单', 3, '替代料编码 Alternate code', 'M-NONE', 'UNKNOWN_MATERIAL'],
+      ['物料清单', 4, '替代料编码 Alternate code', 'M-1001', 'DUPLICATE_ALTERNATE'],
+      ['物料清单', 5, '替代用量 Alternate quantity per', '', 'INVALID_FORMAT'],
+      ['物料清单', 6, '替代优先级 Alternate priority', '100', 'OUT_OF_RANGE'],
+      ['物料清单', 7, '父项编码 Product code', 'P-2001', 'DUPLICATE_KEY'],
+    ]));
+    expect(errors).toHaveLength(12);
+    for (const path of ['/v1/units', '/v1/materials', '/v1/calendars', '/v1/boms']) expect(await listAll(t, key, path), path).toEqual([]);
+  });
+});
