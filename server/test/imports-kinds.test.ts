@@ -1,8 +1,8 @@
 /**
  * The import kinds added after the first round (S1-7.3-a: import master data), through the real
- * server: plant calendars (weekly shifts, holidays, make-up days) and BOM line alternates. A good
- * workbook imports through the owning services, a re-run changes nothing, a workbook with
- * mistakes reports every one in one pass and writes nothing.
+ * server: plant calendars (weekly shifts, holidays, make-up days), BOM line alternates, equipment
+ * points and alarm rules. A good workbook imports through the owning services, a re-run changes
+ * nothing, a workbook with mistakes reports every one in one pass and writes nothing.
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,7 +59,7 @@ const GOOD: Record<string, Cell[][]> = {
   ],
 };
 
-describe('import jobs: calendars and BOM alternates', () => {
+describe('import jobs: calendars, BOM alternates, equipment points and alarm rules', () => {
   it('S1-7.3-a S1-7.1: calendars (weekly shifts, a holiday, a make-up day; times as text and Excel times) and BOM lines with alternates import through their services; a re-run changes nothing', async () => {
     const { key } = await createTenant(t, 'imp-kinds-good');
     const file = await workbook(GOOD);
@@ -148,5 +148,70 @@ describe('import jobs: calendars and BOM alternates', () => {
     ]));
     expect(errors).toHaveLength(12);
     for (const path of ['/v1/units', '/v1/materials', '/v1/calendars', '/v1/boms']) expect(await listAll(t, key, path), path).toEqual([]);
+  });
+
+  it('S1-7.3-a S1-7.1: equipment points and alarm rules are added to the machines through the equipment service; every mistake is reported in one pass; a re-run changes nothing', async () => {
+    const { key } = await createTenant(t, 'imp-kinds-eqp');
+    const auth = { authorization: `Bearer ${key}` };
+    const post = async (path: string, body: unknown) => {
+      const r = await t.call('POST', path, body, auth);
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    };
+    await post('/v1/calendars', { code: 'CAL', name: '日历', shifts: [{ weekday: 1, start: '08:00', end: '17:00' }] });
+    await post('/v1/plants', { code: 'PLANT', name: '工厂', calendarCode: 'CAL' });
+    await post('/v1/workshops', { code: 'WS', name: '车间', plantCode: 'PLANT' });
+    // CNC-01 already has one point (from its gateway's configuration): the file's are added to it.
+    await post('/v1/equipment', { code: 'CNC-01', name: '数控车床', workshopId: (await listAll(t, key, '/v1/workshops'))[0].id, points: [{ point: 'count', type: 'number' }], countPoint: 'count' });
+    const points: Cell[][] = [
+      ['设备编码', '点位编码', '数据类型', '单位', '下限', '上限', '可写'],
+      ['CNC-01', 'spindle.temp', '数值', '℃', 10, 80, 'N'],
+      ['CNC-01', 'door.open', '开关量', null, null, null, null],
+      ['CNC-01', 'speed.set', 'number', 'rpm', null, null, '是'],
+    ];
+    const rules: Cell[][] = [
+      ['设备编码', '报警编码', '点位编码', '规则类型', '上限', '下限', '回差', '故障值', '窗口秒数', '每分钟最大变化', '报警等级'],
+      ['CNC-01', 'SPINDLE_HOT', 'spindle.temp', '阈值', 85, null, 2, null, null, null, '重要'],
+      ['CNC-01', 'DOOR_OPEN', 'door.open', '故障', null, null, null, '是', null, null, '提示'],
+      ['CNC-01', 'TEMP_RISE', 'spindle.temp', '趋势', null, null, null, null, 60, 5, 'minor'],
+    ];
+    const bad = (await upload(t.url, key, await workbook({
+      设备点位: [...points, ['CNC-01', 'count', '数值', null, null, null, null], ['CNC-01', 'flag', '文本', null, 1, null, null], ['CNC-99', 'x', '数值', null, null, null, null], ['CNC-01', 'hot', '数值', null, 50, 40, null]],
+      报警规则: [...rules, ['CNC-01', 'BAD_POINT', 'nope', '阈值', 1, null, null, null, null, null, '重要'], ['CNC-01', 'NO_LIMIT', 'spindle.temp', '阈值', null, null, null, null, null, null, '重要'],
+        ['CNC-01', 'lower', 'spindle.temp', '阈值', 1, null, null, null, null, null, '重要'], ['CNC-01', 'DOOR_2', 'door.open', '故障', null, null, null, '半开', null, null, '很严重']],
+    }), { fileName: 'bad.xlsx' })).body;
+    expect(bad.status).toBe('invalid');
+    // Row 5 (count) is a point CNC-01 has: left as it is. The good points are there for the rules.
+    const errors = bad.errors.map((e: any) => [e.sheet, e.row, e.column, e.value, e.code]);
+    expect(errors).toHaveLength(7);
+    expect(errors).toEqual(expect.arrayContaining([
+      ['设备点位', 6, '下限 Min', '1', 'NOT_NUMERIC'],
+      ['设备点位', 7, '设备编码 Equipment code', 'CNC-99', 'UNKNOWN_EQUIPMENT'],
+      ['设备点位', 8, '上限 Max', '40', 'BELOW_MIN'],
+      ['报警规则', 5, '点位编码 Point', 'nope', 'UNKNOWN_POINT'],
+      ['报警规则', 6, '上限 High', '', 'REQUIRED'],
+      ['报警规则', 7, '报警编码 Alarm code', 'lower', 'INVALID_FORMAT'],
+      ['报警规则', 8, '报警等级 Grade', '很严重', 'INVALID_VALUE'],
+    ]));
+    const untouched = await get(key, `/v1/equipment/${(await listAll(t, key, '/v1/equipment'))[0].id}`);
+    expect([untouched.version, untouched.points.length, untouched.alarmRules.length]).toEqual([1, 1, 0]);
+
+    const file = await workbook({ 设备点位: points, 报警规则: rules });
+    const job = await finished(t.url, key, (await upload(t.url, key, file, { fileName: 'points.xlsx' })).body.id);
+    expect(job).toMatchObject({ status: 'done', totalRows: 6, writtenRows: 6, unchangedRows: 0, errors: [] });
+    const cnc = await get(key, `/v1/equipment/${untouched.id}`);
+    expect(cnc.points.map((p: any) => [p.point, p.type, p.unit, p.min, p.max, p.writable]).sort()).toEqual([
+      ['count', 'number', null, null, null, false], ['door.open', 'boolean', null, null, null, false], ['speed.set', 'number', 'rpm', null, null, true],
+      ['spindle.temp', 'number', '℃', 10, 80, false],
+    ]);
+    expect(cnc.alarmRules.map((r: any) => [r.code, r.point, r.kind, r.high, r.hysteresis, r.value, r.windowSeconds, r.maxPerMinute, r.grade]).sort()).toEqual([
+      ['DOOR_OPEN', 'door.open', 'fault', null, 0, true, null, null, 'warning'],
+      ['SPINDLE_HOT', 'spindle.temp', 'threshold', 85, 2, null, null, null, 'major'],
+      ['TEMP_RISE', 'spindle.temp', 'trend', null, 0, null, 60, 5, 'minor'],
+    ]);
+    expect(cnc.countPoint).toBe('count');
+
+    const again = await finished(t.url, key, (await upload(t.url, key, file, { fileName: 'points.xlsx' })).body.id);
+    expect(again).toMatchObject({ status: 'done', totalRows: 6, writtenRows: 0, unchangedRows: 6, errors: [] });
+    expect((await get(key, `/v1/equipment/${untouched.id}`)).version).toBe(cnc.version);
   });
 });
