@@ -1,7 +1,7 @@
 /**
  * The import kinds added after the first round (S1-7.3-a: import master data), through the real
  * server: plant calendars (weekly shifts, holidays, make-up days), BOM line alternates, equipment
- * points and alarm rules. A good workbook imports through the owning services, a re-run changes
+ * points, alarm rules and inspection plans. A good workbook imports through the owning services, a re-run changes
  * nothing, a workbook with mistakes reports every one in one pass and writes nothing.
  */
 import ExcelJS from 'exceljs';
@@ -59,7 +59,7 @@ const GOOD: Record<string, Cell[][]> = {
   ],
 };
 
-describe('import jobs: calendars, BOM alternates, equipment points and alarm rules', () => {
+describe('import jobs: calendars, BOM alternates, equipment points, alarm rules, inspection plans', () => {
   it('S1-7.3-a S1-7.1: calendars (weekly shifts, a holiday, a make-up day; times as text and Excel times) and BOM lines with alternates import through their services; a re-run changes nothing', async () => {
     const { key } = await createTenant(t, 'imp-kinds-good');
     const file = await workbook(GOOD);
@@ -213,5 +213,57 @@ describe('import jobs: calendars, BOM alternates, equipment points and alarm rul
     const again = await finished(t.url, key, (await upload(t.url, key, file, { fileName: 'points.xlsx' })).body.id);
     expect(again).toMatchObject({ status: 'done', totalRows: 6, writtenRows: 0, unchangedRows: 6, errors: [] });
     expect((await get(key, `/v1/equipment/${untouched.id}`)).version).toBe(cnc.version);
+  });
+
+  it('S1-7.3-a S1-7.1: inspection plans name their standard by code (one of the same file too) and are created through the quality service; every mistake is reported in one pass; a re-run changes nothing', async () => {
+    const { key } = await createTenant(t, 'imp-kinds-plans');
+    const standards: Cell[][] = [
+      ['检验标准编码', '检验标准名称', '物料编码', '检验项目编码', '检验项目', '项目类型', '标准值', '下限', '上限', '单位', '小数位数'],
+      ['QS-M1001', '轴承来料检验', 'M-1001', 'OD', '外径', '定量', 47, 46.98, 47.02, 'mm', 2],
+      ['QS-M1001', '轴承来料检验', 'M-1001', 'LOOK', '外观', '定性', null, null, null, null, null],
+    ];
+    const head = ['检验方案编码', '检验方案名称', '检验类型', '检验标准编码', '检验项目编码', '抽样方式', '样本量', '允收数', '接收质量限', '检验水平', '巡检间隔小时', '工序号'];
+    const plans: Cell[][] = [
+      head,
+      ['QP-IQC', '轴承来料抽检', '来料检验', 'QS-M1001', 'OD、LOOK', 'AQL抽样', null, null, 0.65, 'ii', null, null],
+      ['QP-FIX', '轴承固定抽样', 'IQC', 'QS-M1001', null, '固定抽样', 13, 1, null, null, null, null],
+      ['QP-PAT', '外径巡检', '巡检', 'QS-M1001', 'OD', '全检', null, null, null, null, 2, 10],
+    ];
+    const file = (rows: Cell[][]) => workbook({ ...MASTER, 检验标准: standards, 检验方案: rows });
+    const bad = (await upload(t.url, key, await file([
+      ...plans,
+      ['QP-X1', '无标准', '来料检验', 'QS-NONE', null, '全检', null, null, null, null, null, null],
+      ['QP-X2', '无项目', '来料检验', 'QS-M1001', 'OD,BORE', '全检', null, null, null, null, null, null],
+      ['QP-X3', '缺样本量', '成品检验', 'QS-M1001', null, '固定抽样', null, null, null, null, null, null],
+      ['QP-X4', '来料工序', '来料检验', 'QS-M1001', null, '全检', null, null, null, null, null, 10],
+      ['QP-X5', '错AQL', '来料检验', 'QS-M1001', null, 'AQL抽样', null, null, 0.7, null, null, null],
+      ['QP-IQC', '重复', '来料检验', 'QS-M1001', null, '全检', null, null, null, null, null, null],
+    ]), { fileName: 'plans-bad.xlsx' })).body;
+    expect(bad.status).toBe('invalid');
+    const errors = bad.errors.map((e: any) => [e.sheet, e.row, e.column, e.value, e.code]);
+    expect(errors).toEqual(expect.arrayContaining([
+      ['检验方案', 5, '检验标准编码 Standard code', 'QS-NONE', 'UNKNOWN_STANDARD'],
+      ['检验方案', 6, '检验项目编码 Item codes', 'OD,BORE', 'UNKNOWN_ITEM'],
+      ['检验方案', 7, '样本量 Sample size', '', 'REQUIRED'],
+      ['检验方案', 8, '工序号 Operation', '10', 'NOT_AN_OPERATION_PLAN'],
+      ['检验方案', 9, '接收质量限 AQL', '0.7', 'INVALID_VALUE'],
+      ['检验方案', 10, '检验方案编码 Plan code', 'QP-IQC', 'DUPLICATE_KEY'],
+    ]));
+    expect(errors).toHaveLength(6);
+    expect(await listAll(t, key, '/v1/quality-plans')).toEqual([]);
+    expect(await listAll(t, key, '/v1/quality-standards')).toEqual([]);
+
+    const good = await file(plans);
+    const job = await finished(t.url, key, (await upload(t.url, key, good, { fileName: 'plans.xlsx' })).body.id);
+    expect(job).toMatchObject({ status: 'done', totalRows: 11, writtenRows: 11, unchangedRows: 0, errors: [] });
+    const saved = await listAll(t, key, '/v1/quality-plans');
+    expect(saved.map((p: any) => [p.code, p.inspectionType, p.standardCode, p.itemCodes, p.sampling, p.sampleSize, p.acceptNumber, p.aql, p.inspectionLevel, p.everyHours, p.operationSeq])).toEqual([
+      ['QP-FIX', 'incoming', 'QS-M1001', [], 'fixed', 13, 1, null, null, null, null],
+      ['QP-IQC', 'incoming', 'QS-M1001', ['OD', 'LOOK'], 'aql', null, null, '0.65', 'II', null, null],
+      ['QP-PAT', 'patrol', 'QS-M1001', ['OD'], 'full', null, null, null, null, '2', 10],
+    ]);
+    const again = await finished(t.url, key, (await upload(t.url, key, good, { fileName: 'plans.xlsx' })).body.id);
+    expect(again).toMatchObject({ status: 'done', totalRows: 11, writtenRows: 0, unchangedRows: 11, errors: [] });
+    expect(await listAll(t, key, '/v1/quality-plans')).toHaveLength(3);
   });
 });
