@@ -266,4 +266,31 @@ describe('import jobs: calendars, BOM alternates, equipment points, alarm rules,
     expect(again).toMatchObject({ status: 'done', totalRows: 11, writtenRows: 0, unchangedRows: 11, errors: [] });
     expect(await listAll(t, key, '/v1/quality-plans')).toHaveLength(3);
   });
+
+  it('S1-7.3-a S1-7.1: templates of the new kinds carry both headers and drop-down lists; the calendar template as written imports', async () => {
+    const { key } = await createTenant(t, 'imp-kinds-templates');
+    const template = async (kind: string) => {
+      const res = await fetch(`${t.url}/v1/imports/template?kind=${kind}&format=xlsx`, { headers: { authorization: `Bearer ${key}` } });
+      expect(res.status, kind).toBe(200);
+      const buf = Buffer.from(await res.arrayBuffer());
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(buf);
+      return { buf, ws: wb.worksheets[0] };
+    };
+    const cal = await template('calendars');
+    expect([cal.ws.name, cal.ws.getCell('A1').value, cal.ws.getCell('G1').value]).toEqual(['工作日历', '日历编码 Calendar code *', '开始时间 Start']);
+    expect(cal.ws.getCell('C2').dataValidation).toMatchObject({ type: 'list', formulae: ['"1,2,3,4,5,6,7"'] });
+    expect((await template('equipment-points')).ws.getCell('C2').dataValidation).toMatchObject({ formulae: ['"number,boolean,string"'] });
+    expect((await template('alarm-rules')).ws.getCell('K2').dataValidation).toMatchObject({ formulae: ['"critical,major,minor,warning"'] });
+    const plans = (await template('inspection-plans')).ws;
+    expect([plans.name, plans.getCell('F2').dataValidation.formulae]).toEqual(['检验方案', ['"full,fixed,aql"']]);
+    const boms = (await template('boms')).ws;
+    expect(boms.getRow(1).values).toEqual(expect.arrayContaining(['替代料编码 Alternate code', '替代用量 Alternate quantity per', '替代优先级 Alternate priority']));
+
+    const job = await finished(t.url, key, (await upload(t.url, key, cal.buf, { fileName: 'calendars.xlsx' })).body.id);
+    expect(job).toMatchObject({ status: 'done', writtenRows: 1, sheets: [{ sheet: '工作日历', kind: 'calendars', rows: 1 }] });
+    const [saved] = await listAll(t, key, '/v1/calendars');
+    const c = await get(key, `/v1/calendars/${saved.id}`);
+    expect([c.code, c.name, c.weekly[0].shifts.map((s: any) => [s.name, s.start, s.end, s.minutes])]).toEqual(['CAL-STD', '标准日历', [['白班', '08:00', '17:00', 480]]]);
+  });
 });
