@@ -23,6 +23,6 @@ function templateKinds(): string[] {
 describe('mes import kinds', () => {
   it('S1-7.3-a: the CLI offers exactly the kinds the server imports and writes templates for', () => {
     expect(IMPORT_KINDS.filter((k) => k !== 'auto')).toEqual(templateKinds());
-    expect(templateKinds()).toHaveLength(17);
+    expect(templateKinds()).toHaveLength(21);
   });
 });

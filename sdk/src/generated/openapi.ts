@@ -36809,7 +36809,7 @@ export interface operations {
     getImportTemplate: {
         parameters: {
             query: {
-                kind: "units" | "conversions" | "materials" | "warehouses" | "bins" | "customers" | "suppliers" | "supplier-materials" | "plant-model" | "equipment" | "routings" | "boms" | "defect-codes" | "inspection-standards" | "opening-stock" | "sales-orders" | "purchase-orders";
+                kind: "units" | "conversions" | "materials" | "warehouses" | "bins" | "customers" | "suppliers" | "supplier-materials" | "calendars" | "plant-model" | "equipment" | "equipment-points" | "alarm-rules" | "routings" | "boms" | "defect-codes" | "inspection-standards" | "inspection-plans" | "opening-stock" | "sales-orders" | "purchase-orders";
                 format?: "xlsx" | "csv";
             };
             header?: never;
@@ -41938,7 +41938,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description The kind of every sheet, or auto (the default): by sheet name, else by the columns its header names */
-                kind?: "auto" | "units" | "conversions" | "materials" | "warehouses" | "bins" | "customers" | "suppliers" | "supplier-materials" | "plant-model" | "equipment" | "routings" | "boms" | "defect-codes" | "inspection-standards" | "opening-stock" | "sales-orders" | "purchase-orders";
+                kind?: "auto" | "units" | "conversions" | "materials" | "warehouses" | "bins" | "customers" | "suppliers" | "supplier-materials" | "calendars" | "plant-model" | "equipment" | "equipment-points" | "alarm-rules" | "routings" | "boms" | "defect-codes" | "inspection-standards" | "inspection-plans" | "opening-stock" | "sales-orders" | "purchase-orders";
                 /** @description The file's name, for the job and its error report; default upload */
                 fileName?: string;
                 /** @description Validate only (phase 1): report every error, write nothing */

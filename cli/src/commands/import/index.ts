@@ -6,8 +6,9 @@ import { CommandFailure, MesApiCommand } from '../../base-command.js';
 import { Progress, seconds } from '../../progress.js';
 
 export const IMPORT_KINDS = [
-  'auto', 'units', 'conversions', 'materials', 'warehouses', 'bins', 'customers', 'suppliers', 'supplier-materials', 'plant-model', 'equipment', 'routings', 'boms',
-  'defect-codes', 'inspection-standards', 'opening-stock', 'sales-orders', 'purchase-orders',
+  'auto', 'units', 'conversions', 'materials', 'warehouses', 'bins', 'customers', 'suppliers', 'supplier-materials', 'calendars', 'plant-model', 'equipment',
+  'equipment-points', 'alarm-rules', 'routings', 'boms', 'defect-codes', 'inspection-standards', 'inspection-plans',
+  'opening-stock', 'sales-orders', 'purchase-orders',
 ] as const;
 
 /** What `mes import --json` prints: the finished job (status done, validated or invalid with every error). */
@@ -18,7 +19,7 @@ export default class Import extends MesApiCommand<typeof Import> {
 
   static override description = `Uploads the file as an import job. The server reads it (CSV in UTF-8 with or without BOM, GB18030/GBK as Excel saves it on Chinese Windows, or XLSX with one kind per sheet, headers in Chinese or English), checks every row and reports every error at once, writing nothing if any row is bad. Otherwise it writes in chunks, each row keyed by its natural key: running the same file again changes nothing, and a job whose server stopped goes on with --resume.
 
-Kinds: units, conversions, materials, warehouses, bins, customers, suppliers, supplier-materials, plant-model, equipment, routings, boms, defect-codes, inspection-standards, opening-stock, sales-orders, purchase-orders; auto takes each sheet's kind from its name (物料, Materials, …) or its columns.
+Kinds: units, conversions, materials, warehouses, bins, customers, suppliers, supplier-materials, calendars, plant-model, equipment, equipment-points, alarm-rules, routings, boms, defect-codes, inspection-standards, inspection-plans, opening-stock, sales-orders, purchase-orders; auto takes each sheet's kind from its name (物料, Materials, …) or its columns.
 
 Exit 0 when the job is done (or, with --dry-run, validated); 1 with the errors listed (sheet, row, column, value, code) and the error report saved beside the file (<file>.errors.csv|xlsx) when it is invalid.
 

@@ -156,11 +156,20 @@ export async function updateEquipment(tx: Sql, tenantId: string, id: string, inp
   return updated;
 }
 
-const ruleInput = (r: AlarmRule): RuleInput => ({
+/** A stored rule as the input that keeps it (a rule list given whole, as an import adding rules gives it). */
+export const ruleInput = (r: AlarmRule): RuleInput => ({
   code: r.code, point: r.point, kind: r.kind, grade: r.grade, hysteresis: r.hysteresis,
   ...(r.high !== null ? { high: r.high } : {}), ...(r.low !== null ? { low: r.low } : {}), ...(r.value !== null ? { value: r.value } : {}),
   ...(r.windowSeconds !== null ? { windowSeconds: r.windowSeconds } : {}), ...(r.maxPerMinute !== null ? { maxPerMinute: r.maxPerMinute } : {}),
 });
+
+/** A stored point as the input that keeps it. */
+export const pointInput = (p: EquipmentPoint): PointInput => ({
+  point: p.point, type: p.type, writable: p.writable, ...(p.unit !== null ? { unit: p.unit } : {}), ...(p.min !== null ? { min: p.min } : {}), ...(p.max !== null ? { max: p.max } : {}),
+});
+
+/** Machines by code with their points and alarm rules, in one query (imports). */
+export const equipmentByCodes = (tx: Sql, tenantId: string, codes: string[]): Promise<Map<string, Equipment>> => repo.findEquipmentByCodes(tx, tenantId, codes);
 
 /** How many machines the tenant has registered (go-live readiness, S1-7.2). */
 export const countEquipment = (tx: Sql, tenantId: string) => repo.countEquipment(tx, tenantId);

@@ -1,6 +1,6 @@
 /** What legacy cells hold, read plainly (S1-7.3-a): full-width text, dates in every spelling, numbers, yes/no. */
 import { describe, expect, it } from 'vitest';
-import { cellText, headerKey, parseBoolean, parseDate, parseDecimal, parseInteger } from './cells.js';
+import { cellText, headerKey, parseBoolean, parseDate, parseDecimal, parseInteger, parseTime } from './cells.js';
 import { KINDS } from './kinds.js';
 import { IMPORT_KINDS } from './schema.js';
 import { parseCsv, decodeText } from './decode.js';
@@ -25,6 +25,12 @@ describe('import cells', () => {
     expect([parseDecimal('1,200'), parseDecimal('１２.５'), parseDecimal(' 3 '), parseDecimal('1２x')]).toEqual(['1200', '12.5', '3', undefined]);
     expect([parseInteger('30'), parseInteger('30.0'), parseInteger('3.5'), parseInteger('九')]).toEqual([30, 30, undefined, undefined]);
     expect(['是', 'Y', 'true', '1', '否', 'n', '0', '也许'].map(parseBoolean)).toEqual([true, true, true, true, false, false, false, undefined]);
+  });
+
+  it('S1-7.3-a: times of day as text, Excel time cells and fractions of a day; impossible times refused', () => {
+    expect(['8:00', '08:00', '08:00:00', '8点', '8点30', '０８：００'].map(parseTime)).toEqual(['08:00', '08:00', '08:00', '08:00', '08:30', '08:00']);
+    expect([parseTime(new Date(Date.UTC(1899, 11, 30, 20, 15))), parseTime(0.75), parseTime(0.5 + 1 / 1440)]).toEqual(['20:15', '18:00', '12:01']);
+    expect([parseTime('25:00'), parseTime('8:60'), parseTime(1.5), parseTime('早上')]).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   it('S1-7.3-a: CSV as Excel writes it: quoted fields, doubled quotes, line breaks inside quotes; GBK decodes', () => {

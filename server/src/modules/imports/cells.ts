@@ -61,6 +61,22 @@ export function parseDate(v: unknown): string | undefined {
   return m ? isoDate(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
 }
 
+/**
+ * A clock time as HH:MM: a spreadsheet time (a Date on 1899-12-30, or a fraction of a day), or
+ * text as 8:00, 08:00, 08:00:00 or 8点30.
+ */
+export function parseTime(v: unknown): string | undefined {
+  let minutes: number | undefined;
+  if (v instanceof Date) minutes = Number.isNaN(v.getTime()) ? undefined : v.getUTCHours() * 60 + v.getUTCMinutes() + Math.round(v.getUTCSeconds() / 60);
+  else if (typeof v === 'number') minutes = v >= 0 && v < 1 ? Math.round(v * 1440) : undefined;
+  else {
+    const m = /^(\d{1,2})(?::|点|时)(\d{2})?(?::\d{2})?分?$/.exec(cellText(v));
+    if (m && Number(m[1]) < 24 && Number(m[2] ?? 0) < 60) minutes = Number(m[1]) * 60 + Number(m[2] ?? 0);
+  }
+  if (minutes === undefined || minutes >= 1440) return undefined;
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
 const TRUE = new Set(['true', 'yes', 'y', '1', '是', '对', '√', 'x']);
 const FALSE = new Set(['false', 'no', 'n', '0', '否', '不', '×']);
 

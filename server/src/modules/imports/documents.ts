@@ -36,6 +36,33 @@ export function documentErrors(spec: KindSpec, lines: Row[], err: MesProblem, ma
   });
 }
 
+/** Where a field error of a document lands: the row and the column's field. */
+export type Locate = (field: string) => { row: Row; field: string } | undefined;
+
+/**
+ * A document's refusal when its rows are not its lines one to one (a calendar's shifts and
+ * holidays, a BOM line and its alternates): `locate` names each field error's row and column;
+ * what it does not place lands on the first row.
+ */
+export function locatedErrors(spec: KindSpec, first: Row, err: MesProblem, locate: Locate): RowError[] {
+  const fields = (err.extras?.errors as FieldError[] | undefined) ?? [];
+  if (fields.length === 0) return rowErrors(spec, first, err, []);
+  return fields.flatMap((f) => {
+    const at = locate(f.field) ?? { row: first, field: f.field };
+    return rowErrors(spec, at.row, err, [{ ...f, field: at.field }]);
+  });
+}
+
+/** Runs a service call for a document whose refusal is placed by `locate`. */
+export async function locating<T>(spec: KindSpec, first: Row, locate: Locate, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof MesProblem) throw new RowsRefused(locatedErrors(spec, first, err, locate));
+    throw err;
+  }
+}
+
 /**
  * One document per group of rows through its module's service. A trial wraps each in a
  * savepoint, so a refused document is undone alone and every refusal is reported in one pass; a

@@ -6,7 +6,7 @@ import { createBom, existingBoms, releaseBom } from '../production/boms.js';
 import { whoOf } from '../production/common.js';
 import { CreateRoutingBody, OperationInput, type CreateRoutingInput } from '../production/routing-schema.js';
 import { createRouting, existingRoutings, releaseRouting } from '../production/routings.js';
-import { eachDocument, presentGroups } from './documents.js';
+import { eachDocument, locating, presentGroups, type Locate } from './documents.js';
 import { defined } from './kinds-masterdata.js';
 import { distinct, str } from './rows.js';
 import type { Column, KindSpec, Row } from './spec.js';
@@ -25,10 +25,45 @@ const released = (lines: Row[]) => lines.some((l) => l.values.status === 'releas
 const bomType = (v: Record<string, unknown>) => str(v.bomType || 'manufacturing') as BomType;
 const bomGroup = (v: Record<string, unknown>) => `${str(v.productCode)}|${bomType(v)}`;
 
+const hasAlternate = (v: Record<string, unknown>) => [v.alternateCode, v.alternateQuantity, v.alternateUnit, v.alternatePriority].some((x) => x !== undefined);
+const alternateOf = (v: Record<string, unknown>) => defined({ materialCode: v.alternateCode, quantity: v.alternateQuantity, unit: v.alternateUnit, priority: v.alternatePriority });
+/** A BOM line: its component at its operation; the rows of one line differ only in their alternate. */
+const lineOf = (v: Record<string, unknown>) => `${str(v.componentCode)}|${str(v.operationSeq)}`;
+const ALTERNATE_FIELD: Record<string, string> = { materialCode: 'alternateCode', materialId: 'alternateCode', quantity: 'alternateQuantity', unit: 'alternateUnit', priority: 'alternatePriority' };
+const ALTERNATE_PATH = Object.fromEntries(Object.entries(ALTERNATE_FIELD).map(([k, v]) => [`alternates/0/${k}`, v]));
+const LINE_FIELD: Record<string, string> = { materialCode: 'componentCode', materialId: 'componentCode' };
+const BOM_HEADER_FIELD: Record<string, string> = { materialCode: 'productCode', materialId: 'productCode', type: 'bomType' };
+
+/** A BOM's rows as its lines, in file order: the first row of a line gives its usage, each row with an alternate adds it. */
+function bomLines(rows: Row[]): Row[][] {
+  const lines = new Map<string, Row[]>();
+  for (const r of rows) (lines.get(lineOf(r.values)) ?? lines.set(lineOf(r.values), []).get(lineOf(r.values))!).push(r);
+  return [...lines.values()];
+}
+
+function lineInput(rows: Row[]): Record<string, unknown> {
+  const alternates = rows.filter((r) => hasAlternate(r.values)).map((r) => alternateOf(r.values));
+  return defined({ ...boms.input(rows[0].values), alternates: alternates.length ? alternates : undefined });
+}
+
+/** The row of a BOM's field error: `lines[i]` is the i-th line's first row, `lines[i].alternates[j]` the row of its j-th alternate. */
+function locateBomField(first: Row, lines: Row[][]): Locate {
+  return (field) => {
+    const m = /^lines\[(\d+)\](?:\.alternates\[(\d+)\])?\.?(\w*)$/.exec(field);
+    const line = m ? lines[Number(m[1])] : undefined;
+    if (!m || !line) return { row: first, field: BOM_HEADER_FIELD[field] ?? field };
+    if (m[2] === undefined) return { row: line[0], field: LINE_FIELD[m[3]] ?? m[3] };
+    const row = line.filter((r) => hasAlternate(r.values))[Number(m[2])] ?? line[0];
+    return { row, field: ALTERNATE_FIELD[m[3]] ?? 'alternateCode' };
+  };
+}
+
 /**
  * BOMs (S1-5.4.4-b): one row per component line, the product and BOM type repeated on each; the
  * rows of a product and type become one draft revision through the production service, released
- * when the rows say so. A product that already has a BOM of the type is left as it is.
+ * when the rows say so. A line's alternates (替代料) are rows repeating the line with the
+ * alternate's code, usage, unit and priority filled. A product that already has a BOM of the type
+ * is left as it is.
  */
 export const boms: KindSpec = {
   kind: 'boms', en: 'BOMs', zh: '物料清单', permission: 'production:write',
@@ -48,20 +83,24 @@ export const boms: KindSpec = {
     { field: 'phantom', en: 'Phantom', zh: '虚拟件', aliases: ['虚拟'], type: 'boolean', example: 'N' },
     { field: 'position', en: 'Position', zh: '位号', aliases: ['位置号'], type: 'text', example: '' },
     { field: 'remark', en: 'Remark', zh: '备注', type: 'text', example: '' },
+    { field: 'alternateCode', en: 'Alternate code', zh: '替代料编码', aliases: ['替代料', '替代物料编码', '替代件编码'], type: 'text', example: '' },
+    { field: 'alternateQuantity', en: 'Alternate quantity per', zh: '替代用量', aliases: ['替代料用量'], type: 'decimal', example: '' },
+    { field: 'alternateUnit', en: 'Alternate unit', zh: '替代单位', aliases: ['替代料单位'], type: 'text', example: '' },
+    { field: 'alternatePriority', en: 'Alternate priority', zh: '替代优先级', aliases: ['替代顺序', '优先级'], type: 'integer', example: '' },
     STATUS,
   ],
   body: BomLineInput,
-  fieldOfPath: { materialCode: 'componentCode', materialId: 'componentCode' },
+  fieldOfPath: { materialCode: 'componentCode', materialId: 'componentCode', ...ALTERNATE_PATH },
   input: (v) => defined({
     materialCode: v.componentCode, quantity: v.quantity, unit: v.unit, scrapRate: v.scrapRate, operationSeq: v.operationSeq, optional: v.optional, phantom: v.phantom,
-    position: v.position, remark: v.remark,
+    position: v.position, remark: v.remark, alternates: hasAlternate(v) ? [alternateOf(v)] : undefined,
   }),
   header: {
     body: Type.Pick(CreateBomBody, ['materialCode', 'type', 'effectiveFrom', 'effectiveTo']),
     input: (v) => defined({ materialCode: v.productCode, type: bomType(v), effectiveFrom: v.effectiveFrom, effectiveTo: v.effectiveTo }),
     fieldOfPath: { materialCode: 'productCode', type: 'bomType' },
   },
-  key: (v) => [bomGroup(v), str(v.componentCode), str(v.operationSeq)].join('|'),
+  key: (v) => [bomGroup(v), lineOf(v), str(v.alternateCode)].join('|'),
   group: bomGroup,
   async present(tx, tenantId, rows) {
     const products = new Map((await masterdataRepo.findMaterials(tx, tenantId, [], distinct(rows, 'productCode'))).map((m) => [m.code, m.id]));
@@ -73,10 +112,12 @@ export const boms: KindSpec = {
     const fields = {
       lines: 'lines', header: { materialCode: 'productCode', materialId: 'productCode', type: 'bomType' }, line: { materialCode: 'componentCode', materialId: 'componentCode' },
     };
-    await eachDocument(tx, ctx, boms, rows, fields, async (lines) => {
-      const head = boms.header!.input(lines[0].values);
-      const bom = await createBom(tx, who, { ...head, lines: lines.map((l) => boms.input(l.values)) } as unknown as CreateBomInput);
-      if (released(lines)) {
+    await eachDocument(tx, ctx, boms, rows, fields, async (rowsOfBom) => {
+      const head = boms.header!.input(rowsOfBom[0].values);
+      const lines = bomLines(rowsOfBom);
+      const input = { ...head, lines: lines.map(lineInput) } as unknown as CreateBomInput;
+      const bom = await locating(boms, rowsOfBom[0], locateBomField(rowsOfBom[0], lines), () => createBom(tx, who, input));
+      if (released(rowsOfBom)) {
         requirePermission(ctx.principal, 'production:approve');
         await releaseBom(tx, who, bom.id, bom.version);
       }

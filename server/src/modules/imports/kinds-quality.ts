@@ -1,10 +1,13 @@
 import { Type } from '@sinclair/typebox';
+import { AQLS, LEVELS } from '../quality/sampling.js';
 import * as masterdataRepo from '../masterdata/repo.js';
-import { CreateDefectCodeBody, CreateStandardBody, StandardItemInput, type CreateDefectCodeInput, type CreateStandardInput } from '../quality/schema.js';
-import { createDefectCode, createStandard, existingDefectCodes, existingStandards } from '../quality/standards.js';
+import {
+  CreateDefectCodeBody, CreatePlanBody, CreateStandardBody, StandardItemInput, type CreateDefectCodeInput, type CreatePlanInput, type CreateStandardInput,
+} from '../quality/schema.js';
+import { createDefectCode, createPlan, createStandard, existingDefectCodes, existingPlans, existingStandards, standardIdsByCode } from '../quality/standards.js';
 import { eachDocument, presentGroups } from './documents.js';
 import { defined } from './kinds-masterdata.js';
-import { RowsRefused, distinct, eachRow, refError, str } from './rows.js';
+import { RowsRefused, distinct, eachRow, refError, refuse, str } from './rows.js';
 import type { KindSpec } from './spec.js';
 
 /** Defect codes (S1-5.4.5-a): what a failed qualitative item records, with its severity. */
@@ -78,6 +81,63 @@ export const inspectionStandards: KindSpec = {
       await createStandard(tx, ctx.tenantId, defined({
         ...inspectionStandards.header!.input(head), materialId: materials.get(code), items: lines.map((l) => inspectionStandards.input(l.values)),
       }) as unknown as CreateStandardInput);
+    });
+  },
+};
+
+const PlanRow = Type.Object(
+  { ...Type.Omit(CreatePlanBody, ['standardId']).properties, standardCode: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'Standard code' }) },
+  { additionalProperties: false },
+);
+/** The items a plan inspects, as one cell: `OD, LOOK` (commas, Chinese commas, semicolons or 、). */
+const itemList = (v: unknown) => (v === undefined ? undefined : str(v).split(/[,，;；、\s]+/).filter(Boolean));
+const planInput = (v: Record<string, unknown>) => defined({
+  code: v.code, name: v.name, inspectionType: v.inspectionType, standardCode: v.standardCode, itemCodes: itemList(v.itemCodes), sampling: v.sampling, sampleSize: v.sampleSize,
+  acceptNumber: v.acceptNumber, aql: v.aql, inspectionLevel: v.inspectionLevel, everyHours: v.everyHours, everyPieces: v.everyPieces, operationSeq: v.operationSeq,
+});
+
+/**
+ * Inspection plans (S1-5.4.5-a, -b): a row per plan naming its standard by code, its type, which
+ * items (all when empty), its sampling (full, a fixed sample with an accept number, or AQL with
+ * an inspection level), a patrol's interval and the operation it covers. Created through the
+ * quality service, which checks the items are the standard's and the sampling fits the type; a
+ * plan code the tenant has is left as it is.
+ */
+export const inspectionPlans: KindSpec = {
+  kind: 'inspection-plans', en: 'Inspection plans', zh: '检验方案', permission: 'quality:write',
+  columns: [
+    { field: 'code', en: 'Plan code', zh: '检验方案编码', aliases: ['方案编码', '检验计划编码'], type: 'text', required: true, example: 'QP-IQC-M1001' },
+    { field: 'name', en: 'Plan name', zh: '检验方案名称', aliases: ['方案名称', '检验计划名称'], type: 'text', required: true, example: '轴承来料抽检' },
+    {
+      field: 'inspectionType', en: 'Inspection type', zh: '检验类型', aliases: ['检验类别'], type: 'enum', required: true, example: 'incoming',
+      values: { incoming: ['来料检验', '来料', '进货检验', 'IQC'], first_article: ['首件检验', '首检', '首件'], in_process: ['过程检验', '工序检验', 'IPQC'], patrol: ['巡检', '巡回检验'], final: ['成品检验', '终检', '最终检验', 'FQC', 'OQC'] },
+    },
+    { field: 'standardCode', en: 'Standard code', zh: '检验标准编码', aliases: ['标准编码', '检验标准'], type: 'text', required: true, example: 'QS-M1001' },
+    { field: 'itemCodes', en: 'Item codes', zh: '检验项目编码', aliases: ['检验项目', '项目编码'], type: 'text', example: 'OD,LOOK' },
+    {
+      field: 'sampling', en: 'Sampling', zh: '抽样方式', aliases: ['抽样方案', '检验方式'], type: 'enum', required: true, example: 'aql',
+      values: { full: ['全检', '100%'], fixed: ['固定抽样', '定量抽样', '固定样本'], aql: ['AQL抽样', '按AQL', 'GB/T 2828.1', 'GB2828'] },
+    },
+    { field: 'sampleSize', en: 'Sample size', zh: '样本量', aliases: ['抽样数量', '抽检数'], type: 'integer', example: '' },
+    { field: 'acceptNumber', en: 'Accept number', zh: '允收数', aliases: ['接收数', 'Ac'], type: 'integer', example: '' },
+    { field: 'aql', en: 'AQL', zh: '接收质量限', aliases: ['AQL值'], type: 'enum', example: '0.65', values: Object.fromEntries(AQLS.map((a) => [a, [String(Number(a))]])) },
+    { field: 'inspectionLevel', en: 'Inspection level', zh: '检验水平', aliases: ['检查水平'], type: 'enum', example: 'II', values: Object.fromEntries(LEVELS.map((l) => [l, [l]])) },
+    { field: 'everyHours', en: 'Every hours', zh: '巡检间隔小时', aliases: ['间隔小时'], type: 'decimal', example: '' },
+    { field: 'everyPieces', en: 'Every pieces', zh: '巡检间隔件数', aliases: ['间隔件数'], type: 'integer', example: '' },
+    { field: 'operationSeq', en: 'Operation', zh: '工序号', aliases: ['工序'], type: 'integer', example: '' },
+  ],
+  body: PlanRow,
+  fieldOfPath: { standardId: 'standardCode' },
+  input: planInput,
+  key: (v) => str(v.code),
+  present: (tx, tenantId, rows) => existingPlans(tx, tenantId, distinct(rows, 'code')),
+  async write(tx, ctx, rows) {
+    const standards = await standardIdsByCode(tx, ctx.tenantId, distinct(rows, 'standardCode'));
+    await eachRow(tx, ctx, inspectionPlans, rows, async (r) => {
+      const { standardCode, ...rest } = planInput(r.values);
+      const standardId = standards.get(str(standardCode));
+      if (!standardId) return refuse(ctx, [refError(inspectionPlans, r, 'standardCode', 'UNKNOWN_STANDARD', `no inspection standard ${str(standardCode)}`)]);
+      await createPlan(tx, ctx.tenantId, { ...rest, standardId } as CreatePlanInput);
     });
   },
 };

@@ -2,8 +2,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Timestamp, Uuid } from '../../platform/schemas.js';
 
 export const IMPORT_KINDS = [
-  'units', 'conversions', 'materials', 'warehouses', 'bins', 'customers', 'suppliers', 'supplier-materials', 'plant-model', 'equipment', 'routings', 'boms', 'defect-codes',
-  'inspection-standards', 'opening-stock', 'sales-orders', 'purchase-orders',
+  'units', 'conversions', 'materials', 'warehouses', 'bins', 'customers', 'suppliers', 'supplier-materials', 'calendars', 'plant-model', 'equipment',
+  'equipment-points', 'alarm-rules', 'routings', 'boms', 'defect-codes', 'inspection-standards', 'inspection-plans',
+  'opening-stock', 'sales-orders', 'purchase-orders',
 ] as const;
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

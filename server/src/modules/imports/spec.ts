@@ -1,9 +1,9 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { Principal } from '../../platform/auth.js';
 import type { Sql } from '../../platform/db.js';
-import { cellText, headerKey, parseBoolean, parseDate, parseDecimal, parseInteger } from './cells.js';
+import { cellText, headerKey, parseBoolean, parseDate, parseDecimal, parseInteger, parseTime } from './cells.js';
 
-export type ColumnType = 'text' | 'decimal' | 'integer' | 'date' | 'boolean' | 'enum';
+export type ColumnType = 'text' | 'decimal' | 'integer' | 'date' | 'time' | 'boolean' | 'enum';
 
 /** One column of a kind: the field it fills, its headers in English and Chinese, its type. */
 export interface Column {
@@ -102,11 +102,12 @@ const TYPE_MESSAGE: Record<ColumnType, string> = {
   decimal: 'is not a number',
   integer: 'is not a whole number',
   date: 'is not a date (2024-01-31, 2024/1/31, 2024年1月31日 or an Excel date)',
+  time: 'is not a time of day (08:00, 8:00, 8点30 or an Excel time)',
   boolean: 'is not yes or no (Y/N, 是/否, true/false, 1/0)',
   enum: 'is not one of the allowed values',
 };
 const TYPE_CODE: Record<ColumnType, string> = {
-  text: '', decimal: 'INVALID_NUMBER', integer: 'INVALID_INTEGER', date: 'INVALID_DATE', boolean: 'INVALID_BOOLEAN', enum: 'INVALID_VALUE',
+  text: '', decimal: 'INVALID_NUMBER', integer: 'INVALID_INTEGER', date: 'INVALID_DATE', time: 'INVALID_TIME', boolean: 'INVALID_BOOLEAN', enum: 'INVALID_VALUE',
 };
 
 /** A cell as its column's type: the value, undefined when empty, or the error. */
@@ -119,6 +120,7 @@ export function coerce(c: Column, raw: unknown): { value?: unknown; error?: { co
     case 'decimal': value = parseDecimal(raw); break;
     case 'integer': value = parseInteger(raw); break;
     case 'date': value = parseDate(raw); break;
+    case 'time': value = parseTime(raw); break;
     case 'boolean': value = parseBoolean(raw); break;
     case 'enum': {
       const t = text.toLowerCase();

@@ -263,3 +263,10 @@ export async function plantTree(tx: Sql, tenantId: string, plantId: string) {
     })),
   }));
 }
+
+/** Which of these calendar codes the tenant holds (one query, for imports). */
+export async function calendarCodes(tx: Sql, tenantId: string, codes: string[]): Promise<Set<string>> {
+  if (codes.length === 0) return new Set();
+  const { rows } = await tx.query<{ code: string }>('SELECT code FROM calendars WHERE tenant_id = $1 AND code = ANY($2::text[])', [tenantId, codes]);
+  return new Set(rows.map((r) => r.code));
+}

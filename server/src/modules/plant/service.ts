@@ -82,6 +82,9 @@ export async function updateCalendar(tx: Sql, tenantId: string, id: string, inpu
   return getCalendar(tx, tenantId, id);
 }
 
+/** Which of these calendar codes the tenant already holds. */
+export const existingCalendars = repo.calendarCodes;
+
 export async function listCalendars(tx: Sql, tenantId: string, q: { limit: number; after?: string }) {
   return repo.listCalendars(tx, tenantId, q);
 }

@@ -240,3 +240,17 @@ export async function putSwitchingState(tx: Sql, t: string, supplierId: string, 
     [t, supplierId, materialId, s.severity, s.recent, s.acceptedRun, s.tightenedRejections, s.score],
   );
 }
+
+/** Which of these plan codes the tenant holds (one query, for imports). */
+export async function planCodes(tx: Sql, t: string, codes: string[]): Promise<Set<string>> {
+  if (!codes.length) return new Set();
+  const { rows } = await tx.query<{ code: string }>('SELECT code FROM quality_plans WHERE tenant_id = $1 AND code = ANY($2::text[])', [t, codes]);
+  return new Set(rows.map((r) => r.code));
+}
+
+/** Standards by code → id (one query, for imports). */
+export async function standardIds(tx: Sql, t: string, codes: string[]): Promise<Map<string, string>> {
+  if (!codes.length) return new Map();
+  const { rows } = await tx.query<{ id: string; code: string }>('SELECT id, code FROM quality_standards WHERE tenant_id = $1 AND code = ANY($2::text[])', [t, codes]);
+  return new Map(rows.map((r) => [r.code, r.id]));
+}

@@ -18,6 +18,9 @@ export const decimalsOf = (v: string) => (v.includes('.') ? v.split('.')[1].leng
 /** Which of these defect codes and standard codes exist (one query each): what an import leaves as it is. */
 export const existingDefectCodes = async (tx: Sql, t: string, codes: string[]) => new Set((await repo.defectCodes(tx, t, codes)).keys());
 export const existingStandards = repo.standardCodes;
+export const existingPlans = repo.planCodes;
+/** Standards by code → id, for references by code (imports). */
+export const standardIdsByCode = repo.standardIds;
 
 export async function createDefectCode(tx: Sql, t: string, input: CreateDefectCodeInput): Promise<DefectCode> {
   const d = await repo.insertDefectCode(tx, t, input);
