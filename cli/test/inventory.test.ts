@@ -39,6 +39,10 @@ describe('mes fixtures load', () => {
       openingStock: { documents: { created: Math.ceil(data.openingStock.length / 500), existing: 0 }, linesPosted: data.openingStock.length },
       customers: { created: data.customers.length, existing: 0 },
       suppliers: { created: data.suppliers.length, existing: 0 },
+      qualityDefectCodes: { created: data.quality.defectCodes.length, existing: 0 },
+      qualityStandards: { created: 5, existing: 0 },
+      qualityPlans: { created: 5, existing: 0 },
+      qualityInspections: { created: 5, existing: 0 },
     });
     expect(res.json.totals.materials + res.json.totals.variants).toBeGreaterThanOrEqual(200);
     expect(res.stderr).toContain('Loading the sample factory');
@@ -52,6 +56,7 @@ describe('mes fixtures load', () => {
     expect(res.stdout).toMatch(new RegExp(`^materials\\s+0\\s+${data.materials.length}$`, 'm'));
     expect(res.stdout).toMatch(new RegExp(`^customers\\s+0\\s+${data.customers.length}$`, 'm'));
     expect(res.stdout).toMatch(/^opening stock documents\s+0\s+2$/m);
+    expect(res.stdout).toMatch(/^quality inspections \(judged\)\s+0\s+5$/m);
     expect(res.stdout).toContain('(0 posted now)');
   });
 });
