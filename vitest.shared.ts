@@ -31,12 +31,7 @@ export interface PackageTests {
   typecheck?: { enabled: boolean; include: string[]; tsconfig: string };
 }
 
-/**
- * One package's vitest project. Suites run in forked processes that are reused across files
- * (`isolate: false`): the server's modules and PGlite's WebAssembly are loaded once per worker
- * instead of once per file, which was a third of the run. Files therefore must not leave servers,
- * timers or environment changes behind them; each stops what it starts in afterAll.
- */
+/** One package's vitest project: its files, its time budgets, forked worker processes. */
 export function packageTests(opts: PackageTests) {
   return defineConfig({
     test: {
@@ -44,7 +39,6 @@ export function packageTests(opts: PackageTests) {
       testTimeout: budget(opts.testTimeoutMs),
       hookTimeout: budget(opts.hookTimeoutMs),
       pool: 'forks',
-      isolate: false,
       ...(opts.typecheck ? { typecheck: opts.typecheck } : {}),
     },
   });

@@ -103,7 +103,14 @@ describe('a cutover step left running by a killed process', () => {
     }, budget(30_000));
 
     // The other: rolled back instead; the abandoned step is recorded failed and the tenant unfrozen.
-    const rolled = await call(third.url, runB.key, 'POST', `/v1/cutovers/${runB.id}/rollback`);
+    // Its process was killed seconds after the first one, so its lease may still have a moment to run.
+    let rolled = await call(third.url, runB.key, 'POST', `/v1/cutovers/${runB.id}/rollback`);
+    await waitFor('the second lease to run out', async () => {
+      if (rolled.status !== 409) return true;
+      expect(rolled.body.code).toBe('CUTOVER_STEP_RUNNING');
+      rolled = await call(third.url, runB.key, 'POST', `/v1/cutovers/${runB.id}/rollback`);
+      return rolled.status !== 409;
+    }, budget(30_000));
     expect(rolled.status, JSON.stringify(rolled.body)).toBe(200);
     expect(rolled.body).toMatchObject({ status: 'rolled_back', frozen: false });
     expect(rolled.body.steps[0]).toMatchObject({ key: 'freeze', state: 'failed', result: { error: { code: 'CUTOVER_STEP_ABANDONED' }, recoveredFrom: { runner: expect.stringMatching(new RegExp(`:${runB.pid}$`)) } } });
