@@ -55,7 +55,10 @@ describe('load generator against a real HTTP server', () => {
       seen.push({ method: req.method!, key: req.headers['idempotency-key'] as string | undefined });
       req.resume();
       req.on('end', () => {
-        if (failing) {
+        // The outage is stamped on each request as it is sent, so it covers a run of start times
+        // however late a busy event loop gets to answer (answering by the flag on arrival made
+        // several windows out of one under load).
+        if (req.url!.endsWith('?outage=1')) {
           res.writeHead(503, { 'content-type': 'application/problem+json' });
           res.end(JSON.stringify({ code: 'NO_READY_REPLICA', traceId: 'abc123' }));
         } else {
@@ -75,8 +78,8 @@ describe('load generator against a real HTTP server', () => {
       apiKey: 'k',
       rate: 100,
       mix: [
-        { name: 'read', method: 'GET', weight: 3, path: () => '/r' },
-        { name: 'write', method: 'POST', weight: 1, path: () => '/w', body: (s) => ({ s }) },
+        { name: 'read', method: 'GET', weight: 3, path: () => `/r?outage=${failing ? 1 : 0}` },
+        { name: 'write', method: 'POST', weight: 1, path: () => `/w?outage=${failing ? 1 : 0}`, body: (s) => ({ s }) },
       ],
       timeoutMs: 2000,
       maxRequests: 1000,
