@@ -8,6 +8,11 @@ export default defineConfig({
     // than two starve timing-sensitive suites (replica races, log capture) of CPU.
     maxWorkers: 2,
     minWorkers: 1,
+    // A worker process runs file after file instead of a fresh process per file: loading the
+    // server and its dependencies once per worker saves most of the collect time. Suites keep no
+    // state in modules between files (each opens its own database and server), and none mocks a
+    // module. Only the root config can say this; a project's own isolate setting is ignored.
+    isolate: false,
     projects: ['server', 'sdk', 'fixtures', 'platform', 'infra', 'conformance', 'edge', 'cli', 'web'],
   },
 });
