@@ -6,53 +6,24 @@
  * process runs it again (recording the dead run) or rolls the cutover back. Always on
  * PostgreSQL: a kill of the process that owns a PGlite directory is not what this proves.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call, freshPostgresDatabase } from './harness.js';
+import { killHard, startServerProcess, type ServerProcess } from './server-process.js';
 import { runCleanups, waitFor } from './util.js';
 import { budget } from '../../vitest.shared.js';
 
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const LEASE_MS = 3000;
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(() => runCleanups(cleanups));
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
-
-/** `node dist/main.js`; planTtlMs is how long its freeze step waits. */
-async function startProcess(databaseUrl: string, planTtlMs: number): Promise<{ child: ChildProcess; url: string; adminKey?: string }> {
-  expect(existsSync(MAIN), `${MAIN} is missing: build first (npx tsc -b server)`).toBe(true);
-  const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      PATH: process.env.PATH ?? '', MES_DATABASE_URL: databaseUrl, MES_HOST: '127.0.0.1', MES_PORT: String(port), MES_LOG_LEVEL: 'warn',
-      MES_DATA_DIR: `/tmp/mes-cutover-${port}`, MES_PLAN_TTL_MS: String(planTtlMs), MES_CUTOVER_STEP_LEASE_MS: String(LEASE_MS),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  cleanups.push(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
-  const out: string[] = [];
-  child.stdout!.on('data', (c: Buffer) => out.push(c.toString('utf8')));
-  child.stderr!.on('data', (c: Buffer) => out.push(c.toString('utf8')));
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor('/healthz', async () => (await call(url, undefined, 'GET', '/healthz').catch(() => ({ status: 0 }))).status === 200, 30_000);
-  const adminKey = /MES admin API key \(shown once\): (\S+)/.exec(out.join(''))?.[1];
-  return { child, url, adminKey };
-}
+/** The server with a freeze step that waits planTtlMs and a short step lease. */
+const startProcess = (databaseUrl: string, planTtlMs: number, firstStart = false) =>
+  startServerProcess(databaseUrl, { cleanups, firstStart, env: { MES_PLAN_TTL_MS: String(planTtlMs), MES_CUTOVER_STEP_LEASE_MS: String(LEASE_MS) } });
 
 /** A tenant with a planned cutover whose freeze step a process runs, then is killed with SIGKILL mid-step. */
-async function killedMidStep(proc: { child: ChildProcess; url: string }, adminKey: string, slug: string) {
+async function killedMidStep(proc: ServerProcess, adminKey: string, slug: string) {
   const tenant = await call(proc.url, adminKey, 'POST', '/v1/tenants', { slug, name: slug, plan: 'unlimited' });
   const key = tenant.body.apiKey.key as string;
   const plan = await call(proc.url, key, 'POST', '/v1/cutovers', {});
@@ -65,8 +36,7 @@ async function killedMidStep(proc: { child: ChildProcess; url: string }, adminKe
   expect(held.status).toBe(409);
   expect(held.body).toMatchObject({ code: 'CUTOVER_STEP_RUNNING', step: 'freeze', runner: `${hostnameOf(held.body.runner)}:${proc.child.pid}` });
   expect(held.body.detail ?? held.body.title).toMatch(/being run by .* on .*:\d+ \(last heartbeat \d+ s ago\); wait for it to end\. If that process is gone, the step counts as abandoned \d+ s from now/);
-  proc.child.kill('SIGKILL');
-  await new Promise((resolve) => proc.child.once('exit', resolve));
+  await killHard(proc);
   return { key, id, pid: proc.child.pid! };
 }
 const hostnameOf = (runner: string) => runner.split(':')[0];
@@ -75,7 +45,7 @@ describe('a cutover step left running by a killed process', () => {
   it('S1-7.3-a: killed with SIGKILL mid-step, the step is found abandoned once its heartbeat is older than the lease, and is run again or rolled back from a new process', async () => {
     const db = await freshPostgresDatabase();
     cleanups.push(() => db.drop());
-    const first = await startProcess(db.url, 60_000);
+    const first = await startProcess(db.url, 60_000, true);
     const adminKey = first.adminKey!;
     const runA = await killedMidStep(first, adminKey, 'stuck-resume');
     const second = await startProcess(db.url, 60_000);

@@ -4,54 +4,24 @@
  * with exactly the rows of the file: none lost, none twice. Always on PostgreSQL: a PGlite data
  * directory is one process's, and a kill is what this proves against.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call, freshPostgresDatabase } from './harness.js';
 import { finished, upload } from './imports-util.js';
+import { killHard, startServerProcess } from './server-process.js';
 import { runCleanups, sleep, waitFor } from './util.js';
 import { budget } from '../../vitest.shared.js';
 
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const ROWS = 6000;
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(() => runCleanups(cleanups));
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
-
-/** `node dist/main.js` on a database; resolves with its URL and (the first start only) the admin key it prints. */
-async function startProcess(databaseUrl: string): Promise<{ child: ChildProcess; url: string; adminKey?: string }> {
-  expect(existsSync(MAIN), `${MAIN} is missing: build first (npx tsc -b server)`).toBe(true);
-  const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', MES_DATABASE_URL: databaseUrl, MES_HOST: '127.0.0.1', MES_PORT: String(port), MES_LOG_LEVEL: 'warn', MES_DATA_DIR: `/tmp/mes-import-${port}` },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  cleanups.push(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
-  const out: string[] = [];
-  child.stdout!.on('data', (c: Buffer) => out.push(c.toString('utf8')));
-  child.stderr!.on('data', (c: Buffer) => out.push(c.toString('utf8')));
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor('/healthz', async () => (await call(url, undefined, 'GET', '/healthz').catch(() => ({ status: 0 }))).status === 200, 30_000);
-  const adminKey = /MES admin API key \(shown once\): (\S+)/.exec(out.join(''))?.[1];
-  return { child, url, adminKey };
-}
-
 describe('a killed import job', () => {
   it('S1-7.3-a: killed with SIGKILL while writing, the job resumes in a new process and ends with exactly the rows of the file', async () => {
     const db = await freshPostgresDatabase();
     cleanups.push(() => db.drop());
-    const first = await startProcess(db.url);
+    const first = await startServerProcess(db.url, { cleanups, firstStart: true });
     const tenant = await call(first.url, first.adminKey, 'POST', '/v1/tenants', { slug: 'imp-kill', name: 'Kill', plan: 'unlimited' });
     const key = tenant.body.apiKey.key as string;
     expect((await call(first.url, key, 'POST', '/v1/units', { code: 'PCS', name: '个', decimals: 0 })).status).toBe(201);
@@ -62,8 +32,7 @@ describe('a killed import job', () => {
     const job = (await upload(first.url, key, file, { kind: 'materials', fileName: 'materials.csv' })).body;
     expect(job).toMatchObject({ status: 'writing', totalRows: ROWS, doneRows: 0 });
     await waitFor('the first chunk to commit', async () => (await call(first.url, key, 'GET', `/v1/imports/${job.id}`)).body.doneRows > 0, 30_000);
-    first.child.kill('SIGKILL');
-    await new Promise((resolve) => first.child.once('exit', resolve));
+    await killHard(first);
 
     const su = new pg.Client({ connectionString: db.url });
     await su.connect();
@@ -77,7 +46,7 @@ describe('a killed import job', () => {
     expect(killed.written_rows).toBeLessThan(ROWS);
     expect(await count()).toBe(killed.written_rows);
 
-    const second = await startProcess(db.url);
+    const second = await startServerProcess(db.url, { cleanups });
     const resumed = await call(second.url, key, 'POST', `/v1/imports/${job.id}/resume`);
     expect(resumed.status).toBe(202);
     const done = await finished(second.url, key, job.id, 60_000);

@@ -5,15 +5,13 @@
  * serial (S1-5.4.3-h) and batch (S1-5.4.3-f) tracking; FIFO suggestions (S1-5.4.3-i).
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTenant, startTestServer, type TestServer } from './harness.js';
-import { listAll, runCleanups, waitFor } from './util.js';
+import { startServerProcess } from './server-process.js';
+import { listAll, runCleanups } from './util.js';
 
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const POSTER = fileURLToPath(new URL('./ledger-poster.mjs', import.meta.url));
 
 let t: TestServer;
@@ -102,14 +100,6 @@ async function ownerQuery<R extends pg.QueryResultRow = any>(databaseUrl: string
   }
 }
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
-
 /** Runs a node child to completion (bounded by timeoutMs) and returns its stdout. */
 function runNode(args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -172,26 +162,9 @@ describe('concurrent postings on PostgreSQL (S1-5.4.3-j, S1-5.1.4)', () => {
   });
 
   it('S1-5.1.4: a second server process on the same database posting concurrently with the first loses no update', async () => {
-    expect(existsSync(MAIN), `${MAIN} is missing: build first (npx tsc -b server)`).toBe(true);
     const T = await setup(pgT, 'ledger-two');
     await T.posted('other_in', [{ materialId: T.m.plain, warehouseId: T.w.main, quantity: '20' }]);
-    const port = await freePort();
-    const child = spawn(process.execPath, [MAIN], {
-      env: { PATH: process.env.PATH ?? '', MES_DATABASE_URL: pgT.databaseUrl, MES_HOST: '127.0.0.1', MES_PORT: String(port), MES_LOG_LEVEL: 'warn', MES_DATA_DIR: `/tmp/mes-ledger-${port}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    cleanups.push(async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-    });
-    const second = `http://127.0.0.1:${port}`;
-    await waitFor('the second server', async () => child.exitCode !== null || (await call(second, undefined, 'GET', '/healthz').catch(() => ({ status: 0 }))).status === 200, 30_000);
-    expect(child.exitCode, stderr).toBeNull();
+    const { url: second } = await startServerProcess(pgT.databaseUrl, { cleanups });
     // The same tenant and key work on both processes.
     expect((await call(second, T.key, 'GET', `/v1/materials/${T.m.plain}`)).status).toBe(200);
 

@@ -5,74 +5,24 @@
  * committing anything half-done. Always on PostgreSQL, since holding a request in flight needs a
  * second session to hold a lock.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call, freshPostgresDatabase } from './harness.js';
+import { startServerProcess } from './server-process.js';
 import { lockWaiters, runCleanups, sleep, waitFor } from './util.js';
-
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(() => runCleanups(cleanups));
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
-
-interface Proc {
-  child: ChildProcess;
-  url: string;
-  adminKey: string;
-  stdout: string[];
-  stderr: string[];
-  exited: Promise<{ code: number | null; signal: string | null; at: number }>;
-}
-
-/** Starts `node dist/main.js` on a fresh PostgreSQL database and waits for its admin key and listener. */
+/** Starts `node dist/main.js` on a fresh PostgreSQL database, with info logs, and a superuser session on it. */
 async function startProcess(env: Record<string, string>) {
-  expect(existsSync(MAIN), `${MAIN} is missing: build first (npx tsc -b server)`).toBe(true);
   const db = await freshPostgresDatabase();
   cleanups.push(() => db.drop());
-  const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', MES_DATABASE_URL: db.url, MES_HOST: '127.0.0.1', MES_PORT: String(port), MES_LOG_LEVEL: 'info', MES_DATA_DIR: `/tmp/mes-shutdown-${port}`, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  cleanups.push(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const collect = (into: string[]) => {
-    let partial = '';
-    return (chunk: Buffer) => {
-      const parts = (partial + chunk.toString('utf8')).split('\n');
-      partial = parts.pop() ?? '';
-      into.push(...parts);
-    };
-  };
-  child.stdout!.on('data', collect(stdout));
-  child.stderr!.on('data', collect(stderr));
-  const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor('the admin key on stdout', () => stdout.some((l) => l.startsWith('MES admin API key (shown once): ')) || child.exitCode !== null, 30_000);
-  expect(child.exitCode, stderr.join('\n')).toBeNull();
-  const adminKey = stdout.find((l) => l.startsWith('MES admin API key (shown once): '))!.split(': ')[1].trim();
-  await waitFor('/healthz', async () => (await call(url, undefined, 'GET', '/healthz').catch(() => ({ status: 0 }))).status === 200, 10_000);
+  const started = await startServerProcess(db.url, { cleanups, firstStart: true, env: { MES_LOG_LEVEL: 'info', ...env } });
+  const proc = { ...started, adminKey: started.adminKey! };
   const su = new pg.Client({ connectionString: db.url });
   await su.connect();
   cleanups.push(() => su.end());
-  const proc: Proc = { child, url, adminKey, stdout, stderr, exited };
   return { proc, su };
 }
 
