@@ -423,3 +423,23 @@ export async function markCompleted(tx: Sql, who: Who, id: string): Promise<void
   const [order] = await present(tx, who.tenantId, [(await repo.findOrder(tx, who.tenantId, id))!]);
   emit(tx, who.tenantId, order, 'completed', { received: order.received, by: 'receipt' });
 }
+
+/**
+ * Where on the shop floor each reference is (for quality's defect Pareto): the operation's key
+ * (routing code/seq) and name, and the order's line, else the operation's work centre's line.
+ * Nulls where there is none; references to unknown orders are left out.
+ */
+export async function operationsAt(tx: Sql, tenantId: string, refs: repo.OperationRef[]) {
+  const rows = refs.length ? await repo.operationsAt(tx, tenantId, refs) : [];
+  const centres = new Map((await plant.findWorkCentres(tx, tenantId, rows.flatMap((r) => r.work_centre_id ?? []), [])).map((w) => [w.id, w.lineId]));
+  const lineOf = (r: repo.OperationAt) => r.order_line_id ?? (r.work_centre_id ? centres.get(r.work_centre_id) : null) ?? null;
+  const lines = new Map((await plant.findLines(tx, tenantId, rows.flatMap((r) => lineOf(r) ?? []))).map((l) => [l.id, l]));
+  return rows.map((r) => {
+    const line = lines.get(lineOf(r) ?? '');
+    return {
+      orderId: r.orderId, seq: r.seq, inspectionRef: r.inspectionRef,
+      operationKey: r.routing_code !== null && r.op_seq !== null ? `${r.routing_code}/${r.op_seq}` : null, operationName: r.op_name,
+      lineCode: line?.code ?? null, lineName: line?.name ?? null,
+    };
+  });
+}
