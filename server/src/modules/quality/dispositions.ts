@@ -13,8 +13,8 @@ import { conflict, fieldError, notFound, unprocessable, type FieldError } from '
 import { recordEvent } from '../../platform/outbox.js';
 import { formatQty, qty, type Qty } from '../../platform/quantity.js';
 import { postMovements, type Movement } from '../inventory/ledger.js';
-import * as inventory from '../inventory/repo.js';
-import * as masterdata from '../masterdata/repo.js';
+import * as inventory from '../inventory/stock.js';
+import * as masterdata from '../masterdata/service.js';
 import * as production from '../production/orders.js';
 import { createReworkOrder } from '../production/rework.js';
 import { whoOf } from '../sales/service.js';
@@ -136,7 +136,7 @@ async function throughPurchasing(tx: Sql, principal: Principal, head: Inspection
 /** A lot in stock: quarantine transfers it, scrap issues it; both through the ledger, sourced by the disposition. */
 async function inStock(tx: Sql, t: string, who: string, head: InspectionSummary, planned: Planned[], ids: string[]): Promise<{ inboundId?: string; returnId?: string }[]> {
   const material = (await masterdata.findMaterial(tx, t, head.materialId))!;
-  const batchId = head.batchNo ? await inventory.batchId(tx, t, head.materialId, head.batchNo) : null;
+  const batchId = head.batchNo ? await inventory.findBatchId(tx, t, head.materialId, head.batchNo) : null;
   for (const [n, p] of planned.entries()) {
     if (p.line.kind !== 'quarantine' && p.line.kind !== 'scrap' && p.line.kind !== 'rework') continue;
     const at = (warehouseId: string, type: Movement['type'], quantity: Qty, line: number): Movement => ({
