@@ -292,7 +292,8 @@ async function releasePlan(tx: Sql, tenantId: string, row: repo.OrderRow, materi
   const inEffect = (v: engineering.VersionInfo | undefined) => !!v && v.effective_from <= row.planned_start && (!v.effective_to || v.effective_to > row.planned_start);
 
   let bomVersionId = row.bom_version_id;
-  // A rework order reworks the product: no BOM or routing unless one was named on it.
+  // A rework order reworks the product: no BOM unless one was named on it, and the operations it was
+  // made with (the original order's from the failing one on, rework.ts): its routing is not looked up or checked again.
   const rework = row.source === 'rework';
   if (!bomVersionId && !rework && (await bomRepo.hasBom(tx, tenantId, material.id, 'manufacturing'))) {
     bomVersionId = (await bomRepo.effectiveVersion(tx, tenantId, material.id, 'manufacturing', row.planned_start))?.id ?? null;
@@ -307,13 +308,13 @@ async function releasePlan(tx: Sql, tenantId: string, row: repo.OrderRow, materi
   if (!routingVersionId && !rework && material.production.defaultRouting) {
     routingVersionId = (await effectiveRouting(tx, tenantId, material.production.defaultRouting, row.planned_start))?.id ?? null;
     if (!routingVersionId) errors.push(fieldError('routingVersionId', 'NO_EFFECTIVE_ROUTING', `routing ${material.production.defaultRouting} has no released revision in effect on ${row.planned_start}`));
-  } else if (routingVersionId) {
+  } else if (routingVersionId && !rework) {
     const v = (await engineering.describeVersions(tx, tenantId, 'routing', [routingVersionId])).get(routingVersionId);
     if (v?.status === 'draft') errors.push(fieldError('routingVersionId', 'ROUTING_NOT_RELEASED', `routing revision ${v.revision} is a draft`));
     else if (!inEffect(v)) errors.push(fieldError('routingVersionId', 'ROUTING_NOT_EFFECTIVE', `routing ${v?.label} revision ${v?.revision} is not in effect on ${row.planned_start}`));
   }
 
-  const routing = routingVersionId && !errors.some((e) => e.field === 'routingVersionId') ? await getRouting(tx, tenantId, routingVersionId) : undefined;
+  const routing = routingVersionId && !rework && !errors.some((e) => e.field === 'routingVersionId') ? await getRouting(tx, tenantId, routingVersionId) : undefined;
   const requirements = bomVersionId && !errors.some((e) => e.field === 'bomVersionId')
     ? await requirementsOf(tx, tenantId, { bomVersionId, materialId: material.id, date: row.planned_start, quantity: qty(row.base_quantity), includeOptional: row.include_optional })
     : [];
@@ -330,7 +331,7 @@ async function releasePlan(tx: Sql, tenantId: string, row: repo.OrderRow, materi
 
 /**
  * Releases a planned order (approved first where the tenant asks for it): the order gets its own
- * operations (from the routing version) and component requirements (from the BOM version,
+ * operations (from the routing version; a rework order has had its own since it was made) and component requirements (from the BOM version,
  * exploded through phantoms as of the planned start).
  */
 export async function releaseOrder(tx: Sql, who: Who, id: string, version: number): Promise<ProductionOrder> {

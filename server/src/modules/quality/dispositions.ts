@@ -46,7 +46,11 @@ export async function dispose(tx: Sql, principal: Principal, who: string, id: st
   for (const [n, p] of planned.entries()) {
     const orderId = p.line.kind === 'rework' ? p.line.productionOrderId ?? head.productionOrderId : p.line.productionOrderId ?? null;
     const rework = p.line.kind === 'rework'
-      ? await createReworkOrder(tx, whoOf(principal), { ofOrderId: orderId!, quantity: formatQty(p.quantity), inspectionDocNo: head.docNo, reason: p.line.reason ?? '' })
+      ? await createReworkOrder(tx, whoOf(principal), {
+        ofOrderId: orderId!, quantity: formatQty(p.quantity), inspectionDocNo: head.docNo, reason: p.line.reason ?? '',
+        // Where the defect was found counts on the inspected order only; rework of another order's output starts at its last operation.
+        at: orderId === head.productionOrderId ? { seq: head.operationSeq, inspectionRef: head.planCode } : null,
+      })
       : undefined;
     await repo.insertDisposition(tx, t, id, who, {
       id: ids[n], lineNo: n + 1, kind: p.line.kind, quantity: formatQty(p.quantity), warehouseId: p.line.warehouseId ?? null, productionOrderId: orderId ?? null,
@@ -139,6 +143,8 @@ async function inStock(tx: Sql, t: string, who: string, head: InspectionSummary,
   const batchId = head.batchNo ? await inventory.findBatchId(tx, t, head.materialId, head.batchNo) : null;
   for (const [n, p] of planned.entries()) {
     if (p.line.kind !== 'quarantine' && p.line.kind !== 'scrap' && p.line.kind !== 'rework') continue;
+    // A lot at an operation (no warehouse) is not in stock: its rework order takes the pieces on the shop floor, nothing moves.
+    if (p.line.kind === 'rework' && !head.warehouseId) continue;
     const at = (warehouseId: string, type: Movement['type'], quantity: Qty, line: number): Movement => ({
       type, materialId: head.materialId, warehouseId, binId: null, batchId, serialId: null, quantity, enteredQuantity: formatQty(quantity.abs()),
       enteredUnit: material.baseUnit, sourceLine: line, field: `lines[${p.k}]`,
