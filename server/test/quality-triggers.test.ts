@@ -188,7 +188,7 @@ describe('rework (S1-5.4.5-e)', () => {
     expect((await P.as('POST', '/v1/production-orders', { materialCode: 'WIDGET', quantity: '1', source: 'rework', plannedStart: '2026-03-02', plannedFinish: '2026-03-02' })).status).toBe(400);
   });
 
-  it('S1-5.4.5-e a rework order follows the original routing from the failing operation onward: Press and Check for a first article failed at Press, Check only for pieces failed at Check', async () => {
+  it('S1-5.4.5-e a rework order follows the original routing from the failing operation onward: Press and Check for a first article failed at Press, Check only for pieces failed at Check (its inspection, or one by hand whose plan Check's inspection point names)', async () => {
     const P = await widgetPlant('qt-rework-route');
     expect(P.order.operations.map(opRow)).toEqual([[10, 'Press', 'WC-PRESS', '10', '0', false, null], [20, 'Check', 'WC-ASSY', '10', '0', true, 'IPQC-W']]);
     const reworkOf = async (inspection: any, results: { sampleNo: number; passed: boolean }[], quantity: string) => {
@@ -210,6 +210,11 @@ describe('rework (S1-5.4.5-e)', () => {
     expect([ipqc.operationSeq, ipqc.sampleSize]).toEqual([20, 3]);
     const fromCheck = await reworkOf(ipqc, [{ sampleNo: 1, passed: false }, { sampleNo: 2, passed: true }, { sampleNo: 3, passed: false }], '2');
     expect(fromCheck.operations.map(opRow)).toEqual([[20, 'Check', 'WC-ASSY', '2', '0', true, 'IPQC-W']]);
+    // An in-process inspection made by hand names no operation: Check's inspection point names its plan, so Check is where it failed.
+    const byHand = await P.make('/v1/quality-inspections', { planId: P.plans.ipqc.id, productionOrderId: P.order.id, lotSize: '2' });
+    expect(byHand.operationSeq).toBeNull();
+    const fromPlan = await reworkOf(byHand, [{ sampleNo: 1, passed: false }, { sampleNo: 2, passed: true }], '1');
+    expect(fromPlan.operations.map(opRow)).toEqual([[20, 'Check', 'WC-ASSY', '1', '0', true, 'IPQC-W']]);
     // The Press rework runs its own operations in order; what Check passes is what it may receive.
     const released = await P.make(`/v1/production-orders/${fromPress.id}/release`, { version: fromPress.version });
     await P.make(`/v1/production-orders/${released.id}/reports`, { operationSeq: 10, goodQuantity: '3', operator: 'W-1' });
