@@ -1,9 +1,9 @@
 /**
  * Rework orders (S1-5.4.5-e): a quality rework disposition makes a production order of its own,
  * source 'rework', linked to the order whose output it reworks and naming the inspection. It
- * reworks the product itself: no BOM (nothing new is consumed), the original order's routing
- * version (the operations below), the original order's workshop, line and priority, planned for today. It goes through the usual
- * life cycle (release, report, receive); its receipt brings the reworked pieces back into stock.
+ * reworks the product itself: no BOM (nothing new is consumed); the original order's routing
+ * version, workshop, line and priority; planned for today. It goes through the usual life cycle
+ * (release, report, receive); its receipt brings the reworked pieces back into stock.
  *
  * Its routing is the original order's, from the failing operation onward: the operation the
  * inspection was made at (or whose inspection point names the inspection's plan) and every later
