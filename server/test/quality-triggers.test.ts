@@ -188,7 +188,7 @@ describe('rework (S1-5.4.5-e)', () => {
     expect((await P.as('POST', '/v1/production-orders', { materialCode: 'WIDGET', quantity: '1', source: 'rework', plannedStart: '2026-03-02', plannedFinish: '2026-03-02' })).status).toBe(400);
   });
 
-  it('S1-5.4.5-e a rework order follows the original routing from the failing operation onward: Press and Check for a first article failed at Press, Check only for pieces failed at Check (its inspection, or one by hand whose plan Check's inspection point names)', async () => {
+  it('S1-5.4.5-e a rework order follows the original routing from the failing operation onward: Press and Check for a first article failed at Press, Check only for pieces failed at Check (its inspection, or one by hand whose plan the inspection point of Check names)', async () => {
     const P = await widgetPlant('qt-rework-route');
     expect(P.order.operations.map(opRow)).toEqual([[10, 'Press', 'WC-PRESS', '10', '0', false, null], [20, 'Check', 'WC-ASSY', '10', '0', true, 'IPQC-W']]);
     const reworkOf = async (inspection: any, results: { sampleNo: number; passed: boolean }[], quantity: string) => {
