@@ -150,6 +150,9 @@ describe('inspection orders from production events (S1-5.4.5-b)', () => {
   });
 });
 
+/** An order operation as [seq, name, work centre, planned minutes, good quantity, inspection point, inspection ref]. */
+const opRow = (o: any) => [o.seq, o.name, o.workCentreCode, o.plannedMinutes, o.goodQuantity, o.inspectionPoint, o.inspectionRef];
+
 describe('rework (S1-5.4.5-e)', () => {
   it('S1-5.4.5-c/e: the final inspection of a receipt judged defective goes to rework: a rework order linked to the production order, the lot issued to it through the ledger, received back when reworked', async () => {
     const P = await widgetPlant('qt-rework');
@@ -164,18 +167,64 @@ describe('rework (S1-5.4.5-e)', () => {
     const d = done.dispositions[0];
     expect(d).toMatchObject({ kind: 'rework', quantity: '4', productionOrderId: P.order.id, reworkOrderId: expect.any(String) });
     const rework = (await P.as('GET', `/v1/production-orders/${d.reworkOrderId}`)).body;
-    expect(rework).toMatchObject({ source: 'rework', reworkOfOrderId: P.order.id, sourceRef: final.docNo, materialId: P.widget, baseQuantity: '4', bomVersionId: null, routingVersionId: null, operations: [] });
+    // Found after the last operation: the rework order goes back through Check (20) only, planned for its 4 pieces.
+    expect(rework).toMatchObject({ source: 'rework', reworkOfOrderId: P.order.id, sourceRef: final.docNo, materialId: P.widget, baseQuantity: '4', bomVersionId: null, routingVersionId: P.order.routingVersionId });
+    expect(rework.operations.map(opRow)).toEqual([[20, 'Check', 'WC-ASSY', '4', '0', true, 'IPQC-W']]);
     expect((await P.as('GET', `/v1/production-orders?source=rework`)).body.items.map((o: any) => o.id)).toEqual([rework.id]);
     const balance = async () => (await P.as('GET', `/v1/stock/balances?materialId=${P.widget}`)).body.items.map((b: any) => [b.warehouseCode, b.quantity]);
     expect(await balance()).toEqual([]);
     expect((await P.as('GET', `/v1/stock/movements?sourceId=${d.id}`)).body.items.map((m: any) => [m.type, m.warehouseId, m.quantity])).toEqual([['issue', P.fg, '-4']]);
     // The rework order runs like any order: released, it receives the reworked pieces back (and they get a final inspection of their own).
+    // Its receipt is limited by what Check passed as good on the rework order.
     const released = await P.make(`/v1/production-orders/${rework.id}/release`, { version: rework.version });
+    const early = await P.as('POST', `/v1/production-orders/${released.id}/receipts`, { warehouseCode: 'FG', lines: [{ quantity: '4' }] });
+    expect([early.status, early.body.code]).toEqual([422, 'RECEIPT_EXCEEDS_REPORTED']);
+    await P.make(`/v1/production-orders/${released.id}/reports`, { operationSeq: 20, goodQuantity: '4', operator: 'W-1' });
     await P.make(`/v1/production-orders/${released.id}/receipts`, { warehouseCode: 'FG', lines: [{ quantity: '4' }] });
     expect(await balance()).toEqual([['FG', '4']]);
-    expect((await P.as('GET', `/v1/quality-inspections?productionOrderId=${rework.id}`)).body.items.map((i: any) => [i.trigger, i.lotSize])).toEqual([['production_receipt', '4']]);
+    const reworkInspections = (await P.as('GET', `/v1/quality-inspections?productionOrderId=${rework.id}`)).body.items.map((i: any) => [i.trigger, i.planCode, i.operationSeq, i.lotSize]);
+    expect(reworkInspections.sort()).toEqual([['first_report', 'FAI-W', 20, '4'], ['inspection_point', 'IPQC-W', 20, '4'], ['production_receipt', 'FQC-W', null, '4']]);
     // Creating a rework order by hand is not a thing: it comes from a disposition.
     expect((await P.as('POST', '/v1/production-orders', { materialCode: 'WIDGET', quantity: '1', source: 'rework', plannedStart: '2026-03-02', plannedFinish: '2026-03-02' })).status).toBe(400);
+  });
+
+  it('S1-5.4.5-e a rework order follows the original routing from the failing operation onward: Press and Check for a first article failed at Press, Check only for pieces failed at Check (its inspection, or one by hand whose plan the inspection point of Check names)', async () => {
+    const P = await widgetPlant('qt-rework-route');
+    expect(P.order.operations.map(opRow)).toEqual([[10, 'Press', 'WC-PRESS', '10', '0', false, null], [20, 'Check', 'WC-ASSY', '10', '0', true, 'IPQC-W']]);
+    const reworkOf = async (inspection: any, results: { sampleNo: number; passed: boolean }[], quantity: string) => {
+      await P.make(`/v1/quality-inspections/${inspection.id}/results`, { results: results.map((r) => ({ ...r, itemCode: 'LOOK' })) });
+      const done = await P.make(`/v1/quality-inspections/${inspection.id}/dispositions`, { lines: [{ kind: 'rework', quantity, reason: 'redo' }] });
+      // The lot lies at an operation, not in stock: the disposition moves nothing.
+      expect((await P.as('GET', `/v1/stock/movements?sourceId=${done.dispositions[0].id}`)).body.items).toEqual([]);
+      return (await P.as('GET', `/v1/production-orders/${done.dispositions[0].reworkOrderId}`)).body;
+    };
+    // The first article of Press (lot 3, sample 1) fails: all 3 go back through Press and Check, 1 minute a piece each.
+    await P.report(10, '3');
+    const fai = (await P.inspections()).find((i: any) => i.trigger === 'first_report' && i.operationSeq === 10);
+    const fromPress = await reworkOf(fai, [{ sampleNo: 1, passed: false }], '3');
+    expect([fromPress.routingVersionId, fromPress.baseQuantity]).toEqual([P.order.routingVersionId, '3']);
+    expect(fromPress.operations.map(opRow)).toEqual([[10, 'Press', 'WC-PRESS', '3', '0', false, null], [20, 'Check', 'WC-ASSY', '3', '0', true, 'IPQC-W']]);
+    // Check's in-process inspection (full, 3 pieces) finds 2 defective: those 2 go back through Check only.
+    await P.report(20, '3');
+    const ipqc = (await P.inspections()).find((i: any) => i.trigger === 'inspection_point');
+    expect([ipqc.operationSeq, ipqc.sampleSize]).toEqual([20, 3]);
+    const fromCheck = await reworkOf(ipqc, [{ sampleNo: 1, passed: false }, { sampleNo: 2, passed: true }, { sampleNo: 3, passed: false }], '2');
+    expect(fromCheck.operations.map(opRow)).toEqual([[20, 'Check', 'WC-ASSY', '2', '0', true, 'IPQC-W']]);
+    // An in-process inspection made by hand names no operation: Check's inspection point names its plan, so Check is where it failed.
+    const byHand = await P.make('/v1/quality-inspections', { planId: P.plans.ipqc.id, productionOrderId: P.order.id, lotSize: '2' });
+    expect(byHand.operationSeq).toBeNull();
+    const fromPlan = await reworkOf(byHand, [{ sampleNo: 1, passed: false }, { sampleNo: 2, passed: true }], '1');
+    expect(fromPlan.operations.map(opRow)).toEqual([[20, 'Check', 'WC-ASSY', '1', '0', true, 'IPQC-W']]);
+    // The Press rework runs its own operations in order; what Check passes is what it may receive.
+    const released = await P.make(`/v1/production-orders/${fromPress.id}/release`, { version: fromPress.version });
+    await P.make(`/v1/production-orders/${released.id}/reports`, { operationSeq: 10, goodQuantity: '3', operator: 'W-1' });
+    await P.make(`/v1/production-orders/${released.id}/reports`, { operationSeq: 20, goodQuantity: '2', scrapQuantity: '1', operator: 'W-1' });
+    const over = await P.as('POST', `/v1/production-orders/${released.id}/receipts`, { warehouseCode: 'FG', lines: [{ quantity: '3' }] });
+    expect([over.status, over.body.code]).toEqual([422, 'RECEIPT_EXCEEDS_REPORTED']);
+    await P.make(`/v1/production-orders/${released.id}/receipts`, { warehouseCode: 'FG', lines: [{ quantity: '2' }] });
+    expect((await P.as('GET', `/v1/production-orders/${released.id}`)).body.operations.map(opRow)).toEqual([
+      [10, 'Press', 'WC-PRESS', '3', '3', false, null], [20, 'Check', 'WC-ASSY', '3', '2', true, 'IPQC-W'],
+    ]);
   });
 });
 

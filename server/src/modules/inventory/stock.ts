@@ -1,6 +1,7 @@
 import type { Sql } from '../../platform/db.js';
 import { fieldError, notFound, unprocessable } from '../../platform/errors.js';
 import { formatQty, qty } from '../../platform/quantity.js';
+import * as repo from './repo.js';
 
 /**
  * FIFO suggestion (S1-5.4.3-i): the batches and bins to pick for a quantity, earliest expiry
@@ -153,3 +154,6 @@ export async function planningStock(tx: Sql, tenantId: string, materialIds: stri
     safetyStock: new Map(safety.rows.filter((r) => qty(r.quantity).gt(0)).map((r) => [r.material_id, qty(r.quantity)])),
   };
 }
+
+/** The id of a material's batch, or null when the ledger has never seen that batch number (other modules read batches through here). */
+export const findBatchId = (tx: Sql, tenantId: string, materialId: string, batchNo: string) => repo.batchId(tx, tenantId, materialId, batchNo);

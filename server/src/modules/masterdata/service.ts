@@ -200,3 +200,9 @@ export const countSetup = (tx: Sql, tenantId: string) => repo.countSetup(tx, ten
 
 /** The first `limit` material codes in code order (labels drawn as a readiness sample). */
 export const firstMaterialCodes = (tx: Sql, tenantId: string, limit: number) => repo.firstMaterialCodes(tx, tenantId, limit);
+
+/** A material by id (other modules read materials through here, not the repo). */
+export const findMaterial = (tx: Sql, tenantId: string, id: string) => repo.findMaterial(tx, tenantId, id);
+
+/** A warehouse by id. */
+export const findWarehouse = (tx: Sql, tenantId: string, id: string) => repo.findWarehouse(tx, tenantId, id);

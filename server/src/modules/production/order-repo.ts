@@ -119,6 +119,31 @@ export async function operationsOf(tx: Sql, tenantId: string, orderId: string): 
   return rows;
 }
 
+/** Which operation of an order an inspection belongs to: the one at `seq`, else the first inspection point whose inspection_ref is `inspectionRef`. */
+export interface OperationRef { orderId: string; seq: number | null; inspectionRef: string | null }
+
+export interface OperationAt extends OperationRef {
+  routing_code: string | null; op_seq: number | null; op_name: string | null; order_line_id: string | null; work_centre_id: string | null;
+}
+
+/** Per reference, the operation it resolves to (nulls when none), its order's routing and line and the operation's work centre. */
+export async function operationsAt(tx: Sql, tenantId: string, refs: OperationRef[]): Promise<OperationAt[]> {
+  const { rows } = await tx.query<OperationAt>(
+    `SELECT x.order_id AS "orderId", x.seq, x.ref AS "inspectionRef", rt.code AS routing_code, op.seq AS op_seq, op.name AS op_name,
+            po.line_id AS order_line_id, op.work_centre_id
+       FROM unnest($2::uuid[], $3::int[], $4::text[]) AS x(order_id, seq, ref)
+       JOIN production_orders po ON po.tenant_id = $1 AND po.id = x.order_id
+       LEFT JOIN LATERAL (SELECT o.seq, o.name, o.work_centre_id FROM production_order_operations o
+                           WHERE o.tenant_id = $1 AND o.order_id = x.order_id
+                             AND (o.seq = x.seq OR (x.seq IS NULL AND o.inspection_point AND o.inspection_ref = x.ref))
+                           ORDER BY o.seq LIMIT 1) op ON true
+       LEFT JOIN routing_versions rv ON rv.tenant_id = $1 AND rv.id = po.routing_version_id
+       LEFT JOIN routings rt ON rt.tenant_id = $1 AND rt.id = rv.routing_id`,
+    [tenantId, refs.map((r) => r.orderId), refs.map((r) => r.seq), refs.map((r) => r.inspectionRef)],
+  );
+  return rows;
+}
+
 export interface ComponentRow {
   id: string; order_id: string; line_no: number; material_id: string; operation_seq: number | null; bom_version_id: string; bom_line_no: number;
   via_phantoms: string[]; per_unit: string; scrap_rate: string; standard_quantity: string; required_quantity: string;

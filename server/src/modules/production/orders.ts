@@ -292,7 +292,8 @@ async function releasePlan(tx: Sql, tenantId: string, row: repo.OrderRow, materi
   const inEffect = (v: engineering.VersionInfo | undefined) => !!v && v.effective_from <= row.planned_start && (!v.effective_to || v.effective_to > row.planned_start);
 
   let bomVersionId = row.bom_version_id;
-  // A rework order reworks the product: no BOM or routing unless one was named on it.
+  // A rework order reworks the product: no BOM unless one was named on it, and the operations it was
+  // made with (the original order's from the failing one on, rework.ts): its routing is not looked up or checked again.
   const rework = row.source === 'rework';
   if (!bomVersionId && !rework && (await bomRepo.hasBom(tx, tenantId, material.id, 'manufacturing'))) {
     bomVersionId = (await bomRepo.effectiveVersion(tx, tenantId, material.id, 'manufacturing', row.planned_start))?.id ?? null;
@@ -307,13 +308,13 @@ async function releasePlan(tx: Sql, tenantId: string, row: repo.OrderRow, materi
   if (!routingVersionId && !rework && material.production.defaultRouting) {
     routingVersionId = (await effectiveRouting(tx, tenantId, material.production.defaultRouting, row.planned_start))?.id ?? null;
     if (!routingVersionId) errors.push(fieldError('routingVersionId', 'NO_EFFECTIVE_ROUTING', `routing ${material.production.defaultRouting} has no released revision in effect on ${row.planned_start}`));
-  } else if (routingVersionId) {
+  } else if (routingVersionId && !rework) {
     const v = (await engineering.describeVersions(tx, tenantId, 'routing', [routingVersionId])).get(routingVersionId);
     if (v?.status === 'draft') errors.push(fieldError('routingVersionId', 'ROUTING_NOT_RELEASED', `routing revision ${v.revision} is a draft`));
     else if (!inEffect(v)) errors.push(fieldError('routingVersionId', 'ROUTING_NOT_EFFECTIVE', `routing ${v?.label} revision ${v?.revision} is not in effect on ${row.planned_start}`));
   }
 
-  const routing = routingVersionId && !errors.some((e) => e.field === 'routingVersionId') ? await getRouting(tx, tenantId, routingVersionId) : undefined;
+  const routing = routingVersionId && !rework && !errors.some((e) => e.field === 'routingVersionId') ? await getRouting(tx, tenantId, routingVersionId) : undefined;
   const requirements = bomVersionId && !errors.some((e) => e.field === 'bomVersionId')
     ? await requirementsOf(tx, tenantId, { bomVersionId, materialId: material.id, date: row.planned_start, quantity: qty(row.base_quantity), includeOptional: row.include_optional })
     : [];
@@ -330,7 +331,7 @@ async function releasePlan(tx: Sql, tenantId: string, row: repo.OrderRow, materi
 
 /**
  * Releases a planned order (approved first where the tenant asks for it): the order gets its own
- * operations (from the routing version) and component requirements (from the BOM version,
+ * operations (from the routing version; a rework order has had its own since it was made) and component requirements (from the BOM version,
  * exploded through phantoms as of the planned start).
  */
 export async function releaseOrder(tx: Sql, who: Who, id: string, version: number): Promise<ProductionOrder> {
@@ -422,4 +423,24 @@ export async function markCompleted(tx: Sql, who: Who, id: string): Promise<void
   await repo.updateOrder(tx, who.tenantId, id, { status: 'completed', completed_at: new Date() });
   const [order] = await present(tx, who.tenantId, [(await repo.findOrder(tx, who.tenantId, id))!]);
   emit(tx, who.tenantId, order, 'completed', { received: order.received, by: 'receipt' });
+}
+
+/**
+ * Where on the shop floor each reference is (for quality's defect Pareto): the operation's key
+ * (routing code/seq) and name, and the order's line, else the operation's work centre's line.
+ * Nulls where there is none; references to unknown orders are left out.
+ */
+export async function operationsAt(tx: Sql, tenantId: string, refs: repo.OperationRef[]) {
+  const rows = refs.length ? await repo.operationsAt(tx, tenantId, refs) : [];
+  const centres = new Map((await plant.findWorkCentres(tx, tenantId, rows.flatMap((r) => r.work_centre_id ?? []), [])).map((w) => [w.id, w.lineId]));
+  const lineOf = (r: repo.OperationAt) => r.order_line_id ?? (r.work_centre_id ? centres.get(r.work_centre_id) : null) ?? null;
+  const lines = new Map((await plant.findLines(tx, tenantId, rows.flatMap((r) => lineOf(r) ?? []))).map((l) => [l.id, l]));
+  return rows.map((r) => {
+    const line = lines.get(lineOf(r) ?? '');
+    return {
+      orderId: r.orderId, seq: r.seq, inspectionRef: r.inspectionRef,
+      operationKey: r.routing_code !== null && r.op_seq !== null ? `${r.routing_code}/${r.op_seq}` : null, operationName: r.op_name,
+      lineCode: line?.code ?? null, lineName: line?.name ?? null,
+    };
+  });
 }

@@ -13,8 +13,8 @@ import { conflict, fieldError, notFound, unprocessable, type FieldError } from '
 import { recordEvent } from '../../platform/outbox.js';
 import { formatQty, qty, type Qty } from '../../platform/quantity.js';
 import { postMovements, type Movement } from '../inventory/ledger.js';
-import * as inventory from '../inventory/repo.js';
-import * as masterdata from '../masterdata/repo.js';
+import * as inventory from '../inventory/stock.js';
+import * as masterdata from '../masterdata/service.js';
 import * as production from '../production/orders.js';
 import { createReworkOrder } from '../production/rework.js';
 import { whoOf } from '../sales/service.js';
@@ -46,7 +46,11 @@ export async function dispose(tx: Sql, principal: Principal, who: string, id: st
   for (const [n, p] of planned.entries()) {
     const orderId = p.line.kind === 'rework' ? p.line.productionOrderId ?? head.productionOrderId : p.line.productionOrderId ?? null;
     const rework = p.line.kind === 'rework'
-      ? await createReworkOrder(tx, whoOf(principal), { ofOrderId: orderId!, quantity: formatQty(p.quantity), inspectionDocNo: head.docNo, reason: p.line.reason ?? '' })
+      ? await createReworkOrder(tx, whoOf(principal), {
+        ofOrderId: orderId!, quantity: formatQty(p.quantity), inspectionDocNo: head.docNo, reason: p.line.reason ?? '',
+        // Where the defect was found counts on the inspected order only; rework of another order's output starts at its last operation.
+        at: orderId === head.productionOrderId ? { seq: head.operationSeq, inspectionRef: head.planCode } : null,
+      })
       : undefined;
     await repo.insertDisposition(tx, t, id, who, {
       id: ids[n], lineNo: n + 1, kind: p.line.kind, quantity: formatQty(p.quantity), warehouseId: p.line.warehouseId ?? null, productionOrderId: orderId ?? null,
@@ -136,9 +140,11 @@ async function throughPurchasing(tx: Sql, principal: Principal, head: Inspection
 /** A lot in stock: quarantine transfers it, scrap issues it; both through the ledger, sourced by the disposition. */
 async function inStock(tx: Sql, t: string, who: string, head: InspectionSummary, planned: Planned[], ids: string[]): Promise<{ inboundId?: string; returnId?: string }[]> {
   const material = (await masterdata.findMaterial(tx, t, head.materialId))!;
-  const batchId = head.batchNo ? await inventory.batchId(tx, t, head.materialId, head.batchNo) : null;
+  const batchId = head.batchNo ? await inventory.findBatchId(tx, t, head.materialId, head.batchNo) : null;
   for (const [n, p] of planned.entries()) {
     if (p.line.kind !== 'quarantine' && p.line.kind !== 'scrap' && p.line.kind !== 'rework') continue;
+    // A lot at an operation (no warehouse) is not in stock: its rework order takes the pieces on the shop floor, nothing moves.
+    if (p.line.kind === 'rework' && !head.warehouseId) continue;
     const at = (warehouseId: string, type: Movement['type'], quantity: Qty, line: number): Movement => ({
       type, materialId: head.materialId, warehouseId, binId: null, batchId, serialId: null, quantity, enteredQuantity: formatQty(quantity.abs()),
       enteredUnit: material.baseUnit, sourceLine: line, field: `lines[${p.k}]`,

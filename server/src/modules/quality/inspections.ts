@@ -11,7 +11,7 @@ import { conflict, fieldError, notFound, unprocessable, type FieldError } from '
 import { recordEvent } from '../../platform/outbox.js';
 import { formatQty, qty } from '../../platform/quantity.js';
 import { nextCode } from '../masterdata/coding.js';
-import * as masterdata from '../masterdata/repo.js';
+import * as masterdata from '../masterdata/service.js';
 import * as production from '../production/orders.js';
 import { settlePendingInspection } from '../production/settlement.js';
 import * as purchasing from '../purchasing/service.js';

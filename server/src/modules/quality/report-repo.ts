@@ -7,40 +7,54 @@ const JUDGED_IN = `i.tenant_id = $1 AND i.judged_at >= $2::timestamptz AND i.jud
 
 export type ParetoBy = 'code' | 'supplier' | 'material' | 'operation' | 'line';
 
+/** An inspection's shop-floor reference: its production order, the operation it was started at, its plan's code (an inspection point names it). */
+export interface ShopFloorRef { orderId: string; seq: number | null; inspectionRef: string | null }
+
+/** Where production places a reference: operation key and name, line code and name (nulls when none). */
+export interface ShopFloorPlace extends ShopFloorRef { operationKey: string | null; operationName: string | null; lineCode: string | null; lineName: string | null }
+
+/** The distinct shop-floor references of the inspections with a failed result judged in the period. */
+export async function shopFloorRefs(tx: Sql, t: string, p: { from: string; to: string }): Promise<ShopFloorRef[]> {
+  const { rows } = await tx.query<ShopFloorRef>(
+    `SELECT DISTINCT i.production_order_id AS "orderId", i.operation_seq AS seq, qp.code AS "inspectionRef"
+       FROM quality_inspections i
+       LEFT JOIN quality_plans qp ON qp.tenant_id = i.tenant_id AND qp.id = i.plan_id
+      WHERE ${JUDGED_IN} AND i.production_order_id IS NOT NULL
+        AND EXISTS (SELECT 1 FROM quality_inspection_results r WHERE r.tenant_id = i.tenant_id AND r.inspection_id = i.id AND NOT r.passed)`,
+    [t, p.from, p.to],
+  );
+  return rows;
+}
+
 /**
- * Where a defect was found on the shop floor: the operation the inspection was started at
- * (production events record it), else the operation of its production order whose inspection
- * point names the inspection's plan (inspection_ref = plan code; the first such), and the order's line, else that operation's work centre's line. Read across to
- * production and plant like the material and supplier are; '-' when there is none (incoming and
- * manual inspections, an order without a line).
+ * Where a defect was found on the shop floor, as production placed each inspection's reference
+ * (`places`, passed in as arrays: quality reads no production or plant table); '-' when there is
+ * none (incoming and manual inspections, an order without a line).
  */
 const SHOP_FLOOR = `
        LEFT JOIN quality_plans qp ON qp.tenant_id = i.tenant_id AND qp.id = i.plan_id
-       LEFT JOIN production_orders po ON po.tenant_id = i.tenant_id AND po.id = i.production_order_id
-       LEFT JOIN LATERAL (SELECT o.seq, o.name, o.work_centre_id FROM production_order_operations o
-                           WHERE o.tenant_id = i.tenant_id AND o.order_id = i.production_order_id
-                             AND (o.seq = i.operation_seq OR (i.operation_seq IS NULL AND o.inspection_point AND o.inspection_ref = qp.code))
-                           ORDER BY o.seq LIMIT 1) op ON true
-       LEFT JOIN routing_versions rv ON rv.tenant_id = i.tenant_id AND rv.id = po.routing_version_id
-       LEFT JOIN routings rt ON rt.tenant_id = i.tenant_id AND rt.id = rv.routing_id
-       LEFT JOIN work_centres wc ON wc.tenant_id = i.tenant_id AND wc.id = op.work_centre_id
-       LEFT JOIN production_lines pl ON pl.tenant_id = i.tenant_id AND pl.id = coalesce(po.line_id, wc.line_id)`;
+       LEFT JOIN unnest($4::uuid[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS sf(order_id, seq, ref, op_key, op_name, line_code, line_name)
+         ON sf.order_id = i.production_order_id AND sf.seq IS NOT DISTINCT FROM i.operation_seq AND sf.ref IS NOT DISTINCT FROM qp.code`;
 
-export async function defectCounts(tx: Sql, t: string, p: { from: string; to: string }, by: ParetoBy) {
+export async function defectCounts(tx: Sql, t: string, p: { from: string; to: string }, by: ParetoBy, places: ShopFloorPlace[] = []) {
   const key = {
     code: ['d.code', 'd.name'], supplier: ["coalesce(s.code, '-')", "coalesce(s.name, 'no supplier')"], material: ['m.code', 'm.name'],
-    operation: ["coalesce(rt.code || '/' || op.seq, '-')", "coalesce(op.name, 'no operation')"], line: ["coalesce(pl.code, '-')", "coalesce(pl.name, 'no line')"],
+    operation: ["coalesce(sf.op_key, '-')", "coalesce(sf.op_name, 'no operation')"], line: ["coalesce(sf.line_code, '-')", "coalesce(sf.line_name, 'no line')"],
   }[by];
+  const shopFloor = by === 'operation' || by === 'line';
+  const column = <K extends keyof ShopFloorPlace>(k: K) => places.map((x) => x[k]);
   const { rows } = await tx.query<{ key: string; name: string; count: number }>(
     `SELECT ${key[0]} AS key, ${key[1]} AS name, count(*)::int AS count
        FROM quality_inspection_results r
        JOIN quality_inspections i ON i.tenant_id = r.tenant_id AND i.id = r.inspection_id
        JOIN quality_defect_codes d ON d.tenant_id = r.tenant_id AND d.code = r.defect_code
        JOIN materials m ON m.tenant_id = i.tenant_id AND m.id = i.material_id
-       LEFT JOIN partners s ON s.tenant_id = i.tenant_id AND s.id = i.supplier_id${by === 'operation' || by === 'line' ? SHOP_FLOOR : ''}
+       LEFT JOIN partners s ON s.tenant_id = i.tenant_id AND s.id = i.supplier_id${shopFloor ? SHOP_FLOOR : ''}
       WHERE ${JUDGED_IN} AND NOT r.passed
       GROUP BY 1, 2 ORDER BY 3 DESC, 1`,
-    [t, p.from, p.to],
+    shopFloor
+      ? [t, p.from, p.to, column('orderId'), column('seq'), column('inspectionRef'), column('operationKey'), column('operationName'), column('lineCode'), column('lineName')]
+      : [t, p.from, p.to],
   );
   return rows;
 }

@@ -7,13 +7,16 @@
  */
 import type { Sql } from '../../platform/db.js';
 import { notFound, unprocessable, fieldError } from '../../platform/errors.js';
+import * as production from '../production/orders.js';
 import * as repo from './report-repo.js';
 import * as standardsRepo from './standards-repo.js';
 
 export interface Period { from: string; to: string }
 
 export async function defectPareto(tx: Sql, t: string, p: Period, by: repo.ParetoBy) {
-  const rows = await repo.defectCounts(tx, t, p, by);
+  // Production places the shop-floor references; quality counts its own results against them.
+  const places = by === 'operation' || by === 'line' ? await production.operationsAt(tx, t, await repo.shopFloorRefs(tx, t, p)) : [];
+  const rows = await repo.defectCounts(tx, t, p, by, places);
   const total = rows.reduce((s, r) => s + r.count, 0);
   let running = 0;
   return {

@@ -5,7 +5,7 @@
  */
 import type { Sql } from '../../platform/db.js';
 import { conflict, fieldError, unprocessable, type FieldError } from '../../platform/errors.js';
-import * as masterdata from '../masterdata/repo.js';
+import * as masterdata from '../masterdata/service.js';
 import * as sales from '../sales/quality.js';
 import type { ReturnRecord } from '../sales/quality.js';
 import { assertPlanFits, getInspection, startInspection } from './inspections.js';

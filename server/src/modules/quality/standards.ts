@@ -6,7 +6,7 @@
 import type { Sql } from '../../platform/db.js';
 import { conflict, fieldError, notFound, unprocessable, type FieldError } from '../../platform/errors.js';
 import { recordEvent } from '../../platform/outbox.js';
-import * as masterdata from '../masterdata/repo.js';
+import * as masterdata from '../masterdata/service.js';
 import * as repo from './repo.js';
 import type {
   CreateDefectCodeInput, CreatePlanInput, CreateStandardInput, DefectCode, Plan, Standard, StandardItem, StandardItemIn, ReplaceStandardItemsInput, UpdatePlanInput, UpdateStandardInput,

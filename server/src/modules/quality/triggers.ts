@@ -16,7 +16,7 @@
 import type { Sql } from '../../platform/db.js';
 import { conflict } from '../../platform/errors.js';
 import { formatQty, qty, type Qty } from '../../platform/quantity.js';
-import * as masterdata from '../masterdata/repo.js';
+import * as masterdata from '../masterdata/service.js';
 import * as production from '../production/orders.js';
 import { startInspection } from './inspections.js';
 import * as repo from './repo.js';
