@@ -52,7 +52,7 @@ describe('ui suite against the reference server and its console', () => {
     const equipment = run.results.checks.find((c) => c.id === 'ui/equipment-flow')!;
     expect(equipment.data?.wallUpdateMs).toBeLessThanOrEqual(10_000);
     expect(equipment.data?.machineFieldError).toBeTruthy();
-    expect(equipment.data?.alarmRuleFieldError).toContain('temprature');
+    expect(equipment.data?.alarmRuleFieldError).toBe('不是本设备的测点');
     const quality = run.results.checks.find((c) => c.id === 'ui/quality-flow')!;
     expect(quality.data?.resultFieldError).toBeTruthy();
     expect(quality.data?.dispositionFieldError).toBeTruthy();

@@ -306,7 +306,7 @@ export function qualitySetup(s: Session): Check {
       // The same three forms in English, filled with English words: any Chinese left in a form is a text not translated.
       await language(d, 'English');
       const chineseIn = async (what: string, data: string[] = []) => {
-        const text = data.reduce((x, word) => x.split(word).join(''), await (await visible(d, By.css('.ant-drawer-content'))).getText());
+        const text = data.reduce((x, word) => x.split(word).join(''), await (await visible(d, By.css('.ant-drawer-open .ant-drawer-section'))).getText());
         const left = text.match(/[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+/g);
         ctx.assert(!left, `the ${what} form in English still reads ${JSON.stringify(left)}`);
       };
