@@ -320,10 +320,14 @@ export function qualitySetup(s: Session): Check {
       await choose(d, byTest('field-items-0-kind'), 'Measured');
       await type(d, byTest('field-items-0-lowerLimit'), '9,90');
       await type(d, byTest('field-items-0-upperLimit'), '10.10');
+      await type(d, byTest('field-items-0-unit'), 'mm');
+      await type(d, byTest('field-items-0-decimals'), '2');
       await (await visible(d, byTest('new-standard-submit'))).click();
       const limitErrorEn = await (await visible(d, fieldErrorOf('field-items-0-lowerLimit'))).getText();
       ctx.record('standardFieldErrorEn', limitErrorEn);
       await chineseIn('standard', ['电机轴']);
+      const alertEn = await textOf(d, 'error-alert');
+      ctx.assert(alertEn.includes('One entry is not right'), `the form's summary of one refused entry reads: ${alertEn}`);
       await step(s, ctx, 'quality-standard-field-error-en');
       await type(d, byTest('field-items-0-lowerLimit'), '9.90');
       await (await visible(d, byTest('new-standard-submit'))).click();

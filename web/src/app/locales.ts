@@ -189,6 +189,7 @@ export const common = {
       fieldsTitle: 'Please correct:',
       generic: 'The server refused the request ({{code}}): {{detail}}',
       network: 'Cannot reach the MES server. Check the network and try again.',
+      VALIDATION_FAILED_one: 'One entry is not right; correct it as marked.',
       VALIDATION_FAILED: '{{count}} entries are not right; correct them as marked.',
       PERMISSION_DENIED: 'You are not allowed to do this (it needs the permission {{permission}}). Ask your administrator to grant it to your role.',
       AUTH_EXPIRED: 'Your session has expired; sign in again.',
