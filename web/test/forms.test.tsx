@@ -2,6 +2,7 @@ import { MesError } from '@mes/sdk';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FormDrawer } from '../src/components/FormDrawer';
+import { machineBody } from '../src/modules/equipment/pages/machine-body';
 
 afterEach(cleanup);
 
@@ -50,5 +51,74 @@ describe('a create form whose lines are not called lines (a standard\'s items, a
     expect(alert.getAttribute('data-code')).toBe('VALIDATION_FAILED');
     expect(alert.textContent).toContain('materialCategory');
     expect(alert.textContent).not.toContain('the code is taken');
+  });
+});
+
+describe('a create form with a further list the body may leave out (a machine\'s alarm rules)', () => {
+  it('S1-5.1.3: the list starts with no line; an added line\'s field error shows next to that field; the body carries both lists under their names', async () => {
+    const sent: Record<string, unknown>[] = [];
+    render(
+      <FormDrawer
+        testId="new-machine"
+        label="New machine"
+        title="New machine"
+        fields={[{ name: 'code', label: 'Code' }]}
+        linesName="points"
+        lines={[{ name: 'point', label: 'Point' }]}
+        moreLines={[{ name: 'alarmRules', title: 'Alarm rules', addLabel: 'Add an alarm rule', fields: [{ name: 'code', label: 'Alarm code', required: true }, { name: 'point', label: 'Point' }] }]}
+        send={async (body) => {
+          sent.push(body);
+          throw new MesError({ status: 422, code: 'EQUIPMENT_INVALID', message: 'invalid', fields: [{ field: 'alarmRules[0].point', code: 'UNKNOWN_POINT', message: 'pressure is not a point of this equipment' }] } as never);
+        }}
+        onDone={() => {}}
+      />,
+    );
+    fireEvent.click(screen.getByTestId('new-machine-open'));
+    await act(async () => {
+      fireEvent.change(await screen.findByTestId('field-code'), { target: { value: 'M1' } });
+      fireEvent.change(screen.getByTestId('field-points-0-point'), { target: { value: 'temperature' } });
+    });
+    expect(screen.queryByTestId('field-alarmRules-0-code')).toBeNull();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('add-alarmRules'));
+    });
+    await act(async () => {
+      fireEvent.change(screen.getByTestId('field-alarmRules-0-code'), { target: { value: 'HOT' } });
+      fireEvent.change(screen.getByTestId('field-alarmRules-0-point'), { target: { value: 'pressure' } });
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('new-machine-submit'));
+    });
+    await waitFor(() => expect(itemOf('field-alarmRules-0-point').textContent).toContain('pressure is not a point of this equipment'));
+    expect(sent).toEqual([{ code: 'M1', points: [{ point: 'temperature' }], alarmRules: [{ code: 'HOT', point: 'pressure' }] }]);
+    expect(itemOf('field-points-0-point').textContent).not.toContain('pressure');
+    expect(screen.queryByTestId('error-alert')?.textContent ?? '').not.toContain('pressure');
+  });
+});
+
+describe('a new machine\'s body', () => {
+  it('leaves out blank lines and sends a fault value as its point\'s type', () => {
+    expect(machineBody({
+      code: 'M1',
+      points: [{ point: 'temp', type: 'number' }, {}, { point: 'run', type: 'boolean' }, { point: 'err', type: 'string' }],
+      alarmRules: [
+        {},
+        { code: 'T', point: 'temp', kind: 'fault', value: '99.5', grade: 'minor' },
+        { code: 'R', point: 'run', kind: 'fault', value: 'false', grade: 'major' },
+        { code: 'E', point: 'err', kind: 'fault', value: '12', grade: 'warning' },
+        { code: 'X', point: 'temp', kind: 'fault', value: 'hot', grade: 'warning' },
+        { code: 'H', point: 'temp', kind: 'threshold', high: 80, grade: 'major' },
+      ],
+    })).toEqual({
+      code: 'M1',
+      points: [{ point: 'temp', type: 'number' }, { point: 'run', type: 'boolean' }, { point: 'err', type: 'string' }],
+      alarmRules: [
+        { code: 'T', point: 'temp', kind: 'fault', value: 99.5, grade: 'minor' },
+        { code: 'R', point: 'run', kind: 'fault', value: false, grade: 'major' },
+        { code: 'E', point: 'err', kind: 'fault', value: '12', grade: 'warning' },
+        { code: 'X', point: 'temp', kind: 'fault', value: 'hot', grade: 'warning' },
+        { code: 'H', point: 'temp', kind: 'threshold', high: 80, grade: 'major' },
+      ],
+    });
   });
 });

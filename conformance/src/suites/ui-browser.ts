@@ -84,6 +84,18 @@ export async function choose(d: WebDriver, select: By, text: string): Promise<vo
   await option.click();
 }
 
+export const textOf = async (d: WebDriver, testId: string) => (await visible(d, byTest(testId))).getText();
+
+/** The error antd shows under a form field (its form item's explain line). */
+export const fieldErrorOf = (testId: string) => By.xpath(`//*[@data-testid='${testId}']/ancestor::div[contains(concat(' ',normalize-space(@class),' '),' ant-form-item ')][1]//div[contains(@class,'ant-form-item-explain-error')]`);
+
+/** The header's language picker: open it, pick the language by its name. */
+export async function language(d: WebDriver, label: string): Promise<void> {
+  await toastsGone(d);
+  await (await visible(d, byTest('language-switch'))).click();
+  await (await visible(d, By.xpath(`//div[contains(@class,'ant-select-dropdown') and not(contains(@class,'hidden'))]//div[contains(@class,'ant-select-item-option') and normalize-space(.)=${JSON.stringify(label)}]`))).click();
+}
+
 export async function clickText(d: WebDriver, text: string, tag = '*'): Promise<void> {
   const el = await visible(d, By.xpath(`//${tag}[normalize-space(.)=${JSON.stringify(text)} or .//span[normalize-space(.)=${JSON.stringify(text)}]][not(ancestor::*[contains(@style,'display: none')])]`));
   await el.click();

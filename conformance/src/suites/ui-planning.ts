@@ -9,20 +9,11 @@
  * offices' work).
  */
 import { randomBytes } from 'node:crypto';
-import { By, Key, until, type WebDriver } from 'selenium-webdriver';
+import { By, Key, until } from 'selenium-webdriver';
 import type { Check, CheckContext } from '../types.js';
-import { WAIT_MS, apiOf, byTest, choose, expectOk, menu, signIn, step, toastsGone, type, visible, type Session } from './ui-browser.js';
+import { WAIT_MS, apiOf, byTest, choose, expectOk, fieldErrorOf, language, menu, signIn, step, textOf, toastsGone, type, visible, type Session } from './ui-browser.js';
 
 const CLAUSES = ['S1-6.2.2', 'S1-6.2.3-b'];
-const textOf = async (d: WebDriver, testId: string) => (await visible(d, byTest(testId))).getText();
-const fieldErrorOf = (testId: string) => By.xpath(`//*[@data-testid='${testId}']/ancestor::div[contains(concat(' ',normalize-space(@class),' '),' ant-form-item ')][1]//div[contains(@class,'ant-form-item-explain-error')]`);
-
-/** The header's language picker: open it, pick the language by its name. */
-async function language(d: WebDriver, label: string): Promise<void> {
-  await toastsGone(d);
-  await (await visible(d, byTest('language-switch'))).click();
-  await (await visible(d, By.xpath(`//div[contains(@class,'ant-select-dropdown') and not(contains(@class,'hidden'))]//div[contains(@class,'ant-select-item-option') and normalize-space(.)=${JSON.stringify(label)}]`))).click();
-}
 
 export function planningFlow(s: Session, seeds: { customerId: string; warehouseCode: string }): Check {
   return {

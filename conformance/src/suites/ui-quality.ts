@@ -10,22 +10,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { By, until, type WebDriver } from 'selenium-webdriver';
+import { By, until } from 'selenium-webdriver';
 import type { Check, CheckContext } from '../types.js';
-import { WAIT_MS, apiOf, byTest, choose, expectOk, menu, signIn, step, toastsGone, type, visible, type Session } from './ui-browser.js';
+import { WAIT_MS, apiOf, byTest, choose, expectOk, fieldErrorOf, language, menu, signIn, step, textOf, toastsGone, type, visible, type Session } from './ui-browser.js';
 import type { ShopFloor } from './ui-shopfloor.js';
 
 const CLAUSES = ['S1-6.2.2', 'S1-6.2.3-b'];
-
-const fieldErrorOf = (testId: string) => By.xpath(`//*[@data-testid='${testId}']/ancestor::div[contains(concat(' ',normalize-space(@class),' '),' ant-form-item ')][1]//div[contains(@class,'ant-form-item-explain-error')]`);
-const textOf = async (d: WebDriver, testId: string) => (await visible(d, byTest(testId))).getText();
-
-/** The header's language picker: open it, pick the language by its name. */
-async function language(d: WebDriver, label: string): Promise<void> {
-  await toastsGone(d);
-  await (await visible(d, byTest('language-switch'))).click();
-  await (await visible(d, By.xpath(`//div[contains(@class,'ant-select-dropdown') and not(contains(@class,'hidden'))]//div[contains(@class,'ant-select-item-option') and normalize-space(.)=${JSON.stringify(label)}]`))).click();
-}
 
 export function qualityFlow(s: Session, floor: ShopFloor): Check {
   return {
@@ -122,14 +112,15 @@ export function qualityFlow(s: Session, floor: ShopFloor): Check {
 
 /**
  * A batch's history made through the API (bought with a supplier batch and inspected, made into a
- * product batch on the shop-floor seeds' routing UI-RT), then traced through the traceability page:
- * forward from the raw batch to the product batch, its recall report on the page, and backward
- * from the product batch to the supplier.
+ * product batch on the shop-floor seeds' routing UI-RT, and into a serialised meter), then traced
+ * through the traceability page: forward from the raw batch to the product batch, its recall report
+ * on the page, backward from the product batch to the supplier, and backward from the meter's serial
+ * number to the raw batch and the supplier.
  */
 export function traceFlow(s: Session, seeds: { supplierId: string; warehouseCode: string }): Check {
   return {
     id: 'ui/trace-flow',
-    title: 'a quality engineer traces a raw batch forward to the product batch made from it, reads its recall report, and traces the product batch backward to the supplier, on the traceability page',
+    title: 'a quality engineer traces a raw batch forward to the product batch made from it, reads its recall report, and traces the product batch and a serial number made from the raw batch backward to the supplier, on the traceability page',
     clauses: CLAUSES,
     async run(ctx: CheckContext) {
       const d = s.driver;
@@ -154,6 +145,17 @@ export function traceFlow(s: Session, seeds: { supplierId: string; warehouseCode
       const productBatch = `P-${sfx}`;
       await made(`/v1/production-orders/${order.id}/receipts`, { warehouseCode: seeds.warehouseCode, lines: [{ quantity: '4', batchNo: productBatch }] });
       ctx.record('batches', { rawBatch, productBatch });
+      // A serialised meter made of one piece of the same raw batch (no routing: made and received).
+      const meter = `UI-MTR-${sfx}`;
+      const serialNo = `SN-${sfx}-1`;
+      await made('/v1/materials', { code: meter, name: '智能电表', baseUnit: 'PCS', tracking: 'serial' });
+      const meterBom = await made('/v1/boms', { materialCode: meter, type: 'manufacturing', effectiveFrom: '2026-01-01', lines: [{ materialCode: raw, quantity: '1' }] });
+      await made(`/v1/boms/${meterBom.id}/release`, { version: meterBom.version });
+      const meterPlanned = await made('/v1/production-orders', { materialCode: meter, quantity: '1', workshopCode: 'UI-WS', plannedStart: '2026-03-04', plannedFinish: '2026-03-05' });
+      const meterOrder = await made(`/v1/production-orders/${meterPlanned.id}/release`, { version: meterPlanned.version });
+      await made(`/v1/production-orders/${meterOrder.id}/issues`, { warehouseCode: seeds.warehouseCode });
+      await made(`/v1/production-orders/${meterOrder.id}/receipts`, { warehouseCode: seeds.warehouseCode, lines: [{ quantity: '1', serialNos: [serialNo] }] });
+      ctx.record('serial', { serialNo, order: meterOrder.docNo });
 
       await d.manage().window().setRect({ width: 1366, height: 900 });
       await signIn(s);
@@ -190,8 +192,26 @@ export function traceFlow(s: Session, seeds: { supplierId: string; warehouseCode
       const node = await textOf(d, 'trace-node');
       ctx.assert(node.includes(order.docNo) && node.includes('OP-7'), `the product batch's details do not name its order and operator: ${node}`);
       await step(s, ctx, 'trace-backward');
+
+      // The meter by its serial number, backward: the raw batch and its supplier; the serial's own details; no recall report (that is a batch's).
+      await (await visible(d, By.xpath(`//label[contains(@class,'ant-radio-button-wrapper')][.//span[normalize-space(.)='序列号']]`))).click();
+      await type(d, byTest('trace-no'), serialNo);
+      await (await visible(d, byTest('trace-search'))).click();
+      await d.wait(until.urlContains(`kind=serial&no=${serialNo}&direction=backward`), WAIT_MS, 'the serial search is not in the URL');
+      await d.wait(async () => {
+        const tree = await textOf(d, 'trace-tree');
+        return tree.includes(`序列号 ${serialNo}`) && tree.includes(rawBatch) && tree.includes('UI-SUP');
+      }, WAIT_MS, `the serial's backward tree does not reach ${rawBatch} and the supplier`);
+      const serialTree = await textOf(d, 'trace-tree');
+      ctx.assert(!serialTree.includes(productBatch), `the serial's tree shows the product batch ${productBatch}, which it was not made with: ${serialTree}`);
+      await (await visible(d, By.xpath(`//*[@data-testid='trace-tree']//span[contains(@class,'ant-tree-title') and starts-with(normalize-space(.), '${meter}')]`))).click();
+      const serialNode = await textOf(d, 'trace-node');
+      ctx.assert(serialNode.includes(serialNo) && serialNode.includes(meterOrder.docNo) && serialNode.includes(`${seeds.warehouseCode}: 1 PCS`), `the serial's details do not name its number, order and stock: ${serialNode}`);
+      ctx.assert((await d.findElements(byTest('recall-load'))).length === 0, 'a serial trace offers the recall report of a batch');
+      ctx.record('serialNode', serialNode);
+      await step(s, ctx, 'trace-serial');
       await language(d, 'English');
-      await d.wait(async () => (await textOf(d, 'trace-tree')).includes(`Batch ${rawBatch}`), WAIT_MS, 'the tree does not read in English');
+      await d.wait(async () => (await textOf(d, 'trace-tree')).includes(`Serial ${serialNo}`) && (await textOf(d, 'trace-tree')).includes(`Batch ${rawBatch}`), WAIT_MS, 'the tree does not read in English');
       await step(s, ctx, 'trace-backward-en');
       await language(d, '简体中文');
     },
@@ -203,12 +223,13 @@ export function traceFlow(s: Session, seeds: { supplierId: string; warehouseCode
  * a measured item (a decimal comma first, whose error must show next to that item's field), a plan
  * drawing a fixed sample from it, and a manual inspection order of a lot; the inspector records an
  * out-of-limits value, and the lot judged defective is reviewed to good with a reason on the
- * review form. The material comes from the API.
+ * review form. Then the same three forms in English, where any Chinese text left in a form fails
+ * the check. The material comes from the API.
  */
 export function qualitySetup(s: Session): Check {
   return {
     id: 'ui/quality-setup',
-    title: 'a quality engineer creates a standard (a decimal comma shows its error at the item\'s field), a plan and a manual inspection order through the forms; the lot judged defective is reviewed to good on the review form',
+    title: 'a quality engineer creates a standard (a decimal comma shows its error at the item\'s field), a plan and a manual inspection order through the forms; the lot judged defective is reviewed to good on the review form; the three forms again in English, with no text left in Chinese',
     clauses: CLAUSES,
     async run(ctx: CheckContext) {
       const d = s.driver;
@@ -281,6 +302,68 @@ export function qualitySetup(s: Session): Check {
       ctx.assert(reviewed.judgement === 'good' && reviewed.reviewedAt && reviewed.planCode === plan && reviewed.lotSize === '5' && reviewed.results.length === 1, `the inspection after the review reads ${JSON.stringify({ judgement: reviewed.judgement, reviewedAt: reviewed.reviewedAt, plan: reviewed.planCode, lot: reviewed.lotSize, results: reviewed.results?.length })}`);
       ctx.record('reviewed', { docNo: reviewed.docNo, judgement: reviewed.judgement });
       await step(s, ctx, 'quality-reviewed');
+
+      // The same three forms in English, filled with English words: any Chinese left in a form is a text not translated.
+      await language(d, 'English');
+      const chineseIn = async (what: string, data: string[] = []) => {
+        const text = data.reduce((x, word) => x.split(word).join(''), await (await visible(d, By.css('.ant-drawer-open .ant-drawer-section'))).getText());
+        const left = text.match(/[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+/g);
+        ctx.assert(!left, `the ${what} form in English still reads ${JSON.stringify(left)}`);
+      };
+      await menu(s, 'Quality', 'Inspection standards');
+      await (await visible(d, byTest('new-standard-open'))).click();
+      await type(d, byTest('field-code'), `${std}-EN`);
+      await type(d, byTest('field-name'), 'Shaft diameter');
+      await choose(d, byTest('field-materialId'), material);
+      await type(d, byTest('field-items-0-code'), 'OD');
+      await type(d, byTest('field-items-0-name'), 'Outer diameter');
+      await choose(d, byTest('field-items-0-kind'), 'Measured');
+      await type(d, byTest('field-items-0-lowerLimit'), '9,90');
+      await type(d, byTest('field-items-0-upperLimit'), '10.10');
+      await type(d, byTest('field-items-0-unit'), 'mm');
+      await type(d, byTest('field-items-0-decimals'), '2');
+      await (await visible(d, byTest('new-standard-submit'))).click();
+      const limitErrorEn = await (await visible(d, fieldErrorOf('field-items-0-lowerLimit'))).getText();
+      ctx.record('standardFieldErrorEn', limitErrorEn);
+      await chineseIn('standard', ['电机轴']);
+      const alertEn = await textOf(d, 'error-alert');
+      ctx.assert(alertEn.includes('One entry is not right'), `the form's summary of one refused entry reads: ${alertEn}`);
+      await step(s, ctx, 'quality-standard-field-error-en');
+      await type(d, byTest('field-items-0-lowerLimit'), '9.90');
+      await (await visible(d, byTest('new-standard-submit'))).click();
+      await d.wait(async () => (await textOf(d, 'quality-standards')).includes(`${std}-EN`), WAIT_MS, 'the English standard is not listed');
+
+      await menu(s, 'Quality', 'Inspection plans');
+      await (await visible(d, byTest('new-plan-open'))).click();
+      await type(d, byTest('field-code'), `${plan}-EN`);
+      await type(d, byTest('field-name'), 'Shaft sampling');
+      await choose(d, byTest('field-inspectionType'), 'Final');
+      await choose(d, byTest('field-standardId'), `${std}-EN`);
+      await choose(d, byTest('field-sampling'), 'Fixed sample');
+      await type(d, byTest('field-sampleSize'), '2');
+      await type(d, byTest('field-acceptNumber'), '0');
+      await chineseIn('plan');
+      await step(s, ctx, 'quality-plan-form-en');
+      await (await visible(d, byTest('new-plan-submit'))).click();
+      await d.wait(async () => (await textOf(d, 'quality-plans')).includes(`${plan}-EN`), WAIT_MS, 'the English plan is not listed');
+
+      await menu(s, 'Quality', 'Inspection orders');
+      await (await visible(d, byTest('new-inspection-open'))).click();
+      await choose(d, byTest('field-planId'), `${plan}-EN`);
+      await choose(d, byTest('field-materialId'), material);
+      await type(d, byTest('field-batchNo'), `E-${sfx}`);
+      await (await visible(d, byTest('new-inspection-submit'))).click();
+      await visible(d, fieldErrorOf('field-lotSize'));
+      await chineseIn('inspection', ['电机轴']);
+      await step(s, ctx, 'quality-inspection-form-en');
+      await type(d, byTest('field-lotSize'), '6');
+      await (await visible(d, byTest('new-inspection-submit'))).click();
+      await visible(d, byTest('results-grid'));
+      const enId = (await d.getCurrentUrl()).match(/\/quality\/inspections\/([0-9a-f-]{36})/)?.[1];
+      const en = (await api('GET', `/v1/quality-inspections/${enId}`)).json;
+      ctx.assert(en.planCode === `${plan}-EN` && en.lotSize === '6' && en.sampleSize === 2 && en.status === 'open', `the inspection made in English reads ${JSON.stringify({ plan: en.planCode, lot: en.lotSize, sample: en.sampleSize, status: en.status })}`);
+      await step(s, ctx, 'quality-inspection-en-created');
+      await language(d, '简体中文');
     },
   };
 }

@@ -5,7 +5,8 @@
  * reports good and scrap; the work report shows on the console. A maintenance planner reads a
  * machine's state and readings, acknowledges its alarm, and the equipment wall shows a state change
  * that arrives as signed telemetry within seconds. The workshop e-kanban (S1-5.4.4-l) shows a late
- * order in red and a work report made on the floor within seconds. Engineering data, the plant model and the
+ * order in red and a work report made on the floor within seconds, and a line chosen on it shows that
+ * line's orders only. Engineering data, the plant model and the
  * gateway come from the API (other offices' work); everything else is done through the pages.
  */
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
@@ -13,7 +14,7 @@ import { By, Key, until, type WebDriver } from 'selenium-webdriver';
 import type { HttpTarget } from '../http.js';
 import type { TestTenant } from '../tenants.js';
 import type { Check, CheckContext } from '../types.js';
-import { WAIT_MS, apiOf, byTest, choose, expectOk, menu, signIn, step, toastsGone, type, visible, type Session } from './ui-browser.js';
+import { WAIT_MS, apiOf, byTest, choose, expectOk, fieldErrorOf, menu, signIn, step, textOf, toastsGone, type, visible, type Session } from './ui-browser.js';
 
 const CLAUSES = ['S1-6.2.2', 'S1-6.2.3-b'];
 /** The equipment wall must show a state change within this. */
@@ -42,6 +43,7 @@ export async function shopFloorSeeds(target: HttpTarget, tenant: TestTenant): Pr
   const plant = await made('/v1/plants', { code: 'UI-P1', name: 'Plant 1', calendarId: calendar.id });
   const workshop = await made('/v1/workshops', { code: 'UI-WS', name: 'Assembly', plantId: plant.id });
   await made('/v1/production-lines', { code: 'UI-L1', name: 'Line 1', workshopCode: 'UI-WS' });
+  await made('/v1/production-lines', { code: 'UI-L2', name: 'Line 2', workshopCode: 'UI-WS' });
   await made('/v1/work-centres', { code: 'UI-WC', name: 'Assembly cell', lineCode: 'UI-L1', capacityUnit: 'labour_hours' });
   await released('/v1/routings', {
     code: 'UI-RT', name: 'Fan assembly', effectiveFrom: '2026-01-01',
@@ -91,9 +93,6 @@ async function typeDate(d: WebDriver, testId: string, date: string): Promise<voi
   await input.sendKeys(Key.CONTROL, 'a');
   await input.sendKeys(date, Key.ENTER);
 }
-
-const textOf = async (d: WebDriver, testId: string) => (await visible(d, byTest(testId))).getText();
-const fieldErrorOf = (testId: string) => By.xpath(`//*[@data-testid='${testId}']/ancestor::div[contains(concat(' ',normalize-space(@class),' '),' ant-form-item ')][1]//div[contains(@class,'ant-form-item-explain-error')]`);
 
 export function productionFlow(s: Session, floor: ShopFloor): Check {
   return {
@@ -176,7 +175,7 @@ export function productionFlow(s: Session, floor: ShopFloor): Check {
 export function equipmentFlow(s: Session, floor: ShopFloor): Check {
   return {
     id: 'ui/equipment-flow',
-    title: `a machine's state and readings against their standards, its alarm acknowledged on the alarm page, and the equipment wall showing a state change sent as signed telemetry within ${WALL_BOUND_MS / 1000} s`,
+    title: `a machine's state and readings against their standards, its alarm acknowledged on the alarm page, the equipment wall showing a state change sent as signed telemetry within ${WALL_BOUND_MS / 1000} s, and a new machine with a point and an alarm rule through the create form (a bad code and a rule on an unknown point show their errors at their fields)`,
     clauses: CLAUSES,
     async run(ctx: CheckContext) {
       const d = s.driver;
@@ -232,16 +231,37 @@ export function equipmentFlow(s: Session, floor: ShopFloor): Check {
       await type(d, byTest('field-points-0-unit'), 'degC');
       await type(d, byTest('field-points-0-min'), '10');
       await type(d, byTest('field-points-0-max'), '60');
+      // An alarm rule line on a point the machine does not have (a slip for temperature).
+      await (await visible(d, byTest('add-alarmRules'))).click();
+      await type(d, byTest('field-alarmRules-0-code'), 'HOT');
+      await type(d, byTest('field-alarmRules-0-point'), 'temprature');
+      await choose(d, byTest('field-alarmRules-0-kind'), '超限');
+      await type(d, byTest('field-alarmRules-0-high'), '70');
+      await type(d, byTest('field-alarmRules-0-hysteresis'), '2');
+      await choose(d, byTest('field-alarmRules-0-grade'), '重要');
       await (await visible(d, byTest('new-machine-submit'))).click();
       const codeError = await (await visible(d, fieldErrorOf('field-code'))).getText();
       ctx.record('machineFieldError', codeError);
       await step(s, ctx, 'machine-field-error');
       await type(d, byTest('field-code'), 'UI-M3');
       await (await visible(d, byTest('new-machine-submit'))).click();
+      const ruleErrorEl = await visible(d, fieldErrorOf('field-alarmRules-0-point'));
+      await d.executeScript('arguments[0].scrollIntoView({ block: "center" })', ruleErrorEl);
+      const ruleError = await ruleErrorEl.getText();
+      ctx.assert(ruleError === '不是本设备的测点', `the alarm rule's unknown point shows at its field as: ${ruleError}`);
+      ctx.assert((await d.findElements(fieldErrorOf('field-code'))).length === 0, 'the corrected code still shows its error');
+      ctx.record('alarmRuleFieldError', ruleError);
+      await step(s, ctx, 'machine-rule-field-error');
+      ctx.assert(!(await api('GET', '/v1/equipment?limit=500')).json.items.some((e: { code: string }) => e.code === 'UI-M3'), 'a refused machine was written');
+      await type(d, byTest('field-alarmRules-0-point'), 'temperature');
+      await (await visible(d, byTest('new-machine-submit'))).click();
       await d.wait(until.urlMatches(/\/equipment\/machines\/[0-9a-f-]{36}$/), WAIT_MS, 'the new machine did not open');
       const id = (await d.getCurrentUrl()).split('/').at(-1);
       const m3 = (await api('GET', `/v1/equipment/${id}`)).json;
       ctx.assert(m3.code === 'UI-M3' && m3.workshopCode === WORKSHOP && m3.points?.[0]?.point === 'temperature' && m3.points[0].min === 10 && m3.points[0].max === 60, `the machine made on the page reads ${JSON.stringify(m3)}`);
+      ctx.assert(JSON.stringify(m3.alarmRules) === JSON.stringify([{ code: 'HOT', point: 'temperature', kind: 'threshold', high: 70, low: null, hysteresis: 2, value: null, windowSeconds: null, maxPerMinute: null, grade: 'major' }]), `the machine's alarm rules read ${JSON.stringify(m3.alarmRules)}`);
+      const rules = await textOf(d, 'machine-alarm-rules');
+      ctx.assert(rules.includes('HOT') && rules.includes('超限') && rules.includes('> 70 (回差 2)') && rules.includes('重要'), `the new machine's page does not show its alarm rule: ${rules}`);
       await step(s, ctx, 'machine-created');
     },
   };
@@ -259,6 +279,13 @@ export function kanbanLive(s: Session, floor: ShopFloor): Check {
       const draft = (await expectOk(api('POST', '/v1/production-orders', { materialId: floor.product.id, quantity: '8', plannedStart: '2026-01-05', plannedFinish: '2026-01-06' }), 'production order')).json;
       const order = (await expectOk(api('POST', `/v1/production-orders/${draft.id}/release`, { version: draft.version }), 'releasing the order')).json;
       ctx.record('order', order.docNo);
+      // One released order on each of the workshop's two lines, for the line chooser.
+      const onLine: Record<string, string> = {};
+      for (const lineCode of ['UI-L1', 'UI-L2']) {
+        const planned = (await expectOk(api('POST', '/v1/production-orders', { materialId: floor.product.id, quantity: '2', lineCode, plannedStart: '2030-05-04', plannedFinish: '2030-05-05' }), `an order on ${lineCode}`)).json;
+        onLine[lineCode] = (await expectOk(api('POST', `/v1/production-orders/${planned.id}/release`, { version: planned.version }), `releasing the order on ${lineCode}`)).json.docNo;
+      }
+      ctx.record('lineOrders', onLine);
       await d.manage().window().setRect({ width: 1920, height: 1080 });
       try {
         await signIn(s);
@@ -293,6 +320,22 @@ export function kanbanLive(s: Session, floor: ShopFloor): Check {
         ctx.assert(active.includes(order.docNo) && active.includes('W101'), `the running operation with its operator is not listed: ${active}`);
         ctx.record('row', after);
         await step(s, ctx, 'kanban-after');
+
+        // Line 2 chosen on the board: its order only, the line in the URL and the title; "all lines" brings the rest back.
+        await (await visible(d, byTest('kanban-line-UI-L2'))).click();
+        await d.wait(until.urlContains(`workshop=${WORKSHOP}&line=UI-L2`), WAIT_MS, 'the line link did not put the line in the URL');
+        const ids = async () => Promise.all((await d.findElements(By.css('[data-testid^="kanban-orders-"]'))).map(async (r) => (await r.getAttribute('data-testid') ?? '').slice('kanban-orders-'.length)));
+        await d.wait(async () => JSON.stringify(await ids()) === JSON.stringify([onLine['UI-L2']]), WAIT_MS, `line UI-L2 does not show its order ${onLine['UI-L2']} alone`);
+        const lineTitle = await (await visible(d, By.css('[data-testid="board"] h1'))).getText();
+        ctx.assert(lineTitle.includes('UI-L2'), `the board does not name its line: ${lineTitle}`);
+        const lineNav = await (await visible(d, byTest('kanban-lines'))).getText();
+        ctx.assert(lineNav.includes('UI-L1') && lineNav.includes('UI-L2'), `the line chooser does not offer both lines while one is shown: ${lineNav}`);
+        ctx.record('lineShown', await ids());
+        await step(s, ctx, 'kanban-line');
+        await (await visible(d, By.xpath(`//*[@data-testid='kanban-lines']/a[1]`))).click();
+        await d.wait(async () => !(await d.getCurrentUrl()).includes('line='), WAIT_MS, '"all lines" did not take the line out of the URL');
+        // The late order heads every page's list (late first); the lines' orders may be on a later page.
+        await d.wait(async () => { const shown = await ids(); return shown[0] === order.docNo && shown.length > 1; }, WAIT_MS, 'all lines do not show the orders of every line again');
         // A TV in English: the language a board shows is the browser's choice (no header on a board).
         await d.executeScript("localStorage.setItem('mes.language', 'en')");
         await d.navigate().refresh();

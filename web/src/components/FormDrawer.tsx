@@ -1,4 +1,4 @@
-import { Button, Drawer, Form, Space } from 'antd';
+import { Button, Divider, Drawer, Form, Space } from 'antd';
 import dayjs from 'dayjs';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -28,6 +28,8 @@ interface Props<R> {
   lines?: FieldSpec[];
   /** The body's name of the lines (default `lines`). */
   linesName?: string;
+  /** Further lists of the body the form may leave empty (a machine's alarm rules), each under its heading. */
+  moreLines?: { name: string; title: string; addLabel: string; fields: FieldSpec[] }[];
   send(body: Record<string, unknown>): Promise<R>;
   onDone(result: R): void;
   testId: string;
@@ -39,7 +41,7 @@ interface Props<R> {
  * "New …": a drawer with the form. On submit the body goes to the API as entered; a refusal puts
  * every field error next to its field (lines included) and the rest above the form.
  */
-export function FormDrawer<R>({ label, title, fields, lines, linesName, send, onDone, testId, extra, disabled }: Props<R>) {
+export function FormDrawer<R>({ label, title, fields, lines, linesName, moreLines = [], send, onDone, testId, extra, disabled }: Props<R>) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm();
@@ -78,6 +80,12 @@ export function FormDrawer<R>({ label, title, fields, lines, linesName, send, on
             <Field key={f.name} spec={f} />
           ))}
           {lines && <LinesField fields={lines} name={linesName} />}
+          {moreLines.map((l) => (
+            <div key={l.name}>
+              <Divider titlePlacement="start">{l.title}</Divider>
+              <LinesField fields={l.fields} name={l.name} optional addLabel={l.addLabel} />
+            </div>
+          ))}
         </Form>
       </Drawer>
     </>

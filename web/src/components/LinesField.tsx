@@ -5,12 +5,14 @@ import { Field, type FieldSpec } from './Fields';
 
 /**
  * The lines of a document: `lines[i].<field>`, exactly the API's names, so `lines[2].quantity`
- * errors land on line 3. Another list of the body (a machine's `points`) takes its own name.
+ * errors land on line 3. Another list of the body (a machine's `points`) takes its own name. A
+ * list the body may leave out (a machine's alarm rules) starts with no line (`optional`): a blank
+ * line's required fields would stop the form.
  */
-export function LinesField({ fields, name = 'lines' }: { fields: FieldSpec[]; name?: string }) {
+export function LinesField({ fields, name = 'lines', optional, addLabel }: { fields: FieldSpec[]; name?: string; optional?: boolean; addLabel?: string }) {
   const { t } = useTranslation();
   return (
-    <Form.List name={name} initialValue={[{}]}>
+    <Form.List name={name} initialValue={optional ? [] : [{}]}>
       {(rows, { add, remove }) => (
         <>
           {rows.map((row, i) => (
@@ -23,7 +25,7 @@ export function LinesField({ fields, name = 'lines' }: { fields: FieldSpec[]; na
             </Space>
           ))}
           <Button icon={<PlusOutlined />} onClick={() => add({})} data-testid={name === 'lines' ? 'add-line' : `add-${name}`}>
-            {t('actions.create')}
+            {addLabel ?? t('actions.create')}
           </Button>
         </>
       )}

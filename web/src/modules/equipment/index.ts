@@ -14,6 +14,8 @@ const equipment: ModuleDef = {
       create: {
         new: '新建设备', codeHelp: '网关上报数据时使用的设备名，只能用字母、数字和 - _ .', gateway: '采集网关', buildDate: '出厂日期', availableMinutes: '每日可用时间（分钟）', targetOutput: '目标产量（件/小时）',
         point: '测点编码', type: '数据类型', types: { number: '数值', boolean: '开关量', string: '文本' }, min: '正常下限', max: '正常上限',
+        alarmRules: '报警规则', addRule: '添加报警规则', ruleCode: '报警代码', ruleKind: '规则类型', ruleKinds: { threshold: '超限', trend: '变化过快', fault: '故障值' },
+        high: '上限（高于报警）', low: '下限（低于报警）', hysteresis: '回差', faultValue: '故障值', windowSeconds: '统计窗口（秒）', maxPerMinute: '每分钟最大变化',
       },
       list: { title: '设备台账', help: '设备档案和当前状态。点击设备编码查看实时读数、运行标准、状态历史和 OEE 等指标。', code: '设备编码', name: '名称', workshop: '车间', status: '状态' },
       detail: {
@@ -23,6 +25,7 @@ const equipment: ModuleDef = {
         history: '状态历史', period: '统计周期', h24: '最近 24 小时', d7: '最近 7 天', hours: '小时', periods: '状态区间', start: '开始', end: '结束', duration: '时长（分钟）',
         indicators: '设备指标', oee: 'OEE', availability: '时间开动率', performance: '性能开动率', mtbf: 'MTBF（小时）', mttr: 'MTTR（分钟）', failures: '故障次数', output: '产量',
         chartLabel: '{{code}} 各状态时长（小时）', none: '暂无数据',
+        condition: '报警条件', or: ' 或 ', faultRule: '读数为 {{value}}', trendRule: '{{window}} 秒内每分钟变化超过 ±{{max}}',
       },
       alarms: {
         title: '设备报警', help: '设备报警，最新的在前。确认报警表示已有人在处理；报警在读数恢复正常后自动消除。', equipment: '设备', code: '报警代码', point: '测点', grade: '级别', status: '状态',
@@ -38,6 +41,8 @@ const equipment: ModuleDef = {
       create: {
         new: 'New machine', codeHelp: 'The device name the gateway reports under: letters, digits and - _ .', gateway: 'Gateway', buildDate: 'Build date', availableMinutes: 'Available minutes per day', targetOutput: 'Target output per hour',
         point: 'Point', type: 'Type', types: { number: 'Number', boolean: 'On/off', string: 'Text' }, min: 'Lowest normal', max: 'Highest normal',
+        alarmRules: 'Alarm rules', addRule: 'Add an alarm rule', ruleCode: 'Alarm code', ruleKind: 'Rule', ruleKinds: { threshold: 'Beyond a limit', trend: 'Changing too fast', fault: 'Fault value' },
+        high: 'Alarm above', low: 'Alarm below', hysteresis: 'Hysteresis', faultValue: 'Fault value', windowSeconds: 'Window (s)', maxPerMinute: 'Max change per minute',
       },
       list: { title: 'Equipment', help: 'The machines and their state. Open a machine code for its live readings against running standards, state history and OEE.', code: 'Code', name: 'Name', workshop: 'Workshop', status: 'Status' },
       detail: {
@@ -47,6 +52,7 @@ const equipment: ModuleDef = {
         history: 'State history', period: 'Period', h24: 'Last 24 hours', d7: 'Last 7 days', hours: 'hours', periods: 'State periods', start: 'Start', end: 'End', duration: 'Minutes',
         indicators: 'Indicators', oee: 'OEE', availability: 'Availability', performance: 'Performance', mtbf: 'MTBF (hours)', mttr: 'MTTR (minutes)', failures: 'Failures', output: 'Output',
         chartLabel: 'Hours per state of {{code}}', none: 'No data yet',
+        condition: 'Raised when', or: ' or ', faultRule: 'the reading is {{value}}', trendRule: 'it changes by more than ±{{max}} per minute over {{window}} s',
       },
       alarms: {
         title: 'Equipment alarms', help: 'Alarms, newest first. Acknowledge one to say someone is on it; an alarm clears itself when the reading is back to normal.', equipment: 'Machine', code: 'Alarm code', point: 'Point', grade: 'Grade', status: 'Status',

@@ -7,9 +7,9 @@ import { useSession } from '../../../app/session';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { Page } from '../../../components/Page';
 import { ServerTable } from '../../../components/ServerTable';
+import { GRADES } from './states';
 
 const GRADE_COLORS: Record<string, string> = { critical: 'red', major: 'volcano', minor: 'gold', warning: 'blue' };
-const GRADES = ['critical', 'major', 'minor', 'warning'];
 
 /** Alarms, newest first, filtered by active and grade; an open alarm can be acknowledged (once). */
 export default function Alarms() {

@@ -1,6 +1,7 @@
 import type { Equipment, EquipmentIndicators, EquipmentStateHistory, EquipmentStatus } from '@mes/sdk';
 import { Card, Col, Descriptions, Empty, Row, Segmented, Statistic, Table, Tag, Typography } from 'antd';
 import type { EChartsOption } from 'echarts';
+import type { TFunction } from 'i18next';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -14,6 +15,14 @@ import { STATES, stateOf } from './states';
 const PERIODS = { h24: 24 * 3600_000, d7: 7 * 24 * 3600_000 };
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 const num = (v: number | null, div: number) => (v === null ? '—' : (v / div).toFixed(1));
+
+/** When a rule raises its alarm, in words: above or below a limit (and the hysteresis that clears it), a change too fast, a fault value. */
+function conditionOf(r: Equipment['alarmRules'][number], t: TFunction): string {
+  if (r.kind === 'fault') return t('detail.faultRule', { value: String(r.value) });
+  if (r.kind === 'trend') return t('detail.trendRule', { max: r.maxPerMinute, window: r.windowSeconds });
+  const limits = [r.high !== null ? `> ${r.high}` : '', r.low !== null ? `< ${r.low}` : ''].filter(Boolean).join(t('detail.or'));
+  return r.hysteresis ? `${limits} (${t('create.hysteresis')} ${r.hysteresis})` : limits;
+}
 
 /** A machine: state and live readings against running standards, state history (ECharts), OEE, MTBF, MTTR. */
 export default function EquipmentDetail() {
@@ -93,6 +102,24 @@ export default function EquipmentDetail() {
                 { title: t('detail.deviation'), dataIndex: 'deviation', render: (d: string | null) => (d ? <Tag color="red" style={{ color: '#1f1f1f' }}>{d === 'high' ? `▲ ${t('detail.high')}` : `▼ ${t('detail.low')}`}</Tag> : t('detail.normal')) },
                 { title: t('detail.quality'), dataIndex: 'quality' },
                 { title: t('detail.time'), dataIndex: 'ts', render: (v: string) => new Date(v).toLocaleString() },
+              ]}
+            />
+          </Card>
+          <Card title={t('create.alarmRules')} size="small" style={{ marginBottom: 16 }}>
+            <Table
+              size="small"
+              rowKey="code"
+              pagination={false}
+              scroll={{ x: 'max-content' }}
+              data-testid="machine-alarm-rules"
+              dataSource={machine.alarmRules}
+              locale={{ emptyText: t('detail.none') }}
+              columns={[
+                { title: t('create.ruleCode'), dataIndex: 'code' },
+                { title: t('detail.point'), dataIndex: 'point' },
+                { title: t('create.ruleKind'), dataIndex: 'kind', render: (k: string) => t(`create.ruleKinds.${k}`) },
+                { title: t('detail.condition'), key: 'condition', render: (_: unknown, r) => conditionOf(r, t) },
+                { title: t('alarms.grade'), dataIndex: 'grade', render: (g: string) => t(`grade.${g}`) },
               ]}
             />
           </Card>

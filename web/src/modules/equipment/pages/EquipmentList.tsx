@@ -8,7 +8,8 @@ import { FormDrawer } from '../../../components/FormDrawer';
 import { Page } from '../../../components/Page';
 import { ServerTable } from '../../../components/ServerTable';
 import { StatusTag } from '../../../components/StatusTag';
-import { STATES, stateOf } from './states';
+import { machineBody } from './machine-body';
+import { GRADES, STATES, stateOf } from './states';
 
 type Row = EquipmentSummary & { live: EquipmentStatus | null };
 
@@ -26,10 +27,12 @@ function usePlantOptions() {
   return { workshops, gateways };
 }
 
+const RULE_KINDS = ['threshold', 'trend', 'fault'] as const;
+
 /**
  * The equipment master, by code, with each machine's state now; a code opens its readings,
- * history and indicators. A new machine takes its workshop, gateway and the points it reports
- * with their running standards.
+ * history and indicators. A new machine takes its workshop, gateway, the points it reports
+ * with their running standards, and its alarm rules (threshold, trend or fault value per point).
  */
 export default function EquipmentList() {
   const { t } = useTranslation('equipment');
@@ -72,7 +75,22 @@ export default function EquipmentList() {
                 { name: 'min', label: t('create.min'), kind: 'number' },
                 { name: 'max', label: t('create.max'), kind: 'number' },
               ]}
-              send={(b) => client.equipment.create({ ...b, points: ((b.points as Record<string, unknown>[] | undefined) ?? []).filter((p) => Object.keys(p).length > 0) } as never)}
+              moreLines={[{
+                name: 'alarmRules', title: t('create.alarmRules'), addLabel: t('create.addRule'),
+                fields: [
+                  { name: 'code', label: t('create.ruleCode'), required: true },
+                  { name: 'point', label: t('create.point'), required: true },
+                  { name: 'kind', label: t('create.ruleKind'), kind: 'select', required: true, options: RULE_KINDS.map((v) => ({ value: v, label: t(`create.ruleKinds.${v}`) })) },
+                  { name: 'high', label: t('create.high'), kind: 'number' },
+                  { name: 'low', label: t('create.low'), kind: 'number' },
+                  { name: 'hysteresis', label: t('create.hysteresis'), kind: 'number' },
+                  { name: 'value', label: t('create.faultValue') },
+                  { name: 'windowSeconds', label: t('create.windowSeconds'), kind: 'integer' },
+                  { name: 'maxPerMinute', label: t('create.maxPerMinute'), kind: 'number' },
+                  { name: 'grade', label: t('alarms.grade'), kind: 'select', required: true, options: GRADES.map((g) => ({ value: g, label: t(`grade.${g}`) })) },
+                ],
+              }]}
+              send={(b) => client.equipment.create(machineBody(b) as never)}
               onDone={(e) => navigate(`/equipment/machines/${e.id}`)}
             />
           )

@@ -10,6 +10,9 @@ export const STATES: Record<string, { color: string; symbol: string }> = {
   unknown: { color: '#434343', symbol: '?' },
 };
 
+/** Alarm grades as the API spells them, most urgent first. */
+export const GRADES = ['critical', 'major', 'minor', 'warning'] as const;
+
 export const stateOf = (s: string | null | undefined) => (s && STATES[s] ? s : 'unknown');
 
 /** 3 h 05 min / 3 h 05 min: a duration in words short enough for a tile. */

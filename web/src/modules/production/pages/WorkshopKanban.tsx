@@ -1,6 +1,6 @@
 import type { ProductionOrderProgress, ProductionProgress } from '@mes/sdk';
 import type { EChartsOption } from 'echarts';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { friendly } from '../../../app/errors';
@@ -62,10 +62,14 @@ export default function WorkshopKanban() {
   const [error, setError] = useState<string | null>(null);
   const [page, setPage] = useState(0);
 
+  // Only the latest read is shown: an answer for the workshop or line shown before comes too late.
+  const reads = useRef(0);
   const refresh = useCallback(() => {
+    const n = ++reads.current;
     void (async () => {
       try {
         const p = await client.production.progress({ workshopCode: workshop, lineCode: line, limit: 200 });
+        if (n !== reads.current) return;
         setData(p);
         setError(null);
         // The choosers list every workshop with work on the floor, and the lines of the workshop shown, also while one is shown.
@@ -79,6 +83,14 @@ export default function WorkshopKanban() {
   }, [client, workshop, line, t]);
   const source = useMemo<LiveSource>(() => ({ key: 'production', open: (c, options) => c.production.feed({}, options) }), []);
   const live = useLive(source, refresh, 30_000);
+  // A workshop or line chosen on the board reads at once, not at the next event or the 30 s backstop.
+  const scope = `${workshop ?? ''}|${line ?? ''}`;
+  const shownScope = useRef(scope);
+  useEffect(() => {
+    if (shownScope.current === scope) return;
+    shownScope.current = scope;
+    refresh();
+  }, [scope, refresh]);
 
   const orders = data?.orders ?? [];
   const pages = Math.max(1, Math.ceil(orders.length / PAGE_ROWS));
