@@ -165,7 +165,7 @@ export const common = {
       search: 'Search', reset: 'Reset', create: 'New', save: 'Save', cancel: 'Cancel', edit: 'Edit', view: 'View', refresh: 'Refresh',
       submit: 'Submit', confirm: 'Confirm', delete: 'Delete', next: 'Next page', previous: 'Previous page', export: 'Export CSV', back: 'Back', close: 'Close', open: 'Open',
     },
-    table: { empty: 'Nothing here yet', page: 'Page {{n}}', rows: '{{n}} rows on this page' },
+    table: { empty: 'Nothing here yet', page: 'Page {{n}}', rows: 'Rows on this page: {{n}}' },
     form: { required: 'Enter the {{label}}', saved: 'Saved', created: 'Created {{name}}', fixFields: 'Correct the marked fields, then submit again' },
     yes: 'Yes',
     no: 'No',

@@ -77,7 +77,7 @@ const quality: ModuleDef = {
         edge: { consumed_into: 'used', supplied: 'supplied', delivered: 'shipped' },
         made: 'Made', operators: 'Operators', stations: 'Stations', equipment: 'Machines', inStock: 'In stock', movements: 'Ledger movements',
         recall: 'Recall report', recallHelp: 'Every batch and serial made from this batch: in stock per warehouse and bin, shipped per customer and delivery.', recallLoad: 'Show the recall report', recallOf: 'Recall report: {{material}} batch {{batch}}',
-        affected: '{{n}} batches or serials affected, {{c}} customers.', depthCol: 'Level', status: 'Status', where: 'Where / customer', quantity: 'Quantity', rstatus: { in_stock: 'In stock', shipped: 'Shipped' },
+        affected: 'Batches or serials affected: {{n}}; customers: {{c}}.', depthCol: 'Level', status: 'Status', where: 'Where / customer', quantity: 'Quantity', rstatus: { in_stock: 'In stock', shipped: 'Shipped' },
       },
     },
   },
