@@ -425,12 +425,17 @@ export async function markCompleted(tx: Sql, who: Who, id: string): Promise<void
   emit(tx, who.tenantId, order, 'completed', { received: order.received, by: 'receipt' });
 }
 
+export type { OperationRef } from './order-repo.js';
+
+/** Where production places a shop-floor reference: operation key and name, line code and name (nulls when none). */
+export interface OperationPlace extends repo.OperationRef { operationKey: string | null; operationName: string | null; lineCode: string | null; lineName: string | null }
+
 /**
  * Where on the shop floor each reference is (for quality's defect Pareto): the operation's key
  * (routing code/seq) and name, and the order's line, else the operation's work centre's line.
  * Nulls where there is none; references to unknown orders are left out.
  */
-export async function operationsAt(tx: Sql, tenantId: string, refs: repo.OperationRef[]) {
+export async function operationsAt(tx: Sql, tenantId: string, refs: repo.OperationRef[]): Promise<OperationPlace[]> {
   const rows = refs.length ? await repo.operationsAt(tx, tenantId, refs) : [];
   const centres = new Map((await plant.findWorkCentres(tx, tenantId, rows.flatMap((r) => r.work_centre_id ?? []), [])).map((w) => [w.id, w.lineId]));
   const lineOf = (r: repo.OperationAt) => r.order_line_id ?? (r.work_centre_id ? centres.get(r.work_centre_id) : null) ?? null;

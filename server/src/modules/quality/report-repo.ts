@@ -1,5 +1,6 @@
 /** The quality reports' queries over the inspection tables (S1-5.4.5-f). */
 import type { Sql } from '../../platform/db.js';
+import type { OperationPlace, OperationRef } from '../production/orders.js';
 
 // ---------------------------------------------------------------- reports (S1-5.4.5-f)
 
@@ -7,15 +8,9 @@ const JUDGED_IN = `i.tenant_id = $1 AND i.judged_at >= $2::timestamptz AND i.jud
 
 export type ParetoBy = 'code' | 'supplier' | 'material' | 'operation' | 'line';
 
-/** An inspection's shop-floor reference: its production order, the operation it was started at, its plan's code (an inspection point names it). */
-export interface ShopFloorRef { orderId: string; seq: number | null; inspectionRef: string | null }
-
-/** Where production places a reference: operation key and name, line code and name (nulls when none). */
-export interface ShopFloorPlace extends ShopFloorRef { operationKey: string | null; operationName: string | null; lineCode: string | null; lineName: string | null }
-
 /** The distinct shop-floor references of the inspections with a failed result judged in the period. */
-export async function shopFloorRefs(tx: Sql, t: string, p: { from: string; to: string }): Promise<ShopFloorRef[]> {
-  const { rows } = await tx.query<ShopFloorRef>(
+export async function shopFloorRefs(tx: Sql, t: string, p: { from: string; to: string }): Promise<OperationRef[]> {
+  const { rows } = await tx.query<OperationRef>(
     `SELECT DISTINCT i.production_order_id AS "orderId", i.operation_seq AS seq, qp.code AS "inspectionRef"
        FROM quality_inspections i
        LEFT JOIN quality_plans qp ON qp.tenant_id = i.tenant_id AND qp.id = i.plan_id
@@ -36,13 +31,13 @@ const SHOP_FLOOR = `
        LEFT JOIN unnest($4::uuid[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS sf(order_id, seq, ref, op_key, op_name, line_code, line_name)
          ON sf.order_id = i.production_order_id AND sf.seq IS NOT DISTINCT FROM i.operation_seq AND sf.ref IS NOT DISTINCT FROM qp.code`;
 
-export async function defectCounts(tx: Sql, t: string, p: { from: string; to: string }, by: ParetoBy, places: ShopFloorPlace[] = []) {
+export async function defectCounts(tx: Sql, t: string, p: { from: string; to: string }, by: ParetoBy, places: OperationPlace[] = []) {
   const key = {
     code: ['d.code', 'd.name'], supplier: ["coalesce(s.code, '-')", "coalesce(s.name, 'no supplier')"], material: ['m.code', 'm.name'],
     operation: ["coalesce(sf.op_key, '-')", "coalesce(sf.op_name, 'no operation')"], line: ["coalesce(sf.line_code, '-')", "coalesce(sf.line_name, 'no line')"],
   }[by];
   const shopFloor = by === 'operation' || by === 'line';
-  const column = <K extends keyof ShopFloorPlace>(k: K) => places.map((x) => x[k]);
+  const column = <K extends keyof OperationPlace>(k: K) => places.map((x) => x[k]);
   const { rows } = await tx.query<{ key: string; name: string; count: number }>(
     `SELECT ${key[0]} AS key, ${key[1]} AS name, count(*)::int AS count
        FROM quality_inspection_results r
